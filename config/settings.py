@@ -1,0 +1,124 @@
+"""Every setting of the monitor, read from the environment in one place.
+
+Each setting has a default and a help text (the table below is rendered into
+``docs/configuration.md`` and a test keeps the two in step). Loading refuses a
+value of the wrong type with a message that names the variable, rather than
+falling back to a default silently.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    kind: type
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        "",
+        str,
+        "SQLAlchemy URL of the database; empty means a SQLite file `monitor.sqlite` in DATA_DIR.",
+    ),
+    Setting(
+        "DATA_DIR",
+        str(PROJECT_ROOT / "data"),
+        str,
+        "Folder for the SQLite file, received files and backups.",
+    ),
+    Setting("HOST", "127.0.0.1", str, "Address the development server binds to."),
+    Setting("PORT", "8050", int, "Port the development server listens on."),
+    Setting(
+        "SECRET_KEY",
+        "",
+        str,
+        "Key that signs session cookies; empty means a random key kept in DATA_DIR/secret_key.",
+    ),
+    Setting(
+        "LOAD_SAMPLE_DATA",
+        "true",
+        bool,
+        "Fill an empty database with the synthetic 示例数据 on first start.",
+    ),
+    Setting(
+        "READ_REQUIRES_LOGIN",
+        "false",
+        bool,
+        "Whether reading pages and the API needs a signed-in user.",
+    ),
+    Setting("LOG_LEVEL", "INFO", str, "Python logging level."),
+    Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
+)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _convert(setting: Setting, raw: str) -> object:
+    if setting.kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise SettingsError(
+            f"环境变量 {setting.env} 的值 {raw!r} 不是布尔值（可用 true/false、1/0）"
+        )
+    if setting.kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise SettingsError(f"环境变量 {setting.env} 的值 {raw!r} 不是整数") from None
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    host: str
+    port: int
+    secret_key: str
+    load_sample_data: bool
+    read_requires_login: bool
+    log_level: str
+    debug: bool
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL, with the embedded SQLite default filled in."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'monitor.sqlite'}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Defaults, then the environment, then explicit keyword overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env, setting.default)
+        values[setting.env.lower()] = _convert(setting, raw)
+    known = {f.name for f in fields(Settings)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise SettingsError(f"未知的设置项：{', '.join(sorted(unknown))}")
+    values.update(overrides)
+    values["data_dir"] = Path(str(values["data_dir"]))
+    return Settings(**values)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The web layer: a thin Dash app over ``indicators`` and ``db``."""

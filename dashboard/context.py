@@ -1,0 +1,30 @@
+"""What pages and API routes need from the running app, per request.
+
+The app factory stores the session factory on the Flask app; pages and
+routes read it here instead of importing a global, so tests can build apps on
+their own databases.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from db.regions import load_directory
+from indicators.regions import RegionDirectory
+
+EXTENSION = "ccec_monitor"
+
+
+def session_factory() -> sessionmaker[Session]:
+    return current_app.extensions[EXTENSION]["session_factory"]
+
+
+def settings() -> Settings:
+    return current_app.extensions[EXTENSION]["settings"]
+
+
+def region_directory() -> RegionDirectory:
+    with session_factory()() as session:
+        return load_directory(session)

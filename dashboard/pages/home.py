@@ -1,0 +1,36 @@
+"""总览: the landing page. Until the catalogue and progress land, it says what
+the monitor holds and where to go."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.context import region_directory
+
+dash.register_page(
+    __name__, path="/", name="总览", title="成渝地区双城经济圈规划目标监测平台", order=0
+)
+
+
+def layout(**_query: str) -> html.Div:
+    directory = region_directory()
+    groupings = sum(r.is_grouping for r in directory)
+    return html.Div(
+        [
+            html.H2("成渝地区双城经济圈规划目标监测平台", className="h3"),
+            html.P(
+                "跟踪《成渝地区双城经济圈建设规划纲要》及相关规划设定的量化目标："
+                "目标库、统计数据报送与审核、进展评估。",
+                className="lead",
+            ),
+            dbc.Alert(
+                [
+                    f"已载入 {len(directory) - groupings} 个行政区划单元和 {groupings} 个区域组合。",
+                    html.A("查看地区与区域组合 →", href="/regions", className="alert-link ms-2"),
+                ],
+                color="info",
+            ),
+        ]
+    )

@@ -1,0 +1,318 @@
+"""SQLAlchemy 2 models of the whole monitoring domain.
+
+Stable ids are the keys: a region is its GB/T 2260 code (or a grouping id), an
+indicator its catalogue id, a target its catalogue entry id. Observations are
+never updated in place: a revision is a new row pointing at the one it
+supersedes, and exactly one row per (indicator, region, period, layer) is
+current.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# ---------------------------------------------------------------- regions ---
+
+
+class Region(Base):
+    """An administrative unit or a named grouping of them."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
+    in_circle: Mapped[str] = mapped_column(String(10), default="full")
+    partial_note: Mapped[str | None] = mapped_column(String(200))
+    excludes: Mapped[list[Any]] = mapped_column(default=list)
+    source_plan: Mapped[str | None] = mapped_column(String(60))
+    source_line: Mapped[int | None]
+    source_quote: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    aliases: Mapped[list[RegionAlias]] = relationship(
+        back_populates="region", cascade="all, delete-orphan"
+    )
+    members: Mapped[list[RegionMember]] = relationship(
+        foreign_keys="RegionMember.grouping_code",
+        back_populates="grouping",
+        cascade="all, delete-orphan",
+    )
+
+
+class RegionAlias(Base):
+    __tablename__ = "region_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_code: Mapped[str] = mapped_column(
+        ForeignKey("regions.code", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(80))
+    region: Mapped[Region] = relationship(back_populates="aliases")
+
+    __table_args__ = (UniqueConstraint("region_code", "alias"),)
+
+
+class RegionMember(Base):
+    __tablename__ = "region_members"
+
+    grouping_code: Mapped[str] = mapped_column(
+        ForeignKey("regions.code", ondelete="CASCADE"), primary_key=True
+    )
+    member_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), primary_key=True)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    grouping: Mapped[Region] = relationship(foreign_keys=[grouping_code], back_populates="members")
+
+
+# -------------------------------------------------------------- catalogue ---
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    issued: Mapped[str | None] = mapped_column(String(20))
+    seed_file: Mapped[str] = mapped_column(String(80))
+    line_start: Mapped[int]
+    line_end: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Indicator(Base):
+    __tablename__ = "indicators"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(String(30))
+    direction: Mapped[str] = mapped_column(String(10))
+    frequency: Mapped[str] = mapped_column(String(10))
+    pillar: Mapped[str] = mapped_column(String(30), index=True)
+    source: Mapped[str | None] = mapped_column(String(200))
+    aggregation: Mapped[str] = mapped_column(String(20))
+    numerator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
+    denominator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
+    weight_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
+    headline: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class _Provenance:
+    """The plan sentence a target or baseline comes from."""
+
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    section: Mapped[str | None] = mapped_column(String(200))
+    seed_line: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+
+
+class Target(_Provenance, Base):
+    """A value a plan fixes for an indicator, a scope and a year."""
+
+    __tablename__ = "targets"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"), index=True)
+    scope_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    year: Mapped[int]
+    base_year: Mapped[int | None]
+    value: Mapped[float] = mapped_column(Float)
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    comparator: Mapped[str] = mapped_column(String(10))
+    stretch: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Baseline(_Provenance, Base):
+    """A value a plan states for a past or current year."""
+
+    __tablename__ = "baselines"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"), index=True)
+    scope_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    year: Mapped[int]
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    comparator: Mapped[str] = mapped_column(String(10))
+
+
+# ---------------------------------------------------------- users & audit ---
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    regions: Mapped[list[UserRegion]] = relationship(cascade="all, delete-orphan")
+
+
+class UserRegion(Base):
+    """A region a reporter may report for."""
+
+    __tablename__ = "user_regions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), primary_key=True)
+
+
+class ApiToken(Base):
+    """A revocable token for systems; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Who did what, when, with the values before and after. Append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[str | None] = mapped_column(String(80))
+    before: Mapped[dict[str, Any] | None]
+    after: Mapped[dict[str, Any] | None]
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+# ------------------------------------------------------ intake & observations ---
+
+
+class Submission(Base):
+    """A file (or API payload) as received: bytes, hash and what became of it."""
+
+    __tablename__ = "submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(12))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"))
+    period: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    report: Mapped[dict[str, Any] | None]
+    reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class Observation(Base):
+    """One value of an indicator for a region and a period, in one vintage.
+
+    ``layer`` keeps the synthetic sample (示例数据), the published figures
+    (公开数据) and reported statistics apart; ``vintage`` says which official
+    release the value is (initial, final verification, census revision).
+    """
+
+    __tablename__ = "observations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    period: Mapped[str] = mapped_column(String(20))
+    layer: Mapped[str] = mapped_column(String(12))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    vintage: Mapped[str] = mapped_column(String(20), default="provisional")
+    status: Mapped[str] = mapped_column(String(12), default="accepted")
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    source_note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "region_code", "period", "layer", "revision"),
+        Index(
+            "uq_observations_current",
+            "indicator_id",
+            "region_code",
+            "period",
+            "layer",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )
+
+
+class JobRun(Base):
+    """The last runs of scheduled jobs, for the health page."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(60), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ok: Mapped[bool | None] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)
