@@ -39,15 +39,21 @@ def region_map(directory: RegionDirectory, highlight: set[str] | None = None) ->
     colour on top, so a grouping's extent can be seen at a glance.
     """
     geojson = circle_geojson()
-    mapped = [f["id"] for f in geojson["features"] if f["id"] in directory.regions]
     highlight = highlight or set()
+    mapped = [
+        f["id"]
+        for f in geojson["features"]
+        if f["id"] in directory.regions
+        and (not f["properties"]["overlay"] or f["id"] in highlight)
+    ]
     classes: dict[tuple[str, str], list[str]] = {}
     for code in mapped:
         region = directory[code]
         style = HIGHLIGHT if code in highlight else IN_CIRCLE_STYLE[region.in_circle]
         classes.setdefault(style, []).append(code)
     figure = go.Figure()
-    for (label, colour), codes in classes.items():
+    # the highlight goes last, so that counties drawn over their city stay on top
+    for (label, colour), codes in sorted(classes.items(), key=lambda kv: kv[0] == HIGHLIGHT):
         regions = [directory[c] for c in codes]
         figure.add_trace(
             go.Choropleth(

@@ -45,6 +45,11 @@ def rounded(geometry):  # type: ignore[no-untyped-def]
     return {"type": data["type"], "coordinates": walk(data["coordinates"])}
 
 
+def is_overlay(directory, region) -> bool:  # type: ignore[no-untyped-def]
+    parent = directory[region.parent] if region.parent else None
+    return bool(parent and parent.level == "city" and region.in_circle != "outside")
+
+
 def main() -> None:
     directory = load_region_directory(ROOT / "config" / "regions.yaml")
     features = []

@@ -1,0 +1,149 @@
+"""Administration from the command line: ``python manage.py --help``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import load_settings
+from db import migrate
+from db.backup import BackupError, backup
+from db.regions import load_directory
+from db.session import make_engine, make_session_factory, transaction
+from db.users import ROLES, UserError, create_user
+from indicators.regions import RegionError
+from loaders.first_run import ensure_ready
+from loaders.master_data import REGIONS_FILE, load_regions
+
+Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
+
+
+def cmd_init(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    report = ensure_ready(engine, factory)
+    print(
+        f"数据库已就绪（迁移前版本：{report.migrated_from or '空库'}；"
+        f"新载入地区 {report.regions_loaded} 个）"
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    migrate.upgrade(engine, args.revision)
+    print(f"已升级到 {migrate.current_revision(engine)}")
+    return 0
+
+
+def cmd_downgrade(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    migrate.downgrade(engine, args.revision)
+    print(f"已降级到 {migrate.current_revision(engine) or 'base'}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    migrate.check(engine)
+    print("模型与迁移一致")
+    return 0
+
+
+def cmd_load_regions(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    migrate.upgrade(engine)
+    print(f"已载入 {load_regions(factory, Path(args.file))} 个地区及区域组合")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        directory = load_directory(session)
+    failed = 0
+    for name in args.names:
+        try:
+            region = directory.resolve(name)
+            print(f"{name}\t{region.code}\t{region.name_zh}\t{region.level}")
+        except RegionError as exc:
+            print(f"{name}\t错误：{exc}", file=sys.stderr)
+            failed = 1
+    return failed
+
+
+def cmd_create_user(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    password = (
+        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    )
+    with factory() as session:
+        directory = load_directory(session)
+    codes = [directory.resolve(name).code for name in args.region]
+    with transaction(factory) as session:
+        user = create_user(session, args.username, password, args.role, args.name, codes)
+        print(f"已创建用户 {user.username}（{ROLES[user.role]}）")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    dest = Path(args.dest) if args.dest else load_settings().data_dir / "backups"
+    print(f"已备份到 {backup(engine, dest, keep=args.keep)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python manage.py",
+        description="成渝地区双城经济圈规划目标监测平台 管理命令（数据库由 DATABASE_URL 指定）",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
+
+    def add(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        return command
+
+    add("init", cmd_init, "迁移数据库到最新版本，并在空库中载入地区主数据")
+    add("migrate", cmd_migrate, "执行数据库迁移（升级）").add_argument(
+        "--revision", default="head", help="目标版本（默认 head）"
+    )
+    add("downgrade", cmd_downgrade, "回退数据库迁移").add_argument(
+        "--revision", default="base", help="目标版本（默认 base，即清空所有表）"
+    )
+    add("check", cmd_check, "检查模型与迁移是否一致（alembic check）")
+    add("load-regions", cmd_load_regions, "校验并载入地区主数据（可重复执行）").add_argument(
+        "--file", default=str(REGIONS_FILE), help="地区主数据文件（默认 config/regions.yaml）"
+    )
+    add("resolve-region", cmd_resolve, "把任意写法的地区名称解析为标准地区").add_argument(
+        "names", nargs="+", help="地区名称、别名、英文名或代码"
+    )
+    user = add("create-user", cmd_create_user, "创建用户")
+    user.add_argument("username")
+    user.add_argument("--role", required=True, choices=sorted(ROLES), help="角色")
+    user.add_argument("--name", help="显示名称")
+    user.add_argument("--region", action="append", default=[], help="填报员可报送的地区（可多次）")
+    user.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    back = add("backup", cmd_backup, "备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）")
+    back.add_argument("--dest", help="备份目录（默认 DATA_DIR/backups）")
+    back.add_argument("--keep", type=int, default=14, help="保留最近几份（默认 14）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    engine = make_engine(settings.sqlalchemy_url)
+    try:
+        return args.handler(args, engine, make_session_factory(engine))
+    except (RegionError, UserError, BackupError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
