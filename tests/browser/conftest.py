@@ -1,0 +1,104 @@
+"""A real app process on a free port, and headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from config.settings import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``python -m dashboard`` as a user starts it, on an empty SQLite database."""
+    data_dir = tmp_path_factory.mktemp("app-data")
+    port = _free_port()
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    log = (data_dir / "app.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "--port", str(port)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url + "/api/v1/regions", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError((data_dir / "app.log").read_text()) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@dataclass
+class BrowserLog:
+    """What the page did that a test must see: console errors and outside requests."""
+
+    errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def page(live_app: str) -> Iterator[tuple[object, BrowserLog]]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    record = BrowserLog()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.on("console", lambda m: m.type == "error" and record.errors.append(m.text))
+        page.on("pageerror", lambda e: record.errors.append(str(e)))
+        page.on(
+            "request",
+            lambda r: (
+                urlparse(r.url).hostname not in {"127.0.0.1", "localhost", None}
+                and not r.url.startswith("data:")
+                and record.outside_requests.append(r.url)
+            ),
+        )
+        yield page, record
+        browser.close()
+
+
+def screenshot_path(name: str) -> Path:
+    return ARTIFACTS / f"{name}.png"

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from loaders.first_run import ensure_ready
+
+
+@pytest.fixture
+def client(engine: Engine, factory: sessionmaker[Session]) -> FlaskClient:
+    ensure_ready(engine, factory)
+    app = create_app(load_settings({}), factory)
+    return app.server.test_client()
+
+
+def test_api001_regions_lists_every_region_and_grouping(client: FlaskClient) -> None:
+    body = client.get("/api/v1/regions").get_json()
+    by_code = {r["code"]: r for r in body["regions"]}
+    assert body["count"] == len(by_code) > 80
+    assert by_code["510100"]["name_zh"] == "成都市"
+    assert by_code["510700"]["partial"] is True
+    assert by_code["510700"]["excludes"] == ["510727", "510726"]
+    assert by_code["ccec_cq"]["level"] == "province_part"
+    assert {"code": "500154", "partial": True} in by_code["ccec_cq"]["members"]
+    assert by_code["wandakai"]["source"]["plan"] == "wandakai"
+
+
+@pytest.mark.parametrize("name", ["成都", "成都市", "Chengdu", "510100"])
+def test_api002_name_query_resolves_any_spelling(client: FlaskClient, name: str) -> None:
+    assert client.get("/api/v1/regions", query_string={"name": name}).get_json()["code"] == "510100"
+
+
+def test_api003_unknown_name_is_a_404_with_a_chinese_message(client: FlaskClient) -> None:
+    response = client.get("/api/v1/regions", query_string={"name": "成度"})
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["error"].startswith("未知地区“成度”")
+    assert "成都市" in body["suggestions"]
+
+
+def test_api004_regions_page_renders_in_chinese(client: FlaskClient) -> None:
+    response = client.get("/regions")
+    assert response.status_code == 200
+    assert '<html lang="zh-CN">' in response.get_data(as_text=True)

@@ -1,0 +1,101 @@
+"""The administrators' command line, run as a real process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.settings import PROJECT_ROOT
+
+
+def manage(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_cli001_help_lists_every_command(tmp_path: Path) -> None:
+    out = manage(tmp_path, "--help").stdout
+    for command in [
+        "init",
+        "migrate",
+        "downgrade",
+        "check",
+        "load-regions",
+        "resolve-region",
+        "create-user",
+        "backup",
+    ]:
+        assert command in out
+
+
+def test_cli002_init_then_resolve(tmp_path: Path) -> None:
+    assert manage(tmp_path, "init").returncode == 0
+    result = manage(tmp_path, "resolve-region", "Chengdu", "万达开", "成度")
+    assert "Chengdu\t510100\t成都市\tcity" in result.stdout
+    assert "万达开\twandakai" in result.stdout
+    assert "未知地区“成度”；您是否要找：成都市" in result.stderr
+    assert result.returncode == 1
+
+
+def test_cli003_check_migrate_downgrade(tmp_path: Path) -> None:
+    assert manage(tmp_path, "migrate").returncode == 0
+    assert "一致" in manage(tmp_path, "check").stdout
+    assert "base" in manage(tmp_path, "downgrade").stdout
+
+
+def test_cli004_create_user_checks_role_region_and_password(tmp_path: Path) -> None:
+    manage(tmp_path, "init")
+    ok = manage(
+        tmp_path,
+        "create-user",
+        "cd_stat",
+        "--role",
+        "reporter",
+        "--region",
+        "成都",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    assert ok.returncode == 0, ok.stderr
+    again = manage(
+        tmp_path,
+        "create-user",
+        "cd_stat",
+        "--role",
+        "reporter",
+        "--region",
+        "成都",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    assert again.returncode == 2 and "已存在" in again.stderr
+    short = manage(
+        tmp_path, "create-user", "x", "--role", "viewer", "--password-stdin", stdin="short\n"
+    )
+    assert short.returncode == 2 and "至少 10 位" in short.stderr
+
+
+@pytest.mark.parametrize("keep", ["1"])
+def test_cli005_backup_is_a_complete_sqlite_copy(tmp_path: Path, keep: str) -> None:
+    manage(tmp_path, "init")
+    for _ in range(2):
+        result = manage(tmp_path, "backup", "--keep", keep)
+        assert result.returncode == 0, result.stderr
+    copies = list((tmp_path / "backups").glob("monitor-*.sqlite"))
+    assert len(copies) == 1  # retention kept the newest only
+    original = sqlite3.connect(tmp_path / "monitor.sqlite")
+    copy = sqlite3.connect(copies[0])
+    query = "SELECT code, name_zh FROM regions ORDER BY code"
+    assert copy.execute(query).fetchall() == original.execute(query).fetchall()
