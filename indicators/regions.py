@@ -26,7 +26,10 @@ GROUPING_LEVELS = (
     "cooperation_zone",
     "new_area",
     "sub_area",
+    "external_area",
 )
+# areas the plans name without listing units: figures are reported for them directly
+MEMBERLESS_LEVELS = ("sub_area", "external_area")
 IN_CIRCLE = ("full", "partial", "outside")
 LEVEL_NAMES_ZH = {
     "province": "省级",
@@ -39,6 +42,7 @@ LEVEL_NAMES_ZH = {
     "cooperation_zone": "合作功能区",
     "new_area": "新区",
     "sub_area": "功能区",
+    "external_area": "经济圈外区域",
 }
 _EN_SUFFIXES = re.compile(r"(district|county|city|province|municipality)$")
 
@@ -260,7 +264,7 @@ def validate_regions(regions: Iterable[Region]) -> list[str]:
             problems.append(f"{where}：in_circle 取值 {region.in_circle!r} 无效")
         if region.level in UNIT_LEVELS and not re.fullmatch(r"\d{6}", region.code):
             problems.append(f"{where}：行政区划代码应为 6 位数字（GB/T 2260）")
-        if region.is_grouping and not region.members:
+        if region.is_grouping and not region.members and region.level not in MEMBERLESS_LEVELS:
             problems.append(f"{where}：区域组合没有成员")
         if region.is_grouping and region.source is None:
             problems.append(f"{where}：区域组合缺少界定其范围的规划原文（source）")

@@ -1,0 +1,437 @@
+"""The target catalogue: indicator definitions and every target and baseline
+the plans fix, each tied to the sentence that set it.
+
+``load_catalogue`` reads ``config/catalogue/`` and refuses it whole, listing
+every problem with file, entry and field, when anything is off: a missing or
+mistyped field, an unknown indicator, a scope the regions master data cannot
+resolve, a unit that does not convert to the indicator's, a quote that does
+not begin on its line, or a value the quote does not state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from indicators.regions import RegionDirectory, RegionError
+from indicators.seed_text import SeedText, numbers_in
+from indicators.units import UnitError, conversion_factor
+
+KINDS = ("level", "growth", "change", "cumulative", "count", "baseline")
+COMPARATORS = ("reach", "at_least", "at_most", "about", "range", "equal")
+DIRECTIONS = ("higher", "lower", "band", "none")
+FREQUENCIES = ("annual", "quarterly", "monthly")
+AGGREGATIONS = ("sum", "ratio", "weighted_mean", "not_combinable")
+PILLARS = {
+    "overall": "综合",
+    "spatial": "空间格局",
+    "infrastructure": "基础设施",
+    "industry": "现代产业",
+    "innovation": "科技创新",
+    "consumption": "消费",
+    "ecology": "生态",
+    "opening": "改革开放",
+    "reform": "体制机制",
+    "urban_rural": "城乡融合",
+    "public_services": "公共服务",
+}
+KIND_NAMES_ZH = {
+    "level": "水平值",
+    "growth": "年均增速",
+    "change": "较基期变化",
+    "cumulative": "累计值",
+    "count": "新增数量",
+    "baseline": "基期值",
+}
+COMPARATOR_NAMES_ZH = {
+    "reach": "达到",
+    "at_least": "不低于",
+    "at_most": "不高于",
+    "about": "左右",
+    "range": "区间",
+    "equal": "等于",
+}
+INDICATORS_FILE = "indicators.yaml"
+
+
+class CatalogueError(ValueError):
+    """The catalogue files cannot be used; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"目标库有 {len(problems)} 处错误：\n" + "\n".join(problems))
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    id: str
+    name_zh: str
+    name_en: str
+    definition: str
+    unit: str
+    direction: str
+    frequency: str
+    pillar: str
+    source: str
+    aggregation: str
+    components: tuple[str, ...] = ()
+    weight: str | None = None
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class PlanDoc:
+    id: str
+    title: str
+    issuer: str | None
+    date: str | None
+    seed: str
+    lines: tuple[int, int]
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A target (any kind but ``baseline``) or a baseline, with its provenance."""
+
+    id: str
+    plan_id: str
+    indicator_id: str
+    section: str
+    line: int
+    quote: str
+    scope: str
+    scope_code: str
+    kind: str
+    year: int
+    base_year: int | None
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    stretch: bool
+
+    @property
+    def is_baseline(self) -> bool:
+        return self.kind == "baseline"
+
+
+@dataclass
+class Catalogue:
+    plans: dict[str, PlanDoc] = field(default_factory=dict)
+    indicators: dict[str, IndicatorDef] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> list[Entry]:
+        return [e for e in self.entries.values() if not e.is_baseline]
+
+    @property
+    def baselines(self) -> list[Entry]:
+        return [e for e in self.entries.values() if e.is_baseline]
+
+    def counts_by_plan(self) -> dict[str, tuple[int, int]]:
+        """(targets, baselines) per plan, in the plans' order."""
+        counts = {plan: [0, 0] for plan in self.plans}
+        for entry in self.entries.values():
+            counts[entry.plan_id][entry.is_baseline] += 1
+        return {plan: (t, b) for plan, (t, b) in counts.items()}
+
+
+class _Problems:
+    """Collects messages that name file, entry and field."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, field_name: str | None, message: str) -> None:
+        location = f"{where} 字段 {field_name}" if field_name else where
+        self.items.append(f"{location}：{message}")
+
+
+def _require(
+    raw: Mapping[str, Any],
+    name: str,
+    kind: type | tuple[type, ...],
+    where: str,
+    problems: _Problems,
+    *,
+    optional: bool = False,
+) -> Any:
+    if name not in raw or raw[name] is None:
+        if not optional:
+            problems.add(where, name, "缺少此字段")
+        return None
+    value = raw[name]
+    if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+        problems.add(where, name, f"应为{_type_name(kind)}，实为 {value!r}")
+        return None
+    if not isinstance(value, kind):
+        problems.add(where, name, f"应为{_type_name(kind)}，实为 {value!r}")
+        return None
+    return value
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "文本", int: "整数", float: "数值", bool: "布尔值", list: "列表"}
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return "或".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def _choice(value: Any, allowed: Iterable[str], where: str, name: str, problems: _Problems) -> None:
+    if value is not None and value not in allowed:
+        problems.add(where, name, f"取值 {value!r} 无效，可选：{'、'.join(allowed)}")
+
+
+def _read_yaml(path: Path, problems: _Problems) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        problems.add(f"文件 {path.name}", None, f"YAML 格式错误：{exc}")
+        return {}
+    if not isinstance(data, dict):
+        problems.add(f"文件 {path.name}", None, "内容应为映射（plan/entries 或 indicators）")
+        return {}
+    return data
+
+
+def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]:
+    result: dict[str, IndicatorDef] = {}
+    for index, raw in enumerate(_read_yaml(path, problems).get("indicators") or []):
+        where = f"文件 {path.name} 指标 {raw.get('id', f'#{index + 1}')}"
+        values = {
+            name: _require(raw, name, str, where, problems)
+            for name in (
+                "id",
+                "name_zh",
+                "name_en",
+                "definition",
+                "unit",
+                "direction",
+                "frequency",
+                "pillar",
+                "source",
+                "aggregation",
+            )
+        }
+        _choice(values["direction"], DIRECTIONS, where, "direction", problems)
+        _choice(values["frequency"], FREQUENCIES, where, "frequency", problems)
+        _choice(values["pillar"], PILLARS, where, "pillar", problems)
+        _choice(values["aggregation"], AGGREGATIONS, where, "aggregation", problems)
+        components = _require(raw, "components", list, where, problems, optional=True) or []
+        weight = _require(raw, "weight", str, where, problems, optional=True)
+        headline = _require(raw, "headline", bool, where, problems, optional=True) or False
+        if values["aggregation"] == "ratio" and len(components) != 2:
+            problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
+        if values["aggregation"] == "weighted_mean" and not weight:
+            problems.add(where, "weight", "加权平均型指标须给出权重指标")
+        if None in values.values():
+            continue
+        if values["id"] in result:
+            problems.add(where, "id", "指标 id 重复")
+        result[values["id"]] = IndicatorDef(
+            **values, components=tuple(components), weight=weight, headline=headline
+        )
+    for indicator in result.values():
+        for ref in (*indicator.components, indicator.weight):
+            if ref is not None and ref not in result:
+                problems.add(
+                    f"文件 {path.name} 指标 {indicator.id}",
+                    "components/weight",
+                    f"引用了未定义的指标 {ref}",
+                )
+    return result
+
+
+def _parse_plan(path: Path, data: Mapping[str, Any], problems: _Problems) -> PlanDoc | None:
+    raw = data.get("plan") or {}
+    where = f"文件 {path.name} plan"
+    plan_id = _require(raw, "id", str, where, problems)
+    title = _require(raw, "title", str, where, problems)
+    seed = _require(raw, "seed", str, where, problems)
+    lines = _require(raw, "lines", list, where, problems)
+    if plan_id is not None and plan_id != path.stem:
+        problems.add(where, "id", f"应与文件名一致（{path.stem}）")
+    if lines is not None and (len(lines) != 2 or not all(isinstance(n, int) for n in lines)):
+        problems.add(where, "lines", "应为 [起始行, 结束行]")
+        lines = None
+    if None in (plan_id, title, seed, lines):
+        return None
+    date = raw.get("date")
+    return PlanDoc(
+        plan_id,
+        title,
+        raw.get("issuer"),
+        None if date is None else str(date),
+        seed,
+        (lines[0], lines[1]),
+        data.get("comment"),
+    )
+
+
+def _parse_entry(
+    raw: Mapping[str, Any], plan: PlanDoc, path: Path, regions: RegionDirectory, problems: _Problems
+) -> Entry | None:
+    where = f"文件 {path.name} 条目 {raw.get('id', '?')}"
+    before = len(problems.items)
+    values: dict[str, Any] = {
+        "id": _require(raw, "id", str, where, problems),
+        "indicator_id": _require(raw, "indicator", str, where, problems),
+        "section": _require(raw, "section", str, where, problems),
+        "line": _require(raw, "line", int, where, problems),
+        "quote": _require(raw, "quote", str, where, problems),
+        "scope": _require(raw, "scope", str, where, problems),
+        "kind": _require(raw, "kind", str, where, problems),
+        "year": _require(raw, "year", int, where, problems),
+        "base_year": _require(raw, "base_year", int, where, problems, optional=True),
+        "value": _require(raw, "value", (int, float), where, problems),
+        "value_high": _require(raw, "value_high", (int, float), where, problems, optional=True),
+        "unit": _require(raw, "unit", (str, int), where, problems),
+        "comparator": _require(raw, "comparator", str, where, problems),
+        "stretch": _require(raw, "stretch", bool, where, problems),
+    }
+    _choice(values["kind"], KINDS, where, "kind", problems)
+    _choice(values["comparator"], COMPARATORS, where, "comparator", problems)
+    if values["line"] is not None and not plan.lines[0] <= values["line"] <= plan.lines[1]:
+        problems.add(
+            where,
+            "line",
+            f"第 {values['line']} 行不在本规划的范围 {plan.lines[0]}–{plan.lines[1]} 内",
+        )
+    if values["comparator"] == "range" and values["value_high"] is None:
+        problems.add(where, "value_high", "区间目标须给出上限")
+    if values["kind"] in ("growth", "change") and values["base_year"] is None and False:
+        problems.add(where, "base_year", "增速、较基期变化须给出基期年份")
+    if values["scope"] is not None:
+        try:
+            values["scope_code"] = regions.resolve(values["scope"]).code
+        except RegionError as exc:
+            problems.add(where, "scope", str(exc))
+    if len(problems.items) > before:
+        return None
+    values["unit"] = str(values["unit"])
+    values["value"] = float(values["value"])
+    if values["value_high"] is not None:
+        values["value_high"] = float(values["value_high"])
+    return Entry(plan_id=plan.id, **values)
+
+
+def parse_plan_file(
+    path: Path, regions: RegionDirectory, problems: _Problems
+) -> tuple[PlanDoc | None, list[Entry]]:
+    data = _read_yaml(path, problems)
+    plan = _parse_plan(path, data, problems)
+    if plan is None:
+        return None, []
+    entries = data.get("entries")
+    if entries is None:
+        problems.add(
+            f"文件 {path.name}", "entries", "缺少此字段（无量化目标时写 entries: [] 并加 comment）"
+        )
+        return plan, []
+    if not entries and not plan.comment:
+        problems.add(f"文件 {path.name}", "comment", "没有条目的规划须以 comment 说明原因")
+    parsed = [_parse_entry(raw, plan, path, regions, problems) for raw in entries]
+    return plan, [e for e in parsed if e is not None]
+
+
+def check_entry_against_indicator(
+    entry: Entry, indicator: IndicatorDef | None, where: str, problems: _Problems
+) -> None:
+    if indicator is None:
+        problems.add(where, "indicator", f"未定义的指标 {entry.indicator_id}")
+        return
+    try:
+        conversion_factor(entry.unit, indicator.unit)
+    except UnitError:
+        problems.add(
+            where,
+            "unit",
+            f"单位“{entry.unit}”不能换算为指标 {indicator.id} 的单位“{indicator.unit}”",
+        )
+
+
+def check_traceability(entry: Entry, seed: SeedText, where: str, problems: _Problems) -> None:
+    """The quote begins on its line, and states the entry's value."""
+    match = seed.find(entry.quote, entry.line)
+    if match is None:
+        found = seed.locate(entry.quote)
+        hint = (
+            f"（原文出现在第 {'、'.join(map(str, found[:5]))} 行）"
+            if found
+            else "（原文中找不到此句）"
+        )
+        problems.add(where, "quote", f"引文不是从第 {entry.line} 行开始{hint}")
+        return
+    stated = numbers_in(entry.quote) | numbers_in(match.original)
+    for name, value in (("value", entry.value), ("value_high", entry.value_high)):
+        if value is not None and not any(abs(abs(value) - n) < 1e-9 for n in stated):
+            problems.add(
+                where,
+                name,
+                f"数值 {value:g} 在引文中找不到（引文中的数："
+                + "、".join(f"{n:g}" for n in sorted(stated))
+                + "）",
+            )
+
+
+def load_catalogue(folder: Path, regions: RegionDirectory, sources: Path) -> Catalogue:
+    """Read and check every catalogue file in ``folder``; refuse the lot on any problem."""
+    problems = _Problems()
+    catalogue = Catalogue()
+    catalogue.indicators = parse_indicators(folder / INDICATORS_FILE, problems)
+    seeds: dict[str, SeedText] = {}
+    plan_files = sorted(
+        p for p in folder.glob("*.yaml") if p.name != INDICATORS_FILE and not p.name.startswith("_")
+    )
+    for path in plan_files:
+        plan, entries = parse_plan_file(path, regions, problems)
+        if plan is None:
+            continue
+        catalogue.plans[plan.id] = plan
+        seed_path = sources / plan.seed
+        if not seed_path.exists():
+            problems.add(f"文件 {path.name} plan", "seed", f"找不到原文文件 {plan.seed}")
+            continue
+        seed = seeds.setdefault(plan.seed, SeedText.from_file(seed_path))
+        for entry in entries:
+            where = f"文件 {path.name} 条目 {entry.id}"
+            if entry.id in catalogue.entries:
+                problems.add(
+                    where, "id", f"条目 id 重复（另见 {catalogue.entries[entry.id].plan_id}）"
+                )
+                continue
+            check_entry_against_indicator(
+                entry, catalogue.indicators.get(entry.indicator_id), where, problems
+            )
+            check_traceability(entry, seed, where, problems)
+            catalogue.entries[entry.id] = entry
+    _check_duplicates(catalogue, problems)
+    if problems.items:
+        raise CatalogueError(problems.items)
+    return catalogue
+
+
+def _check_duplicates(catalogue: Catalogue, problems: _Problems) -> None:
+    """The same number set twice for the same thing is one entry too many."""
+    seen: dict[tuple[Any, ...], str] = {}
+    for entry in catalogue.entries.values():
+        key = (
+            entry.plan_id,
+            entry.indicator_id,
+            entry.scope_code,
+            entry.kind,
+            entry.year,
+            entry.base_year,
+            entry.value,
+            entry.value_high,
+            entry.line,
+        )
+        if key in seen:
+            problems.add(f"条目 {entry.id}", None, f"与条目 {seen[key]} 重复")
+        else:
+            seen[key] = entry.id

@@ -1,0 +1,102 @@
+"""Units as the plans write them, and conversion within a family.
+
+A unit is a magnitude prefix (万, 亿, 万亿 …) on a base unit (元, 吨, 标箱 …):
+``万亿元`` and ``亿元`` share the base ``元`` and convert by 10 000; ``万吨`` and
+``公里`` do not convert at all. Units the table does not know convert only to
+themselves, which keeps the check strict rather than guessing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+PREFIXES = {
+    "": 1.0,
+    "十": 10.0,
+    "百": 100.0,
+    "千": 1e3,
+    "万": 1e4,
+    "十万": 1e5,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "万亿": 1e12,
+}
+# longest first, so that 千瓦时 is not read as 千 + 瓦时
+BASE_UNITS = sorted(
+    [
+        "元",
+        "美元",
+        "吨",
+        "载重吨",
+        "人",
+        "人次",
+        "公里",
+        "平方公里",
+        "亩",
+        "列",
+        "个",
+        "家",
+        "标箱",
+        "立方米",
+        "千瓦",
+        "千瓦时",
+        "头",
+        "户",
+        "票",
+        "套(间)",
+        "项",
+        "条",
+        "座",
+        "所",
+        "处",
+        "件",
+        "场",
+        "场次",
+        "对",
+        "次",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+class UnitError(ValueError):
+    """Two units that cannot be converted into each other."""
+
+
+def normalise_unit(unit: str) -> str:
+    text = unicodedata.normalize("NFKC", str(unit)).strip()
+    return text.replace("∶", ":")
+
+
+# measure words of things counted one by one: 3 处 and 3 个 are the same count
+CLASSIFIERS = {"个", "家", "处", "所", "座", "项", "件", "条", "场", "场次", "次", "对"}
+
+
+def split_unit(unit: str) -> tuple[float, str]:
+    """``(factor, base)`` such that one ``unit`` is ``factor`` ``base``."""
+    text = normalise_unit(unit)
+    for base in BASE_UNITS:
+        if text.endswith(base):
+            prefix = text[: -len(base)]
+            if prefix in PREFIXES:
+                return PREFIXES[prefix], "个" if base in CLASSIFIERS else base
+    return 1.0, text
+
+
+def compatible(a: str, b: str) -> bool:
+    return split_unit(a)[1] == split_unit(b)[1]
+
+
+def conversion_factor(from_unit: str, to_unit: str) -> float:
+    """What one ``from_unit`` is in ``to_unit``; raises ``UnitError`` across families."""
+    f_factor, f_base = split_unit(from_unit)
+    t_factor, t_base = split_unit(to_unit)
+    if f_base != t_base:
+        raise UnitError(f"单位“{from_unit}”不能换算为“{to_unit}”")
+    return f_factor / t_factor
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    return value * conversion_factor(from_unit, to_unit)
