@@ -17,7 +17,9 @@ from db.backup import BackupError, backup
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError, create_user
+from indicators.catalogue import CatalogueError
 from indicators.regions import RegionError
+from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
 from loaders.first_run import ensure_ready
 from loaders.master_data import REGIONS_FILE, load_regions
 
@@ -56,6 +58,23 @@ def cmd_load_regions(
 ) -> int:
     migrate.upgrade(engine)
     print(f"已载入 {load_regions(factory, Path(args.file))} 个地区及区域组合")
+    return 0
+
+
+def cmd_load_catalogue(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    ensure_ready(engine, factory)
+    catalogue = load_catalogue_into(factory, Path(args.folder))
+    print(
+        f"已载入目标库：{len(catalogue.plans)} 个规划，{len(catalogue.indicators)} 个指标，"
+        f"{len(catalogue.targets)} 条目标，{len(catalogue.baselines)} 条基期值"
+    )
+    if args.counts:
+        for plan_id, (targets, baselines) in catalogue.counts_by_plan().items():
+            print(
+                f"{plan_id}\t{catalogue.plans[plan_id].title}\t目标 {targets}\t基期值 {baselines}"
+            )
     return 0
 
 
@@ -117,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("load-regions", cmd_load_regions, "校验并载入地区主数据（可重复执行）").add_argument(
         "--file", default=str(REGIONS_FILE), help="地区主数据文件（默认 config/regions.yaml）"
     )
+    cat = add(
+        "load-catalogue", cmd_load_catalogue, "校验并载入目标库（config/catalogue，可重复执行）"
+    )
+    cat.add_argument("--folder", default=str(CATALOGUE_DIR), help="目标库目录")
+    cat.add_argument("--counts", action="store_true", help="列出每个规划的目标数和基期值数")
     add("resolve-region", cmd_resolve, "把任意写法的地区名称解析为标准地区").add_argument(
         "names", nargs="+", help="地区名称、别名、英文名或代码"
     )
@@ -138,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return args.handler(args, engine, make_session_factory(engine))
-    except (RegionError, UserError, BackupError) as exc:
+    except (RegionError, UserError, BackupError, CatalogueError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     finally:

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import pandas as pd
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from dashboard.context import region_directory
+from dashboard.context import region_directory, session_factory
+from db.catalogue import indicators_frame, targets_frame
 from indicators.regions import RegionError
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts: NaN and NA become null, numpy scalars plain Python."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    return [
+        {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+        for row in records
+    ]
+
+
+def _error(message: str, status: int, **extra: Any) -> ResponseReturnValue:
+    return jsonify({"error": message, **extra}), status
 
 
 @api.get("/regions")
@@ -20,6 +38,50 @@ def regions() -> ResponseReturnValue:
         try:
             return jsonify(directory.resolve(name).to_dict())
         except RegionError as exc:
-            return jsonify({"error": str(exc), "suggestions": directory.suggest(name)}), 404
+            return _error(str(exc), 404, suggestions=directory.suggest(name))
     items = [r.to_dict() for r in sorted(directory, key=lambda r: (r.is_grouping, r.code))]
     return jsonify({"count": len(items), "regions": items})
+
+
+@api.get("/indicators")
+def indicators() -> ResponseReturnValue:
+    """Every indicator definition (unit, direction, pillar, aggregation rule …)."""
+    with session_factory()() as session:
+        frame = indicators_frame(session).sort_values("id")
+    return jsonify({"count": len(frame), "indicators": _records(frame)})
+
+
+def _provenance(row: dict[str, Any]) -> dict[str, Any]:
+    row["provenance"] = {
+        "plan_id": row.pop("plan_id"),
+        "plan_title": row.pop("plan_title"),
+        "section": row.pop("section"),
+        "seed_line": row.pop("seed_line"),
+        "quote": row.pop("quote"),
+    }
+    return row
+
+
+@api.get("/targets")
+def targets() -> ResponseReturnValue:
+    """Targets and baselines with provenance; filter by ``plan``, ``indicator``,
+    ``scope`` (any spelling), ``year``, ``kind`` and ``headline``."""
+    with session_factory()() as session:
+        frame = targets_frame(session)
+    args = request.args
+    if "scope" in args:
+        try:
+            frame = frame[frame.scope_code == region_directory().resolve(args["scope"]).code]
+        except RegionError as exc:
+            return _error(str(exc), 404)
+    for name, column in (("plan", "plan_id"), ("indicator", "indicator_id"), ("kind", "kind")):
+        if name in args:
+            frame = frame[frame[column] == args[name]]
+    if "year" in args:
+        if not args["year"].isdigit():
+            return _error(f"参数 year 应为年份数字，收到“{args['year']}”", 400)
+        frame = frame[frame.year == int(args["year"])]
+    if "headline" in args:
+        frame = frame[frame.headline == (args["headline"].lower() in ("1", "true", "yes"))]
+    items = [_provenance(row) for row in _records(frame)]
+    return jsonify({"count": len(items), "targets": items})

@@ -56,6 +56,7 @@ COMPARATOR_NAMES_ZH = {
     "equal": "等于",
 }
 INDICATORS_FILE = "indicators.yaml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 
 
 class CatalogueError(ValueError):
@@ -136,7 +137,8 @@ class Catalogue:
 
     def counts_by_plan(self) -> dict[str, tuple[int, int]]:
         """(targets, baselines) per plan, in the plans' order."""
-        counts = {plan: [0, 0] for plan in self.plans}
+        ordered = sorted(self.plans.values(), key=lambda p: (p.seed, p.lines[0]))
+        counts = {plan.id: [0, 0] for plan in ordered}
         for entry in self.entries.values():
             counts[entry.plan_id][entry.is_baseline] += 1
         return {plan: (t, b) for plan, (t, b) in counts.items()}
@@ -189,7 +191,7 @@ def _choice(value: Any, allowed: Iterable[str], where: str, name: str, problems:
 
 def _read_yaml(path: Path, problems: _Problems) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         problems.add(f"文件 {path.name}", None, f"YAML 格式错误：{exc}")
         return {}
@@ -397,7 +399,9 @@ def load_catalogue(folder: Path, regions: RegionDirectory, sources: Path) -> Cat
         if not seed_path.exists():
             problems.add(f"文件 {path.name} plan", "seed", f"找不到原文文件 {plan.seed}")
             continue
-        seed = seeds.setdefault(plan.seed, SeedText.from_file(seed_path))
+        if plan.seed not in seeds:
+            seeds[plan.seed] = SeedText.from_file(seed_path)
+        seed = seeds[plan.seed]
         for entry in entries:
             where = f"文件 {path.name} 条目 {entry.id}"
             if entry.id in catalogue.entries:

@@ -140,3 +140,10 @@ class SeedText:
                 self.lines[last_line - 1][: last_col + 1],
             ]
         )
+
+
+def context_lines(path: Path, line: int, before: int = 2, after: int = 4) -> list[tuple[int, str]]:
+    """The seed lines around ``line`` (numbered), to show a quote where it stands."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    first, last = max(1, line - before * 2), min(len(lines), line + after * 2)
+    return [(n, lines[n - 1]) for n in range(first, last + 1)]

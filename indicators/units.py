@@ -20,6 +20,9 @@ PREFIXES = {
     "百万": 1e6,
     "千万": 1e7,
     "亿": 1e8,
+    "十亿": 1e9,
+    "百亿": 1e10,
+    "千亿": 1e11,
     "万亿": 1e12,
 }
 # longest first, so that 千瓦时 is not read as 千 + 瓦时

@@ -13,7 +13,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
+from db.catalogue import count_targets
 from db.regions import count_regions
+from loaders.catalogue import load_catalogue_into
 from loaders.master_data import load_regions
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ log = logging.getLogger(__name__)
 class FirstRunReport:
     migrated_from: str | None
     regions_loaded: int
+    targets_loaded: int
 
 
 def ensure_ready(engine: Engine, factory: sessionmaker[Session]) -> FirstRunReport:
@@ -33,4 +36,9 @@ def ensure_ready(engine: Engine, factory: sessionmaker[Session]) -> FirstRunRepo
     loaded = 0 if has_regions else load_regions(factory)
     if loaded:
         log.info("首次启动：已载入 %d 个地区及区域组合", loaded)
-    return FirstRunReport(migrated_from=before, regions_loaded=loaded)
+    with factory() as session:
+        has_targets = count_targets(session) > 0
+    targets = 0 if has_targets else len(load_catalogue_into(factory).entries)
+    if targets:
+        log.info("首次启动：已载入目标库 %d 条（目标与基期值）", targets)
+    return FirstRunReport(migrated_from=before, regions_loaded=loaded, targets_loaded=targets)

@@ -46,3 +46,33 @@ def test_api004_regions_page_renders_in_chinese(client: FlaskClient) -> None:
     response = client.get("/regions")
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in response.get_data(as_text=True)
+
+
+def test_api005_targets_carry_their_provenance(client: FlaskClient) -> None:
+    body = client.get("/api/v1/targets", query_string={"plan": "outline", "year": 2025}).get_json()
+    urbanisation = next(t for t in body["targets"] if t["indicator_id"] == "urbanization_rate")
+    assert urbanisation["value"] == 66 and urbanisation["comparator"] == "about"
+    assert urbanisation["provenance"]["plan_title"] == "成渝地区双城经济圈建设规划纲要"
+    assert urbanisation["provenance"]["quote"] == "常住人口城镇化率达到66%左右"
+    assert urbanisation["provenance"]["seed_line"] == 235
+
+
+def test_api006_targets_filter_by_scope_spelling_and_headline(client: FlaskClient) -> None:
+    body = client.get(
+        "/api/v1/targets", query_string={"scope": "万达开", "headline": "0"}
+    ).get_json()
+    assert body["count"] > 0
+    assert {t["scope_code"] for t in body["targets"]} == {"wandakai"}
+    assert not any(t["headline"] for t in body["targets"])
+
+
+def test_api007_bad_target_filters_get_chinese_errors(client: FlaskClient) -> None:
+    assert client.get("/api/v1/targets?year=二〇二五").get_json()["error"].startswith("参数 year")
+    assert client.get("/api/v1/targets?scope=火星").status_code == 404
+
+
+def test_api008_indicators_list_definitions(client: FlaskClient) -> None:
+    body = client.get("/api/v1/indicators").get_json()
+    rd = next(i for i in body["indicators"] if i["id"] == "rd_intensity")
+    assert rd["aggregation"] == "ratio" and rd["numerator_id"] == "rd_spending"
+    assert rd["denominator_id"] == "gdp" and rd["headline"] is True

@@ -1,0 +1,219 @@
+"""The catalogue loader refuses what is wrong and names where; the shipped
+catalogue passes every check and holds the outline's goals."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from config.settings import CONFIG_DIR
+from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
+from indicators.regions import load_region_directory
+from tests.helpers import small_directory
+
+SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，力争新增 1—2 个口岸。\n"
+INDICATORS = """
+indicators:
+  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, unit: 亿元, direction: higher,
+     frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
+  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, unit: 万平方公里, direction: none,
+     frequency: annual, pillar: overall, source: s, aggregation: sum}
+  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, unit: 个, direction: higher,
+     frequency: annual, pillar: opening, source: s, aggregation: sum}
+"""
+ENTRIES = {
+    "gdp": dict(
+        id="p-001",
+        indicator="gdp",
+        section="前言",
+        line=4,
+        quote="万达开地区生产总值达到5000亿元以上",
+        scope="万达开",
+        kind="level",
+        year=2025,
+        base_year=None,
+        value=5000,
+        value_high=None,
+        unit="亿元",
+        comparator="at_least",
+        stretch=False,
+    ),
+    "area": dict(
+        id="p-002",
+        indicator="land_area",
+        section="前言",
+        line=3,
+        quote="规划范围总面积18.5万平方公里",
+        scope="万达开",
+        kind="baseline",
+        year=2020,
+        base_year=None,
+        value=18.5,
+        value_high=None,
+        unit="万平方公里",
+        comparator="equal",
+        stretch=False,
+    ),
+    "ports": dict(
+        id="p-003",
+        indicator="ports",
+        section="前言",
+        line=6,
+        quote="力争新增1—2个口岸",
+        scope="万达开",
+        kind="count",
+        year=2025,
+        base_year=2020,
+        value=1,
+        value_high=2,
+        unit="个",
+        comparator="range",
+        stretch=True,
+    ),
+}
+
+
+def write_world(tmp: Path, **changes: dict) -> Path:
+    """A catalogue folder of one plan over a five-line seed; ``changes`` edit entries."""
+    import yaml
+
+    (tmp / "sources").mkdir(exist_ok=True)
+    (tmp / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
+    folder = tmp / "catalogue"
+    folder.mkdir(exist_ok=True)
+    (folder / "indicators.yaml").write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
+    entries = [{**entry, **changes.get(key, {})} for key, entry in ENTRIES.items()]
+    plan = {
+        "plan": {
+            "id": "p",
+            "title": "示例规划",
+            "issuer": "某机关",
+            "date": "2021",
+            "seed": "seed.txt",
+            "lines": [1, 6],
+        },
+        "entries": entries,
+    }
+    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def load(tmp: Path, **changes: dict) -> Catalogue:
+    return load_catalogue(write_world(tmp, **changes), small_directory(), tmp / "sources")
+
+
+def test_cat001_a_correct_world_loads(tmp_path: Path) -> None:
+    catalogue = load(tmp_path)
+    assert [e.id for e in catalogue.targets] == ["p-001", "p-003"]
+    assert catalogue.entries["p-001"].scope_code == "wandakai"
+    assert catalogue.counts_by_plan() == {"p": (2, 1)}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"gdp": {"line": 5}},
+            "文件 p.yaml 条目 p-001 字段 quote：引文不是从第 5 行开始（原文出现在第 4 行）",
+        ),
+        (
+            {"gdp": {"quote": "万达开地区生产总值达到6000亿元以上"}},
+            "字段 quote：引文不是从第 4 行开始（原文中找不到此句）",
+        ),
+        (
+            {"gdp": {"value": 500}},
+            "条目 p-001 字段 value：数值 500 在引文中找不到（引文中的数：5000）",
+        ),
+        ({"ports": {"value_high": 3}}, "条目 p-003 字段 value_high：数值 3 在引文中找不到"),
+        ({"gdp": {"scope": "成度"}}, "条目 p-001 字段 scope：未知地区“成度”；您是否要找：成都市"),
+        ({"gdp": {"unit": "万吨"}}, "字段 unit：单位“万吨”不能换算为指标 gdp 的单位“亿元”"),
+        ({"gdp": {"indicator": "gnp"}}, "条目 p-001 字段 indicator：未定义的指标 gnp"),
+        ({"gdp": {"comparator": "more"}}, "字段 comparator：取值 'more' 无效"),
+        ({"gdp": {"year": "2025年"}}, "字段 year：应为整数，实为 '2025年'"),
+        ({"gdp": {"line": 99}}, "字段 line：第 99 行不在本规划的范围 1–6 内"),
+        ({"area": {"id": "p-001"}}, "条目 p-001 字段 id：条目 id 重复"),
+    ],
+)
+def test_cat002_wrong_entries_are_refused_naming_file_entry_and_field(
+    tmp_path: Path, changes: dict, message: str
+) -> None:
+    with pytest.raises(CatalogueError) as info:
+        load(tmp_path, **changes)
+    assert any(message in problem for problem in info.value.problems), info.value.problems
+
+
+def test_cat003_a_missing_field_is_named(tmp_path: Path) -> None:
+    folder = write_world(tmp_path)
+    text = (folder / "p.yaml").read_text(encoding="utf-8").replace("  comparator: at_least\n", "")
+    (folder / "p.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError, match="条目 p-001 字段 comparator：缺少此字段"):
+        load_catalogue(folder, small_directory(), tmp_path / "sources")
+
+
+# ---------------------------------------------------------- the real catalogue ---
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(
+        CONFIG_DIR / "catalogue",
+        load_region_directory(CONFIG_DIR / "regions.yaml"),
+        CONFIG_DIR / "sources",
+    )
+
+
+def test_cat004_the_shipped_catalogue_passes_every_check(catalogue: Catalogue) -> None:
+    assert len(catalogue.plans) == 43
+    assert len(catalogue.targets) > 300 and len(catalogue.baselines) > 100
+
+
+def _outline(catalogue: Catalogue, indicator: str, kind: str) -> list[tuple]:
+    return sorted(
+        (e.year, e.value, e.unit, e.comparator, e.scope_code)
+        for e in catalogue.entries.values()
+        if e.plan_id == "outline" and e.indicator_id == indicator and e.kind == kind
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "expected"),
+    [
+        ("urbanization_rate", (2025, 66.0, "%", "about", "ccec")),
+        ("railway_length", (2025, 9000.0, "公里", "at_least", "ccec")),
+        ("cq_cd_travel_time", (2025, 1.0, "小时", "at_most", "ccec")),
+        ("rd_intensity", (2025, 2.5, "%", "about", "ccec")),
+        ("tech_progress_contribution", (2025, 63.0, "%", "reach", "ccec")),
+        ("good_air_days_ratio", (2025, 88.0, "%", "reach", "ccec")),
+        ("cross_border_water_quality", (2025, 95.0, "%", "reach", "ccec")),
+        ("ecological_flow_satisfaction", (2025, 90.0, "%", "at_least", "ccec")),
+    ],
+)
+def test_cat005_the_outline_2025_goals(
+    catalogue: Catalogue, indicator: str, expected: tuple
+) -> None:
+    assert expected in _outline(catalogue, indicator, "level")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "expected"),
+    [
+        ("population", (2019, 9600.0, "万人", "equal", "ccec")),
+        ("gdp", (2019, 6.3, "万亿元", "about", "ccec")),
+        ("land_area", (2019, 18.5, "万平方公里", "equal", "ccec")),
+    ],
+)
+def test_cat006_the_outline_2019_baseline(
+    catalogue: Catalogue, indicator: str, expected: tuple
+) -> None:
+    assert expected in _outline(catalogue, indicator, "baseline")
+
+
+def test_cat007_the_outline_goals_are_headline_indicators(catalogue: Catalogue) -> None:
+    goals = {
+        e.indicator_id
+        for e in catalogue.targets
+        if e.plan_id == "outline" and e.section.startswith("第二章")
+    }
+    assert goals and all(catalogue.indicators[i].headline for i in goals)

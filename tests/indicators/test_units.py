@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+import pytest
+
+from indicators.units import UnitError, compatible, convert, split_unit
+
+
+@pytest.mark.parametrize(
+    ("value", "source", "target", "expected"),
+    [
+        (6.3, "万亿元", "亿元", 63000.0),
+        (3.1, "亿吨", "万吨", 31000.0),
+        (3.2, "万列", "列", 32000.0),
+        (66.0, "%", "%", 66.0),
+        (3, "处", "个", 3.0),  # measure words count alike
+        (1, "千亿立方米", "亿立方米", 1000.0),
+    ],
+)
+def test_unt001_conversions_within_a_family(value, source, target, expected) -> None:
+    assert convert(value, source, target) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("a", "b"), [("万吨", "公里"), ("%", "个百分点"), ("亿元", "亿美元")])
+def test_unt002_different_families_do_not_convert(a: str, b: str) -> None:
+    assert not compatible(a, b)
+    with pytest.raises(UnitError, match=f"单位“{a}”不能换算为“{b}”"):
+        convert(1, a, b)
+
+
+def test_unt003_kilowatt_hours_are_not_a_prefix_of_watt_hours() -> None:
+    assert split_unit("亿千瓦时") == (1e8, "千瓦时")
+    assert split_unit("万千瓦") == (1e4, "千瓦")
