@@ -18,7 +18,9 @@ from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError, create_user
 from indicators.catalogue import CatalogueError
+from indicators.extraction import extract
 from indicators.regions import RegionError
+from indicators.seed_text import SeedText, squeeze
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
 from loaders.first_run import ensure_ready
 from loaders.master_data import REGIONS_FILE, load_regions
@@ -75,6 +77,26 @@ def cmd_load_catalogue(
             print(
                 f"{plan_id}\t{catalogue.plans[plan_id].title}\t目标 {targets}\t基期值 {baselines}"
             )
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    seed = SeedText.from_file(Path(args.file))
+    first, _, last = args.lines.partition("-") if args.lines else ("1", "", "")
+    candidates = extract(seed, int(first), int(last) if last else None)
+    print(f"# {len(candidates)} 条候选（{args.file}），请逐条核对后写入目标库文件")
+    print("entries:")
+    for number, c in enumerate(candidates, start=1):
+        quote = squeeze(c.sentence)
+        print(
+            f"  - id: {args.plan}-{number:03d}\n    indicator: TODO\n    section: TODO\n"
+            f"    line: {c.line}\n    quote: {quote}\n    scope: TODO\n    kind: {c.kind}\n"
+            f"    year: {c.year if c.year is not None else 'TODO'}\n    base_year: {c.base_year if c.base_year else 'null'}\n"
+            f"    value: {c.value:g}\n    value_high: "
+            f"{'null' if c.value_high is None else format(c.value_high, 'g')}\n"
+            f'    unit: "{c.unit}"\n    comparator: {c.comparator}\n'
+            f"    stretch: {str(c.stretch).lower()}"
+        )
     return 0
 
 
@@ -141,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cat.add_argument("--folder", default=str(CATALOGUE_DIR), help="目标库目录")
     cat.add_argument("--counts", action="store_true", help="列出每个规划的目标数和基期值数")
+    ext = add("extract-targets", cmd_extract, "从规划文本中提出候选目标（供人工核对后写入目标库）")
+    ext.add_argument("file", help="规划文本文件（UTF-8）")
+    ext.add_argument("--lines", help="行范围，如 1-1404（默认全文）")
+    ext.add_argument("--plan", default="plan", help="条目编号前缀（规划 id）")
     add("resolve-region", cmd_resolve, "把任意写法的地区名称解析为标准地区").add_argument(
         "names", nargs="+", help="地区名称、别名、英文名或代码"
     )
