@@ -32,7 +32,7 @@ def cmd_init(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Ses
     report = ensure_ready(engine, factory)
     print(
         f"数据库已就绪（迁移前版本：{report.migrated_from or '空库'}；"
-        f"新载入地区 {report.regions_loaded} 个）"
+        f"新载入地区 {report.regions_loaded} 个，目标库条目 {report.targets_loaded} 条）"
     )
     return 0
 

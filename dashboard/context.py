@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
+from db.catalogue import plans
 from db.regions import load_directory
 from indicators.regions import RegionDirectory
 
@@ -28,3 +29,8 @@ def settings() -> Settings:
 def region_directory() -> RegionDirectory:
     with session_factory()() as session:
         return load_directory(session)
+
+
+def plan_titles() -> dict[str, str]:
+    with session_factory()() as session:
+        return {plan.id: plan.title for plan in plans(session)}

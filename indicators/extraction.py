@@ -145,7 +145,10 @@ def _kind(before: str) -> str:
         return "cumulative"
     if any(cue in clause for cue in _BASELINE_CUES):
         return "baseline"
-    if any(cue in clause[-8:] for cue in ("新增", "新建", "建成", "创建", "培育", "打造", "引进", "新开")):
+    if any(
+        cue in clause[-8:]
+        for cue in ("新增", "新建", "建成", "创建", "培育", "打造", "引进", "新开")
+    ):
         return "count"
     return "level"
 

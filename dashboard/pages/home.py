@@ -1,5 +1,5 @@
-"""总览: the landing page. Until the catalogue and progress land, it says what
-the monitor holds and where to go."""
+"""总览: the landing page. Until progress assessment lands, it says what the
+monitor holds and where to go."""
 
 from __future__ import annotations
 
@@ -7,16 +7,37 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.context import region_directory
+from dashboard.context import region_directory, session_factory
+from db.catalogue import targets_frame
 
 dash.register_page(
     __name__, path="/", name="总览", title="成渝地区双城经济圈规划目标监测平台", order=0
 )
 
 
+def _card(label: str, value: int, href: str) -> dbc.Col:
+    return dbc.Col(
+        dbc.Card(
+            dbc.CardBody(
+                [
+                    html.Div(label, className="text-muted"),
+                    html.A(str(value), href=href, className="fs-2 fw-bold"),
+                ]
+            )
+        ),
+        md=3,
+        xs=6,
+        className="mb-2",
+    )
+
+
 def layout(**_query: str) -> html.Div:
     directory = region_directory()
     groupings = sum(r.is_grouping for r in directory)
+    with session_factory()() as session:
+        frame = targets_frame(session)
+    targets = int((frame.kind != "baseline").sum()) if not frame.empty else 0
+    plans = frame.plan_id.nunique() if not frame.empty else 0
     return html.Div(
         [
             html.H2("成渝地区双城经济圈规划目标监测平台", className="h3"),
@@ -24,6 +45,20 @@ def layout(**_query: str) -> html.Div:
                 "跟踪《成渝地区双城经济圈建设规划纲要》及相关规划设定的量化目标："
                 "目标库、统计数据报送与审核、进展评估。",
                 className="lead",
+            ),
+            dbc.Row(
+                [
+                    _card("有量化目标的规划", plans, "/targets"),
+                    _card("量化目标", targets, "/targets"),
+                    _card(
+                        "核心指标目标",
+                        int(frame.headline[frame.kind != "baseline"].sum())
+                        if not frame.empty
+                        else 0,
+                        "/targets?headline=1",
+                    ),
+                    _card("地区与区域组合", len(directory), "/regions"),
+                ]
             ),
             dbc.Alert(
                 [

@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
-from dashboard.context import region_directory
+from dashboard.context import plan_titles, region_directory
 from dashboard.maps import IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
 from indicators.regions import LEVEL_NAMES_ZH, Region, RegionDirectory
 
@@ -108,7 +108,7 @@ def _grouping_detail(directory: RegionDirectory, region: Region | None) -> html.
                 [
                     html.P(region.source.quote, className="mb-1"),
                     html.Footer(
-                        f"规划：{region.source.plan}，原文第 {region.source.line} 行",
+                        f"《{plan_titles().get(region.source.plan, region.source.plan)}》，原文第 {region.source.line} 行",
                         className="blockquote-footer mt-1",
                     ),
                 ],
