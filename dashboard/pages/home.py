@@ -48,7 +48,7 @@ def layout(**_query: str) -> html.Div:
             ),
             dbc.Row(
                 [
-                    _card("有量化目标的规划", plans, "/targets"),
+                    _card("含量化目标或基期值的规划", plans, "/targets"),
                     _card("量化目标", targets, "/targets"),
                     _card(
                         "核心指标目标",
