@@ -18,53 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from indicators.seed_text import SeedText
+from indicators.units import BASE_UNITS
 
+# every unit the catalogue converts (units.BASE_UNITS with their magnitude
+# prefixes), and those it keeps as they are
 UNITS = sorted(
-    [
+    {prefix + base for prefix in ("", "万", "亿", "万亿") for base in BASE_UNITS}
+    | {
         "%",
         "‰",
         "个百分点",
-        "万亿元",
-        "亿元",
-        "万元",
-        "元",
-        "亿美元",
-        "万吨",
-        "亿吨",
-        "吨",
-        "万标箱",
-        "标箱",
-        "万千瓦",
-        "亿千瓦时",
-        "千瓦",
-        "亿立方米",
-        "万立方米",
-        "立方米",
-        "公里",
-        "米",
-        "万平方公里",
-        "平方公里",
-        "万亩",
-        "亩",
-        "万人次",
-        "亿人次",
-        "万人",
-        "人",
-        "万户",
-        "户",
-        "列",
-        "万列",
-        "个",
-        "家",
-        "项",
-        "条",
-        "座",
-        "所",
-        "处",
-        "件",
-        "场",
-        "对",
-        "次",
         "小时",
         "分钟",
         "天",
@@ -72,11 +35,11 @@ UNITS = sorted(
         "年",
         "岁",
         "吨级",
-        "万头",
+        "米",
         "万套",
         "张",
         "台",
-    ],
+    },
     key=len,
     reverse=True,
 )

@@ -57,8 +57,7 @@ def test_cli003_check_migrate_downgrade(tmp_path: Path) -> None:
 
 def test_cli004_create_user_checks_role_region_and_password(tmp_path: Path) -> None:
     manage(tmp_path, "init")
-    ok = manage(
-        tmp_path,
+    reporter = [
         "create-user",
         "cd_stat",
         "--role",
@@ -66,20 +65,10 @@ def test_cli004_create_user_checks_role_region_and_password(tmp_path: Path) -> N
         "--region",
         "成都",
         "--password-stdin",
-        stdin="a-long-password\n",
-    )
+    ]
+    ok = manage(tmp_path, *reporter, stdin="a-long-password\n")
     assert ok.returncode == 0, ok.stderr
-    again = manage(
-        tmp_path,
-        "create-user",
-        "cd_stat",
-        "--role",
-        "reporter",
-        "--region",
-        "成都",
-        "--password-stdin",
-        stdin="a-long-password\n",
-    )
+    again = manage(tmp_path, *reporter, stdin="a-long-password\n")
     assert again.returncode == 2 and "已存在" in again.stderr
     short = manage(
         tmp_path, "create-user", "x", "--role", "viewer", "--password-stdin", stdin="short\n"
