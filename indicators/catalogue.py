@@ -306,8 +306,6 @@ def _parse_entry(
         )
     if values["comparator"] == "range" and values["value_high"] is None:
         problems.add(where, "value_high", "区间目标须给出上限")
-    if values["kind"] in ("growth", "change") and values["base_year"] is None and False:
-        problems.add(where, "base_year", "增速、较基期变化须给出基期年份")
     if values["scope"] is not None:
         try:
             values["scope_code"] = regions.resolve(values["scope"]).code
