@@ -24,15 +24,19 @@ from indicators.seed_text import SeedText, squeeze
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
 from loaders.first_run import ensure_ready
 from loaders.master_data import REGIONS_FILE, load_regions
+from loaders.progress import recompute_progress
+from loaders.sample import load_sample
+from loaders.scheduler import build_scheduler
 
 Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
 
 
 def cmd_init(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
-    report = ensure_ready(engine, factory)
+    report = ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     print(
         f"数据库已就绪（迁移前版本：{report.migrated_from or '空库'}；"
-        f"新载入地区 {report.regions_loaded} 个，目标库条目 {report.targets_loaded} 条）"
+        f"新载入地区 {report.regions_loaded} 个，目标库条目 {report.targets_loaded} 条，"
+        f"示例数据 {report.sample_loaded} 条，评估快照 {report.snapshots} 个）"
     )
     return 0
 
@@ -100,6 +104,34 @@ def cmd_extract(args: argparse.Namespace, engine: Engine, factory: sessionmaker[
     return 0
 
 
+def cmd_load_sample(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    ensure_ready(engine, factory, sample=False)
+    rows = load_sample(factory)
+    print(
+        f"已重新生成示例数据 {rows} 条（示例数据，非真实统计），评估 {recompute_progress(factory)} 个目标"
+    )
+    return 0
+
+
+def cmd_recompute(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    migrate.upgrade(engine)
+    print(f"已重新评估 {recompute_progress(factory, args.as_of)} 个目标")
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    ensure_ready(engine, factory, sample=load_settings().load_sample_data)
+    scheduler = build_scheduler(factory)
+    print("调度进程已启动（每天 02:30 重新评估进展；Ctrl+C 退出）")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
 def cmd_resolve(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     with factory() as session:
         directory = load_directory(session)
@@ -147,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         return command
 
-    add("init", cmd_init, "迁移数据库到最新版本，并在空库中载入地区主数据")
+    add("init", cmd_init, "迁移数据库到最新版本，在空库中载入地区主数据、目标库和示例数据，并评估进展")
     add("migrate", cmd_migrate, "执行数据库迁移（升级）").add_argument(
         "--revision", default="head", help="目标版本（默认 head）"
     )
@@ -163,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cat.add_argument("--folder", default=str(CATALOGUE_DIR), help="目标库目录")
     cat.add_argument("--counts", action="store_true", help="列出每个规划的目标数和基期值数")
+    add("load-sample", cmd_load_sample, "重新生成并载入示例数据（合成数据，固定随机种子）")
+    add("recompute-progress", cmd_recompute, "重新计算全部目标的进展评估快照").add_argument(
+        "--as-of", type=int, help="评估截至年份（默认：有数据的最近年份）"
+    )
+    add("scheduler", cmd_scheduler, "运行调度进程（定时任务：每晚重新评估进展）")
     ext = add("extract-targets", cmd_extract, "从规划文本中提出候选目标（供人工核对后写入目标库）")
     ext.add_argument("file", help="规划文本文件（UTF-8）")
     ext.add_argument("--lines", help="行范围，如 1-1404（默认全文）")

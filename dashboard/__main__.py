@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     engine = make_engine(settings.sqlalchemy_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
+    ensure_ready(engine, factory, sample=settings.load_sample_data)
     app = create_app(settings, factory)
     app.run(host=args.host, port=args.port, debug=args.debug)
 

@@ -11,6 +11,8 @@ from flask.typing import ResponseReturnValue
 
 from dashboard.context import region_directory, session_factory
 from db.catalogue import indicators_frame, targets_frame
+from db.progress import snapshots_frame
+from indicators.progress import STATUS_ZH
 from indicators.regions import RegionError
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
@@ -85,3 +87,30 @@ def targets() -> ResponseReturnValue:
         frame = frame[frame.headline == (args["headline"].lower() in ("1", "true", "yes"))]
     items = [_provenance(row) for row in _records(frame)]
     return jsonify({"count": len(items), "targets": items})
+
+
+@api.get("/progress")
+def progress() -> ResponseReturnValue:
+    """Stored assessments; filter by ``indicator``, ``target``, ``region`` (any
+    spelling) and ``as_of`` (year; default the latest computed)."""
+    args = request.args
+    if "as_of" in args and not args["as_of"].isdigit():
+        return _error(f"参数 as_of 应为年份数字，收到“{args['as_of']}”", 400)
+    with session_factory()() as session:
+        frame = snapshots_frame(session, int(args["as_of"]) if "as_of" in args else None)
+    if frame.empty:
+        return jsonify({"count": 0, "results": []})
+    if "region" in args:
+        try:
+            frame = frame[frame.scope_code == region_directory().resolve(args["region"]).code]
+        except RegionError as exc:
+            return _error(str(exc), 404)
+    if "indicator" in args:
+        frame = frame[frame.indicator_id == args["indicator"]]
+    if "target" in args:
+        frame = frame[frame.target_id == args["target"]]
+    frame = frame.assign(
+        status_zh=frame.status.map(STATUS_ZH), computed_at=frame.computed_at.astype(str)
+    )
+    items = _records(frame.sort_values("target_id"))
+    return jsonify({"count": len(items), "results": items})

@@ -316,3 +316,46 @@ class JobRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ok: Mapped[bool | None] = mapped_column(Boolean)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- progress ---
+
+
+class ProgressSnapshot(Base):
+    """The assessment of one target as of one year, stored so pages need not recompute.
+
+    ``computed_at`` and ``inputs_digest`` say when and from what it was
+    computed; ``used`` lists the observation ids (or 规划 for a plan baseline).
+    """
+
+    __tablename__ = "progress_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[str] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    scope_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    as_of: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    final: Mapped[bool] = mapped_column(Boolean, default=False)
+    method: Mapped[str] = mapped_column(String(12))
+    figure_origin: Mapped[str] = mapped_column(String(12))
+    layer: Mapped[str | None] = mapped_column(String(12))
+    baseline_year: Mapped[int | None]
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    baseline_from_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    latest_year: Mapped[int | None]
+    latest_value: Mapped[float | None] = mapped_column(Float)
+    share_of_way: Mapped[float | None] = mapped_column(Float)
+    share_of_time: Mapped[float | None] = mapped_column(Float)
+    expected_now: Mapped[float | None] = mapped_column(Float)
+    cagr_actual: Mapped[float | None] = mapped_column(Float)
+    cagr_required: Mapped[float | None] = mapped_column(Float)
+    ratio: Mapped[float | None] = mapped_column(Float)
+    projected: Mapped[float | None] = mapped_column(Float)
+    gap: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    used: Mapped[list[Any]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    inputs_digest: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("target_id", "as_of"),)

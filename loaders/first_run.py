@@ -14,9 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
 from db.catalogue import count_targets
+from db.observations import count_layer
 from db.regions import count_regions
 from loaders.catalogue import load_catalogue_into
 from loaders.master_data import load_regions
+from loaders.progress import recompute_progress
+from loaders.sample import load_sample
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,13 @@ class FirstRunReport:
     migrated_from: str | None
     regions_loaded: int
     targets_loaded: int
+    sample_loaded: int = 0
+    snapshots: int = 0
 
 
-def ensure_ready(engine: Engine, factory: sessionmaker[Session]) -> FirstRunReport:
+def ensure_ready(
+    engine: Engine, factory: sessionmaker[Session], sample: bool = True
+) -> FirstRunReport:
     before = migrate.current_revision(engine)
     migrate.upgrade(engine)
     with factory() as session:
@@ -41,4 +48,10 @@ def ensure_ready(engine: Engine, factory: sessionmaker[Session]) -> FirstRunRepo
     targets = 0 if has_targets else len(load_catalogue_into(factory).entries)
     if targets:
         log.info("首次启动：已载入目标库 %d 条（目标与基期值）", targets)
-    return FirstRunReport(migrated_from=before, regions_loaded=loaded, targets_loaded=targets)
+    with factory() as session:
+        has_sample = count_layer(session, "sample") > 0
+    sample_rows = load_sample(factory) if sample and not has_sample else 0
+    snapshots = recompute_progress(factory) if (targets or sample_rows) else 0
+    if sample_rows:
+        log.info("首次启动：已生成示例数据 %d 条，评估 %d 个目标", sample_rows, snapshots)
+    return FirstRunReport(before, loaded, targets, sample_rows, snapshots)

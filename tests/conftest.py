@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'test.sqlite'}"
-
-
-@pytest.fixture
-def postgresql_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards."""
+@contextmanager
+def new_database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database on ``backend``; a PostgreSQL one is dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'test.sqlite'}"
+        return
     server = os.environ.get("TEST_DATABASE_URL")
     if not server:
         pytest.skip("TEST_DATABASE_URL 未设置：跳过 PostgreSQL")
@@ -63,10 +62,26 @@ def postgresql_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> Iterator[str]:
+    with new_database("sqlite", tmp_path) as url:
+        yield url
+
+
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest) -> str:
-    """An empty database on each backend in turn."""
-    return request.getfixturevalue(f"{request.param}_url")
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend in turn, for one test."""
+    with new_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database on each backend, shared by the tests of one module."""
+    with new_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture

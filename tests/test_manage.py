@@ -88,3 +88,28 @@ def test_cli005_backup_is_a_complete_sqlite_copy(tmp_path: Path, keep: str) -> N
     copy = sqlite3.connect(copies[0])
     query = "SELECT code, name_zh FROM regions ORDER BY code"
     assert copy.execute(query).fetchall() == original.execute(query).fetchall()
+
+
+def test_cli006_sample_and_recompute(tmp_path: Path) -> None:
+    assert "示例数据" in manage(tmp_path, "init").stdout
+    sample = manage(tmp_path, "load-sample")
+    assert sample.returncode == 0 and "非真实统计" in sample.stdout
+    again = manage(tmp_path, "recompute-progress", "--as-of", "2024")
+    assert again.returncode == 0 and "已重新评估" in again.stdout
+
+
+def test_cli007_scheduler_process_starts_and_stops(tmp_path: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "scheduler"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "调度进程已启动" in process.stdout.readline()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        process.stdout.close()

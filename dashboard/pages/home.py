@@ -9,6 +9,9 @@ from dash import html
 
 from dashboard.context import region_directory, session_factory
 from db.catalogue import targets_frame
+from db.observations import LAYER_NAMES_ZH
+from db.progress import snapshots_frame
+from indicators.progress import STATUS_ORDER, STATUS_ZH
 
 dash.register_page(
     __name__, path="/", name="总览", title="成渝地区双城经济圈规划目标监测平台", order=0
@@ -28,6 +31,38 @@ def _card(label: str, value: int, href: str) -> dbc.Col:
         md=3,
         xs=6,
         className="mb-2",
+    )
+
+
+def _progress_summary() -> html.Div:
+    with session_factory()() as session:
+        snapshots = snapshots_frame(session)
+    if snapshots.empty:
+        return html.Div("尚无进展评估结果：数据报送后将自动评估。", className="text-muted mb-3")
+    counts = snapshots.status.value_counts()
+    layers = sorted({LAYER_NAMES_ZH.get(x, x) for x in snapshots.layer.dropna()})
+    return html.Div(
+        [
+            html.H3(f"目标进展（截至 {int(snapshots.as_of.iloc[0])} 年）", className="h5"),
+            html.Div(
+                [
+                    html.Span(
+                        f"{STATUS_ZH[s]} {int(counts.get(s, 0))}",
+                        className="badge text-bg-light border me-2 fs-6",
+                    )
+                    for s in STATUS_ORDER
+                    if counts.get(s, 0)
+                ],
+                className="mb-1",
+            ),
+            html.Div(
+                [
+                    f"数据来源：{'、'.join(layers) or '无'}。",
+                    html.A("评估方法", href="/methodology"),
+                ],
+                className="small text-muted mb-3",
+            ),
+        ]
     )
 
 
@@ -60,6 +95,7 @@ def layout(**_query: str) -> html.Div:
                     _card("地区与区域组合", len(directory), "/regions"),
                 ]
             ),
+            _progress_summary(),
             dbc.Alert(
                 [
                     f"已载入 {len(directory) - groupings} 个行政区划单元和 {groupings} 个区域组合。",

@@ -1,20 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import load_settings
 from dashboard.app import create_app
+from db.session import make_engine, make_session_factory
 from loaders.first_run import ensure_ready
 
 
-@pytest.fixture
-def client(engine: Engine, factory: sessionmaker[Session]) -> FlaskClient:
+@pytest.fixture(scope="module")
+def client(module_db_url: str) -> Iterator[FlaskClient]:
+    """One app over one fully set-up database (catalogue, sample, snapshots) per module."""
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
     ensure_ready(engine, factory)
-    app = create_app(load_settings({}), factory)
-    return app.server.test_client()
+    yield create_app(load_settings({}), factory).server.test_client()
+    engine.dispose()
 
 
 def test_api001_regions_lists_every_region_and_grouping(client: FlaskClient) -> None:
@@ -76,3 +80,22 @@ def test_api008_indicators_list_definitions(client: FlaskClient) -> None:
     rd = next(i for i in body["indicators"] if i["id"] == "rd_intensity")
     assert rd["aggregation"] == "ratio" and rd["numerator_id"] == "rd_spending"
     assert rd["denominator_id"] == "gdp" and rd["headline"] is True
+
+
+def test_api009_progress_results_carry_status_and_inputs(client: FlaskClient) -> None:
+    body = client.get("/api/v1/progress").get_json()
+    assert body["count"] > 300
+    row = body["results"][0]
+    assert row["status_zh"] and row["inputs_digest"] and row["computed_at"]
+    urban = client.get("/api/v1/progress", query_string={"target": "outline-014"}).get_json()
+    assert urban["count"] == 1 and urban["results"][0]["indicator_id"] == "urbanization_rate"
+    assert urban["results"][0]["layer"] == "sample"
+
+
+def test_api010_progress_filters_by_region_spelling_and_rejects_bad_years(
+    client: FlaskClient,
+) -> None:
+    body = client.get("/api/v1/progress", query_string={"region": "重庆"}).get_json()
+    assert body["count"] > 0 and {r["scope_code"] for r in body["results"]} == {"500000"}
+    assert client.get("/api/v1/progress?as_of=去年").status_code == 400
+    assert client.get("/api/v1/progress?as_of=1990").get_json()["count"] == 0

@@ -1,0 +1,67 @@
+"""Queries on observations: bulk writes and the current series for assessment."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from db import models
+
+# where several layers hold a value for the same indicator, region and period,
+# the published figure wins over a reported one, and both over the sample
+LAYER_PRECEDENCE = {"published": 0, "reported": 1, "sample": 2}
+LAYER_NAMES_ZH = {"published": "公开数据", "reported": "报送数据", "sample": "示例数据"}
+
+
+def replace_layer(session: Session, layer: str, frame: pd.DataFrame, note: str) -> int:
+    """Replace every observation of ``layer`` by ``frame`` (indicator_id,
+    region_code, period, value, unit) in one statement batch. Used for the
+    synthetic sample, which is regenerated whole, never revised."""
+    session.execute(delete(models.Observation).where(models.Observation.layer == layer))
+    rows = [
+        {
+            **row,
+            "layer": layer,
+            "revision": 1,
+            "vintage": "final",
+            "status": "accepted",
+            "is_current": True,
+            "source_note": note,
+        }
+        for row in frame[["indicator_id", "region_code", "period", "value", "unit"]].to_dict(
+            orient="records"
+        )
+    ]
+    if rows:
+        session.execute(insert(models.Observation), rows)
+    return len(rows)
+
+
+def count_layer(session: Session, layer: str) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(models.Observation)
+            .where(models.Observation.layer == layer)
+        )
+        or 0
+    )
+
+
+def current_observations(session: Session) -> pd.DataFrame:
+    """The current value of every indicator × region × period, best layer first."""
+    o = models.Observation
+    rows = session.execute(
+        select(o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer).where(
+            o.is_current
+        )
+    ).all()
+    frame = pd.DataFrame(
+        rows, columns=["id", "indicator_id", "region_code", "period", "value", "unit", "layer"]
+    )
+    if frame.empty:
+        return frame
+    frame["rank"] = frame.layer.map(LAYER_PRECEDENCE).fillna(9)
+    frame = frame.sort_values("rank").drop_duplicates(["indicator_id", "region_code", "period"])
+    return frame.drop(columns="rank").reset_index(drop=True)

@@ -1,0 +1,408 @@
+"""Progress against a target: the published methods, as pure functions.
+
+Default measure (Statistics Canada, as implemented in Open SDG's
+``ProgressMeasure.py``): the ratio R of the actual compound annual growth rate
+since the baseline to the rate the target requires, read against the cut-offs
+0.95 / 0.60 / 0. Beside it, UN ESCAP's current-status index (share of the way
+from baseline to target) and a projection of the target-year value at the
+actual rate (as Germany's sustainability indicators and the UN Statistics
+Division's progress chart do). Targets that start from zero (change versus a
+base year, cumulative totals, counts of new things) follow a straight path, so
+R is the share of the way done over the share of the time gone. Every choice
+is written in docs/methodology.md, whose worked examples are tests.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+ON_TRACK, ACCELERATION, LIMITED = 0.95, 0.60, 0.0
+ABOUT_TOLERANCE = 0.02  # 左右: within 2 % of the target value counts as reached
+STATUS_ZH = {
+    "achieved": "已实现",
+    "on_track": "符合进度",
+    "needs_acceleration": "需加快",
+    "limited": "进展缓慢",
+    "deterioration": "偏离",
+    "insufficient": "数据不足",
+    "met": "已实现",
+    "missed": "未实现",
+}
+STATUS_EN = {
+    "achieved": "achieved",
+    "on_track": "on track",
+    "needs_acceleration": "needs acceleration",
+    "limited": "limited progress",
+    "deterioration": "deterioration",
+    "insufficient": "insufficient data",
+    "met": "met",
+    "missed": "missed",
+}
+STATUS_ORDER = (
+    "met",
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "limited",
+    "deterioration",
+    "missed",
+    "insufficient",
+)
+
+
+@dataclass(frozen=True)
+class Point:
+    """One annual value and where it comes from (an observation id, or the plan)."""
+
+    year: int
+    value: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What the assessment needs of a catalogue target, values in the indicator's unit."""
+
+    id: str
+    kind: str  # level | growth | change | cumulative | count
+    year: int
+    value: float
+    comparator: str  # reach | at_least | at_most | about | range | equal
+    direction: str  # the indicator's: higher | lower | band | none
+    base_year: int | None = None
+    value_high: float | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    target_id: str
+    as_of: int
+    status: str
+    final: bool
+    method: str  # cagr | linear | growth_rate
+    baseline: Point | None
+    baseline_from_plan: bool
+    latest: Point | None
+    share_of_way: float | None  # ESCAP current-status index, capped at 1
+    share_of_time: float | None
+    expected_now: float | None  # on the path the target requires
+    cagr_actual: float | None
+    cagr_required: float | None
+    ratio: float | None  # R
+    projected: float | None  # the target-year value at the actual rate
+    gap: float | None  # target minus projection, direction-adjusted (> 0: shortfall)
+    used: tuple[str, ...] = field(default_factory=tuple)
+    note: str = ""
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH[self.status]
+
+
+def classify(ratio: float) -> str:
+    if ratio >= ON_TRACK:
+        return "on_track"
+    if ratio >= ACCELERATION:
+        return "needs_acceleration"
+    if ratio >= LIMITED:
+        return "limited"
+    return "deterioration"
+
+
+def desired_direction(target: TargetSpec, start: float) -> int:
+    """+1 when the target wants the value to rise, −1 when to fall."""
+    if target.comparator == "at_least":
+        return 1
+    if target.comparator == "at_most":
+        return -1
+    if target.value != start:
+        return 1 if target.value > start else -1
+    return -1 if target.direction == "lower" else 1
+
+
+def is_met(target: TargetSpec, value: float, direction: int) -> bool:
+    """Whether ``value`` satisfies the target's wording."""
+    if target.comparator == "at_least":
+        return value >= target.value
+    if target.comparator == "at_most":
+        return value <= target.value
+    if target.comparator == "about":
+        return direction * (value - target.value) >= -ABOUT_TOLERANCE * abs(target.value)
+    if target.comparator == "range" and target.value_high is not None:
+        low, high = sorted((target.value, target.value_high))
+        return value >= low if direction > 0 else value <= high
+    return direction * (value - target.value) >= 0
+
+
+def cagr(start: float, end: float, years: float) -> float | None:
+    if years <= 0 or start <= 0 or end <= 0:
+        return None
+    return (end / start) ** (1 / years) - 1
+
+
+def _insufficient(
+    target: TargetSpec, as_of: int, baseline: Point | None, from_plan: bool, note: str
+) -> Assessment:
+    return Assessment(
+        target.id,
+        as_of,
+        "insufficient",
+        as_of >= target.year,
+        "",
+        baseline,
+        from_plan,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        tuple(p.source for p in (baseline,) if p and p.source),
+        note,
+    )
+
+
+def assess(
+    target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None = None
+) -> Assessment:
+    """The status of ``target`` as of year ``as_of`` from annual ``series``."""
+    if target.kind == "growth":
+        return _assess_growth(target, series, as_of)
+    if target.kind in ("change", "cumulative", "count"):
+        return _assess_from_zero(target, series, as_of)
+    return _assess_level(target, series, as_of, plan_baseline)
+
+
+def _known(series: list[Point], as_of: int) -> list[Point]:
+    by_year = {p.year: p for p in series if p.year <= as_of}
+    return [by_year[y] for y in sorted(by_year)]
+
+
+def _assess_level(
+    target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None
+) -> Assessment:
+    known = _known(series, as_of)
+    from_plan = plan_baseline is not None and plan_baseline.year < target.year
+    baseline = plan_baseline if from_plan else (known[0] if known else None)
+    note = "" if from_plan else "规划未给出基期值，以首个观测值为基期"
+    if baseline is None:
+        return _insufficient(target, as_of, None, False, "尚无观测值")
+    later = [p for p in known if p.year > baseline.year]
+    if not later:
+        return _insufficient(target, as_of, baseline, from_plan, note or "基期之后尚无观测值")
+    latest = later[-1]
+    d = desired_direction(target, baseline.value)
+    used = tuple(p.source for p in (baseline, latest) if p.source)
+    t0, t, ty = baseline.year, latest.year, target.year
+    if as_of >= ty:
+        at_year = next((p for p in known if p.year == ty), None)
+        if at_year is None:
+            return _insufficient(target, as_of, baseline, from_plan, "目标年份的数据尚未报送")
+        verdict = "met" if is_met(target, at_year.value, d) else "missed"
+        return Assessment(
+            target.id,
+            as_of,
+            verdict,
+            True,
+            "final",
+            baseline,
+            from_plan,
+            at_year,
+            _share(baseline.value, at_year.value, target.value),
+            1.0,
+            target.value,
+            None,
+            None,
+            None,
+            at_year.value,
+            d * (target.value - at_year.value),
+            used,
+            note,
+        )
+    share_time = (t - t0) / (ty - t0)
+    share_way = _share(baseline.value, latest.value, target.value)
+    actual = cagr(baseline.value, latest.value, t - t0)
+    required = cagr(baseline.value, target.value, ty - t0)
+    if actual is not None and required is not None and required != 0:
+        # R from continuously compounded rates: equal to StatCan's CAGR ratio to
+        # within rounding at the rates plans set, and symmetric, so that a
+        # lower-is-better series mirrors a higher-is-better one exactly
+        method = "cagr"
+        ratio = (math.log(latest.value / baseline.value) / (t - t0)) / (
+            math.log(target.value / baseline.value) / (ty - t0)
+        )
+        expected = baseline.value * (1 + required) ** (t - t0)
+        projected = latest.value * (1 + actual) ** (ty - t)
+    else:  # zero or negative values, or no change required: the straight path
+        method = "linear"
+        # a target equal to the baseline that is no longer met has moved away from it
+        ratio = (share_way / share_time) if share_way is not None else -math.inf
+        expected = baseline.value + (target.value - baseline.value) * share_time
+        slope = (latest.value - baseline.value) / (t - t0)
+        projected = latest.value + slope * (ty - t)
+    status = "achieved" if is_met(target, latest.value, d) else classify(ratio)
+    return Assessment(
+        target.id,
+        as_of,
+        status,
+        False,
+        method,
+        baseline,
+        from_plan,
+        latest,
+        share_way,
+        share_time,
+        expected,
+        actual,
+        required,
+        ratio,
+        projected,
+        d * (target.value - projected),
+        used,
+        note,
+    )
+
+
+def _share(start: float, now: float, goal: float) -> float | None:
+    """ESCAP's current-status index: the share of the way done, capped at 1."""
+    if goal == start:
+        return None
+    return min(1.0, (now - start) / (goal - start))
+
+
+def _assess_growth(target: TargetSpec, series: list[Point], as_of: int) -> Assessment:
+    """年均增长 X%: the series holds the yearly rates (in %); their geometric mean
+    over the period so far is set against X."""
+    start = target.base_year if target.base_year is not None else target.year - 5
+    rates = [p for p in _known(series, as_of) if start < p.year <= target.year]
+    if not rates:
+        return _insufficient(target, as_of, None, False, "该期间尚无年度增速数据")
+    growth = math.prod(1 + p.value / 100 for p in rates) ** (1 / len(rates)) - 1
+    actual = growth * 100
+    d = -1 if target.comparator == "at_most" else 1
+    ratio = actual / target.value if target.value else math.inf
+    final = as_of >= target.year
+    met = is_met(target, actual, d)
+    if final and rates[-1].year == target.year:
+        status = "met" if met else "missed"
+    elif final:
+        return _insufficient(target, as_of, None, False, "目标年份的增速数据尚未报送")
+    else:
+        status = "on_track" if met else classify(ratio if d > 0 else (1 / ratio if ratio else 0))
+    share_time = (rates[-1].year - start) / (target.year - start)
+    return Assessment(
+        target.id,
+        as_of,
+        status,
+        final,
+        "growth_rate",
+        None,
+        False,
+        rates[-1],
+        None,
+        share_time,
+        target.value,
+        growth,
+        target.value / 100,
+        ratio,
+        actual,
+        d * (target.value - actual),
+        tuple(p.source for p in rates if p.source),
+        f"{rates[0].year}—{rates[-1].year} 年均增长 {actual:.2f}%",
+    )
+
+
+def _assess_from_zero(target: TargetSpec, series: list[Point], as_of: int) -> Assessment:
+    """比基年变化、累计值、新增数量: zero at the base year, the target value at the
+    target year, a straight path between. For ``cumulative`` the series holds
+    yearly flows and is summed; otherwise it holds the running figure."""
+    known = _known(series, as_of)
+    start = target.base_year
+    note = ""
+    if start is None:
+        if not known:
+            return _insufficient(target, as_of, None, False, "尚无观测值")
+        start = known[0].year - 1
+        note = f"规划未给出基期年份，以首个观测年份的前一年（{start}年）为起点"
+    period = [p for p in known if start < p.year <= target.year]
+    if not period:
+        return _insufficient(target, as_of, None, False, note or "基期之后尚无观测值")
+    t = period[-1].year
+    if target.kind == "cumulative":
+        now = sum(p.value for p in period)
+    else:
+        now = period[-1].value
+    latest = Point(t, now, period[-1].source)
+    d = -1 if target.comparator == "at_most" or (target.value < 0) else 1
+    used = tuple(p.source for p in period if p.source)
+    share_time = (t - start) / (target.year - start)
+    share_way = min(1.0, now / target.value) if target.value else None
+    expected = target.value * share_time
+    projected = now / share_time if share_time else None
+    if as_of >= target.year:
+        if t != target.year:
+            return _insufficient(target, as_of, None, False, "目标年份的数据尚未报送")
+        status = "met" if is_met(target, now, d) else "missed"
+        return Assessment(
+            target.id,
+            as_of,
+            status,
+            True,
+            "final",
+            Point(start, 0.0, "基期"),
+            False,
+            latest,
+            share_way,
+            1.0,
+            target.value,
+            None,
+            None,
+            None,
+            now,
+            d * (target.value - now),
+            used,
+            note,
+        )
+    ratio = (share_way / share_time) if share_way is not None and share_time else 0.0
+    status = "achieved" if is_met(target, now, d) else classify(ratio)
+    return Assessment(
+        target.id,
+        as_of,
+        status,
+        False,
+        "linear",
+        Point(start, 0.0, "基期"),
+        False,
+        latest,
+        share_way,
+        share_time,
+        expected,
+        None,
+        None,
+        ratio,
+        projected,
+        None if projected is None else d * (target.value - projected),
+        used,
+        note,
+    )
+
+
+def trend_status(series: list[Point], direction: str, as_of: int) -> str:
+    """Without a target: Statistics Canada's bands on the direction-adjusted
+    CAGR (≥1.5 % substantial → on_track, ≥0.5 % moderate, ≥0 limited, <0 deterioration)."""
+    known = _known(series, as_of)
+    if len(known) < 2 or direction in ("none", "band"):
+        return "insufficient"
+    rate = cagr(known[0].value, known[-1].value, known[-1].year - known[0].year)
+    if rate is None:
+        return "insufficient"
+    v = rate * (-1 if direction == "lower" else 1)
+    if v >= 0.015:
+        return "on_track"
+    if v >= 0.005:
+        return "needs_acceleration"
+    return "limited" if v >= 0 else "deterioration"

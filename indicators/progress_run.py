@@ -1,0 +1,139 @@
+"""Assess every target of the catalogue from a table of observations.
+
+Pure orchestration over plain frames, so that the job that stores snapshots
+(and the benchmark) only has to read and write: for each target, the annual
+series of its scope — reported for the scope itself where it exists, derived
+from the members by the indicator's rule otherwise — in the indicator's unit,
+the plan's baseline for the same indicator and scope, then ``assess``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.aggregation import Rule, derive
+from indicators.catalogue import Catalogue, Entry
+from indicators.progress import Assessment, Point, TargetSpec, assess
+from indicators.regions import RegionDirectory
+from indicators.units import UnitError, convert
+
+
+@dataclass(frozen=True)
+class Result:
+    assessment: Assessment
+    scope_code: str
+    unit: str
+    origin: str  # reported | derived | none
+    layer: str | None
+
+
+def annual(frame: pd.DataFrame) -> pd.DataFrame:
+    """Only the annual periods ('2023'); sub-annual ones are not assessed yet."""
+    return frame[frame.period.str.fullmatch(r"\d{4}")]
+
+
+Series = dict[str, tuple[float, int, str]]  # period → (value, observation id, layer)
+
+
+def _index(observations: pd.DataFrame) -> dict[tuple[str, str], Series]:
+    index: dict[tuple[str, str], Series] = {}
+    for row in observations.itertuples(index=False):
+        index.setdefault((row.indicator_id, row.region_code), {})[row.period] = (
+            float(row.value),
+            int(row.id),
+            row.layer,
+        )
+    return index
+
+
+def _series_for(
+    entry: Entry,
+    catalogue: Catalogue,
+    directory: RegionDirectory,
+    by_indicator: dict[str, pd.DataFrame],
+    index: dict[tuple[str, str], Series],
+) -> tuple[list[Point], str, str | None]:
+    """The scope's own series where it reports one; else derived from its members.
+
+    A directly reported series wins as a whole; a grouping's figures are derived
+    (by the indicator's rule, with full coverage) only where none is reported.
+    """
+    direct = index.get((entry.indicator_id, entry.scope_code))
+    if direct:
+        layers = {layer for _, _, layer in direct.values()}
+        points = [
+            Point(int(period), value, f"obs:{obs_id}")
+            for period, (value, obs_id, _) in sorted(direct.items())
+        ]
+        return points, "reported", layers.pop() if len(layers) == 1 else None
+    scope = directory.regions.get(entry.scope_code)
+    if scope is None or not scope.is_grouping or not scope.members:
+        return [], "none", None
+    indicator = catalogue.indicators[entry.indicator_id]
+    members = [m.code for m in directory.leaf_members(scope.code)]
+    rule = Rule.of(indicator)
+    needed = [indicator.id, *rule.components, *([rule.weight] if rule.weight else [])]
+    frames = [by_indicator[i] for i in needed if i in by_indicator]
+    if not frames:
+        return [], "none", None
+    relevant = pd.concat(frames) if len(frames) > 1 else frames[0]
+    derived = derive(rule, indicator.id, members, relevant).dropna(subset=["value"])
+    points = [
+        Point(int(row.period), float(row.value), f"derived:{row.reported}/{row.expected}")
+        for row in derived.itertuples()
+    ]
+    return points, ("derived" if points else "none"), None
+
+
+def _plan_baseline(entry: Entry, catalogue: Catalogue) -> Point | None:
+    unit = catalogue.indicators[entry.indicator_id].unit
+    candidates = []
+    for b in catalogue.baselines:
+        if (
+            b.indicator_id == entry.indicator_id
+            and b.scope_code == entry.scope_code
+            and b.year < entry.year
+        ):
+            try:
+                candidates.append(Point(b.year, convert(b.value, b.unit, unit), f"plan:{b.id}"))
+            except UnitError:
+                continue
+    return max(candidates, key=lambda p: p.year) if candidates else None
+
+
+def assess_all(
+    catalogue: Catalogue, directory: RegionDirectory, observations: pd.DataFrame, as_of: int
+) -> list[Result]:
+    """One result per target of the catalogue. ``observations``: id, indicator_id,
+    region_code, period, value, unit, layer (values in the indicator's unit)."""
+    observations = annual(observations)
+    index = _index(observations)
+    by_indicator = dict(tuple(observations.groupby("indicator_id")))
+    results = []
+    for entry in catalogue.targets:
+        indicator = catalogue.indicators[entry.indicator_id]
+        try:
+            value = convert(entry.value, entry.unit, indicator.unit)
+            high = (
+                None
+                if entry.value_high is None
+                else convert(entry.value_high, entry.unit, indicator.unit)
+            )
+        except UnitError:
+            value, high = entry.value, entry.value_high
+        spec = TargetSpec(
+            entry.id,
+            entry.kind,
+            entry.year,
+            value,
+            entry.comparator,
+            indicator.direction,
+            entry.base_year,
+            high,
+        )
+        points, origin, layer = _series_for(entry, catalogue, directory, by_indicator, index)
+        assessment = assess(spec, points, as_of, _plan_baseline(entry, catalogue))
+        results.append(Result(assessment, entry.scope_code, indicator.unit, origin, layer))
+    return results

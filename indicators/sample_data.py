@@ -1,0 +1,113 @@
+"""Synthetic statistics (示例数据) for demonstrations, generated reproducibly.
+
+For every indicator and scope that has a target, an annual series from the
+plan's baseline year (or five years before the target year) to the last full
+year. A series starts at the plan's baseline where the catalogue has one, and
+otherwise at a value from which the target is reachable at a plausible rate;
+then it follows one of five profiles (ahead, on track, slow, stalled,
+reversing) drawn from a fixed seed, so the demo shows every status. The
+numbers are invented: everything that shows them says 示例数据.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.catalogue import Catalogue, Entry
+from indicators.units import UnitError, convert, split_unit
+
+SEED = 20211020  # the outline's publication date
+PROFILES = {"ahead": 1.25, "on_track": 1.0, "slow": 0.75, "stalled": 0.3, "reversing": -0.4}
+LABEL = "示例数据"
+
+
+def _in_unit(catalogue: Catalogue, entry: Entry, value: float) -> float | None:
+    try:
+        return convert(value, entry.unit, catalogue.indicators[entry.indicator_id].unit)
+    except UnitError:
+        return None
+
+
+def _baseline_for(catalogue: Catalogue, entry: Entry) -> tuple[int, float] | None:
+    found = [
+        (b.year, _in_unit(catalogue, b, b.value))
+        for b in catalogue.baselines
+        if b.indicator_id == entry.indicator_id
+        and b.scope_code == entry.scope_code
+        and b.year < entry.year
+    ]
+    found = [(y, v) for y, v in found if v is not None and v > 0]
+    return max(found) if found else None
+
+
+def generate(catalogue: Catalogue, last_year: int, seed: int = SEED) -> pd.DataFrame:
+    """Long frame: indicator_id, region_code, period, value, unit (one series per
+    indicator × scope, driven by its earliest target)."""
+    rng = np.random.default_rng(seed)
+    rows: list[tuple[str, str, str, float, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for entry in sorted(catalogue.targets, key=lambda e: (e.year, e.id)):
+        key = (entry.indicator_id, entry.scope_code)
+        goal = _in_unit(catalogue, entry, entry.value)
+        if key in seen or goal is None or entry.year - 1 < 2016:
+            continue
+        seen.add(key)
+        profile = float(rng.choice(list(PROFILES.values())))
+        unit = catalogue.indicators[entry.indicator_id].unit
+        start_year = entry.base_year or min(entry.year - 5, 2020)
+        falling = entry.comparator == "at_most" or (
+            entry.comparator != "at_least"
+            and catalogue.indicators[entry.indicator_id].direction == "lower"
+        )
+        whole = split_unit(unit)[1] == "个"  # things counted one by one
+        baseline = _baseline_for(catalogue, entry)
+        series = _series(
+            entry.kind, goal, start_year, entry.year, last_year, profile, baseline, falling, rng
+        )
+        for year, value in series:
+            shown = float(round(value)) if whole else value
+            rows.append((entry.indicator_id, entry.scope_code, str(year), shown, unit))
+    return pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value", "unit"])
+
+
+def _series(
+    kind: str,
+    goal: float,
+    start: int,
+    target_year: int,
+    last_year: int,
+    profile: float,
+    baseline: tuple[int, float] | None,
+    falling: bool,
+    rng: np.random.Generator,
+) -> list[tuple[int, float]]:
+    end = min(last_year, target_year)
+    noise = lambda: float(rng.normal(1.0, 0.01))  # noqa: E731
+    if kind == "growth":
+        return [(y, round(goal * profile * noise(), 2)) for y in range(start + 1, end + 1)]
+    if kind in ("change", "count", "cumulative"):
+        span = target_year - start
+        if kind == "cumulative":  # yearly flows
+            return [
+                (y, round(goal / span * profile * noise(), 2)) for y in range(start + 1, end + 1)
+            ]
+        return [
+            (y, round(goal * (y - start) / span * profile * noise(), 2))
+            for y in range(start + 1, end + 1)
+        ]
+    if goal <= 0:
+        return []
+    if baseline is not None:
+        start, base = baseline
+    else:
+        step = (1 + float(rng.uniform(0.02, 0.08))) ** (target_year - start)
+        base = goal * step if falling else goal / step
+    if start >= end:
+        return [(start, round(base, 4))]
+    required = (goal / base) ** (1 / (target_year - start)) - 1
+    rate = required * profile
+    return [
+        (y, round(base * (1 + rate) ** (y - start) * (noise() if y > start else 1.0), 4))
+        for y in range(start, end + 1)
+    ]

@@ -1,0 +1,23 @@
+"""Load the synthetic sample statistics (示例数据) into their own layer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.observations import replace_layer
+from db.regions import load_directory
+from db.session import transaction
+from indicators.catalogue import load_catalogue
+from indicators.sample_data import LABEL, generate
+from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+
+
+def load_sample(factory: sessionmaker[Session], last_year: int | None = None) -> int:
+    """Regenerate the sample layer whole (reproducible: fixed seed); returns the row count."""
+    last_year = last_year or datetime.now(UTC).year - 1
+    with transaction(factory) as session:
+        catalogue = load_catalogue(CATALOGUE_DIR, load_directory(session), SOURCES_DIR)
+        frame = generate(catalogue, last_year)
+        return replace_layer(session, "sample", frame, f"{LABEL}（合成，非真实统计）")

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import screenshot_path
+
+pytestmark = pytest.mark.browser
+
+
+def test_metb001_methodology_page_names_its_sources(page, live_app: str) -> None:
+    browser_page, record = page
+    browser_page.goto(live_app + "/methodology")
+    browser_page.get_by_role("heading", name="进展评估方法 / How progress is judged").wait_for()
+    text = browser_page.locator("main").inner_text()
+    for source in ("Statistics Canada", "ESCAP", "Eurostat", "左右", "符合进度"):
+        assert source in text
+    browser_page.screenshot(path=screenshot_path("methodology-zh"), full_page=False)
+    assert record.errors == [] and record.outside_requests == []
+
+
+def test_metb002_home_shows_progress_with_its_data_source(page, live_app: str) -> None:
+    browser_page, record = page
+    browser_page.goto(live_app + "/")
+    browser_page.get_by_text("目标进展（截至").wait_for()
+    text = browser_page.locator("main").inner_text()
+    assert "数据来源：示例数据" in text
+    assert "含量化目标或基期值的规划" in text and "地区与区域组合" in text
+    browser_page.screenshot(path=screenshot_path("home-zh"))
+    assert record.errors == []

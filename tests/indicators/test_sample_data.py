@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from config.settings import CONFIG_DIR
+from indicators.catalogue import load_catalogue
+from indicators.progress_run import assess_all
+from indicators.regions import load_region_directory
+from indicators.sample_data import generate
+
+
+def test_smp001_sample_is_reproducible_plausible_and_mixed() -> None:
+    directory = load_region_directory(CONFIG_DIR / "regions.yaml")
+    catalogue = load_catalogue(CONFIG_DIR / "catalogue", directory, CONFIG_DIR / "sources")
+    first, second = generate(catalogue, 2025), generate(catalogue, 2025)
+    assert first.equals(second)
+    assert not first.duplicated(["indicator_id", "region_code", "period"]).any()
+    urban = first[(first.indicator_id == "urbanization_rate") & (first.region_code == "ccec")]
+    assert urban.period.min() == "2019" and urban.value.iloc[0] == 60.0  # the plan's 2019 figure
+    frame = first.assign(id=range(len(first)), layer="sample")
+    statuses = Counter(r.assessment.status for r in assess_all(catalogue, directory, frame, 2025))
+    assert {"met", "missed", "on_track", "needs_acceleration", "limited", "deterioration"} <= set(
+        statuses
+    )

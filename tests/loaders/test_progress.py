@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import models
+from db.progress import snapshots_frame
+from db.session import transaction
+from loaders.first_run import ensure_ready
+from loaders.progress import recompute_progress
+from loaders.scheduler import nightly_recompute, run_recorded
+
+
+@pytest.fixture
+def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    report = ensure_ready(engine, factory)
+    assert report.sample_loaded > 1000 and report.snapshots > 300
+    return factory
+
+
+def test_prj001_snapshots_say_when_and_from_what(ready: sessionmaker[Session]) -> None:
+    with ready() as session:
+        frame = snapshots_frame(session)
+    assert frame.target_id.is_unique
+    assert frame.inputs_digest.nunique() == 1 and frame.computed_at.notna().all()
+    urban = frame.set_index("target_id").loc["outline-014"]
+    assert urban.layer == "sample" and urban.figure_origin == "reported"
+    assert urban.baseline_from_plan  # the outline's 2019 figure (超过60%)
+    assert any(u.startswith("obs:") for u in urban.used)
+    assert set(frame.status) >= {"met", "missed", "on_track", "needs_acceleration"}
+
+
+def test_prj002_recompute_replaces_and_follows_changed_data(ready: sessionmaker[Session]) -> None:
+    with ready() as session:
+        before = snapshots_frame(session).set_index("target_id")
+    with transaction(ready) as session:
+        row = session.scalars(
+            select(models.Observation)
+            .where(
+                models.Observation.indicator_id == "urbanization_rate",
+                models.Observation.region_code == "ccec",
+            )
+            .order_by(models.Observation.period.desc())
+        ).first()
+        row.value = 90.0  # far beyond the 2025 goal
+    assert recompute_progress(ready) == len(before)
+    with ready() as session:
+        after = snapshots_frame(session).set_index("target_id")
+    assert len(after) == len(before)
+    assert after.loc["outline-014", "status"] in ("met", "achieved")
+    assert after.loc["outline-014", "inputs_digest"] != before.loc["outline-014", "inputs_digest"]
+
+
+def test_prj003_jobs_are_recorded_and_failures_do_not_escape(ready: sessionmaker[Session]) -> None:
+    assert nightly_recompute(ready) is True
+    assert run_recorded(ready, "broken", lambda: 1 / 0) is False
+    with ready() as session:
+        runs = {r.job: r for r in session.scalars(select(models.JobRun))}
+    assert runs["recompute_progress"].ok and runs["recompute_progress"].finished_at
+    assert not runs["broken"].ok and "ZeroDivisionError" in runs["broken"].detail
