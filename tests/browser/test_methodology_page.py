@@ -15,6 +15,9 @@ def test_metb001_methodology_page_names_its_sources(page, live_app: str) -> None
     for source in ("Statistics Canada", "ESCAP", "Eurostat", "左右", "符合进度"):
         assert source in text
     browser_page.screenshot(path=screenshot_path("methodology-zh"), full_page=False)
+    browser_page.get_by_role("tab", name="English").click()
+    browser_page.get_by_role("heading", name="How progress is judged").wait_for()
+    browser_page.screenshot(path=screenshot_path("methodology-en"), full_page=False)
     assert record.errors == [] and record.outside_requests == []
 
 
