@@ -16,17 +16,23 @@ from db import migrate
 from db.backup import BackupError, backup
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
-from db.users import ROLES, UserError, create_user
-from indicators.catalogue import CatalogueError
+from db.users import ROLES, UserError, create_token, create_user
+from indicators.catalogue import CatalogueError, load_catalogue
 from indicators.extraction import extract
 from indicators.regions import RegionError
 from indicators.seed_text import SeedText, squeeze
-from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
+from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR, load_catalogue_into
+from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
+from loaders.intake import STATUS_ZH, VINTAGES, receive
 from loaders.master_data import REGIONS_FILE, load_regions
+from loaders.normalise import NormaliseError
 from loaders.progress import recompute_progress
+from loaders.published import load_published
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
+from loaders.templates import indicators_due, template_csv, template_xlsx
+from loaders.validate import Problem
 
 Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
 
@@ -123,12 +129,80 @@ def cmd_recompute(args: argparse.Namespace, engine: Engine, factory: sessionmake
 
 def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
-    scheduler = build_scheduler(factory)
-    print("调度进程已启动（每天 02:30 重新评估进展；Ctrl+C 退出）")
+    settings = load_settings()
+    scheduler = build_scheduler(factory, settings.sqlalchemy_url, settings.data_dir / "drop")
+    print(
+        "调度进程已启动（每 5 分钟处理投放目录，每天 02:30 重新评估进展；Ctrl+C 退出）", flush=True
+    )
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         pass
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    ensure_ready(engine, factory, sample=False)
+    path = Path(args.file)
+    outcome = receive(
+        factory,
+        path.name,
+        path.read_bytes(),
+        channel="cli",
+        vintage=args.vintage,
+        default_indicator=args.indicator,
+        default_region=args.region,
+    )
+    for problem in outcome.report.get("problems", []):
+        print(Problem(**problem), file=sys.stderr)
+    print(
+        f"提交编号 {outcome.submission_id}：{STATUS_ZH[outcome.status]}"
+        + (
+            f"（新增 {outcome.report.get('inserted', 0)}，修订 {outcome.report.get('revised', 0)}，"
+            f"未变 {outcome.report.get('unchanged', 0)}）"
+            if outcome.ok
+            else ""
+        )
+    )
+    return 0 if outcome.status in ("imported", "duplicate") else 1
+
+
+def cmd_drop(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    ensure_ready(engine, factory, sample=False)
+    root = Path(args.folder) if args.folder else load_settings().data_dir / "drop"
+    for result in process(factory, root, settle=0):
+        print(f"{result.name}\t{STATUS_ZH[result.status]}\t提交编号 {result.submission_id}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    with transaction(factory) as session:
+        token = create_token(session, args.username, args.name)
+    print(f"令牌（仅显示一次，请妥善保存）：{token}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    ensure_ready(engine, factory, sample=False)
+    with factory() as session:
+        directory = load_directory(session)
+    catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+    region = directory.resolve(args.region)
+    indicators = indicators_due(catalogue, directory, region.code)
+    out = Path(args.output)
+    maker = template_csv if out.suffix.lower() == ".csv" else template_xlsx
+    out.write_bytes(maker(region.name_zh, args.period, indicators))
+    print(f"已生成 {out}：{region.name_zh} {args.period}，{len(indicators)} 个指标")
+    return 0
+
+
+def cmd_published(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    ensure_ready(engine, factory, sample=False)
+    counts = load_published(factory)
+    print(
+        f"已载入公开数据 {counts.figures} 条（跳过范围外 {counts.skipped} 条）；"
+        f"国家统计局导出文件：{STATUS_ZH[counts.export_status]}；评估 {recompute_progress(factory)} 个目标"
+    )
     return 0
 
 
@@ -179,7 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(handler=handler)
         return command
 
-    add("init", cmd_init, "迁移数据库到最新版本，在空库中载入地区主数据、目标库和示例数据，并评估进展")
+    add(
+        "init",
+        cmd_init,
+        "迁移数据库到最新版本，在空库中载入地区主数据、目标库和示例数据，并评估进展",
+    )
     add("migrate", cmd_migrate, "执行数据库迁移（升级）").add_argument(
         "--revision", default="head", help="目标版本（默认 head）"
     )
@@ -195,10 +273,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cat.add_argument("--folder", default=str(CATALOGUE_DIR), help="目标库目录")
     cat.add_argument("--counts", action="store_true", help="列出每个规划的目标数和基期值数")
+    add(
+        "load-published",
+        cmd_published,
+        "载入公开数据层（config/published，A/B 级公开数据，可重复执行）",
+    )
     add("load-sample", cmd_load_sample, "重新生成并载入示例数据（合成数据，固定随机种子）")
     add("recompute-progress", cmd_recompute, "重新计算全部目标的进展评估快照").add_argument(
         "--as-of", type=int, help="评估截至年份（默认：有数据的最近年份）"
     )
+    imp = add("import-file", cmd_import, "导入统计数据文件（校验通过才导入，全部或全不）")
+    imp.add_argument("file")
+    imp.add_argument("--vintage", default="initial", choices=sorted(VINTAGES), help="数据版本")
+    imp.add_argument("--indicator", help="文件未注明指标时使用的指标")
+    imp.add_argument("--region", help="文件未注明地区时使用的地区")
+    add("process-drop-folder", cmd_drop, "处理投放目录中的文件一次").add_argument(
+        "--folder", help="投放目录（默认 DATA_DIR/drop）"
+    )
+    tok = add("create-token", cmd_token, "为用户签发 API 令牌（用于系统报送）")
+    tok.add_argument("username")
+    tok.add_argument("--name", required=True, help="令牌用途说明")
+    tpl = add("make-template", cmd_template, "生成预填报送模板（.xlsx 或 .csv）")
+    tpl.add_argument("region")
+    tpl.add_argument("period", help="期间，如 2025年")
+    tpl.add_argument("output", help="输出文件（.xlsx 或 .csv）")
     add("scheduler", cmd_scheduler, "运行调度进程（定时任务：每晚重新评估进展）")
     ext = add("extract-targets", cmd_extract, "从规划文本中提出候选目标（供人工核对后写入目标库）")
     ext.add_argument("file", help="规划文本文件（UTF-8）")
@@ -225,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return args.handler(args, engine, make_session_factory(engine))
-    except (RegionError, UserError, BackupError, CatalogueError) as exc:
+    except (RegionError, UserError, BackupError, CatalogueError, NormaliseError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     finally:

@@ -18,7 +18,7 @@ from indicators.regions import RegionError
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts: NaN and NA become null, numpy scalars plain Python."""
     records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
     return [
@@ -27,7 +27,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _error(message: str, status: int, **extra: Any) -> ResponseReturnValue:
+def error_response(message: str, status: int, **extra: Any) -> ResponseReturnValue:
     return jsonify({"error": message, **extra}), status
 
 
@@ -40,7 +40,7 @@ def regions() -> ResponseReturnValue:
         try:
             return jsonify(directory.resolve(name).to_dict())
         except RegionError as exc:
-            return _error(str(exc), 404, suggestions=directory.suggest(name))
+            return error_response(str(exc), 404, suggestions=directory.suggest(name))
     items = [r.to_dict() for r in sorted(directory, key=lambda r: (r.is_grouping, r.code))]
     return jsonify({"count": len(items), "regions": items})
 
@@ -50,7 +50,7 @@ def indicators() -> ResponseReturnValue:
     """Every indicator definition (unit, direction, pillar, aggregation rule …)."""
     with session_factory()() as session:
         frame = indicators_frame(session).sort_values("id")
-    return jsonify({"count": len(frame), "indicators": _records(frame)})
+    return jsonify({"count": len(frame), "indicators": json_records(frame)})
 
 
 def _provenance(row: dict[str, Any]) -> dict[str, Any]:
@@ -75,17 +75,17 @@ def targets() -> ResponseReturnValue:
         try:
             frame = frame[frame.scope_code == region_directory().resolve(args["scope"]).code]
         except RegionError as exc:
-            return _error(str(exc), 404)
+            return error_response(str(exc), 404)
     for name, column in (("plan", "plan_id"), ("indicator", "indicator_id"), ("kind", "kind")):
         if name in args:
             frame = frame[frame[column] == args[name]]
     if "year" in args:
         if not args["year"].isdigit():
-            return _error(f"参数 year 应为年份数字，收到“{args['year']}”", 400)
+            return error_response(f"参数 year 应为年份数字，收到“{args['year']}”", 400)
         frame = frame[frame.year == int(args["year"])]
     if "headline" in args:
         frame = frame[frame.headline == (args["headline"].lower() in ("1", "true", "yes"))]
-    items = [_provenance(row) for row in _records(frame)]
+    items = [_provenance(row) for row in json_records(frame)]
     return jsonify({"count": len(items), "targets": items})
 
 
@@ -95,7 +95,7 @@ def progress() -> ResponseReturnValue:
     spelling) and ``as_of`` (year; default the latest computed)."""
     args = request.args
     if "as_of" in args and not args["as_of"].isdigit():
-        return _error(f"参数 as_of 应为年份数字，收到“{args['as_of']}”", 400)
+        return error_response(f"参数 as_of 应为年份数字，收到“{args['as_of']}”", 400)
     with session_factory()() as session:
         frame = snapshots_frame(session, int(args["as_of"]) if "as_of" in args else None)
     if frame.empty:
@@ -104,7 +104,7 @@ def progress() -> ResponseReturnValue:
         try:
             frame = frame[frame.scope_code == region_directory().resolve(args["region"]).code]
         except RegionError as exc:
-            return _error(str(exc), 404)
+            return error_response(str(exc), 404)
     if "indicator" in args:
         frame = frame[frame.indicator_id == args["indicator"]]
     if "target" in args:
@@ -112,5 +112,5 @@ def progress() -> ResponseReturnValue:
     frame = frame.assign(
         status_zh=frame.status.map(STATUS_ZH), computed_at=frame.computed_at.astype(str)
     )
-    items = _records(frame.sort_values("target_id"))
+    items = json_records(frame.sort_values("target_id"))
     return jsonify({"count": len(items), "results": items})

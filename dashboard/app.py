@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from dashboard.api import api
+from dashboard.api_intake import intake_api
 from dashboard.components.header import header
 from dashboard.context import EXTENSION
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
     server.register_blueprint(api)
+    server.register_blueprint(intake_api)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),

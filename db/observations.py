@@ -65,3 +65,54 @@ def current_observations(session: Session) -> pd.DataFrame:
     frame["rank"] = frame.layer.map(LAYER_PRECEDENCE).fillna(9)
     frame = frame.sort_values("rank").drop_duplicates(["indicator_id", "region_code", "period"])
     return frame.drop(columns="rank").reset_index(drop=True)
+
+
+def observations_frame(
+    session: Session,
+    indicator: str | None = None,
+    region: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    current_only: bool = True,
+) -> pd.DataFrame:
+    """Observations with status, vintage, revision and source file, for the API and views."""
+    o, s = models.Observation, models.Submission
+    query = select(
+        o.id,
+        o.indicator_id,
+        o.region_code,
+        o.period,
+        o.value,
+        o.unit,
+        o.layer,
+        o.revision,
+        o.vintage,
+        o.status,
+        o.is_current,
+        o.supersedes_id,
+        o.submission_id,
+        s.filename.label("source_file"),
+        o.source_note,
+        o.created_at,
+    ).outerjoin(s, s.id == o.submission_id)
+    if current_only:
+        query = query.where(o.is_current)
+    if indicator:
+        query = query.where(o.indicator_id == indicator)
+    if region:
+        query = query.where(o.region_code == region)
+    if start:
+        query = query.where(o.period >= start)
+    if end:
+        query = query.where(o.period <= end + "~")
+    frame = pd.DataFrame(
+        session.execute(
+            query.order_by(o.indicator_id, o.region_code, o.period, o.layer, o.revision)
+        )
+        .mappings()
+        .all()
+    )
+    if not frame.empty:
+        frame["layer_zh"] = frame.layer.map(LAYER_NAMES_ZH)
+        frame["created_at"] = frame.created_at.astype(str)
+    return frame

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -73,3 +74,45 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def create_token(session: Session, username: str, name: str) -> str:
+    """Issue an API token for a user; returns it once — only its hash is kept."""
+    user = session.scalar(select(models.User).where(models.User.username == username))
+    if user is None:
+        raise UserError(f"用户“{username}”不存在")
+    token = secrets.token_urlsafe(32)
+    session.add(models.ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
+    session.flush()
+    return token
+
+
+def revoke_token(session: Session, token_id: int) -> None:
+    row = session.get(models.ApiToken, token_id)
+    if row is None:
+        raise UserError(f"令牌 {token_id} 不存在")
+    row.revoked_at = datetime.now(UTC)
+
+
+def user_for_token(session: Session, token: str) -> models.User | None:
+    """The active user a valid, unrevoked token belongs to."""
+    row = session.scalar(
+        select(models.ApiToken).where(
+            models.ApiToken.token_hash == _token_hash(token), models.ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None:
+        return None
+    user = session.get(models.User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def regions_of(user: models.User) -> set[str] | None:
+    """The regions a user may report for; None means any (reviewers, administrators)."""
+    if user.role in ("reviewer", "admin"):
+        return None
+    return {r.region_code for r in user.regions}
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -82,6 +82,7 @@ class IndicatorDef:
     components: tuple[str, ...] = ()
     weight: str | None = None
     headline: bool = False
+    aliases: tuple[str, ...] = ()  # other names statistics tables use for it
 
 
 @dataclass(frozen=True)
@@ -227,6 +228,7 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
         components = _require(raw, "components", list, where, problems, optional=True) or []
         weight = _require(raw, "weight", str, where, problems, optional=True)
         headline = _require(raw, "headline", bool, where, problems, optional=True) or False
+        aliases = _require(raw, "aliases", list, where, problems, optional=True) or []
         if values["aggregation"] == "ratio" and len(components) != 2:
             problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
         if values["aggregation"] == "weighted_mean" and not weight:
@@ -236,7 +238,11 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
         if values["id"] in result:
             problems.add(where, "id", "指标 id 重复")
         result[values["id"]] = IndicatorDef(
-            **values, components=tuple(components), weight=weight, headline=headline
+            **values,
+            components=tuple(components),
+            weight=weight,
+            headline=headline,
+            aliases=tuple(str(a) for a in aliases),
         )
     for indicator in result.values():
         for ref in (*indicator.components, indicator.weight):

@@ -19,6 +19,7 @@ from db.regions import count_regions
 from loaders.catalogue import load_catalogue_into
 from loaders.master_data import load_regions
 from loaders.progress import recompute_progress
+from loaders.published import load_published
 from loaders.sample import load_sample
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,15 @@ class FirstRunReport:
     regions_loaded: int
     targets_loaded: int
     sample_loaded: int = 0
+    published_loaded: int = 0
     snapshots: int = 0
 
 
 def ensure_ready(
-    engine: Engine, factory: sessionmaker[Session], sample: bool = True
+    engine: Engine,
+    factory: sessionmaker[Session],
+    sample: bool = True,
+    published: bool = True,
 ) -> FirstRunReport:
     before = migrate.current_revision(engine)
     migrate.upgrade(engine)
@@ -51,7 +56,10 @@ def ensure_ready(
     with factory() as session:
         has_sample = count_layer(session, "sample") > 0
     sample_rows = load_sample(factory) if sample and not has_sample else 0
-    snapshots = recompute_progress(factory) if (targets or sample_rows) else 0
+    with factory() as session:
+        has_published = count_layer(session, "published") > 0
+    figures = load_published(factory).figures if published and not has_published else 0
+    snapshots = recompute_progress(factory) if (targets or sample_rows or figures) else 0
     if sample_rows:
         log.info("首次启动：已生成示例数据 %d 条，评估 %d 个目标", sample_rows, snapshots)
-    return FirstRunReport(before, loaded, targets, sample_rows, snapshots)
+    return FirstRunReport(before, loaded, targets, sample_rows, figures, snapshots)

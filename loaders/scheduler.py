@@ -10,13 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import JobRun
 from db.session import transaction
+from loaders.drop_folder import process
 from loaders.progress import recompute_progress
 
 log = logging.getLogger(__name__)
@@ -45,8 +49,27 @@ def nightly_recompute(factory: sessionmaker[Session]) -> bool:
     return run_recorded(factory, "recompute_progress", lambda: recompute_progress(factory))
 
 
-def build_scheduler(factory: sessionmaker[Session]) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone="Asia/Shanghai")
+def drop_folder_job(factory: sessionmaker[Session], root: Path) -> bool:
+    return run_recorded(
+        factory, "drop_folder", lambda: [(r.name, r.status) for r in process(factory, root)]
+    )
+
+
+def build_scheduler(factory: sessionmaker[Session], url: str, drop_root: Path) -> BlockingScheduler:
+    """Jobs kept in the database (a persistent job store), so a restarted scheduler
+    process picks up where it was; one process per deployment."""
+    scheduler = BlockingScheduler(
+        timezone="Asia/Shanghai", jobstores={"default": SQLAlchemyJobStore(url=url)}
+    )
+    scheduler.add_job(
+        drop_folder_job,
+        IntervalTrigger(minutes=5),
+        args=[factory, drop_root],
+        id="drop_folder",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+    )
     scheduler.add_job(
         nightly_recompute,
         CronTrigger(hour=2, minute=30),

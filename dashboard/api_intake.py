@@ -1,0 +1,122 @@
+"""Intake routes of the API: observations out, submissions in, templates, OpenAPI."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from dashboard.api import error_response, json_records
+from dashboard.context import region_directory, session_factory
+from db.observations import observations_frame
+from db.regions import load_directory
+from db.users import regions_of, user_for_token
+from indicators.catalogue import load_catalogue
+from indicators.regions import RegionError
+from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+from loaders.intake import VINTAGES, receive
+from loaders.normalise import NormaliseError, parse_period
+from loaders.templates import indicators_due, template_csv, template_xlsx
+
+intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")
+
+
+@intake_api.get("/observations")
+def observations() -> ResponseReturnValue:
+    """Series with status, vintage, revision and source; ``all_revisions=1`` for history."""
+    args = request.args
+    region = None
+    if "region" in args:
+        try:
+            region = region_directory().resolve(args["region"]).code
+        except RegionError as exc:
+            return error_response(str(exc), 404)
+    try:
+        start = parse_period(args["from"]) if "from" in args else None
+        end = parse_period(args["to"]) if "to" in args else None
+    except NormaliseError as exc:
+        return error_response(str(exc), 400)
+    with session_factory()() as session:
+        frame = observations_frame(
+            session,
+            args.get("indicator"),
+            region,
+            start,
+            end,
+            current_only=args.get("all_revisions") not in ("1", "true"),
+        )
+    items = json_records(frame) if not frame.empty else []
+    return jsonify({"count": len(items), "observations": items})
+
+
+def _bearer_user():  # type: ignore[no-untyped-def]
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    with session_factory()() as session:
+        user = user_for_token(session, header.removeprefix("Bearer ").strip())
+        if user is None:
+            return None
+        return user.id, regions_of(user)
+
+
+@intake_api.post("/submissions")
+def submissions() -> ResponseReturnValue:
+    """A file from a system, with a token; the answer is the validation report."""
+    found = _bearer_user()
+    if found is None:
+        return error_response("缺少或无效的访问令牌（Authorization: Bearer <令牌>）", 401)
+    user_id, allowed = found
+    upload = request.files.get("file")
+    if upload is None:
+        return error_response("请以 multipart/form-data 的 file 字段上传文件", 400)
+    vintage = request.form.get("vintage", "initial")
+    if vintage not in VINTAGES:
+        return error_response(f"vintage 取值无效，可选：{'、'.join(VINTAGES)}", 400)
+    outcome = receive(
+        session_factory(),
+        upload.filename or "upload",
+        upload.read(),
+        channel="api",
+        user_id=user_id,
+        allowed_regions=allowed,
+        vintage=vintage,
+        default_indicator=request.form.get("indicator"),
+        default_region=request.form.get("region"),
+    )
+    body = {
+        "submission_id": outcome.submission_id,
+        "status": outcome.status,
+        "report": outcome.report,
+    }
+    return jsonify(body), (201 if outcome.ok else 200 if outcome.status == "duplicate" else 422)
+
+
+@intake_api.get("/template")
+def template() -> ResponseReturnValue:
+    """The reporting template pre-filled for ``region`` and ``period`` (``format=xlsx|csv``)."""
+    args = request.args
+    try:
+        directory = region_directory()
+        region = directory.resolve(args.get("region", ""))
+        period = parse_period(args.get("period", ""))
+    except (RegionError, NormaliseError) as exc:
+        return error_response(str(exc), 400)
+    with session_factory()() as session:
+        catalogue = load_catalogue(CATALOGUE_DIR, load_directory(session), SOURCES_DIR)
+    indicators = indicators_due(catalogue, directory, region.code)
+    if args.get("format", "xlsx") == "csv":
+        content, mime, ext = template_csv(region.name_zh, period, indicators), "text/csv", "csv"
+    else:
+        content = template_xlsx(region.name_zh, period, indicators)
+        mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    filename = f"template-{region.code}-{period.replace('/', '_')}.{ext}"
+    return Response(
+        content, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={filename}"}
+    )
+
+
+@intake_api.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    from dashboard.openapi import SPEC
+
+    return jsonify(SPEC)

@@ -1,0 +1,186 @@
+"""Storage of received files and of the observations they bring.
+
+A file is kept as received (bytes, sha256, size, who, when, channel); the same
+bytes sent again are recognised by their hash. Observations are never updated
+in place: a changed value becomes a new revision pointing at the one it
+supersedes, which stays, no longer current. One import is one transaction —
+the caller's — so a failure anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from db import models
+
+CHUNK = 5000
+BULK = 20000
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    inserted: int  # new indicator × region × period
+    revised: int  # a new revision of an existing figure
+    unchanged: int  # the same value again: nothing written
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def find_submission(session: Session, digest: str) -> models.Submission | None:
+    """An earlier submission of the very same bytes, if any."""
+    return session.scalar(
+        select(models.Submission)
+        .where(models.Submission.sha256 == digest)
+        .order_by(models.Submission.id)
+        .limit(1)
+    )
+
+
+def store_submission(
+    session: Session,
+    filename: str,
+    content: bytes,
+    channel: str,
+    user_id: int | None,
+    report: dict[str, Any],
+    status: str,
+) -> models.Submission:
+    submission = models.Submission(
+        filename=filename,
+        content=content,
+        sha256=sha256(content),
+        size=len(content),
+        channel=channel,
+        user_id=user_id,
+        report=report,
+        status=status,
+    )
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+def _current(
+    session: Session, layer: str, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], tuple[int, float, int]]:
+    """Current rows for ``keys``: key → (id, value, revision)."""
+    o = models.Observation
+    found: dict[tuple[str, str, str], tuple[int, float, int]] = {}
+    if len(keys) > BULK:  # a large file: one pass over the layer's rows of its indicators
+        wanted = set(keys)
+        rows = session.execute(
+            select(o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision).where(
+                o.layer == layer, o.is_current, o.indicator_id.in_({k[0] for k in keys})
+            )
+        )
+        for ind, reg, per, id_, value, revision in rows:
+            if (ind, reg, per) in wanted:
+                found[(ind, reg, per)] = (id_, value, revision)
+        return found
+    for start in range(0, len(keys), CHUNK // 5):
+        chunk = keys[start : start + CHUNK // 5]
+        rows = session.execute(
+            select(o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision).where(
+                o.layer == layer,
+                o.is_current,
+                tuple_(o.indicator_id, o.region_code, o.period).in_(chunk),
+            )
+        )
+        for ind, reg, per, id_, value, revision in rows:
+            found[(ind, reg, per)] = (id_, value, revision)
+    return found
+
+
+def import_observations(
+    session: Session,
+    rows: pd.DataFrame,
+    *,
+    layer: str,
+    vintage: str,
+    submission_id: int | None,
+    user_id: int | None,
+    source_note: str | None = None,
+) -> ImportCounts:
+    """Write validated ``rows`` (indicator_id, region_code, period, value, unit, note) as
+    current observations of ``layer``, keeping every value they replace."""
+    keys = list(zip(rows.indicator_id, rows.region_code, rows.period, strict=True))
+    current = _current(session, layer, keys) if keys else {}
+    now = datetime.now(UTC)
+    new_rows, superseded = [], []
+    unchanged = 0
+    notes = rows["note"] if "note" in rows else [None] * len(rows)
+    for key, value, unit, note in zip(keys, rows.value, rows.unit, notes, strict=True):
+        previous = current.get(key)
+        if previous is not None and previous[1] == value:
+            unchanged += 1
+            continue
+        if previous is not None:
+            superseded.append(previous[0])
+        new_rows.append(
+            {
+                "indicator_id": key[0],
+                "region_code": key[1],
+                "period": key[2],
+                "layer": layer,
+                "revision": previous[2] + 1 if previous else 1,
+                "value": float(value),
+                "unit": unit,
+                "vintage": vintage,
+                "status": "accepted",
+                "is_current": True,
+                "supersedes_id": previous[0] if previous else None,
+                "submission_id": submission_id,
+                "source_note": source_note,
+                "note": None if note is None or pd.isna(note) else note,
+                "created_at": now,
+                "created_by": user_id,
+            }
+        )
+    o = models.Observation
+    for start in range(0, len(superseded), CHUNK):
+        session.execute(
+            update(o).where(o.id.in_(superseded[start : start + CHUNK])).values(is_current=False)
+        )
+    for start in range(0, len(new_rows), CHUNK):
+        session.execute(insert(o), new_rows[start : start + CHUNK])
+    return ImportCounts(len(new_rows) - len(superseded), len(superseded), unchanged)
+
+
+def history(session: Session, layer: str | None = None) -> dict[tuple[str, str], list[float]]:
+    """Accepted annual values per indicator × region, oldest first (for outlier checks)."""
+    o = models.Observation
+    query = select(o.indicator_id, o.region_code, o.period, o.value).where(o.is_current)
+    if layer:
+        query = query.where(o.layer == layer)
+    result: dict[tuple[str, str], list[tuple[str, float]]] = {}
+    for ind, reg, per, value in session.execute(query):
+        if len(per) == 4:
+            result.setdefault((ind, reg), []).append((per, value))
+    return {k: [v for _, v in sorted(pairs)] for k, pairs in result.items()}
+
+
+def observation_history(
+    session: Session, indicator_id: str, region_code: str, period: str
+) -> list[models.Observation]:
+    """Every revision of one figure, oldest first."""
+    o = models.Observation
+    return list(
+        session.scalars(
+            select(o)
+            .where(
+                o.indicator_id == indicator_id,
+                o.region_code == region_code,
+                o.period == period,
+            )
+            .order_by(o.layer, o.revision)
+        )
+    )

@@ -1,0 +1,113 @@
+"""The published layer (公开数据): real figures with their publisher, grade and wording.
+
+``config/published/figures.yaml`` holds the grade A and B figures found for the
+circle, Chongqing, Sichuan and Chengdu; ``nbs_gdp_post_census.csv`` is a
+national statistics portal export, loaded through the same reader and
+validation as any uploaded file. A figure released in several vintages
+(bulletin, final verification, census revision) keeps each as a revision, in
+that order, the latest current; views say which vintage they show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import CONFIG_DIR
+from db.intake import import_observations
+from db.observations import observations_frame
+from db.session import transaction
+from loaders.intake import receive
+
+PUBLISHED_DIR = CONFIG_DIR / "published"
+VINTAGE_ORDER = ("estimate", "initial", "final", "census_revision")
+CORRIDOR = "land_sea_corridor_provinces"
+
+
+@dataclass(frozen=True)
+class PublishedCounts:
+    figures: int
+    skipped: int  # figures for an area the master data does not hold (e.g. an airport group)
+    export_status: str
+
+
+def _region(entry: dict) -> str | None:
+    if entry["region"] != "external":
+        return str(entry["region"])
+    return CORRIDOR if "西部陆海新通道" in (entry.get("covers") or "") else None
+
+
+def _source_note(entry: dict) -> str:
+    parts = [f"公开数据（{entry['grade']}级）", entry["publisher"], f"原文：“{entry['wording']}”"]
+    if entry.get("comparator") not in (None, "equal"):
+        parts.append(
+            {"about": "约数", "at_least": "下限（超过/突破）", "at_most": "上限"}.get(
+                entry["comparator"], entry["comparator"]
+            )
+        )
+    if entry.get("url"):
+        parts.append(entry["url"])
+    return "；".join(parts)
+
+
+def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR) -> PublishedCounts:
+    entries = yaml.safe_load((folder / "figures.yaml").read_text(encoding="utf-8"))
+    usable = [e for e in entries if _region(e) is not None]
+    usable.sort(key=lambda e: VINTAGE_ORDER.index(e["vintage"]))
+    with transaction(factory) as session:
+        stored = observations_frame(session, current_only=False)
+        known = (
+            set()
+            if stored.empty
+            else {
+                (r.indicator_id, r.region_code, r.period, r.vintage, r.value)
+                for r in stored[stored.layer == "published"].itertuples()
+            }
+        )
+        for vintage in VINTAGE_ORDER:  # each vintage a revision over the one before
+            batch = [e for e in usable if e["vintage"] == vintage]
+            for entry in batch:
+                key = (
+                    entry["indicator"],
+                    _region(entry),
+                    str(entry["period"]),
+                    vintage,
+                    float(entry["value"]),
+                )
+                if key in known:  # loaded before: loading again changes nothing
+                    continue
+                frame = pd.DataFrame(
+                    [
+                        {
+                            "indicator_id": entry["indicator"],
+                            "region_code": _region(entry),
+                            "period": str(entry["period"]),
+                            "value": float(entry["value"]),
+                            "unit": entry["unit"],
+                            "note": None,
+                        }
+                    ]
+                )
+                import_observations(
+                    session,
+                    frame,
+                    layer="published",
+                    vintage=vintage,
+                    submission_id=None,
+                    user_id=None,
+                    source_note=_source_note(entry),
+                )
+    export = folder / "nbs_gdp_post_census.csv"
+    outcome = receive(
+        factory,
+        export.name,
+        export.read_bytes(),
+        channel="published",
+        layer="published",
+        vintage="census_revision",
+    )
+    return PublishedCounts(len(usable), len(entries) - len(usable), outcome.status)

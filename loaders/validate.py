@@ -1,0 +1,380 @@
+"""Check a file's records against the catalogue and the regions, in Chinese.
+
+Every problem is reported — file, sheet, row, column, the value seen and what
+is wrong — not just the first. Errors refuse the file (nothing is stored);
+提示 (warnings, e.g. a value far from the region's own history, as DHIS2's
+outlier checks do) are shown for review but do not block. The work is done
+once per distinct region, indicator, period and unit text, and the numbers are
+parsed column-wise, so a million rows validate in seconds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.catalogue import IndicatorDef
+from indicators.formatting import number
+from indicators.regions import RegionDirectory, RegionError, normalise_name
+from indicators.units import UnitError, conversion_factor, split_unit
+from loaders.normalise import (
+    NormaliseError,
+    fits_frequency,
+    fold,
+    parse_number,
+    parse_period,
+    period_kind,
+    unit_from_label,
+)
+
+ERROR, WARNING = "错误", "提示"
+FREQUENCY_ZH = {"annual": "年度", "quarterly": "季度", "monthly": "月度"}
+SIGNED_UNITS = {"%", "个百分点"}  # growth rates and changes may be negative
+_SHARE = re.compile(r"率|比重|占比|比例")
+_NOT_SHARE = re.compile(r"增长|增速|变化|降低|下降|提高|贡献率")
+OUTLIER_Z = 3.0
+OUTLIER_JUMP = 0.5
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # 错误 | 提示
+    file: str
+    sheet: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = "，".join(
+            part
+            for part in (
+                f"文件 {self.file}",
+                f"工作表 {self.sheet}" if self.sheet else "",
+                f"第 {self.row} 行" if self.row else "",
+                f"{self.column} 列" if self.column else "",
+            )
+            if part
+        )
+        seen = f"（值：“{self.value}”）" if self.value not in (None, "") else ""
+        return f"[{self.level}] {where}{seen}：{self.message}"
+
+
+@dataclass
+class Context:
+    """What a file is checked against, and whose it is."""
+
+    directory: RegionDirectory
+    indicators: Mapping[str, IndicatorDef]
+    allowed_regions: set[str] | None = None  # None: any region (administrators, the sample)
+    history: Mapping[tuple[str, str], list[float]] = field(default_factory=dict)
+    default_indicator: str | None = None
+    default_region: str | None = None
+    # published tables (national portal exports, yearbooks) cover more regions and
+    # indicators than the monitor tracks: those rows are skipped with a 提示
+    skip_unknown: bool = False
+
+    def __post_init__(self) -> None:
+        self._indicator_index: dict[str, str] = {}
+        for indicator in self.indicators.values():
+            for name in (indicator.id, indicator.name_zh, indicator.name_en, *indicator.aliases):
+                self._indicator_index[normalise_name(name)] = indicator.id
+
+    def resolve_indicator(self, raw: str) -> str:
+        name, _ = unit_from_label(raw)
+        key = normalise_name(name or raw)
+        if key in self._indicator_index:
+            return self._indicator_index[key]
+        close = difflib.get_close_matches(key, list(self._indicator_index), n=3, cutoff=0.5)
+        names = list(
+            dict.fromkeys(self.indicators[self._indicator_index[c]].name_zh for c in close)
+        )
+        hint = f"；您是否要找：{'、'.join(names)}" if names else ""
+        raise NormaliseError(f"未知指标“{raw}”{hint}")
+
+    def may_report(self, code: str) -> bool:
+        if self.allowed_regions is None:
+            return True
+        if code in self.allowed_regions:
+            return True
+        region = self.directory.regions.get(code)
+        while region is not None and region.parent is not None:  # a district of an allowed city
+            if region.parent in self.allowed_regions:
+                return True
+            region = self.directory.regions.get(region.parent)
+        return False
+
+
+@dataclass
+class Result:
+    rows: pd.DataFrame  # indicator_id, region_code, period, value, unit, note, sheet, row, column
+    problems: list[Problem]
+    skipped_blank: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def report(self) -> dict[str, object]:
+        """The validation report, as shown, downloaded and returned by the API."""
+        return {
+            "ok": self.ok,
+            "rows": int(len(self.rows)),
+            "errors": len(self.errors),
+            "warnings": len(self.problems) - len(self.errors),
+            "skipped_blank": self.skipped_blank,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def _lookup(values: Iterable[object], parse) -> dict[object, tuple[object, str | None]]:  # type: ignore[no-untyped-def]
+    """Parse each distinct value once: value → (result, error message)."""
+    out: dict[object, tuple[object, str | None]] = {}
+    for value in values:
+        try:
+            out[value] = (parse(value), None)
+        except (NormaliseError, RegionError) as exc:
+            out[value] = (None, str(exc))
+    return out
+
+
+def _numbers(raw: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series, list[str | None]]:
+    """Values, in-cell prefixes (万/亿), signs (%/‰) and error messages, column-wise:
+    plain numbers convert at once; only the rest go through ``parse_number``."""
+    text = raw.astype("string")
+    fast = pd.to_numeric(text.str.strip(), errors="coerce")
+    values = fast.to_numpy(dtype=float, na_value=np.nan)
+    prefix = pd.Series("", index=raw.index, dtype=object)
+    sign = pd.Series("", index=raw.index, dtype=object)
+    error: list[str | None] = [None] * len(raw)
+    slow = fast.isna() & text.notna()
+    for index, cell in text[slow].items():
+        position = raw.index.get_loc(index)
+        try:
+            number = parse_number(cell)
+        except NormaliseError as exc:
+            error[position] = str(exc)
+            continue
+        values[position] = np.nan if number.value is None else number.value
+        prefix[index], sign[index] = number.prefix, number.sign
+    return values, prefix, sign, error
+
+
+def _unit_of(indicator: IndicatorDef, raw_unit: object, prefix: str, sign: str) -> str:
+    unit = (
+        None
+        if raw_unit is None or pd.isna(raw_unit)
+        else unit_from_label(str(raw_unit))[1] or fold(str(raw_unit))
+    )
+    if sign:
+        return sign
+    if prefix:
+        base = split_unit(unit or indicator.unit)[1]
+        return prefix + base
+    return unit or indicator.unit
+
+
+def _factor(unit: str, target: str) -> float:
+    if unit == "‰" and target == "%":
+        return 0.1
+    return conversion_factor(unit, target)
+
+
+def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
+    """Check every record; return the clean rows (in the indicators' units) and every problem."""
+    problems: list[Problem] = []
+    frame = records.reset_index(drop=True)
+
+    def add(level: str, index: int, column: str | None, value: object, message: str) -> None:
+        row = frame.loc[index]
+        problems.append(
+            Problem(
+                level,
+                filename,
+                str(row.get("sheet") or ""),
+                int(row["row"]) if pd.notna(row.get("row")) else None,
+                column or (row.get("column") or None),
+                None
+                if value is None or (isinstance(value, float) and pd.isna(value))
+                else str(value),
+                message,
+            )
+        )
+
+    values, prefix, sign, number_error = _numbers(frame["value"])
+    blank = np.isnan(values) & np.array([e is None for e in number_error])
+    region_raw = frame["region"].fillna(context.default_region or "")
+    indicator_raw = frame["indicator"].fillna(context.default_indicator or "")
+    regions = _lookup(
+        region_raw.unique(), lambda r: context.directory.resolve(r).code if r else _missing("地区")
+    )
+    indicators = _lookup(
+        indicator_raw.unique(), lambda i: context.resolve_indicator(i) if i else _missing("指标")
+    )
+    periods = _lookup(frame["period"].unique(), parse_period)
+    # plain lists: the loop below touches every row, and list indexing is cheap
+    region_raw_l, indicator_raw_l = region_raw.tolist(), indicator_raw.tolist()
+    period_raw_l, value_raw_l = frame["period"].tolist(), frame["value"].tolist()
+    unit_raw_l = [
+        None if u is None or (isinstance(u, float) and pd.isna(u)) else u
+        for u in frame["unit"].tolist()
+    ]
+    prefix_l, sign_l = prefix.tolist(), sign.tolist()
+    region_code = [regions[r][0] for r in region_raw_l]
+    indicator_id = [indicators[i][0] for i in indicator_raw_l]
+    period = [periods[p][0] for p in period_raw_l]
+    out_value = np.full(len(frame), np.nan)
+    out_unit: list[str | None] = [None] * len(frame)
+    unit_cache: dict[tuple[str, object, str, str], tuple[float | None, str, str | None]] = {}
+    outlier_cache: dict[tuple[str, str], _Spread | None] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    for i in range(len(frame)):
+        if blank[i]:
+            continue
+        bad = False
+        for mapping, raw in (
+            (regions, region_raw_l[i]),
+            (indicators, indicator_raw_l[i]),
+            (periods, period_raw_l[i]),
+        ):
+            message = mapping[raw][1]
+            if (
+                message
+                and context.skip_unknown
+                and message.startswith(("未知地区", "未知指标", "缺少地区"))
+            ):
+                add(WARNING, i, None, raw, message.split("；")[0] + "：不在本系统范围内，已跳过")
+                bad = True
+            elif message:
+                add(ERROR, i, None, raw, message)
+                bad = True
+        if number_error[i]:
+            add(ERROR, i, None, value_raw_l[i], number_error[i])
+            bad = True
+        if bad:
+            continue
+        indicator = context.indicators[indicator_id[i]]
+        key = (indicator.id, unit_raw_l[i], prefix_l[i], sign_l[i])
+        if key not in unit_cache:
+            unit = _unit_of(indicator, unit_raw_l[i], prefix_l[i], sign_l[i])
+            try:
+                unit_cache[key] = (_factor(unit, indicator.unit), unit, None)
+            except UnitError:
+                unit_cache[key] = (
+                    None,
+                    unit,
+                    f"单位“{unit}”不能换算为指标“{indicator.name_zh}”的单位“{indicator.unit}”",
+                )
+        factor, unit, message = unit_cache[key]
+        if message:
+            add(ERROR, i, None, unit_raw_l[i] or unit, message)
+            continue
+        if not fits_frequency(period[i], indicator.frequency):
+            add(
+                ERROR,
+                i,
+                None,
+                period_raw_l[i],
+                f"指标“{indicator.name_zh}”为{FREQUENCY_ZH[indicator.frequency]}指标，"
+                f"不接受{FREQUENCY_ZH[period_kind(period[i])]}期间",
+            )
+            continue
+        if not context.may_report(region_code[i]):
+            name = context.directory[region_code[i]].name_zh
+            add(ERROR, i, None, region_raw_l[i], f"您无权报送“{name}”的数据")
+            continue
+        value = values[i] * factor
+        if factor != 1.0:
+            value = float(f"{value:.12g}")  # no float noise from 0.28 万列 → 列
+        impossible = _impossible(indicator, value)
+        if impossible:
+            add(ERROR, i, None, value_raw_l[i], impossible)
+            continue
+        duplicate = (indicator.id, region_code[i], period[i])
+        if duplicate in seen:
+            first = frame.loc[seen[duplicate], "row"]
+            add(ERROR, i, None, value_raw_l[i], f"与第 {first} 行重复（同一地区、指标、期间）")
+            continue
+        seen[duplicate] = i
+        series = (indicator.id, region_code[i])
+        if series not in outlier_cache:
+            outlier_cache[series] = _Spread.of(context.history.get(series))
+        spread = outlier_cache[series]
+        outlier = spread.judge(value) if spread else None
+        if outlier:
+            add(WARNING, i, None, value_raw_l[i], outlier)
+        out_value[i] = value
+        out_unit[i] = indicator.unit
+    keep = ~np.isnan(out_value)
+    rows = pd.DataFrame(
+        {
+            "indicator_id": np.array(indicator_id, dtype=object)[keep],
+            "region_code": np.array(region_code, dtype=object)[keep],
+            "period": np.array(period, dtype=object)[keep],
+            "value": out_value[keep],
+            "unit": np.array(out_unit, dtype=object)[keep],
+            "note": frame["note"][keep].to_numpy() if "note" in frame else None,
+            "sheet": frame["sheet"][keep].to_numpy(),
+            "row": frame["row"][keep].to_numpy(),
+            "column": frame["column"][keep].to_numpy(),
+        }
+    )
+    return Result(rows, problems, int(blank.sum()))
+
+
+def _missing(what: str) -> str:
+    raise NormaliseError(f"缺少{what}")
+
+
+def _impossible(indicator: IndicatorDef, value: float) -> str | None:
+    if value < 0 and indicator.unit not in SIGNED_UNITS:
+        return f"“{indicator.name_zh}”不能为负数"
+    is_share = (
+        indicator.unit == "%"
+        and _SHARE.search(indicator.name_zh)
+        and not _NOT_SHARE.search(indicator.name_zh)
+    )
+    if is_share and not 0 <= value <= 100:
+        return f"“{indicator.name_zh}”是比例，应在 0—100% 之间"
+    return None
+
+
+@dataclass(frozen=True)
+class _Spread:
+    """A region's own history of one indicator, summarised once for the outlier check."""
+
+    mean: float
+    sd: float
+    count: int
+    last: float
+
+    @classmethod
+    def of(cls, history: list[float] | None) -> _Spread | None:
+        if not history:
+            return None
+        return cls(statistics.fmean(history), statistics.pstdev(history), len(history), history[-1])
+
+    def judge(self, value: float) -> str | None:
+        """DHIS2-style: far from the history (z-score), or a jump from the last value."""
+        if self.count >= 3 and self.sd > 0 and abs(value - self.mean) > OUTLIER_Z * self.sd:
+            return (
+                f"与该地区历史数据差异较大（历史均值 {number(self.mean)}，标准差 "
+                f"{number(self.sd)}，超过 {OUTLIER_Z:g} 倍标准差），请核实"
+            )
+        if self.last and abs(value / self.last - 1) > OUTLIER_JUMP:
+            return f"较该地区最近一期数值 {number(self.last)} 变化超过 {OUTLIER_JUMP:.0%}，请核实"
+        return None

@@ -1,0 +1,187 @@
+"""Validate and import a million rows; compare with the raw driver.
+
+    python scripts/bench_intake.py [--rows 1000000] [--postgres URL]
+
+Builds a template-format CSV (region, indicator, period, value, unit) of
+monthly and annual figures for every unit of the circle, then times:
+reading the file, validating it, and importing it (one transaction) through
+the project's code on SQLite (and on PostgreSQL when a URL is given, or
+TEST_DATABASE_URL is set); and, as the reference, the same rows inserted by
+the raw driver (sqlite3 executemany; psycopg COPY). Prints rows per second and
+peak memory (tracemalloc) of each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from db import migrate  # noqa: E402
+from db.catalogue import sync_catalogue  # noqa: E402
+from db.intake import import_observations  # noqa: E402
+from db.regions import sync_regions  # noqa: E402
+from db.session import make_engine, make_session_factory, transaction  # noqa: E402
+from indicators.catalogue import load_catalogue  # noqa: E402
+from indicators.regions import load_region_directory  # noqa: E402
+from loaders.readers import read_file  # noqa: E402
+from loaders.validate import Context, validate  # noqa: E402
+
+CONFIG = ROOT / "config"
+
+
+def build_csv(rows: int, directory, catalogue) -> bytes:  # type: ignore[no-untyped-def]
+    units = [r for r in directory if not r.is_grouping and r.level != "province"]
+    monthly = [i for i in catalogue.indicators.values() if i.frequency == "monthly"]
+    lines = ["地区,指标,期间,数值,单位,备注"]
+    count = 0
+    year = 1990
+    while count < rows:
+        for indicator in monthly:
+            for unit in units:
+                for month in range(1, 13):
+                    lines.append(
+                        f"{unit.name_zh},{indicator.name_zh},{year}年{month}月,"
+                        f"{(count % 997) + 1.25},{indicator.unit},"
+                    )
+                    count += 1
+                    if count == rows:
+                        return ("\n".join(lines) + "\n").encode("utf-8")
+        year += 1
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def step(label: str, rows: int, fn):  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(
+        f"{label:46} {elapsed:8.2f} s  {rows / elapsed:12,.0f} rows/s  peak {peak / 2**20:8.1f} MiB"
+    )
+    return result, elapsed
+
+
+def prepared(url: str, directory, catalogue):  # type: ignore[no-untyped-def]
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        sync_regions(session, directory)
+        sync_catalogue(session, catalogue)
+    return engine, factory
+
+
+def project_import(factory, rows_frame):  # type: ignore[no-untyped-def]
+    with transaction(factory) as session:
+        return import_observations(
+            session,
+            rows_frame,
+            layer="reported",
+            vintage="initial",
+            submission_id=None,
+            user_id=None,
+        )
+
+
+def raw_sqlite(path: Path, frame) -> None:  # type: ignore[no-untyped-def]
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE raw (indicator_id TEXT, region_code TEXT, period TEXT, value REAL, unit TEXT)"
+    )
+    with connection:
+        connection.executemany(
+            "INSERT INTO raw VALUES (?,?,?,?,?)",
+            frame[["indicator_id", "region_code", "period", "value", "unit"]].itertuples(
+                index=False, name=None
+            ),
+        )
+    connection.close()
+
+
+def raw_postgres(url: str, frame) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE raw (indicator_id text, region_code text, period text, "
+            "value double precision, unit text)"
+        )
+        buffer = io.StringIO()
+        frame[["indicator_id", "region_code", "period", "value", "unit"]].to_csv(
+            buffer, index=False, header=False
+        )
+        with cursor.copy("COPY raw FROM STDIN WITH (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL"))
+    args = parser.parse_args()
+    directory = load_region_directory(CONFIG / "regions.yaml")
+    catalogue = load_catalogue(CONFIG / "catalogue", directory, CONFIG / "sources")
+    content = build_csv(args.rows, directory, catalogue)
+    n = args.rows
+    print(f"{n:,} rows, {len(content) / 2**20:.1f} MiB CSV")
+    table, t_read = step("read (layout)", n, lambda: read_file("bench.csv", content))
+    result, t_valid = step(
+        "validate",
+        n,
+        lambda: validate(table.records, "bench.csv", Context(directory, catalogue.indicators)),
+    )
+    assert result.ok, result.problems[:3]
+    frame = result.rows
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, factory = prepared(f"sqlite:///{tmp}/bench.sqlite", directory, catalogue)
+        _, t_import = step(
+            "import, SQLite (project code)", n, lambda: project_import(factory, frame)
+        )
+        engine.dispose()
+        _, t_raw = step(
+            "raw sqlite3 executemany (reference)",
+            n,
+            lambda: raw_sqlite(Path(tmp) / "raw.sqlite", frame),
+        )
+    total = t_read + t_valid + t_import
+    print(f"SQLite: read+validate+import {total:.2f} s = {total / t_raw:.1f}x the raw driver")
+    if args.postgres:
+        name = f"ccec_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+        try:
+            engine, factory = prepared(url, directory, catalogue)
+            _, t_pg = step(
+                "import, PostgreSQL (project code)", n, lambda: project_import(factory, frame)
+            )
+            engine.dispose()
+            _, t_copy = step("raw psycopg COPY (reference)", n, lambda: raw_postgres(url, frame))
+            total = t_read + t_valid + t_pg
+            print(f"PostgreSQL: read+validate+import {total:.2f} s = {total / t_copy:.1f}x COPY")
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
