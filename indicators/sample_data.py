@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.catalogue import Catalogue, Entry
+from indicators.regions import RegionDirectory
 from indicators.units import UnitError, convert, split_unit
 
 SEED = 20211020  # the outline's publication date
@@ -41,7 +42,9 @@ def _baseline_for(catalogue: Catalogue, entry: Entry) -> tuple[int, float] | Non
     return max(found) if found else None
 
 
-def generate(catalogue: Catalogue, last_year: int, seed: int = SEED) -> pd.DataFrame:
+def generate(
+    catalogue: Catalogue, last_year: int, seed: int = SEED, directory: RegionDirectory | None = None
+) -> pd.DataFrame:
     """Long frame: indicator_id, region_code, period, value, unit (one series per
     indicator × scope, driven by its earliest target)."""
     rng = np.random.default_rng(seed)
@@ -68,7 +71,41 @@ def generate(catalogue: Catalogue, last_year: int, seed: int = SEED) -> pd.DataF
         for year, value in series:
             shown = float(round(value)) if whole else value
             rows.append((entry.indicator_id, entry.scope_code, str(year), shown, unit))
-    return pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value", "unit"])
+    frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value", "unit"])
+    if directory is not None:
+        frame = pd.concat([frame, _members(frame, catalogue, directory, rng)], ignore_index=True)
+    return frame
+
+
+def _members(
+    frame: pd.DataFrame, catalogue: Catalogue, directory: RegionDirectory, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Series for the members of groupings whose indicator adds up (``sum``): each
+    grouping value split by fixed shares, so that members sum to the grouping."""
+    taken = set(zip(frame.indicator_id, frame.region_code, strict=True))
+    rows = []
+    for (indicator_id, code), series in frame.groupby(["indicator_id", "region_code"]):
+        region = directory.regions.get(code)
+        if (
+            catalogue.indicators[indicator_id].aggregation != "sum"
+            or region is None
+            or not region.is_grouping
+            or not region.members
+        ):
+            continue
+        members = [m.code for m in directory.leaf_members(code)]
+        if any((indicator_id, m) in taken for m in members):
+            continue  # a member has its own series already: do not contradict it
+        shares = rng.dirichlet(np.ones(len(members)) * 4)
+        for row in series.itertuples():
+            parts = [round(row.value * share, 4) for share in shares[:-1]]
+            parts.append(round(row.value - sum(parts), 4))
+            rows += [
+                (indicator_id, m, row.period, v, row.unit)
+                for m, v in zip(members, parts, strict=True)
+            ]
+        taken.update((indicator_id, m) for m in members)
+    return pd.DataFrame(rows, columns=frame.columns)
 
 
 def _series(

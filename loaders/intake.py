@@ -23,7 +23,7 @@ from indicators.catalogue import load_catalogue
 from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
 from loaders.progress import recompute_progress
 from loaders.readers import ReadError, read_file
-from loaders.validate import ERROR, Context, Problem, validate
+from loaders.validate import ERROR, Context, Problem, Result, validate
 
 log = logging.getLogger(__name__)
 STATUS_ZH = {
@@ -64,6 +64,37 @@ def _refusal(filename: str, message: str) -> dict[str, Any]:
     }
 
 
+def check(
+    factory: sessionmaker[Session],
+    filename: str,
+    content: bytes,
+    *,
+    allowed_regions: set[str] | None = None,
+    layer: str = "reported",
+    default_indicator: str | None = None,
+    default_region: str | None = None,
+) -> tuple[Result | None, dict[str, Any]]:
+    """Read and validate without storing anything (the dry run people ask for first)."""
+    try:
+        table = read_file(filename, content)
+    except ReadError as exc:
+        return None, _refusal(filename, str(exc))
+    with factory() as session:
+        directory = load_directory(session)
+        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        context = Context(
+            directory,
+            catalogue.indicators,
+            allowed_regions,
+            history(session, layer),
+            default_indicator,
+            default_region,
+            skip_unknown=table.layout in ("nbs", "yearbook"),
+        )
+    result = validate(table.records, filename, context)
+    return result, {**result.report(), "layout": table.layout, "encoding": table.encoding}
+
+
 def receive(
     factory: sessionmaker[Session],
     filename: str,
@@ -88,32 +119,17 @@ def receive(
             filename, f"已收到过内容完全相同的文件（提交编号 {earlier_id}），未重复导入"
         )
         return _stored(factory, filename, content, channel, user_id, report, "duplicate")
-    try:
-        table = read_file(filename, content)
-    except ReadError as exc:
-        return _stored(
-            factory, filename, content, channel, user_id, _refusal(filename, str(exc)), "refused"
-        )
-    with factory() as session:
-        directory = load_directory(session)
-        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
-        context = Context(
-            directory,
-            catalogue.indicators,
-            allowed_regions,
-            history(session, layer),
-            default_indicator,
-            default_region,
-            skip_unknown=table.layout in ("nbs", "yearbook"),
-        )
-    result = validate(table.records, filename, context)
-    report = {
-        **result.report(),
-        "layout": table.layout,
-        "encoding": table.encoding,
-        "vintage": vintage,
-    }
-    if not result.ok:
+    result, report = check(
+        factory,
+        filename,
+        content,
+        allowed_regions=allowed_regions,
+        layer=layer,
+        default_indicator=default_indicator,
+        default_region=default_region,
+    )
+    report = {**report, "vintage": vintage}
+    if result is None or not result.ok:
         return _stored(factory, filename, content, channel, user_id, report, "refused")
     outcome = _stored(factory, filename, content, channel, user_id, report, "received")
     try:

@@ -18,6 +18,7 @@ def load_sample(factory: sessionmaker[Session], last_year: int | None = None) ->
     """Regenerate the sample layer whole (reproducible: fixed seed); returns the row count."""
     last_year = last_year or datetime.now(UTC).year - 1
     with transaction(factory) as session:
-        catalogue = load_catalogue(CATALOGUE_DIR, load_directory(session), SOURCES_DIR)
-        frame = generate(catalogue, last_year)
+        directory = load_directory(session)
+        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        frame = generate(catalogue, last_year, directory=directory)
         return replace_layer(session, "sample", frame, f"{LABEL}（合成，非真实统计）")

@@ -48,7 +48,7 @@ class Problem:
     file: str
     sheet: str
     row: int | None
-    column: str | None
+    column: str | None  # the cell (D) or, for a label problem, the field (地区, 指标, 期间, 单位)
     value: str | None
     message: str
 
@@ -246,10 +246,10 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
         if blank[i]:
             continue
         bad = False
-        for mapping, raw in (
-            (regions, region_raw_l[i]),
-            (indicators, indicator_raw_l[i]),
-            (periods, period_raw_l[i]),
+        for field_name, mapping, raw in (
+            ("地区", regions, region_raw_l[i]),
+            ("指标", indicators, indicator_raw_l[i]),
+            ("期间", periods, period_raw_l[i]),
         ):
             message = mapping[raw][1]
             if (
@@ -257,10 +257,16 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
                 and context.skip_unknown
                 and message.startswith(("未知地区", "未知指标", "缺少地区"))
             ):
-                add(WARNING, i, None, raw, message.split("；")[0] + "：不在本系统范围内，已跳过")
+                add(
+                    WARNING,
+                    i,
+                    field_name,
+                    raw,
+                    message.split("；")[0] + "：不在本系统范围内，已跳过",
+                )
                 bad = True
             elif message:
-                add(ERROR, i, None, raw, message)
+                add(ERROR, i, field_name, raw, message)
                 bad = True
         if number_error[i]:
             add(ERROR, i, None, value_raw_l[i], number_error[i])
@@ -281,7 +287,7 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
                 )
         factor, unit, message = unit_cache[key]
         if message:
-            add(ERROR, i, None, unit_raw_l[i] or unit, message)
+            add(ERROR, i, "单位", unit_raw_l[i] or unit, message)
             continue
         if not fits_frequency(period[i], indicator.frequency):
             add(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from loaders.readers.fast import fast_template
 from loaders.readers.model import COLUMNS, LAYOUTS, Grid, RawTable, ReadError, records_frame
 from loaders.readers.template import Parsed, find_template_header, parse_template
 from loaders.readers.text import read_text
@@ -47,6 +48,9 @@ def read_file(filename: str, content: bytes) -> RawTable:
         return _from_workbook(name, content)
     if suffix in (".xlsx", ".xls"):
         return _from_text_posing_as_workbook(name, suffix, content)
+    fast = fast_template(name, content)
+    if fast is not None:
+        return fast
     grid, encoding = read_text(name, content)
     return _table([_parse(grid, name)], encoding)
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from config.settings import CONFIG_DIR
 from indicators.catalogue import load_catalogue
 from indicators.progress_run import assess_all
@@ -22,3 +24,15 @@ def test_smp001_sample_is_reproducible_plausible_and_mixed() -> None:
     assert {"met", "missed", "on_track", "needs_acceleration", "limited", "deterioration"} <= set(
         statuses
     )
+
+
+def test_smp002_members_of_summed_groupings_add_up_to_the_grouping() -> None:
+    directory = load_region_directory(CONFIG_DIR / "regions.yaml")
+    catalogue = load_catalogue(CONFIG_DIR / "catalogue", directory, CONFIG_DIR / "sources")
+    frame = generate(catalogue, 2025, directory=directory)
+    assert not frame.duplicated(["indicator_id", "region_code", "period"]).any()
+    gdp = frame[frame.indicator_id == "gdp"].set_index(["region_code", "period"]).value
+    members = [m.code for m in directory.leaf_members("chuannan_yuxi")]
+    for period in gdp.loc["chuannan_yuxi"].index:
+        total = sum(gdp.loc[(m, period)] for m in members)
+        assert total == pytest.approx(gdp.loc[("chuannan_yuxi", period)], abs=1e-3)

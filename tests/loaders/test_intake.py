@@ -158,3 +158,30 @@ def test_itk007_published_layer_keeps_vintages_and_loads_once(ready: sessionmake
         ("census_revision", 28771.8, True),
     ]
     assert "公开数据（B级）" in gdp[0].source_note
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("成度,地区生产总值,2023年,1,亿元,", "未知地区“成度”"),
+        ("重庆市,地区生产增值,2023年,1,亿元,", "未知指标“地区生产增值”"),
+        ("重庆市,地区生产总值,2023年,一千,亿元,", "“一千”不是数值"),
+        ("重庆市,地区生产总值,2023年,1,万吨,", "不能换算为指标“地区生产总值”的单位“亿元”"),
+        ("重庆市,地区生产总值,明年,1,亿元,", "期间“明年”无法识别"),
+        ("重庆市,常住人口城镇化率,2023Q1,70,%,", "为年度指标，不接受季度期间"),
+        ("重庆市,地区生产总值,2023年,-1,亿元,", "不能为负数"),
+        ("重庆市,常住人口城镇化率,2023年,170,%,", "是比例，应在 0—100% 之间"),
+    ],
+)
+def test_itk008_each_bad_input_leaves_the_database_as_it_was(
+    ready: sessionmaker[Session], row: str, message: str
+) -> None:
+    receive(ready, "base.csv", csv("重庆市,地区生产总值,2022年,29129.03,亿元,"), recompute=False)
+    observations, submissions = _counts(ready)
+    outcome = receive(
+        ready, "bad.csv", csv("四川省,地区生产总值,2023年,60132.9,亿元,", row), recompute=False
+    )
+    assert outcome.status == "refused"
+    (problem,) = outcome.report["problems"]
+    assert message in problem["message"] and problem["row"] == 3
+    assert _counts(ready) == (observations, submissions + 1)
