@@ -107,14 +107,15 @@ def test_itk005_an_import_failing_half_way_leaves_nothing(
 ) -> None:
     receive(ready, "v1.csv", csv("重庆市,地区生产总值,2021年,27894.02,亿元,"), recompute=False)
     before = _counts(ready)
-    real_insert = db.intake.insert
+    real_write = db.intake.write_chunk
     calls = {"n": 0}
 
-    def failing_insert(table):  # type: ignore[no-untyped-def]
+    def write_then_fail(session, rows):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        raise RuntimeError("disk full (injected)")
+        real_write(session, rows[:1])  # half the work is done …
+        raise RuntimeError("disk full (injected)")  # … then the import breaks
 
-    monkeypatch.setattr(db.intake, "insert", failing_insert)
+    monkeypatch.setattr(db.intake, "write_chunk", write_then_fail)
     outcome = receive(
         ready,
         "v2.csv",
@@ -122,7 +123,7 @@ def test_itk005_an_import_failing_half_way_leaves_nothing(
         vintage="final",
         recompute=False,
     )
-    monkeypatch.setattr(db.intake, "insert", real_insert)
+    monkeypatch.setattr(db.intake, "write_chunk", real_write)
     assert outcome.status == "failed" and calls["n"] == 1
     assert "未写入任何数据" in outcome.report["failure"]
     assert _counts(ready) == (before[0], before[1] + 1)
