@@ -17,11 +17,11 @@ from db.backup import BackupError, backup
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError, create_token, create_user
-from indicators.catalogue import CatalogueError, load_catalogue
+from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
 from indicators.regions import RegionError
 from indicators.seed_text import SeedText, squeeze
-from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR, load_catalogue_into
+from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into, shipped_catalogue
 from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
 from loaders.intake import STATUS_ZH, VINTAGES, receive
@@ -186,7 +186,7 @@ def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker
     ensure_ready(engine, factory, sample=False)
     with factory() as session:
         directory = load_directory(session)
-    catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+    catalogue = shipped_catalogue(directory)
     region = directory.resolve(args.region)
     indicators = indicators_due(catalogue, directory, region.code)
     out = Path(args.output)

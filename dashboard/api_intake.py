@@ -10,9 +10,8 @@ from dashboard.context import region_directory, session_factory
 from db.observations import observations_frame
 from db.regions import load_directory
 from db.users import regions_of, user_for_token
-from indicators.catalogue import load_catalogue
 from indicators.regions import RegionError
-from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+from loaders.catalogue import shipped_catalogue
 from loaders.intake import VINTAGES, receive
 from loaders.normalise import NormaliseError, parse_period
 from loaders.templates import indicators_due, template_csv, template_xlsx
@@ -102,7 +101,7 @@ def template() -> ResponseReturnValue:
     except (RegionError, NormaliseError) as exc:
         return error_response(str(exc), 400)
     with session_factory()() as session:
-        catalogue = load_catalogue(CATALOGUE_DIR, load_directory(session), SOURCES_DIR)
+        catalogue = shipped_catalogue(load_directory(session))
     indicators = indicators_due(catalogue, directory, region.code)
     if args.get("format", "xlsx") == "csv":
         content, mime, ext = template_csv(region.name_zh, period, indicators), "text/csv", "csv"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -16,25 +18,37 @@ LAYER_NAMES_ZH = {"published": "公开数据", "reported": "报送数据", "samp
 
 def replace_layer(session: Session, layer: str, frame: pd.DataFrame, note: str) -> int:
     """Replace every observation of ``layer`` by ``frame`` (indicator_id,
-    region_code, period, value, unit) in one statement batch. Used for the
-    synthetic sample, which is regenerated whole, never revised."""
+    region_code, period, value, unit). Used for the synthetic sample, which is
+    regenerated whole, never revised."""
+    from db.intake import BULK, write_chunk
+
     session.execute(delete(models.Observation).where(models.Observation.layer == layer))
+    now = datetime.now(UTC)
     rows = [
-        {
-            **row,
-            "layer": layer,
-            "revision": 1,
-            "vintage": "final",
-            "status": "accepted",
-            "is_current": True,
-            "source_note": note,
-        }
-        for row in frame[["indicator_id", "region_code", "period", "value", "unit"]].to_dict(
-            orient="records"
+        (
+            ind,
+            reg,
+            per,
+            layer,
+            1,
+            float(value),
+            unit,
+            "final",
+            "accepted",
+            True,
+            None,
+            None,
+            note,
+            None,
+            now,
+            None,
         )
+        for ind, reg, per, value, unit in frame[
+            ["indicator_id", "region_code", "period", "value", "unit"]
+        ].itertuples(index=False, name=None)
     ]
-    if rows:
-        session.execute(insert(models.Observation), rows)
+    for start in range(0, len(rows), BULK):
+        write_chunk(session, rows[start : start + BULK])
     return len(rows)
 
 

@@ -74,7 +74,43 @@ def generate(
     frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value", "unit"])
     if directory is not None:
         frame = pd.concat([frame, _members(frame, catalogue, directory, rng)], ignore_index=True)
-    return frame
+    return pd.concat([frame, _sub_annual(frame, catalogue)], ignore_index=True)
+
+
+# a fixed seasonal pattern: months of a year add up to 1 (a little low in Jan–Feb)
+MONTH_SHARES = np.array(
+    [0.070, 0.065, 0.082, 0.082, 0.084, 0.086, 0.085, 0.086, 0.087, 0.088, 0.088, 0.097]
+)
+
+
+def _sub_annual(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """Months or quarters for indicators reported at that frequency: a flow (summed
+    indicator) is split so that the periods add up to the year; a level or rate
+    takes the year's value for each period. Periods: 2023-06, 2023Q2."""
+    rows = []
+    for row in frame.itertuples(index=False):
+        indicator = catalogue.indicators[row.indicator_id]
+        if indicator.frequency == "annual" or len(row.period) != 4:
+            continue
+        flow = indicator.aggregation == "sum"
+        if indicator.frequency == "monthly":
+            shares = MONTH_SHARES
+            periods = [f"{row.period}-{m:02d}" for m in range(1, 13)]
+        else:
+            shares = MONTH_SHARES.reshape(4, 3).sum(axis=1)
+            periods = [f"{row.period}Q{q}" for q in range(1, 5)]
+        values = (
+            [round(row.value * share, 4) for share in shares]
+            if flow
+            else [row.value] * len(periods)
+        )
+        if flow:
+            values[-1] = round(row.value - sum(values[:-1]), 4)
+        rows += [
+            (row.indicator_id, row.region_code, p, v, row.unit)
+            for p, v in zip(periods, values, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=frame.columns)
 
 
 def _members(

@@ -19,8 +19,7 @@ from db import models
 from db.intake import find_submission, history, import_observations, sha256, store_submission
 from db.regions import load_directory
 from db.session import transaction
-from indicators.catalogue import load_catalogue
-from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+from loaders.catalogue import shipped_catalogue
 from loaders.progress import recompute_progress
 from loaders.readers import ReadError, read_file
 from loaders.validate import ERROR, Context, Problem, Result, validate
@@ -81,7 +80,7 @@ def check(
         return None, _refusal(filename, str(exc))
     with factory() as session:
         directory = load_directory(session)
-        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        catalogue = shipped_catalogue(directory)
         context = Context(
             directory,
             catalogue.indicators,

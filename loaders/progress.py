@@ -16,9 +16,8 @@ from db.observations import current_observations
 from db.progress import replace_snapshots
 from db.regions import load_directory
 from db.session import transaction
-from indicators.catalogue import load_catalogue
 from indicators.progress_run import Result, assess_all
-from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+from loaders.catalogue import shipped_catalogue
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
     store the snapshots in one transaction; returns how many."""
     with transaction(factory) as session:
         directory = load_directory(session)
-        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        catalogue = shipped_catalogue(directory)
         observations = current_observations(session)
         if as_of is None:
             years = observations.period.str[:4].astype(int) if not observations.empty else []

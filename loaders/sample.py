@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.observations import replace_layer
 from db.regions import load_directory
 from db.session import transaction
-from indicators.catalogue import load_catalogue
 from indicators.sample_data import LABEL, generate
-from loaders.catalogue import CATALOGUE_DIR, SOURCES_DIR
+from loaders.catalogue import shipped_catalogue
 
 
 def load_sample(factory: sessionmaker[Session], last_year: int | None = None) -> int:
@@ -19,6 +18,6 @@ def load_sample(factory: sessionmaker[Session], last_year: int | None = None) ->
     last_year = last_year or datetime.now(UTC).year - 1
     with transaction(factory) as session:
         directory = load_directory(session)
-        catalogue = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        catalogue = shipped_catalogue(directory)
         frame = generate(catalogue, last_year, directory=directory)
         return replace_layer(session, "sample", frame, f"{LABEL}（合成，非真实统计）")

@@ -36,3 +36,18 @@ def test_smp002_members_of_summed_groupings_add_up_to_the_grouping() -> None:
     for period in gdp.loc["chuannan_yuxi"].index:
         total = sum(gdp.loc[(m, period)] for m in members)
         assert total == pytest.approx(gdp.loc[("chuannan_yuxi", period)], abs=1e-3)
+
+
+def test_smp003_sub_annual_periods_at_the_indicators_frequency_add_up() -> None:
+    directory = load_region_directory(CONFIG_DIR / "regions.yaml")
+    catalogue = load_catalogue(CONFIG_DIR / "catalogue", directory, CONFIG_DIR / "sources")
+    frame = generate(catalogue, 2025, directory=directory)
+    trains = frame[(frame.indicator_id == "china_europe_trains") & (frame.region_code == "ccec")]
+    year = trains[trains.period == "2023"].value.iloc[0]
+    months = trains[trains.period.str.startswith("2023-")]
+    assert len(months) == 12 and months.value.sum() == pytest.approx(year, abs=1e-3)
+    gdp_quarters = frame[(frame.indicator_id == "gdp") & frame.period.str.contains("Q")]
+    assert not gdp_quarters.empty  # GDP is quarterly
+    annual_only = catalogue.indicators["urbanization_rate"].frequency == "annual"
+    urban = frame[frame.indicator_id == "urbanization_rate"]
+    assert annual_only and urban.period.str.len().eq(4).all()
