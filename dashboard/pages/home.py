@@ -39,7 +39,9 @@ def _progress_summary() -> html.Div:
         snapshots = snapshots_frame(session)
     if snapshots.empty:
         return html.Div("尚无进展评估结果：数据报送后将自动评估。", className="text-muted mb-3")
-    counts = snapshots.status.value_counts()
+    # met (final) and achieved (early) are both 已实现 to a reader: one badge
+    counts = snapshots.status.map(STATUS_ZH).value_counts()
+    words = list(dict.fromkeys(STATUS_ZH[s] for s in STATUS_ORDER))
     layers = sorted({LAYER_NAMES_ZH.get(x, x) for x in snapshots.layer.dropna()})
     return html.Div(
         [
@@ -47,11 +49,11 @@ def _progress_summary() -> html.Div:
             html.Div(
                 [
                     html.Span(
-                        f"{STATUS_ZH[s]} {int(counts.get(s, 0))}",
+                        f"{word} {int(counts.get(word, 0))}",
                         className="badge text-bg-light border me-2 fs-6",
                     )
-                    for s in STATUS_ORDER
-                    if counts.get(s, 0)
+                    for word in words
+                    if counts.get(word, 0)
                 ],
                 className="mb-1",
             ),
