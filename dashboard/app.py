@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from dashboard.api import api
 from dashboard.api_intake import intake_api
-from dashboard.components.header import header
+from dashboard.components.header import data_status, header
 from dashboard.context import EXTENSION
 
 HERE = Path(__file__).resolve().parent
@@ -42,11 +42,17 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
     server.register_blueprint(api)
     server.register_blueprint(intake_api)
-    app.layout = html.Div(
-        [
-            dcc.Location(id="url"),
-            header(TITLE),
-            html.Main(dash.page_container, className="container-fluid px-4 py-3"),
-        ]
-    )
+
+    def shell() -> html.Div:
+        # a function, so that the data status under the header is read per page load
+        return html.Div(
+            [
+                dcc.Location(id="url"),
+                header(TITLE),
+                data_status(),
+                html.Main(dash.page_container, className="container-fluid px-4 py-3"),
+            ]
+        )
+
+    app.layout = shell
     return app

@@ -30,3 +30,13 @@ def test_metb002_home_shows_progress_with_its_data_source(page, live_app: str) -
     assert "含量化目标或基期值的规划" in text and "地区与区域组合" in text
     browser_page.screenshot(path=screenshot_path("home-zh"))
     assert record.errors == []
+
+
+def test_metb003_every_page_says_when_sample_data_are_shown(page, live_app: str) -> None:
+    browser_page, record = page
+    for path in ("/", "/regions", "/targets", "/methodology", "/upload"):
+        browser_page.goto(live_app + path)
+        status = browser_page.locator("#data-status")
+        status.wait_for()
+        assert "示例数据" in status.inner_text() and "数据截至 2025 年" in status.inner_text()
+    assert record.errors == []
