@@ -63,14 +63,15 @@ def count_layer(session: Session, layer: str) -> int:
     )
 
 
-def current_observations(session: Session) -> pd.DataFrame:
+def current_observations(session: Session, indicator: str | None = None) -> pd.DataFrame:
     """The current value of every indicator × region × period, best layer first."""
     o = models.Observation
-    rows = session.execute(
-        select(o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer).where(
-            o.is_current
-        )
-    ).all()
+    query = select(o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer).where(
+        o.is_current
+    )
+    if indicator is not None:
+        query = query.where(o.indicator_id == indicator)
+    rows = session.execute(query).all()
     frame = pd.DataFrame(
         rows, columns=["id", "indicator_id", "region_code", "period", "value", "unit", "layer"]
     )
