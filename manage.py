@@ -31,7 +31,7 @@ from loaders.progress import recompute_progress
 from loaders.published import load_published
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
-from loaders.templates import indicators_due, template_csv, template_xlsx
+from loaders.templates import render
 from loaders.validate import Problem
 
 Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
@@ -188,11 +188,16 @@ def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker
         directory = load_directory(session)
     catalogue = shipped_catalogue(directory)
     region = directory.resolve(args.region)
-    indicators = indicators_due(catalogue, directory, region.code)
     out = Path(args.output)
-    maker = template_csv if out.suffix.lower() == ".csv" else template_xlsx
-    out.write_bytes(maker(region.name_zh, args.period, indicators))
-    print(f"已生成 {out}：{region.name_zh} {args.period}，{len(indicators)} 个指标")
+    content, count = render(
+        catalogue,
+        directory,
+        region.code,
+        args.period,
+        "csv" if out.suffix.lower() == ".csv" else "xlsx",
+    )
+    out.write_bytes(content)
+    print(f"已生成 {out}：{region.name_zh} {args.period}，{count} 个指标")
     return 0
 
 

@@ -8,13 +8,12 @@ from flask.typing import ResponseReturnValue
 from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
 from db.observations import observations_frame
-from db.regions import load_directory
 from db.users import regions_of, user_for_token
 from indicators.regions import RegionError
 from loaders.catalogue import shipped_catalogue
 from loaders.intake import VINTAGES, receive
 from loaders.normalise import NormaliseError, parse_period
-from loaders.templates import indicators_due, template_csv, template_xlsx
+from loaders.templates import render
 
 intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")
 
@@ -100,14 +99,13 @@ def template() -> ResponseReturnValue:
         period = parse_period(args.get("period", ""))
     except (RegionError, NormaliseError) as exc:
         return error_response(str(exc), 400)
-    with session_factory()() as session:
-        catalogue = shipped_catalogue(load_directory(session))
-    indicators = indicators_due(catalogue, directory, region.code)
-    if args.get("format", "xlsx") == "csv":
-        content, mime, ext = template_csv(region.name_zh, period, indicators), "text/csv", "csv"
-    else:
-        content = template_xlsx(region.name_zh, period, indicators)
-        mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    ext = "csv" if args.get("format", "xlsx") == "csv" else "xlsx"
+    content, _ = render(shipped_catalogue(directory), directory, region.code, period, ext)
+    mime = (
+        "text/csv"
+        if ext == "csv"
+        else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
     filename = f"template-{region.code}-{period.replace('/', '_')}.{ext}"
     return Response(
         content, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={filename}"}

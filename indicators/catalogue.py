@@ -39,6 +39,14 @@ PILLARS = {
     "urban_rural": "城乡融合",
     "public_services": "公共服务",
 }
+FREQUENCY_ZH = {"annual": "年度", "quarterly": "季度", "monthly": "月度"}
+DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好", "band": "区间", "none": "无方向"}
+AGGREGATION_ZH = {
+    "sum": "求和",
+    "ratio": "比值（分子、分母分别求和）",
+    "weighted_mean": "加权平均",
+    "not_combinable": "不可合并",
+}
 KIND_NAMES_ZH = {
     "level": "水平值",
     "growth": "年均增速",

@@ -49,6 +49,19 @@ def indicators_due(
     return sorted((catalogue.indicators[i] for i in due), key=lambda i: (i.pillar, i.id))
 
 
+def render(
+    catalogue: Catalogue,
+    directory: RegionDirectory,
+    region_code: str,
+    period: str,
+    fmt: str = "xlsx",
+) -> tuple[bytes, int]:
+    """The template file for a region and period, and how many indicators it lists."""
+    indicators = indicators_due(catalogue, directory, region_code)
+    maker = template_csv if fmt == "csv" else template_xlsx
+    return maker(directory[region_code].name_zh, period, indicators), len(indicators)
+
+
 def _rows(region_name: str, period: str, indicators: list[IndicatorDef]) -> list[list[str]]:
     shown = _period_label(period)
     return [[region_name, i.name_zh, shown, "", i.unit, ""] for i in indicators]

@@ -19,20 +19,12 @@ from dashboard.figures import indicator_chart, ranking_chart
 from db.catalogue import indicators_frame, targets_frame
 from db.observations import LAYER_NAMES_ZH, current_observations
 from db.progress import snapshots_frame
-from indicators.catalogue import PILLARS
+from indicators.catalogue import AGGREGATION_ZH, DIRECTION_ZH, FREQUENCY_ZH, PILLARS
 from indicators.formatting import target_text
 from indicators.progress import STATUS_ZH
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
 
-DIRECTION_ZH = {"higher": "越高越好", "lower": "越低越好", "band": "区间", "none": "无方向"}
-FREQUENCY_ZH = {"annual": "年度", "quarterly": "季度", "monthly": "月度"}
-AGGREGATION_ZH = {
-    "sum": "求和",
-    "ratio": "比值（分子、分母分别求和）",
-    "weighted_mean": "加权平均",
-    "not_combinable": "不可合并",
-}
 TABLE = [
     ("region", "地区", 150),
     ("period", "期间", 100),
