@@ -326,6 +326,8 @@ class ProgressSnapshot(Base):
 
     ``computed_at`` and ``inputs_digest`` say when and from what it was
     computed; ``used`` lists the observation ids (or 规划 for a plan baseline).
+    The ``outlook*`` columns hold the DNS weather symbol (indicators/outlook.py);
+    they are null only for snapshots stored before migration 0003.
     """
 
     __tablename__ = "progress_snapshots"
@@ -352,6 +354,10 @@ class ProgressSnapshot(Base):
     ratio: Mapped[float | None] = mapped_column(Float)
     projected: Mapped[float | None] = mapped_column(Float)
     gap: Mapped[float | None] = mapped_column(Float)
+    outlook: Mapped[str | None] = mapped_column(String(16))
+    outlook_projected: Mapped[float | None] = mapped_column(Float)
+    outlook_shortfall: Mapped[float | None] = mapped_column(Float)
+    outlook_note: Mapped[str | None] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(String(30))
     used: Mapped[list[Any]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
-"""Queries on progress snapshots: replace them for an as-of year, read them for views."""
+"""Queries on progress snapshots: replace them for an as-of year, read them for views,
+and set one year's beside the year before."""
 
 from __future__ import annotations
 
@@ -9,6 +10,14 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from db import models
+from indicators.progress import status_change
+
+PREVIOUS = {
+    "status": "previous_status",
+    "latest_value": "previous_latest_value",
+    "latest_year": "previous_latest_year",
+    "outlook": "previous_outlook",
+}
 
 
 def replace_snapshots(session: Session, as_of: int, rows: list[dict[str, Any]]) -> int:
@@ -54,3 +63,30 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
         .where(s.as_of == as_of)
     )
     return pd.DataFrame(session.execute(query).mappings().all())
+
+
+def status_changes(session: Session, as_of: int | None = None) -> pd.DataFrame:
+    """The snapshots of ``as_of`` (default: the latest) that also have one for the
+    year before, as ``snapshots_frame`` gives them, with that year's status,
+    latest figure and outlook (``previous_*``) and ``change``: one of
+    ``indicators.progress.CHANGES`` (improved, worsened, unchanged, new,
+    unassessable). Which status is better is decided there, not here.
+    """
+    current = snapshots_frame(session, as_of)
+    if current.empty:
+        return current
+    year = int(current.as_of.iloc[0])
+    s = models.ProgressSnapshot
+    query = select(s.target_id, s.scope_code, *[getattr(s, c) for c in PREVIOUS]).where(
+        s.as_of == year - 1
+    )
+    previous = pd.DataFrame(
+        session.execute(query).mappings().all(),
+        columns=["target_id", "scope_code", *PREVIOUS],
+    ).rename(columns=PREVIOUS)
+    both = current.merge(previous, on=["target_id", "scope_code"], how="inner")
+    both["change"] = [
+        status_change(before, now)
+        for before, now in zip(both.previous_status, both.status, strict=True)
+    ]
+    return both

@@ -50,6 +50,25 @@ STATUS_ORDER = (
     "insufficient",
 )
 
+# How a target's status moved between two assessment years. Statuses that read
+# the same (met and achieved: 已实现) share a rank; "insufficient" has none, as
+# it says nothing about progress.
+CHANGES = ("improved", "worsened", "unchanged", "new", "unassessable")
+CHANGE_ZH = {
+    "improved": "改善",
+    "worsened": "变差",
+    "unchanged": "不变",
+    "new": "新评估",
+    "unassessable": "转为数据不足",
+}
+CHANGE_EN = {
+    "improved": "improved",
+    "worsened": "worsened",
+    "unchanged": "unchanged",
+    "new": "newly assessed",
+    "unassessable": "no longer assessable",
+}
+
 
 @dataclass(frozen=True)
 class Point:
@@ -98,6 +117,29 @@ class Assessment:
     @property
     def status_zh(self) -> str:
         return STATUS_ZH[self.status]
+
+
+def status_rank(status: str) -> int | None:
+    """Smaller is better: the position in STATUS_ORDER, with met and achieved
+    equal (both 已实现, early or on time); None for "insufficient"."""
+    if status == "insufficient":
+        return None
+    return STATUS_ORDER.index("achieved" if status == "met" else status)
+
+
+def status_change(previous: str | None, current: str) -> str:
+    """One of CHANGES for a target whose status went from ``previous`` (None: no
+    earlier snapshot) to ``current``. Moves into or out of "insufficient" are
+    neither better nor worse: out of it is "new", into it "unassessable"."""
+    before = None if previous is None else status_rank(previous)
+    now = status_rank(current)
+    if before is None:
+        return "unchanged" if now is None and previous is not None else "new"
+    if now is None:
+        return "unassessable"
+    if now == before:
+        return "unchanged"
+    return "improved" if now < before else "worsened"
 
 
 def classify(ratio: float) -> str:

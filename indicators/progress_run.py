@@ -4,7 +4,10 @@ Pure orchestration over plain frames, so that the job that stores snapshots
 (and the benchmark) only has to read and write: for each target, the annual
 series of its scope — reported for the scope itself where it exists, derived
 from the members by the indicator's rule otherwise — in the indicator's unit,
-the plan's baseline for the same indicator and scope, then ``assess``.
+the plan's baseline for the same indicator and scope, then ``assess`` and,
+from the same series and baseline, the DNS ``outlook``. Only observations of
+years up to the as-of year are read, so a run for an earlier year gives what a
+run in that year would have given (the previous-period snapshots rely on it).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 
 from indicators.aggregation import Rule, derive
 from indicators.catalogue import Catalogue, Entry
+from indicators.outlook import Outlook, outlook
 from indicators.progress import Assessment, Point, TargetSpec, assess
 from indicators.regions import RegionDirectory
 from indicators.units import UnitError, convert
@@ -27,11 +31,24 @@ class Result:
     unit: str
     origin: str  # reported | derived | none
     layer: str | None
+    outlook: Outlook
 
 
 def annual(frame: pd.DataFrame) -> pd.DataFrame:
     """Only the annual periods ('2023'); sub-annual ones are not assessed yet."""
     return frame[frame.period.str.fullmatch(r"\d{4}")]
+
+
+def up_to(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Observations of periods in ``year`` or before ('2023', '2023Q4', '2023-12').
+
+    Filtering the frame, not just the series, matters for groupings: a series
+    the grouping reports only from a later year must not win over the figures
+    derived from its members, and its layer must not count.
+    """
+    if frame.empty:
+        return frame
+    return frame[frame.period.str[:4].astype(int) <= year]
 
 
 Series = dict[str, tuple[float, int, str]]  # period → (value, observation id, layer)
@@ -108,7 +125,7 @@ def assess_all(
 ) -> list[Result]:
     """One result per target of the catalogue. ``observations``: id, indicator_id,
     region_code, period, value, unit, layer (values in the indicator's unit)."""
-    observations = annual(observations)
+    observations = up_to(annual(observations), as_of)
     index = _index(observations)
     by_indicator = dict(tuple(observations.groupby("indicator_id")))
     results = []
@@ -134,6 +151,16 @@ def assess_all(
             high,
         )
         points, origin, layer = _series_for(entry, catalogue, directory, by_indicator, index)
-        assessment = assess(spec, points, as_of, _plan_baseline(entry, catalogue))
-        results.append(Result(assessment, entry.scope_code, indicator.unit, origin, layer))
+        baseline = _plan_baseline(entry, catalogue)
+        assessment = assess(spec, points, as_of, baseline)
+        results.append(
+            Result(
+                assessment,
+                entry.scope_code,
+                indicator.unit,
+                origin,
+                layer,
+                outlook(spec, points, as_of, baseline),
+            )
+        )
     return results

@@ -2,12 +2,15 @@
 
 Called after accepted data change (the sample load now; intake and review
 later), by ``manage.py recompute-progress`` and by the scheduler's nightly job.
+Each run stores the as-of year and the year before it, so pages can say what
+changed since the previous period (``db.progress.status_changes``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +19,7 @@ from db.observations import current_observations
 from db.progress import replace_snapshots
 from db.regions import load_directory
 from db.session import transaction
-from indicators.progress_run import Result, assess_all
+from indicators.progress_run import Result, assess_all, up_to
 from loaders.catalogue import shipped_catalogue
 
 log = logging.getLogger(__name__)
@@ -28,8 +31,13 @@ def _digest(frame) -> str:  # type: ignore[no-untyped-def]
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _finite(value: float | None) -> float | None:
+    """Infinity has no place in a Float column (and no meaning on a page)."""
+    return value if value is None or math.isfinite(value) else None
+
+
 def _row(result: Result, as_of: int, digest: str, at: datetime) -> dict[str, object]:
-    a = result.assessment
+    a, o = result.assessment, result.outlook
     return {
         "target_id": a.target_id,
         "scope_code": result.scope_code,
@@ -49,9 +57,13 @@ def _row(result: Result, as_of: int, digest: str, at: datetime) -> dict[str, obj
         "expected_now": a.expected_now,
         "cagr_actual": a.cagr_actual,
         "cagr_required": a.cagr_required,
-        "ratio": a.ratio if a.ratio is None or abs(a.ratio) != float("inf") else None,
+        "ratio": _finite(a.ratio),
         "projected": a.projected,
         "gap": a.gap,
+        "outlook": o.symbol,
+        "outlook_projected": _finite(o.projected),
+        "outlook_shortfall": _finite(o.shortfall),
+        "outlook_note": o.note or None,
         "unit": result.unit,
         "used": list(a.used),
         "note": a.note or None,
@@ -62,7 +74,13 @@ def _row(result: Result, as_of: int, digest: str, at: datetime) -> dict[str, obj
 
 def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None) -> int:
     """Assess every target as of ``as_of`` (default: the last year with data) and
-    store the snapshots in one transaction; returns how many."""
+    as of the year before, and store both years' snapshots in one transaction;
+    returns how many were stored for ``as_of``.
+
+    Each year is computed from the observations of periods up to it only, so
+    the previous year's snapshots are what a run in that year would have
+    stored (with today's revisions of the data), and its digest says so.
+    """
     with transaction(factory) as session:
         directory = load_directory(session)
         catalogue = shipped_catalogue(directory)
@@ -70,12 +88,18 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
         if as_of is None:
             years = observations.period.str[:4].astype(int) if not observations.empty else []
             as_of = int(max(years)) if len(years) else datetime.now(UTC).year - 1
-        results = assess_all(catalogue, directory, observations, as_of)
         stored_targets = {e.id for e in catalogue.targets}
-        at, digest = datetime.now(UTC), _digest(observations)
-        rows = [
-            _row(r, as_of, digest, at) for r in results if r.assessment.target_id in stored_targets
-        ]
-        count = replace_snapshots(session, as_of, rows)
-    log.info("进展评估：%d 个目标，截至 %d 年", count, as_of)
-    return count
+        at = datetime.now(UTC)
+        counts: dict[int, int] = {}
+        for year in (as_of - 1, as_of):
+            known = up_to(observations, year)
+            results = assess_all(catalogue, directory, known, year)
+            digest = _digest(known)
+            rows = [
+                _row(r, year, digest, at)
+                for r in results
+                if r.assessment.target_id in stored_targets
+            ]
+            counts[year] = replace_snapshots(session, year, rows)
+    log.info("进展评估：%d 个目标，截至 %d 年（另存 %d 年）", counts[as_of], as_of, as_of - 1)
+    return counts[as_of]

@@ -35,3 +35,17 @@ def test_mig004_sqlite_runs_with_wal_and_foreign_keys(sqlite_url: str) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_mig005_0003_adds_and_removes_the_outlook_columns(engine: Engine) -> None:
+    outlook = {"outlook", "outlook_projected", "outlook_shortfall", "outlook_note"}
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("progress_snapshots")}
+
+    migrate.upgrade(engine, "0002")
+    assert not outlook & columns()
+    migrate.upgrade(engine, "0003")
+    assert outlook <= columns() and migrate.current_revision(engine) == "0003"
+    migrate.downgrade(engine, "0002")
+    assert not outlook & columns() and "gap" in columns()

@@ -7,6 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indicators.progress import (
+    CHANGE_EN,
+    CHANGE_ZH,
+    CHANGES,
     STATUS_EN,
     STATUS_ORDER,
     STATUS_ZH,
@@ -14,6 +17,8 @@ from indicators.progress import (
     Point,
     TargetSpec,
     assess,
+    status_change,
+    status_rank,
     trend_status,
 )
 
@@ -196,3 +201,50 @@ def test_prg016_statuses_have_chinese_words() -> None:
     assert set(STATUS_ORDER) == set(STATUS_ZH) == set(STATUS_EN)
     assert len(set(STATUS_ZH.values())) == len(STATUS_ZH) - 1  # met and achieved: 已实现
     assert assess(level(100.0), [], 2023).status_zh == "数据不足"
+
+
+# ------------------------------------------------------------ status changes ---
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "change"),
+    [
+        ("needs_acceleration", "on_track", "improved"),
+        ("on_track", "achieved", "improved"),
+        ("on_track", "met", "improved"),
+        ("limited", "deterioration", "worsened"),
+        ("deterioration", "missed", "worsened"),
+        ("achieved", "missed", "worsened"),
+        ("on_track", "on_track", "unchanged"),
+        ("achieved", "met", "unchanged"),  # both 已实现: reached early, then on time
+        ("insufficient", "deterioration", "new"),
+        ("insufficient", "met", "new"),
+        (None, "on_track", "new"),
+        ("on_track", "insufficient", "unassessable"),
+        ("insufficient", "insufficient", "unchanged"),
+    ],
+)
+def test_prg017_status_change_between_two_years(
+    previous: str | None, current: str, change: str
+) -> None:
+    assert status_change(previous, current) == change
+
+
+def test_prg018_status_rank_follows_status_order() -> None:
+    ranked = [s for s in STATUS_ORDER if s != "insufficient"]
+    ranks = [status_rank(s) for s in ranked]
+    assert ranks == sorted(ranks) and status_rank("met") == status_rank("achieved")
+    assert status_rank("insufficient") is None
+    assert set(CHANGES) == set(CHANGE_ZH) == set(CHANGE_EN)
+
+
+@given(st.sampled_from(STATUS_ORDER), st.sampled_from(STATUS_ORDER))
+def test_prg019_a_change_read_backwards_is_its_opposite(before: str, after: str) -> None:
+    opposite = {
+        "improved": "worsened",
+        "worsened": "improved",
+        "unchanged": "unchanged",
+        "new": "unassessable",
+        "unassessable": "new",
+    }
+    assert status_change(after, before) == opposite[status_change(before, after)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from indicators.catalogue import load_catalogue
 from indicators.progress_run import assess_all
@@ -47,3 +48,51 @@ def test_run002_a_reported_grouping_series_wins(tmp_path: Path) -> None:
     assert result.origin == "reported" and result.layer == "sample"
     assert result.assessment.latest.value == 4500.0
     assert result.assessment.status == "on_track"
+
+
+def _members(years: range) -> list[tuple[str, str, str, float]]:
+    """万州 and 开州 GDP growing by 200 and 100 a year from 2000 and 1000 in 2020."""
+    rows = [("gdp", "500101", str(y), 2000.0 + 200 * (y - 2020)) for y in years]
+    return rows + [("gdp", "500154", str(y), 1000.0 + 100 * (y - 2020)) for y in years]
+
+
+def test_run003_outlook_comes_from_the_same_series(tmp_path: Path) -> None:
+    catalogue = load_catalogue(write_world(tmp_path), small_directory(), tmp_path / "sources")
+    frame = _obs(_members(range(2020, 2024)))
+    gdp = next(
+        r
+        for r in assess_all(catalogue, small_directory(), frame, 2023)
+        if r.assessment.target_id == "p-001"
+    )
+    # derived 3000, 3300, 3600, 3900: +300 a year, 4500 in 2025 for ≥5000, 500 of 1100 short
+    assert gdp.outlook.mean_change == 300.0 and gdp.outlook.projected == 4500.0
+    assert gdp.outlook.shortfall == pytest.approx(500 / 1100) and gdp.outlook.symbol == "cloud"
+    ports = next(
+        r
+        for r in assess_all(catalogue, small_directory(), frame, 2023)
+        if r.assessment.target_id == "p-003"
+    )
+    assert ports.outlook.symbol == "none" and ports.assessment.status == "insufficient"
+
+
+def test_run004_an_earlier_as_of_reads_only_the_data_up_to_it(tmp_path: Path) -> None:
+    catalogue = load_catalogue(write_world(tmp_path), small_directory(), tmp_path / "sources")
+    # the grouping reports its own figure only from 2023; before, it is derived
+    rows = [*_members(range(2020, 2023)), ("gdp", "wandakai", "2023", 4000.0)]
+    frame = _obs(rows)
+    by_year = {
+        year: next(
+            r
+            for r in assess_all(catalogue, small_directory(), frame, year)
+            if r.assessment.target_id == "p-001"
+        )
+        for year in (2022, 2023)
+    }
+    earlier = by_year[2022]
+    assert earlier.origin == "derived" and earlier.layer is None
+    assert earlier.assessment.latest.value == 3600.0 and earlier.outlook.projected == 4500.0
+    alone = assess_all(catalogue, small_directory(), _obs(_members(range(2020, 2023))), 2022)
+    assert next(r for r in alone if r.assessment.target_id == "p-001") == earlier
+    later = by_year[2023]
+    # from 2023 the reported series wins as a whole; one figure is not enough yet
+    assert later.origin == "reported" and later.assessment.status == "insufficient"

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
-from db.progress import snapshots_frame
+from db.progress import latest_as_of, snapshots_frame, status_changes
 from db.session import transaction
+from indicators.outlook import SYMBOL_ORDER
+from indicators.progress import CHANGES
 from loaders.first_run import ensure_ready
 from loaders.progress import recompute_progress
 from loaders.scheduler import nightly_recompute, run_recorded
@@ -59,3 +62,32 @@ def test_prj003_jobs_are_recorded_and_failures_do_not_escape(ready: sessionmaker
         runs = {r.job: r for r in session.scalars(select(models.JobRun))}
     assert runs["recompute_progress"].ok and runs["recompute_progress"].finished_at
     assert not runs["broken"].ok and "ZeroDivisionError" in runs["broken"].detail
+
+
+def test_prj004_snapshots_carry_the_outlook(ready: sessionmaker[Session]) -> None:
+    with ready() as session:
+        frame = snapshots_frame(session)
+    assert frame.outlook.notna().all() and set(frame.outlook) <= set(SYMBOL_ORDER)
+    assert set(frame.outlook) >= {"sun", "thunderstorm", "none"}
+    assert frame.outlook_note.notna().all()
+    judged = frame[frame.outlook.isin(["light_cloud", "cloud"])]
+    assert not judged.empty and judged.outlook_shortfall.gt(0.05).all()
+    assert judged.outlook_projected.notna().all()
+
+
+def test_prj005_the_previous_year_is_stored_as_a_run_for_it_would_store_it(
+    ready: sessionmaker[Session],
+) -> None:
+    with ready() as session:
+        as_of = latest_as_of(session)
+        previous = snapshots_frame(session, as_of - 1).set_index("target_id")
+        changes = status_changes(session)
+    assert len(previous) == len(changes) > 300
+    assert set(changes.change) <= set(CHANGES) and "improved" in set(changes.change)
+    assert (changes.as_of == as_of).all()
+    assert recompute_progress(ready, as_of - 1) == len(previous)
+    with ready() as session:
+        again = snapshots_frame(session, as_of - 1).set_index("target_id")
+        assert latest_as_of(session) == as_of  # the later year is left alone
+    compared = [c for c in previous.columns if c != "computed_at"]
+    pd.testing.assert_frame_equal(again[compared], previous[compared].loc[again.index])
