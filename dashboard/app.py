@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import dash
 from dash import Dash, dcc, html
+from flask import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from dashboard.api import api
 from dashboard.api_intake import intake_api
-from dashboard.components.header import data_status, header
+from dashboard.components.header import TITLE_ZH
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import EXTENSION
+from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 
 HERE = Path(__file__).resolve().parent
-TITLE = "成渝地区双城经济圈规划目标监测平台"
 
 
 def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
@@ -31,7 +34,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
         assets_folder=str(HERE / "assets"),
         serve_locally=True,
         include_pages_meta=False,
-        title=TITLE,
+        title=TITLE_ZH,
         update_title=None,
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -40,19 +43,28 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server = app.server
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
+    server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)
 
-    def shell() -> html.Div:
-        # a function, so that the data status under the header is read per page load
-        return html.Div(
-            [
-                dcc.Location(id="url"),
-                header(TITLE),
-                data_status(),
-                html.Main(dash.page_container, className="container-fluid px-4 py-3"),
-            ]
-        )
-
-    app.layout = shell
+    app.layout = html.Div(
+        [
+            dcc.Location(id=HeaderIds.URL),
+            html.Header(id=HeaderIds.HEADER),
+            html.Main(dash.page_container, className="container-fluid px-4 py-3"),
+        ]
+    )
     return app
+
+
+@cache
+def _geojson_bytes() -> bytes:
+    return GEOJSON_FILE.read_bytes()
+
+
+def _circle_geojson() -> Response:
+    """The map's boundaries, shipped with the project; cached by browsers for a day."""
+    response = Response(_geojson_bytes(), mimetype="application/geo+json")
+    response.cache_control.max_age = 86400
+    response.cache_control.public = True
+    return response

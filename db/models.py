@@ -358,6 +358,9 @@ class ProgressSnapshot(Base):
     outlook_projected: Mapped[float | None] = mapped_column(Float)
     outlook_shortfall: Mapped[float | None] = mapped_column(Float)
     outlook_note: Mapped[str | None] = mapped_column(Text)
+    # [[year, value], …]: the annual series the assessment saw, so trend lines need
+    # no second derivation of a grouping's figures
+    series: Mapped[list[Any]] = mapped_column(default=list)
     unit: Mapped[str] = mapped_column(String(30))
     used: Mapped[list[Any]] = mapped_column(default=list)
     note: Mapped[str | None] = mapped_column(Text)

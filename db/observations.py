@@ -14,6 +14,7 @@ from db import models
 # the published figure wins over a reported one, and both over the sample
 LAYER_PRECEDENCE = {"published": 0, "reported": 1, "sample": 2}
 LAYER_NAMES_ZH = {"published": "公开数据", "reported": "报送数据", "sample": "示例数据"}
+LAYER_NAMES_EN = {"published": "published", "reported": "reported", "sample": "sample data"}
 
 
 def replace_layer(session: Session, layer: str, frame: pd.DataFrame, note: str) -> int:

@@ -53,6 +53,7 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
             t.comparator,
             t.plan_id,
             i.name_zh.label("indicator_name"),
+            i.name_en.label("indicator_name_en"),
             i.pillar,
             i.headline,
             r.name_zh.label("scope_name"),

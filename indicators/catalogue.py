@@ -63,6 +63,42 @@ COMPARATOR_NAMES_ZH = {
     "range": "区间",
     "equal": "等于",
 }
+# English names beside the Chinese ones: the monitor's pages and exports are
+# Chinese by default, with English on request.
+PILLARS_EN = {
+    "overall": "Overall",
+    "spatial": "Spatial layout",
+    "infrastructure": "Infrastructure",
+    "industry": "Modern industry",
+    "innovation": "Innovation",
+    "consumption": "Consumption",
+    "ecology": "Ecology",
+    "opening": "Opening-up",
+    "reform": "Institutions",
+    "urban_rural": "Urban–rural integration",
+    "public_services": "Public services",
+}
+FREQUENCY_EN = {"annual": "annual", "quarterly": "quarterly", "monthly": "monthly"}
+DIRECTION_EN = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "band": "within a band",
+    "none": "no direction",
+}
+AGGREGATION_EN = {
+    "sum": "sum",
+    "ratio": "ratio (numerator and denominator summed)",
+    "weighted_mean": "weighted mean",
+    "not_combinable": "not combinable",
+}
+KIND_NAMES_EN = {
+    "level": "level",
+    "growth": "average annual growth",
+    "change": "change from base year",
+    "cumulative": "cumulative total",
+    "count": "number added",
+    "baseline": "baseline",
+}
 INDICATORS_FILE = "indicators.yaml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 

@@ -32,6 +32,7 @@ class Result:
     origin: str  # reported | derived | none
     layer: str | None
     outlook: Outlook
+    series: tuple[Point, ...] = ()  # the annual series assessed, for trend lines on pages
 
 
 def annual(frame: pd.DataFrame) -> pd.DataFrame:
@@ -161,6 +162,7 @@ def assess_all(
                 origin,
                 layer,
                 outlook(spec, points, as_of, baseline),
+                tuple(p for p in points if p.year <= as_of),
             )
         )
     return results

@@ -31,6 +31,19 @@ GROUPING_LEVELS = (
 # areas the plans name without listing units: figures are reported for them directly
 MEMBERLESS_LEVELS = ("sub_area", "external_area")
 IN_CIRCLE = ("full", "partial", "outside")
+LEVEL_NAMES_EN = {
+    "province": "province",
+    "city": "prefecture-level city",
+    "district": "district",
+    "county": "county",
+    "circle": "economic circle",
+    "province_part": "part of a province",
+    "grouping": "grouping",
+    "cooperation_zone": "cooperation zone",
+    "new_area": "new area",
+    "sub_area": "functional area",
+    "external_area": "area outside the circle",
+}
 LEVEL_NAMES_ZH = {
     "province": "省级",
     "city": "地级市",

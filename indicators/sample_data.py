@@ -159,6 +159,10 @@ def _series(
     noise = lambda: float(rng.normal(1.0, 0.01))  # noqa: E731
     if kind == "growth":
         return [(y, round(goal * profile * noise(), 2)) for y in range(start + 1, end + 1)]
+    if kind in ("count", "cumulative"):
+        # things added (roads opened, trains run) cannot be negative: a reversing
+        # profile only adds very slowly
+        profile = max(profile, 0.1)
     if kind in ("change", "count", "cumulative"):
         span = target_year - start
         if kind == "cumulative":  # yearly flows

@@ -64,6 +64,7 @@ def _row(result: Result, as_of: int, digest: str, at: datetime) -> dict[str, obj
         "outlook_projected": _finite(o.projected),
         "outlook_shortfall": _finite(o.shortfall),
         "outlook_note": o.note or None,
+        "series": [[p.year, _finite(p.value)] for p in result.series],
         "unit": result.unit,
         "used": list(a.used),
         "note": a.note or None,

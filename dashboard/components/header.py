@@ -1,54 +1,123 @@
-"""The header every page shares: product name, navigation and the data status."""
+"""The header every page shares: product name, navigation, language switch and the data status.
+
+It is drawn by a callback on the URL, so that the language chosen in the
+address (``?lang=en``) reaches the navigation and the status line too.
+"""
 
 from __future__ import annotations
 
-import dash
+from urllib.parse import parse_qs, urlencode
+
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, callback, clientside_callback, html
 
 from dashboard.context import session_factory
-from db.observations import LAYER_NAMES_ZH
+from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import snapshots_frame
 
+TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
+TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
 
-def header(title: str) -> dbc.Navbar:
+# (path, Chinese, English): the order of the navigation
+NAV = [
+    ("/", "总览", "Overview"),
+    ("/indicator", "指标", "Indicator"),
+    ("/region", "地区", "Region"),
+    ("/outlook", "预期差距", "Outlook"),
+    ("/report", "进展报告", "Report"),
+    ("/targets", "目标库", "Targets"),
+    ("/regions", "区划", "Areas"),
+    ("/upload", "数据校验", "Check data"),
+    ("/methodology", "方法", "Method"),
+]
+
+
+class Ids:
+    HEADER = "app-header"
+    URL = "url"
+    LANG_SWITCH = "lang-switch"
+    TOGGLER = "nav-toggler"
+    COLLAPSE = "nav-collapse"
+
+
+def switch_href(pathname: str, search: str | None) -> str:
+    """The same page and state in the other language."""
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if query.pop("lang", None) != "en":
+        query["lang"] = "en"
+    return pathname + (f"?{urlencode(query)}" if query else "")
+
+
+def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values()
-        if page.get("nav", True)
+        dbc.NavItem(dbc.NavLink(t(lang, zh, en), href=href(path, lang), active=path == pathname))
+        for path, zh, en in NAV
     ]
+    links.append(
+        dbc.NavItem(
+            html.A(
+                t(lang, "English", "中文"),
+                id=Ids.LANG_SWITCH,
+                href=switch_href(pathname, search),
+                lang=t(lang, "en", "zh-CN"),
+                className="nav-link border border-light rounded ms-lg-2 px-2",
+            )
+        )
+    )
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(title, href="/", className="fw-bold"),
-                dbc.Nav(links, navbar=True, className="ms-auto"),
+                dbc.NavbarBrand(
+                    t(lang, TITLE_ZH, TITLE_EN), href=href("/", lang), className="fw-bold"
+                ),
+                dbc.NavbarToggler(id=Ids.TOGGLER),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="ms-auto"),
+                    id=Ids.COLLAPSE,
+                    navbar=True,
+                ),
             ],
             fluid=True,
         ),
         color="primary",
         dark=True,
-        className="mb-2",
+        className="mb-2 d-print-none",
     )
 
 
-def data_status() -> html.Div:
+def data_status(lang: str) -> html.Div:
     """What the figures on every page rest on: the as-of year, the data layers, and —
     while synthetic data are shown — a 示例数据 banner that cannot be missed."""
     with session_factory()() as session:
         snapshots = snapshots_frame(session)
     if snapshots.empty:
-        return html.Div("尚无评估数据", id="data-status", className="px-4 small text-muted")
+        return html.Div(
+            t(lang, "尚无评估数据", "No assessment yet"),
+            id="data-status",
+            className="px-4 small text-muted",
+        )
     layers = set(snapshots.layer.dropna())
-    shown = "、".join(LAYER_NAMES_ZH[x] for x in ("published", "reported", "sample") if x in layers)
+    shown = t(lang, "、", ", ").join(
+        layer_name(x, lang) for x in ("published", "reported", "sample") if x in layers
+    )
+    as_of = int(snapshots.as_of.iloc[0])
     parts: list[object] = [
-        html.Span(f"数据截至 {int(snapshots.as_of.iloc[0])} 年", className="me-3"),
-        html.Span(f"评估所用数据：{shown or '无'}", className="me-3"),
+        html.Span(t(lang, f"数据截至 {as_of} 年", f"Data as of {as_of}"), className="me-3"),
+        html.Span(
+            t(lang, f"评估所用数据：{shown or '无'}", f"Data assessed: {shown or 'none'}"),
+            className="me-3",
+        ),
     ]
     if "sample" in layers:
         return dbc.Alert(
             [
-                html.Strong("示例数据", className="me-2"),
-                "当前展示的统计数据含合成的示例数据（非真实统计），仅供演示；真实数据报送后将替换。",
+                html.Strong(t(lang, "示例数据", "示例数据 · sample data"), className="me-2"),
+                t(
+                    lang,
+                    "当前展示的统计数据含合成的示例数据（非真实统计），仅供演示；真实数据报送后将替换。",
+                    "The statistics shown include synthetic sample data (not real statistics), "
+                    "for demonstration only; they are replaced as real data are reported.",
+                ),
                 html.Div(parts, className="small mt-1"),
             ],
             color="warning",
@@ -56,3 +125,31 @@ def data_status() -> html.Div:
             className="mx-4 mb-0 py-2",
         )
     return html.Div(parts, id="data-status", className="px-4 small text-muted")
+
+
+@callback(
+    Output(Ids.HEADER, "children"),
+    Input(Ids.URL, "pathname"),
+    Input(Ids.URL, "search"),
+)
+def render_header(pathname: str | None, search: str | None) -> list[object]:
+    lang = lang_of(search)
+    return [navbar(lang, pathname or "/", search), data_status(lang)]
+
+
+clientside_callback(
+    """(search) => {
+        document.documentElement.lang = /[?&]lang=en(&|$)/.test(search || "") ? "en" : "zh-CN";
+        return window.dash_clientside.no_update;
+    }""",
+    Output(Ids.HEADER, "className"),
+    Input(Ids.URL, "search"),
+)
+
+clientside_callback(
+    "(n, open) => n ? !open : open",
+    Output(Ids.COLLAPSE, "is_open"),
+    Input(Ids.TOGGLER, "n_clicks"),
+    State(Ids.COLLAPSE, "is_open"),
+    prevent_initial_call=True,
+)

@@ -1,109 +1,476 @@
-"""总览: the landing page. Until progress assessment lands, it says what the
-monitor holds and where to go."""
+"""总览: what a leader reads from across the room — the headline targets as cards,
+targets by status and pillar, a map of the circle, what changed since the
+previous period."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.scorecard import value_text
+from dashboard.components.status import (
+    STATUS_COLOURS,
+    pillar_status_figure,
+    status_badge,
+    status_colour,
+    status_tally,
+)
 from dashboard.context import region_directory, session_factory
-from db.catalogue import targets_frame
-from db.observations import LAYER_NAMES_ZH
-from db.progress import snapshots_frame
-from indicators.progress import STATUS_ORDER, STATUS_ZH
+from dashboard.data import snapshots as load_snapshots
+from dashboard.figures import empty_figure, sparkline_svg
+from dashboard.i18n import (
+    dropdown_labels,
+    href,
+    lang_of,
+    region_name,
+    status_word,
+    t,
+)
+from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_map
+from db.catalogue import indicators_frame
+from db.observations import current_observations
+from db.progress import status_changes
+from indicators.formatting import target_text, unit_text
+from indicators.regions import RegionDirectory
+from indicators.summary import (
+    SHOWN_ORDER,
+    headline_targets,
+    shown_status,
+    unit_statuses,
+)
 
 dash.register_page(
     __name__, path="/", name="总览", title="成渝地区双城经济圈规划目标监测平台", order=0
 )
 
 
-def _card(label: str, value: int, href: str) -> dbc.Col:
+class Ids(StrEnum):
+    MODE = "home-map-mode"
+    INDICATOR = "home-map-indicator"
+    MAP = "home-map"
+    SHARE = "home-share"
+
+
+def _card(row: Any, lang: str) -> dbc.Col:
+    indicator_link = href("/indicator", lang, id=row.indicator_id, region=row.scope_code)
+    series = [v for _, v in (row.series or [])]
+    target = target_text(
+        row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang
+    )
+    latest_year, latest_value = row.latest_year, row.latest_value
+    if pd.isna(latest_value) and row.series:  # e.g. the target year passed without a figure
+        latest_year, latest_value = row.series[-1]
+    year = "" if pd.isna(latest_year) else f"（{int(latest_year)}）"
+    if lang == "en" and year:
+        year = f" ({int(latest_year)})"
     return dbc.Col(
         dbc.Card(
             dbc.CardBody(
                 [
-                    html.Div(label, className="text-muted"),
-                    html.A(str(value), href=href, className="fs-2 fw-bold"),
+                    html.A(
+                        row.indicator_name_en if lang == "en" else row.indicator_name,
+                        href=indicator_link,
+                        className="headline-name",
+                    ),
+                    html.Div(row.scope_label, className="small text-muted"),
+                    html.Div(
+                        [
+                            html.A(
+                                value_text(latest_value, row.unit, lang),
+                                href=indicator_link,
+                                className="headline-value",
+                            ),
+                            html.Span(year, className="text-muted ms-1"),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.A(
+                                t(
+                                    lang,
+                                    f"{int(row.target_year)}年目标：{target}",
+                                    f"{int(row.target_year)} target: {target}",
+                                ),
+                                href=href("/targets", lang, target=row.target_id),
+                            ),
+                        ],
+                        className="mb-1",
+                    ),
+                    html.Div(
+                        [
+                            status_badge(row.status, lang, className="fs-6 me-2"),
+                            html.Img(
+                                src=sparkline_svg(series, status_colour(row.status)),
+                                alt=t(lang, "趋势", "trend"),
+                                className="sparkline",
+                            )
+                            if len(series) > 1
+                            else None,
+                        ],
+                        className="d-flex align-items-center justify-content-between",
+                    ),
+                ]
+            ),
+            className="headline-card h-100",
+            style={"borderLeft": f"6px solid {status_colour(row.status)}"},
+        ),
+        xl=3,
+        lg=4,
+        sm=6,
+        className="mb-3",
+    )
+
+
+def _headline(snapshots: pd.DataFrame, directory: RegionDirectory, lang: str) -> Any:
+    picked = headline_targets(snapshots)
+    if picked.empty:
+        return html.P(t(lang, "尚无核心指标的评估结果。", "No headline target assessed yet."))
+    return dbc.Row([_card(row, lang) for row in picked.itertuples()], id="home-headline")
+
+
+def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
+    ordered = (
+        snapshots[["indicator_id", "indicator_name", "indicator_name_en", "headline"]]
+        .drop_duplicates("indicator_id")
+        .sort_values(["headline", "indicator_id"], ascending=[False, True])
+    )
+    return [
+        {
+            "label": r.indicator_name_en if lang == "en" else r.indicator_name,
+            "value": r.indicator_id,
+        }
+        for r in ordered.itertuples()
+    ]
+
+
+def status_figure(indicator_id: str, lang: str) -> Any:
+    """Each unit coloured by the status of the narrowest target of the indicator covering it."""
+    directory = region_directory()
+    statuses = unit_statuses(load_snapshots(lang), directory, indicator_id)
+    drawn = set(mapped_codes(directory))
+    classes: dict[str, dict[str, str]] = {s: {} for s in SHOWN_ORDER}
+    for code, row in statuses.items():
+        if code not in drawn:
+            continue
+        word = status_word(row.status, lang)
+        target = target_text(
+            row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang
+        )
+        scope = region_name(directory[row.scope_code], lang)
+        classes[shown_status(row.status)][code] = (
+            f"<b>{region_name(directory[code], lang)}</b><br>"
+            + t(lang, f"目标范围：{scope}", f"Target for: {scope}")
+            + "<br>"
+            + t(
+                lang,
+                f"{int(row.target_year)}年目标 {target}：{word}",
+                f"{int(row.target_year)} target {target}: {word}",
+            )
+        )
+    uncovered = {
+        c: f"<b>{region_name(directory[c], lang)}</b><br>"
+        + t(lang, "该指标无覆盖此地的目标", "no target of this indicator covers it")
+        for c in drawn - set(statuses)
+    }
+    return category_map(
+        [(status_word(s, lang), STATUS_COLOURS[s], classes[s]) for s in SHOWN_ORDER]
+        + [(t(lang, "无目标", "no target"), "#EEEEEE", uncovered)],
+        height=520,
+    )
+
+
+def value_figure(indicator_id: str, lang: str) -> Any:
+    """Each unit coloured by its latest annual value of the indicator."""
+    directory = region_directory()
+    with session_factory()() as session:
+        observations = current_observations(session, indicator_id)
+        unit = indicators_frame(session).set_index("id").unit.get(indicator_id, "")
+    drawn = set(mapped_codes(directory))
+    annual = observations[
+        observations.period.str.fullmatch(r"\d{4}") & observations.region_code.isin(drawn)
+    ]
+    if annual.empty:
+        return None
+    latest = annual.sort_values("period").groupby("region_code").tail(1)
+    values = dict(zip(latest.region_code, latest.value.astype(float), strict=True))
+    shown_unit = unit_text(unit, lang)
+    hover = {
+        r.region_code: f"<b>{region_name(directory[r.region_code], lang)}</b><br>"
+        + t(lang, f"{r.period}年：", f"{r.period}: ")
+        + value_text(r.value, unit, lang)
+        for r in latest.itertuples()
+    }
+    return value_map(hover, values, shown_unit, height=520)
+
+
+CHANGES_SHOWN = 10
+
+
+def _change_row(row: Any, directory: RegionDirectory, lang: str) -> html.Tr:
+    better = row.change == "improved"
+    return html.Tr(
+        [
+            html.Td(
+                ("▲ " if better else "▼ ")
+                + t(lang, "改善" if better else "变差", "better" if better else "worse"),
+                className="fw-bold text-nowrap",
+            ),
+            html.Td(
+                html.A(
+                    row.indicator_name_en if lang == "en" else row.indicator_name,
+                    href=href("/indicator", lang, id=row.indicator_id, region=row.scope_code),
+                )
+            ),
+            html.Td(region_name(directory[row.scope_code], lang)),
+            html.Td(
+                html.A(str(int(row.target_year)), href=href("/targets", lang, target=row.target_id))
+            ),
+            html.Td(
+                [
+                    status_badge(row.previous_status, lang, className="me-1"),
+                    "→ ",
+                    status_badge(row.status, lang),
+                ],
+                className="text-nowrap",
+            ),
+        ]
+    )
+
+
+def _changes_table(rows: pd.DataFrame, directory: RegionDirectory, lang: str) -> Any:
+    header = [
+        t(lang, "变化", "Change"),
+        t(lang, "指标", "Indicator"),
+        t(lang, "范围", "Scope"),
+        t(lang, "目标年", "Target year"),
+        t(lang, "上期 → 本期", "Before → now"),
+    ]
+    return dbc.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in header])),
+            html.Tbody([_change_row(r, directory, lang) for r in rows.itertuples()]),
+        ],
+        size="sm",
+        hover=True,
+        responsive=True,
+    )
+
+
+def _changes(lang: str, directory: RegionDirectory) -> Any:
+    """Targets whose status moved since the previous period: the count, the headline
+    targets and the worsened ones first, the whole list one click away."""
+    with session_factory()() as session:
+        changes = status_changes(session)
+    moved = changes[changes.change.isin(["improved", "worsened"])] if not changes.empty else changes
+    if moved.empty:
+        return html.P(
+            t(
+                lang,
+                "与上期相比，各目标状态没有变化。",
+                "No target changed status since the previous period.",
+            ),
+            className="text-muted",
+            id="home-changes",
+        )
+    moved = moved.assign(_worse=moved.change == "worsened").sort_values(
+        ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
+    )
+    better, worse = int((moved.change == "improved").sum()), int((moved.change == "worsened").sum())
+    children: list[Any] = [
+        html.P(
+            t(
+                lang,
+                f"状态改善 {better} 个，变差 {worse} 个（含目标年份已到、由进度判断转为最终结果的目标）。",
+                f"{better} targets improved and {worse} worsened (including targets whose year has "
+                "come, judged final now).",
+            ),
+            className="mb-1",
+        ),
+        _changes_table(moved.head(CHANGES_SHOWN), directory, lang),
+    ]
+    if len(moved) > CHANGES_SHOWN:
+        children.append(
+            html.Details(
+                [
+                    html.Summary(
+                        t(
+                            lang,
+                            f"其余 {len(moved) - CHANGES_SHOWN} 项变化",
+                            f"{len(moved) - CHANGES_SHOWN} more changes",
+                        )
+                    ),
+                    _changes_table(moved.iloc[CHANGES_SHOWN:], directory, lang),
                 ]
             )
-        ),
-        md=3,
-        xs=6,
-        className="mb-2",
-    )
+        )
+    return html.Div(children, id="home-changes")
 
 
-def _progress_summary() -> html.Div:
-    with session_factory()() as session:
-        snapshots = snapshots_frame(session)
-    if snapshots.empty:
-        return html.Div("尚无进展评估结果：数据报送后将自动评估。", className="text-muted mb-3")
-    # met (final) and achieved (early) are both 已实现 to a reader: one badge
-    counts = snapshots.status.map(STATUS_ZH).value_counts()
-    words = list(dict.fromkeys(STATUS_ZH[s] for s in STATUS_ORDER))
-    layers = sorted({LAYER_NAMES_ZH.get(x, x) for x in snapshots.layer.dropna()})
-    return html.Div(
-        [
-            html.H3(f"目标进展（截至 {int(snapshots.as_of.iloc[0])} 年）", className="h5"),
-            html.Div(
-                [
-                    html.Span(
-                        f"{word} {int(counts.get(word, 0))}",
-                        className="badge text-bg-light border me-2 fs-6",
-                    )
-                    for word in words
-                    if counts.get(word, 0)
-                ],
-                className="mb-1",
-            ),
-            html.Div(
-                [
-                    f"数据来源：{'、'.join(layers) or '无'}。",
-                    html.A("评估方法", href="/methodology"),
-                ],
-                className="small text-muted mb-3",
-            ),
-        ]
-    )
-
-
-def layout(**_query: str) -> html.Div:
+def layout(
+    lang: str | None = None,
+    map: str | None = None,
+    mode: str | None = None,  # noqa: A002
+    **_query: str,
+) -> html.Div:
+    lang = lang_of(lang)
     directory = region_directory()
-    groupings = sum(r.is_grouping for r in directory)
-    with session_factory()() as session:
-        frame = targets_frame(session)
-    targets = int((frame.kind != "baseline").sum()) if not frame.empty else 0
-    plans = frame.plan_id.nunique() if not frame.empty else 0
+    snapshots = load_snapshots(lang)
+    title = html.H2(
+        t(
+            lang,
+            "成渝地区双城经济圈规划目标进展总览",
+            "Chengdu–Chongqing Economic Circle: progress overview",
+        ),
+        className="h3",
+    )
+    if snapshots.empty:
+        return html.Div(
+            [
+                title,
+                dbc.Alert(
+                    t(
+                        lang,
+                        "尚无进展评估结果：数据报送后将自动评估。",
+                        "No progress assessed yet: targets are assessed once data arrive.",
+                    ),
+                    color="info",
+                ),
+            ]
+        )
+    as_of = int(snapshots.as_of.iloc[0])
+    options = _map_options(snapshots, lang)
+    indicator = map if map in {o["value"] for o in options} else options[0]["value"]
+    mode = "value" if mode == "value" else "status"
+    figure = map_figure(indicator, mode, lang)
     return html.Div(
         [
-            html.H2("成渝地区双城经济圈规划目标监测平台", className="h3"),
+            title,
             html.P(
-                "跟踪《成渝地区双城经济圈建设规划纲要》及相关规划设定的量化目标："
-                "目标库、统计数据报送与审核、进展评估。",
-                className="lead",
+                t(
+                    lang,
+                    f"截至 {as_of} 年，{len(snapshots)} 个量化目标的进展评估。数字链接到指标，目标链接到规划原文。",
+                    f"Progress on {len(snapshots)} quantified targets as of {as_of}. "
+                    "Numbers link to their indicator, targets to the plan's sentence.",
+                ),
+                className="lead mb-2",
             ),
+            status_tally(snapshots, lang, "fs-4", id="home-status-summary"),
+            html.Div(
+                html.A(
+                    t(lang, "评估方法", "How progress is assessed"), href=href("/methodology", lang)
+                ),
+                className="small mb-3",
+            ),
+            html.H3(
+                t(lang, "核心指标（经济圈）", "Headline targets (economic circle)"), className="h4"
+            ),
+            _headline(snapshots, directory, lang),
             dbc.Row(
                 [
-                    _card("含量化目标或基期值的规划", plans, "/targets"),
-                    _card("量化目标", targets, "/targets"),
-                    _card(
-                        "核心指标目标",
-                        int(frame.headline[frame.kind != "baseline"].sum())
-                        if not frame.empty
-                        else 0,
-                        "/targets?headline=1",
+                    dbc.Col(
+                        [
+                            html.H3(
+                                t(lang, "各领域目标进展", "Targets by pillar and status"),
+                                className="h4",
+                            ),
+                            dcc.Graph(
+                                id="home-pillars",
+                                figure=pillar_status_figure(snapshots, lang),
+                                config={"displaylogo": False},
+                            ),
+                        ],
+                        lg=5,
                     ),
-                    _card("地区与区域组合", len(directory), "/regions"),
-                ]
-            ),
-            _progress_summary(),
-            dbc.Alert(
-                [
-                    f"已载入 {len(directory) - groupings} 个行政区划单元和 {groupings} 个区域组合。",
-                    html.A("查看地区与区域组合 →", href="/regions", className="alert-link ms-2"),
+                    dbc.Col(
+                        [
+                            html.H3(t(lang, "地图", "Map"), className="h4"),
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        dbc.RadioItems(
+                                            id=Ids.MODE,
+                                            options=[
+                                                {
+                                                    "label": t(lang, "按进展状态", "by status"),
+                                                    "value": "status",
+                                                },
+                                                {
+                                                    "label": t(lang, "按指标数值", "by value"),
+                                                    "value": "value",
+                                                },
+                                            ],
+                                            value=mode,
+                                            inline=True,
+                                        ),
+                                        md=5,
+                                    ),
+                                    dbc.Col(
+                                        dcc.Dropdown(
+                                            id=Ids.INDICATOR,
+                                            options=options,
+                                            value=indicator,
+                                            clearable=False,
+                                            labels=dropdown_labels(lang),
+                                        ),
+                                        md=7,
+                                    ),
+                                ],
+                                className="g-2 mb-1",
+                            ),
+                            dcc.Loading(
+                                dcc.Graph(id=Ids.MAP, figure=figure, config=MAP_GRAPH_CONFIG),
+                                type="dot",
+                            ),
+                            html.A(
+                                t(lang, "本视图链接", "Link to this view"),
+                                id=Ids.SHARE,
+                                href=_share(indicator, mode, lang),
+                                className="small",
+                            ),
+                        ],
+                        lg=7,
+                    ),
                 ],
-                color="info",
+                className="mt-2",
             ),
+            html.H3(t(lang, "与上期相比", "Since the previous period"), className="h4 mt-3"),
+            html.P(
+                t(
+                    lang,
+                    f"{as_of - 1} 年与 {as_of} 年评估结果对比。",
+                    f"Assessment as of {as_of - 1} against {as_of}.",
+                ),
+                className="small text-muted",
+            ),
+            _changes(lang, directory),
         ]
     )
+
+
+def _share(indicator: str, mode: str, lang: str) -> str:
+    return href("/", lang, map=indicator, mode=mode)
+
+
+@callback(
+    Output(Ids.MAP, "figure"),
+    Output(Ids.SHARE, "href"),
+    Input(Ids.MODE, "value"),
+    Input(Ids.INDICATOR, "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def show_map(mode: str, indicator: str, search: str | None) -> tuple[Any, str]:
+    lang = lang_of(search)
+    return map_figure(indicator, mode, lang), _share(indicator, mode, lang)
+
+
+def map_figure(indicator: str, mode: str, lang: str) -> Any:
+    figure = value_figure(indicator, lang) if mode == "value" else status_figure(indicator, lang)
+    if figure is not None:
+        return figure
+    return empty_figure(t(lang, "该指标暂无地区数据", "No regional data for this indicator"))

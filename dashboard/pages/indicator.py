@@ -6,31 +6,48 @@ from __future__ import annotations
 import io
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
+from dashboard.components.outlook import weather_icon
+from dashboard.components.status import status_badge
 from dashboard.context import region_directory, session_factory
 from dashboard.figures import indicator_chart, ranking_chart
+from dashboard.i18n import (
+    dropdown_labels,
+    grid_locale,
+    href,
+    lang_of,
+    layer_name,
+    name,
+    pillar_name,
+    region_name,
+    t,
+)
 from db.catalogue import indicators_frame, targets_frame
-from db.observations import LAYER_NAMES_ZH, current_observations
+from db.observations import current_observations
 from db.progress import snapshots_frame
-from indicators.catalogue import AGGREGATION_ZH, DIRECTION_ZH, FREQUENCY_ZH, PILLARS
-from indicators.formatting import target_text
-from indicators.progress import STATUS_ZH
+from indicators.catalogue import (
+    AGGREGATION_EN,
+    AGGREGATION_ZH,
+    DIRECTION_EN,
+    DIRECTION_ZH,
+    FREQUENCY_EN,
+    FREQUENCY_ZH,
+)
+from indicators.formatting import target_text, unit_text
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
 
 TABLE = [
-    ("region", "地区", 150),
-    ("period", "期间", 100),
-    ("value", "数值", 120),
-    ("unit", "单位", 80),
-    ("layer_zh", "数据层", 100),
+    ("region", "地区", "Region", 150),
+    ("period", "期间", "Period", 100),
+    ("value", "数值", "Value", 120),
+    ("unit", "单位", "Unit", 80),
+    ("layer_name", "数据层", "Layer", 100),
 ]
 
 
@@ -44,22 +61,45 @@ class Ids(StrEnum):
     DOWNLOAD = "ind-download"
 
 
-def _options() -> list[dict[str, str]]:
+def _options(lang: str) -> list[dict[str, str]]:
     """Indicators that have targets, headline ones first."""
     with session_factory()() as session:
         targets = targets_frame(session)
         indicators = indicators_frame(session)
     with_targets = indicators[indicators.id.isin(targets.indicator_id)]
     ordered = with_targets.sort_values(["headline", "id"], ascending=[False, True])
-    return [{"label": f"{r.name_zh}（{r.unit}）", "value": r.id} for r in ordered.itertuples()]
+    return [
+        {
+            "label": f"{r.name_en} ({unit_text(r.unit, lang) or '-'})"
+            if lang == "en"
+            else f"{r.name_zh}（{r.unit}）",
+            "value": r.id,
+        }
+        for r in ordered.itertuples()
+    ]
 
 
-def layout(id: str = "gdp", region: str | None = None, **_query: str) -> html.Div:  # noqa: A002
-    options = _options()
-    region_options, chosen = _regions(id, region)
+def layout(
+    id: str = "gdp",  # noqa: A002
+    region: str | None = None,
+    lang: str | None = None,
+    **_query: str,
+) -> html.Div:
+    lang = lang_of(lang)
+    options = _options(lang)
+    if id not in {o["value"] for o in options}:
+        return dbc.Alert(
+            t(
+                lang,
+                f"没有编号为“{id}”且设有目标的指标。",
+                f"No indicator with targets has the id “{id}”.",
+            ),
+            color="warning",
+        )
+    region_options, chosen = _regions(id, region, lang)
     return html.Div(
         [
-            html.H2("指标", className="h3"),
+            html.H2(t(lang, "指标", "Indicator"), className="h3"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -68,7 +108,7 @@ def layout(id: str = "gdp", region: str | None = None, **_query: str) -> html.Di
                             options=options,
                             value=id,
                             clearable=False,
-                            labels=DROPDOWN_LABELS_ZH,
+                            labels=dropdown_labels(lang),
                         ),
                         md=6,
                     ),
@@ -77,13 +117,17 @@ def layout(id: str = "gdp", region: str | None = None, **_query: str) -> html.Di
                             id=Ids.REGION,
                             options=region_options,
                             value=chosen,
-                            placeholder="选择地区…",
-                            labels=DROPDOWN_LABELS_ZH,
+                            placeholder=t(lang, "选择地区…", "Choose a region…"),
+                            labels=dropdown_labels(lang),
                         ),
                         md=4,
                     ),
                     dbc.Col(
-                        html.A("本视图链接", id=Ids.SHARE, className="small"),
+                        html.A(
+                            t(lang, "本视图链接", "Link to this view"),
+                            id=Ids.SHARE,
+                            className="small",
+                        ),
                         md=2,
                         className="pt-2",
                     ),
@@ -93,8 +137,18 @@ def layout(id: str = "gdp", region: str | None = None, **_query: str) -> html.Di
             dcc.Loading(html.Div(id=Ids.BODY), type="dot"),
             dbc.ButtonGroup(
                 [
-                    dbc.Button("下载数据（CSV）", id=Ids.CSV, color="secondary", outline=True),
-                    dbc.Button("下载数据（Excel）", id=Ids.XLSX, color="secondary", outline=True),
+                    dbc.Button(
+                        t(lang, "下载数据（CSV）", "Download data (CSV)"),
+                        id=Ids.CSV,
+                        color="secondary",
+                        outline=True,
+                    ),
+                    dbc.Button(
+                        t(lang, "下载数据（Excel）", "Download data (Excel)"),
+                        id=Ids.XLSX,
+                        color="secondary",
+                        outline=True,
+                    ),
                 ],
                 className="mt-3",
             ),
@@ -103,7 +157,7 @@ def layout(id: str = "gdp", region: str | None = None, **_query: str) -> html.Di
     )
 
 
-def _data(indicator_id: str) -> dict[str, Any]:
+def _data(indicator_id: str, lang: str) -> dict[str, Any]:
     with session_factory()() as session:
         indicators = indicators_frame(session).set_index("id")
         targets = targets_frame(session)
@@ -111,9 +165,9 @@ def _data(indicator_id: str) -> dict[str, Any]:
         snapshots = snapshots_frame(session)
     directory = region_directory()
     observations["region"] = observations.region_code.map(
-        lambda c: directory.regions[c].name_zh if c in directory.regions else c
+        lambda c: region_name(directory.regions[c], lang) if c in directory.regions else c
     )
-    observations["layer_zh"] = observations.layer.map(LAYER_NAMES_ZH)
+    observations["layer_name"] = observations.layer.map(lambda x: layer_name(x, lang))
     return {
         "indicator": indicators.loc[indicator_id],
         "targets": targets[targets.indicator_id == indicator_id],
@@ -124,13 +178,17 @@ def _data(indicator_id: str) -> dict[str, Any]:
     }
 
 
-def _regions(indicator_id: str, current: str | None) -> tuple[list[dict[str, str]], str | None]:
+def _regions(
+    indicator_id: str, current: str | None, lang: str
+) -> tuple[list[dict[str, str]], str | None]:
     """Regions with targets or data for the indicator; the current one kept if it has."""
-    data = _data(indicator_id)
+    data = _data(indicator_id, lang)
     codes = list(dict.fromkeys([*data["targets"].scope_code, *data["observations"].region_code]))
     directory = region_directory()
     options = [
-        {"label": directory.regions[c].name_zh, "value": c} for c in codes if c in directory.regions
+        {"label": region_name(directory.regions[c], lang), "value": c}
+        for c in codes
+        if c in directory.regions
     ]
     return options, (current if current in codes else (codes[0] if codes else None))
 
@@ -140,10 +198,13 @@ def _regions(indicator_id: str, current: str | None) -> tuple[list[dict[str, str
     Output(Ids.REGION, "value"),
     Input(Ids.INDICATOR, "value"),
     State(Ids.REGION, "value"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def regions_for(indicator_id: str, current: str | None) -> tuple[list[dict[str, str]], str | None]:
-    return _regions(indicator_id, current)
+def regions_for(
+    indicator_id: str, current: str | None, search: str | None
+) -> tuple[list[dict[str, str]], str | None]:
+    return _regions(indicator_id, current, lang_of(search))
 
 
 @callback(
@@ -151,50 +212,84 @@ def regions_for(indicator_id: str, current: str | None) -> tuple[list[dict[str, 
     Output(Ids.SHARE, "href"),
     Input(Ids.INDICATOR, "value"),
     Input(Ids.REGION, "value"),
+    State("url", "search"),
 )
-def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
-    data = _data(indicator_id)
+def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any, str]:
+    lang = lang_of(search)
+    data = _data(indicator_id, lang)
     indicator = data["indicator"]
-    share = "/indicator?" + urlencode(
-        {"id": indicator_id, **({"region": region} if region else {})}
-    )
+    share = href("/indicator", lang, id=indicator_id, region=region)
+    unit = unit_text(indicator.unit, lang)
+    facts = [
+        (t(lang, "领域", "Pillar"), pillar_name(indicator.pillar, lang)),
+        (t(lang, "方向", "Direction"), name(DIRECTION_ZH, DIRECTION_EN, indicator.direction, lang)),
+        (t(lang, "频率", "Frequency"), name(FREQUENCY_ZH, FREQUENCY_EN, indicator.frequency, lang)),
+        (
+            t(lang, "区域汇总", "Regional totals"),
+            name(AGGREGATION_ZH, AGGREGATION_EN, indicator.aggregation, lang),
+        ),
+        (t(lang, "来源", "Source"), indicator.source),
+    ]
+    colon = t(lang, "：", ": ")
     definition = dbc.Card(
         dbc.CardBody(
             [
-                html.H3(f"{indicator.name_zh}（{indicator.unit}）", className="h5"),
-                html.P(indicator.definition or "", className="mb-1"),
+                html.H3(
+                    f"{indicator.name_en} ({unit or '-'})"
+                    if lang == "en"
+                    else f"{indicator.name_zh}（{indicator.unit}）",
+                    className="h5",
+                ),
                 html.P(
-                    f"领域：{PILLARS.get(indicator.pillar, indicator.pillar)} · "
-                    f"方向：{DIRECTION_ZH.get(indicator.direction)} · "
-                    f"频率：{FREQUENCY_ZH.get(indicator.frequency)} · "
-                    f"区域汇总：{AGGREGATION_ZH.get(indicator.aggregation)} · 来源：{indicator.source}",
+                    indicator.definition or "",
+                    className="mb-1",
+                    lang="zh-CN",
+                ),
+                html.P(
+                    " · ".join(f"{k}{colon}{v}" for k, v in facts),
                     className="small text-muted mb-0",
                 ),
             ]
         ),
         className="mb-3",
     )
+    directory = region_directory()
     targets = data["targets"]
     sentences = (
         html.Ul(
             [
                 html.Li(
                     [
-                        html.Strong(f"{t.scope_name} {t.year}年："),
-                        target_text(t.value, t.unit, t.comparator, t.value_high, t.kind),
+                        html.Strong(
+                            f"{region_name(directory[e.scope_code], lang)} "
+                            + t(lang, f"{e.year}年：", f"{e.year}: ")
+                        ),
+                        html.A(
+                            target_text(
+                                e.value, e.unit, e.comparator, e.value_high, e.kind, lang=lang
+                            ),
+                            href=href("/targets", lang, target=e.id),
+                        ),
                         "　",
-                        html.A(f"“{t.quote}”", href=f"/targets?{urlencode({'q': t.quote[:12]})}"),
+                        html.Q(e.quote, lang="zh-CN"),
                         html.Span(
-                            f"（《{t.plan_title}》 第 {t.seed_line} 行）",
+                            t(
+                                lang,
+                                f"（《{e.plan_title}》 第 {e.seed_line} 行）",
+                                f" (《{e.plan_title}》, line {e.seed_line})",
+                            ),
                             className="small text-muted",
                         ),
                     ]
                 )
-                for t in targets.itertuples()
+                for e in targets.itertuples()
             ]
         )
         if not targets.empty
-        else html.P("该指标没有规划目标。", className="text-muted")
+        else html.P(
+            t(lang, "该指标没有规划目标。", "No plan sets a target for this indicator."),
+            className="text-muted",
+        )
     )
     series = data["observations"]
     series = (
@@ -205,8 +300,8 @@ def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
     scope_targets = targets[(targets.scope_code == region) & (targets.kind != "baseline")]
     scope_targets = scope_targets.assign(
         label=[
-            target_text(t.value, t.unit, t.comparator, t.value_high, t.kind)
-            for t in scope_targets.itertuples()
+            target_text(e.value, e.unit, e.comparator, e.value_high, e.kind, lang=lang)
+            for e in scope_targets.itertuples()
         ]
     )
     snaps = data["snapshots"]
@@ -216,9 +311,10 @@ def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
         id="ind-chart",
         figure=indicator_chart(
             series.sort_values("period"),
-            indicator.unit,
+            unit,
             level,
             snaps[snaps.target_id.isin(level.id)] if not snaps.empty else snaps,
+            lang,
         ),
         config={"displaylogo": False},
     )
@@ -226,18 +322,27 @@ def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
         html.Div(
             [
                 html.Span(
-                    f"{s.scope_name} {s.target_year}年目标：{STATUS_ZH[s.status]}",
-                    className="badge text-bg-light border me-2",
+                    [
+                        t(
+                            lang,
+                            f"{s.scope_name} {s.target_year}年目标：",
+                            f"{region_name(directory[s.scope_code], lang)} {s.target_year} target: ",
+                        ),
+                        status_badge(s.status, lang, className="ms-1"),
+                        weather_icon(s.outlook, lang, small=True),
+                    ],
+                    className="me-4 d-inline-flex align-items-center",
                 )
                 for s in snaps.itertuples()
-            ]
+            ],
+            id="ind-statuses",
         )
         if not snaps.empty
         else None
     )
     latest = data["observations"]
     latest = latest[latest.period.str.fullmatch(r"\d{4}")]
-    units = {r.code for r in region_directory() if not r.is_grouping}
+    units = {r.code for r in directory if not r.is_grouping}
     latest = (
         latest[latest.region_code.isin(units)]
         .sort_values("period")
@@ -246,31 +351,40 @@ def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
         .rename(columns={"region": "name"})
     )
     ranking = (
-        dcc.Graph(figure=ranking_chart(latest, indicator.unit))
+        dcc.Graph(id="ind-ranking", figure=ranking_chart(latest, unit))
         if len(latest) > 1
-        else html.P("地区数据不足，暂无排名。", className="text-muted")
+        else html.P(
+            t(lang, "地区数据不足，暂无排名。", "Too few regions report it to rank."),
+            className="text-muted",
+        )
     )
     table = dag.AgGrid(
+        id="ind-table",
         rowData=data["observations"]
-        .sort_values(["region_code", "period"])[[c for c, _, _ in TABLE]]
+        .sort_values(["region_code", "period"])[[c for c, *_ in TABLE]]
         .to_dict(orient="records"),
-        columnDefs=[{"field": f, "headerName": h, "width": w, "filter": True} for f, h, w in TABLE],
+        columnDefs=[
+            {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
+            for f, zh, en, w in TABLE
+        ],
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": 20,
-            "localeText": GRID_LOCALE_ZH,
+            "localeText": grid_locale(lang),
         },
         style={"height": "420px"},
     )
     body = [
         definition,
-        html.H3("规划目标与原文", className="h6"),
+        html.H3(t(lang, "规划目标与原文", "Targets and the plans' sentences"), className="h6"),
         sentences,
         statuses,
         chart,
-        html.H3("地区排名（最新年度）", className="h6 mt-3"),
+        html.H3(
+            t(lang, "地区排名（最新年度）", "Regions ranked (latest year)"), className="h6 mt-3"
+        ),
         ranking,
-        html.H3("数据", className="h6 mt-3"),
+        html.H3(t(lang, "数据", "Data"), className="h6 mt-3"),
         table,
     ]
     return html.Div(body), share
@@ -281,11 +395,13 @@ def show(indicator_id: str, region: str | None) -> tuple[Any, str]:
     Input(Ids.CSV, "n_clicks"),
     Input(Ids.XLSX, "n_clicks"),
     State(Ids.INDICATOR, "value"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def download(_csv: int | None, _xlsx: int | None, indicator_id: str) -> Any:
-    frame = _data(indicator_id)["observations"][[c for c, _, _ in TABLE]]
-    frame = frame.rename(columns={c: h for c, h, _ in TABLE})
+def download(_csv: int | None, _xlsx: int | None, indicator_id: str, search: str | None) -> Any:
+    lang = lang_of(search)
+    frame = _data(indicator_id, lang)["observations"][[c for c, *_ in TABLE]]
+    frame = frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in TABLE})
     if dash.ctx.triggered_id == Ids.XLSX:
         buffer = io.BytesIO()
         frame.to_excel(buffer, index=False, sheet_name=indicator_id[:31])

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
 from dashboard.context import plan_titles, region_directory
-from dashboard.maps import IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
-from indicators.regions import LEVEL_NAMES_ZH, Region, RegionDirectory
+from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.maps import IN_CIRCLE_NAMES_EN, IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
+from indicators.regions import LEVEL_NAMES_EN, LEVEL_NAMES_ZH, Region, RegionDirectory
 
-dash.register_page(__name__, path="/regions", name="地区", title="地区 · 成渝监测平台", order=1)
+dash.register_page(__name__, path="/regions", name="区划", title="区划 · 成渝监测平台", order=6)
 
 
 class Ids(StrEnum):
@@ -26,14 +25,17 @@ class Ids(StrEnum):
     TABLE = "regions-table"
 
 
-def _summary(directory: RegionDirectory) -> dbc.Row:
+def _summary(directory: RegionDirectory, lang: str) -> dbc.Row:
     circle = directory.leaf_members("ccec") if "ccec" in directory.regions else []
     units = [r for r in directory if not r.is_grouping and r.level != "province"]
     figures = [
-        ("规划范围内区县（市）", sum(not m.partial for m in circle)),
-        ("部分纳入", sum(m.partial for m in circle)),
-        ("区域组合", sum(r.is_grouping for r in directory)),
-        ("规划范围外单元", sum(r.in_circle == "outside" for r in units)),
+        (
+            t(lang, "规划范围内区县（市）", "Units in the circle"),
+            sum(not m.partial for m in circle),
+        ),
+        (t(lang, "部分纳入", "Partly in the circle"), sum(m.partial for m in circle)),
+        (t(lang, "区域组合", "Groupings"), sum(r.is_grouping for r in directory)),
+        (t(lang, "规划范围外单元", "Units outside"), sum(r.in_circle == "outside" for r in units)),
     ]
     return dbc.Row(
         [
@@ -55,21 +57,26 @@ def _summary(directory: RegionDirectory) -> dbc.Row:
     )
 
 
-def _table_rows(directory: RegionDirectory) -> list[dict[str, object]]:
+def _table_rows(directory: RegionDirectory, lang: str) -> list[dict[str, object]]:
     def name(code: str | None) -> str:
-        return directory[code].name_zh if code else ""
+        return region_name(directory[code], lang) if code else ""
+
+    levels = LEVEL_NAMES_EN if lang == "en" else LEVEL_NAMES_ZH
+    partial = t(lang, "（部分）", " (part)")
 
     return [
         {
             "code": r.code,
             "name_zh": r.name_zh,
             "name_en": r.name_en,
-            "level": LEVEL_NAMES_ZH.get(r.level, r.level),
+            "level": levels.get(r.level, r.level),
             "parent": name(r.parent),
-            "in_circle": IN_CIRCLE_STYLE[r.in_circle][0],
+            "in_circle": IN_CIRCLE_NAMES_EN[r.in_circle]
+            if lang == "en"
+            else IN_CIRCLE_STYLE[r.in_circle][0],
             "partial_note": r.partial_note or "",
-            "members": "、".join(
-                name(m.code) + ("（部分）" if m.partial else "") for m in r.members
+            "members": t(lang, "、", ", ").join(
+                name(m.code) + (partial if m.partial else "") for m in r.members
             ),
             "aliases": "、".join(r.aliases),
         }
@@ -78,29 +85,41 @@ def _table_rows(directory: RegionDirectory) -> list[dict[str, object]]:
 
 
 COLUMNS = [
-    ("code", "代码", 110),
-    ("name_zh", "名称", 150),
-    ("name_en", "英文名", 160),
-    ("level", "层级", 100),
-    ("parent", "上级", 100),
-    ("in_circle", "纳入情况", 150),
-    ("partial_note", "说明", 200),
-    ("members", "成员", 320),
-    ("aliases", "别名", 160),
+    ("code", "代码", "Code", 110),
+    ("name_zh", "名称", "Chinese name", 150),
+    ("name_en", "英文名", "English name", 160),
+    ("level", "层级", "Level", 100),
+    ("parent", "上级", "Parent", 100),
+    ("in_circle", "纳入情况", "In the circle", 150),
+    ("partial_note", "说明", "Note (Chinese)", 200),
+    ("members", "成员", "Members", 320),
+    ("aliases", "别名", "Aliases", 160),
 ]
 
 
-def _grouping_detail(directory: RegionDirectory, region: Region | None) -> html.Div:
+def _grouping_detail(directory: RegionDirectory, region: Region | None, lang: str) -> html.Div:
     if region is None:
         return html.Div(
-            "选择一个区域组合，在地图上查看其范围及界定范围的规划原文。", className="text-muted"
+            t(
+                lang,
+                "选择一个区域组合，在地图上查看其范围及界定范围的规划原文。",
+                "Choose a grouping to see its extent on the map and the plan sentence that defines it.",
+            ),
+            className="text-muted",
         )
+    partial = t(lang, "（部分）", " (part)")
     members = [
-        directory[m.code].name_zh + ("（部分）" if m.partial else "") for m in region.members
+        region_name(directory[m.code], lang) + (partial if m.partial else "")
+        for m in region.members
     ]
     children: list[object] = [
         html.H5(f"{region.name_zh}（{region.name_en}）"),
-        html.P([html.Strong("成员："), "、".join(members)]),
+        html.P([html.Strong(t(lang, "成员：", "Members: ")), t(lang, "、", ", ").join(members)]),
+        html.A(
+            t(lang, "该区域的目标进展 →", "Targets of this grouping →"),
+            href=href("/region", lang, code=region.code),
+            className="d-block mb-2",
+        ),
     ]
     if region.source:
         children.append(
@@ -108,59 +127,73 @@ def _grouping_detail(directory: RegionDirectory, region: Region | None) -> html.
                 [
                     html.P(region.source.quote, className="mb-1"),
                     html.Footer(
-                        f"《{plan_titles().get(region.source.plan, region.source.plan)}》，原文第 {region.source.line} 行",
+                        t(
+                            lang,
+                            f"《{plan_titles().get(region.source.plan, region.source.plan)}》，原文第 {region.source.line} 行",
+                            f"《{plan_titles().get(region.source.plan, region.source.plan)}》, line {region.source.line}",
+                        ),
                         className="blockquote-footer mt-1",
                     ),
                 ],
                 className="blockquote fs-6 border-start border-4 ps-3",
+                lang="zh-CN",
             )
         )
     return html.Div(children)
 
 
-def layout(grouping: str | None = None, **_query: str) -> html.Div:
+def layout(grouping: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
+    lang = lang_of(lang)
     directory = region_directory()
     groupings = sorted((r for r in directory if r.is_grouping), key=lambda r: r.code)
     selected = directory.regions.get(grouping or "")
     highlight = {m.code for m in directory.leaf_members(selected.code)} if selected else None
     return html.Div(
         [
-            html.H2("地区与区域组合", className="h3"),
+            html.H2(t(lang, "地区与区域组合", "Areas and groupings"), className="h3"),
             html.P(
-                "成渝地区双城经济圈规划范围内的区县和城市，以及各规划设定目标所针对的区域组合。"
-                "地图边界随系统发布，不从外部加载。",
+                t(
+                    lang,
+                    "成渝地区双城经济圈规划范围内的区县和城市，以及各规划设定目标所针对的区域组合。"
+                    "地图边界随系统发布，不从外部加载。",
+                    "The districts, counties and cities of the circle, and the groupings the plans set "
+                    "targets for. The map's boundaries ship with the monitor; nothing is loaded from outside.",
+                ),
                 className="text-muted",
             ),
-            _summary(directory),
+            _summary(directory, lang),
             dbc.Row(
                 [
                     dbc.Col(
                         dcc.Graph(
                             id=Ids.MAP,
-                            figure=region_map(directory, highlight),
+                            figure=region_map(directory, highlight, lang),
                             config=MAP_GRAPH_CONFIG,
                         ),
                         lg=7,
                     ),
                     dbc.Col(
                         [
-                            dbc.Label("区域组合", html_for=Ids.GROUPING),
+                            dbc.Label(t(lang, "区域组合", "Grouping"), html_for=Ids.GROUPING),
                             dcc.Dropdown(
                                 id=Ids.GROUPING,
-                                options=[{"label": g.name_zh, "value": g.code} for g in groupings],
+                                options=[
+                                    {"label": region_name(g, lang), "value": g.code}
+                                    for g in groupings
+                                ],
                                 value=selected.code if selected else None,
-                                placeholder="选择区域组合…",
-                                labels=DROPDOWN_LABELS_ZH,
+                                placeholder=t(lang, "选择区域组合…", "Choose a grouping…"),
+                                labels=dropdown_labels(lang),
                             ),
                             html.Div(
-                                _grouping_detail(directory, selected),
+                                _grouping_detail(directory, selected, lang),
                                 id=Ids.DETAIL,
                                 className="mt-3",
                             ),
                             html.A(
-                                "本视图链接",
+                                t(lang, "本视图链接", "Link to this view"),
                                 id=Ids.SHARE,
-                                href=_share_href(grouping),
+                                href=_share_href(grouping, lang),
                                 className="small",
                             ),
                         ],
@@ -169,18 +202,19 @@ def layout(grouping: str | None = None, **_query: str) -> html.Div:
                 ],
                 className="mb-3",
             ),
-            html.H3("地区一览", className="h5"),
+            html.H3(t(lang, "地区一览", "All areas"), className="h5"),
             dag.AgGrid(
                 id=Ids.TABLE,
-                rowData=_table_rows(directory),
+                rowData=_table_rows(directory, lang),
                 columnDefs=[
-                    {"field": f, "headerName": h, "width": w, "filter": True} for f, h, w in COLUMNS
+                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
+                    for f, zh, en, w in COLUMNS
                 ],
                 defaultColDef={"sortable": True, "resizable": True},
                 dashGridOptions={
                     "pagination": True,
                     "paginationPageSize": 20,
-                    "localeText": GRID_LOCALE_ZH,
+                    "localeText": grid_locale(lang),
                 },
                 style={"height": "640px"},
             ),
@@ -188,8 +222,8 @@ def layout(grouping: str | None = None, **_query: str) -> html.Div:
     )
 
 
-def _share_href(grouping: str | None) -> str:
-    return "/regions" + (f"?{urlencode({'grouping': grouping})}" if grouping else "")
+def _share_href(grouping: str | None, lang: str) -> str:
+    return href("/regions", lang, grouping=grouping)
 
 
 @callback(
@@ -197,14 +231,16 @@ def _share_href(grouping: str | None) -> str:
     Output(Ids.DETAIL, "children"),
     Output(Ids.SHARE, "href"),
     Input(Ids.GROUPING, "value"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def show_grouping(code: str | None) -> tuple[object, html.Div, str]:
+def show_grouping(code: str | None, search: str | None) -> tuple[object, html.Div, str]:
+    lang = lang_of(search)
     directory = region_directory()
     selected = directory.regions.get(code or "")
     highlight = {m.code for m in directory.leaf_members(code)} if selected else None
     return (
-        region_map(directory, highlight),
-        _grouping_detail(directory, selected),
-        _share_href(code),
+        region_map(directory, highlight, lang),
+        _grouping_detail(directory, selected, lang),
+        _share_href(code, lang),
     )

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlencode
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from config.settings import CONFIG_DIR
-from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
-from dashboard.context import session_factory
-from db.catalogue import targets_frame
-from indicators.catalogue import COMPARATOR_NAMES_ZH, KIND_NAMES_ZH, PILLARS
+from dashboard.context import region_directory, session_factory
+from dashboard.i18n import (
+    dropdown_labels,
+    grid_locale,
+    href,
+    lang_of,
+    name,
+    pillar_name,
+    region_name,
+    t,
+)
+from db.catalogue import indicators_frame, targets_frame
+from indicators.catalogue import COMPARATOR_NAMES_ZH, KIND_NAMES_EN, KIND_NAMES_ZH, PILLARS
 from indicators.formatting import target_text
 from indicators.seed_text import context_lines
 
@@ -37,32 +45,34 @@ class Ids(StrEnum):
 
 
 COLUMNS = [
-    ("id", "编号", 150),
-    ("plan_title", "规划", 220),
-    ("indicator_name", "指标", 200),
-    ("scope_name", "范围", 130),
-    ("kind_zh", "类型", 90),
-    ("year", "年份", 80),
-    ("target", "目标值 / 基期值", 170),
-    ("stretch_zh", "力争", 70),
-    ("quote", "规划原文", 420),
-    ("section", "章节", 160),
-    ("seed_line", "行号", 80),
+    ("id", "编号", "Id", 150),
+    ("plan_title", "规划", "Plan", 220),
+    ("indicator_name", "指标", "Indicator", 200),
+    ("scope_name", "范围", "Scope", 130),
+    ("kind_name", "类型", "Kind", 90),
+    ("year", "年份", "Year", 80),
+    ("target", "目标值 / 基期值", "Target / baseline", 170),
+    ("stretch_name", "力争", "Stretch", 70),
+    ("quote", "规划原文", "Plan sentence (Chinese)", 420),
+    ("section", "章节", "Section", 160),
+    ("seed_line", "行号", "Line", 80),
 ]
 
 
-def _table(frame: pd.DataFrame) -> pd.DataFrame:
+def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if frame.empty:
         return frame
+    directory = region_directory()
     return frame.assign(
-        kind_zh=frame.kind.map(KIND_NAMES_ZH),
+        kind_name=frame.kind.map(lambda k: name(KIND_NAMES_ZH, KIND_NAMES_EN, k, lang)),
         comparator_zh=frame.comparator.map(COMPARATOR_NAMES_ZH),
-        pillar_zh=frame.pillar.map(PILLARS),
-        stretch_zh=frame.stretch.map({True: "力争", False: ""}),
+        stretch_name=frame.stretch.map({True: t(lang, "力争", "stretch"), False: ""}),
         target=[
-            target_text(r.value, r.unit, r.comparator, r.value_high, r.kind)
+            target_text(r.value, r.unit, r.comparator, r.value_high, r.kind, lang=lang)
             for r in frame.itertuples()
         ],
+        indicator_name=frame.indicator_name_en if lang == "en" else frame.indicator_name,
+        scope_name=[region_name(directory[c], lang) for c in frame.scope_code],
     )
 
 
@@ -73,7 +83,10 @@ def _filter(
     scope: str | None,
     year: int | None,
     headline: bool,
+    target: str | None = None,
 ) -> pd.DataFrame:
+    if target:
+        return frame[frame.id == target]
     if plan:
         frame = frame[frame.plan_id == plan]
     if pillar:
@@ -87,9 +100,13 @@ def _filter(
     return frame
 
 
-def _load() -> pd.DataFrame:
+def _load(lang: str) -> pd.DataFrame:
     with session_factory()() as session:
-        return _table(targets_frame(session))
+        frame = targets_frame(session)
+        if not frame.empty:
+            names = indicators_frame(session).set_index("id").name_en
+            frame = frame.assign(indicator_name_en=frame.indicator_id.map(names))
+    return _table(frame, lang)
 
 
 def _options(frame: pd.DataFrame, value: str, label: str) -> list[dict[str, Any]]:
@@ -98,7 +115,7 @@ def _options(frame: pd.DataFrame, value: str, label: str) -> list[dict[str, Any]
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    shown = frame[[c for c, _, _ in COLUMNS]]
+    shown = frame[[c for c, *_ in COLUMNS]]
     return shown.astype(object).where(shown.notna(), None).to_dict(orient="records")
 
 
@@ -109,31 +126,35 @@ def _share(
     year: int | None,
     headline: bool,
     search: str | None,
+    lang: str,
 ) -> str:
-    query = {
-        k: v
-        for k, v in {
-            "plan": plan,
-            "pillar": pillar,
-            "scope": scope,
-            "year": year,
-            "headline": "1" if headline else None,
-            "q": search,
-        }.items()
-        if v
-    }
-    return "/targets" + (f"?{urlencode(query)}" if query else "")
+    return href(
+        "/targets",
+        lang,
+        plan=plan,
+        pillar=pillar,
+        scope=scope,
+        year=year,
+        headline="1" if headline else None,
+        q=search,
+    )
 
 
-def _count_text(count: int, search: str | None) -> str:
+def _count_text(count: int, search: str | None, lang: str) -> str:
+    if lang == "en":
+        return f"{count} shown" + (f", searched for “{search}” in the table" if search else "")
     return f"筛选出 {count} 条" + (f"，表格内再按“{search}”搜索" if search else "")
 
 
 def _dropdown(
-    id_: str, options: list[dict[str, Any]], value: Any, placeholder: str
+    id_: str, options: list[dict[str, Any]], value: Any, placeholder: str, lang: str
 ) -> dcc.Dropdown:
     return dcc.Dropdown(
-        id=id_, options=options, value=value, placeholder=placeholder, labels=DROPDOWN_LABELS_ZH
+        id=id_,
+        options=options,
+        value=value,
+        placeholder=placeholder,
+        labels=dropdown_labels(lang),
     )
 
 
@@ -144,16 +165,28 @@ def layout(
     year: str | None = None,
     headline: str | None = None,
     q: str | None = None,
+    target: str | None = None,
+    lang: str | None = None,
     **_query: str,
 ) -> html.Div:
-    frame = _load()
+    lang = lang_of(lang)
+    frame = _load(lang)
     if frame.empty:
         return dbc.Alert(
-            "目标库尚未载入。请运行 python manage.py load-catalogue。", color="warning"
+            t(
+                lang,
+                "目标库尚未载入。请运行 python manage.py load-catalogue。",
+                "The catalogue is not loaded. Run python manage.py load-catalogue.",
+            ),
+            color="warning",
         )
+    n_targets, n_baselines = (
+        int((frame.kind != "baseline").sum()),
+        int((frame.kind == "baseline").sum()),
+    )
     year_value = int(year) if year and year.isdigit() else None
     is_headline = headline in ("1", "true")
-    shown = _filter(frame, plan, pillar, scope, year_value, is_headline)
+    shown = _filter(frame, plan, pillar, scope, year_value, is_headline, target)
     plans = (
         frame[["plan_id", "plan_title", "seed_line"]]
         .groupby(["plan_id", "plan_title"], as_index=False)
@@ -169,7 +202,8 @@ def layout(
                         for p, t, _ in plans.sort_values("seed_line").itertuples(index=False)
                     ],
                     plan,
-                    "全部规划",
+                    t(lang, "全部规划", "All plans"),
+                    lang,
                 ),
                 lg=3,
                 md=6,
@@ -177,16 +211,21 @@ def layout(
             dbc.Col(
                 _dropdown(
                     Ids.PILLAR,
-                    [{"value": k, "label": v} for k, v in PILLARS.items()],
+                    [{"value": k, "label": pillar_name(k, lang)} for k in PILLARS],
                     pillar,
-                    "全部领域",
+                    t(lang, "全部领域", "All pillars"),
+                    lang,
                 ),
                 lg=2,
                 md=6,
             ),
             dbc.Col(
                 _dropdown(
-                    Ids.SCOPE, _options(frame, "scope_code", "scope_name"), scope, "全部范围"
+                    Ids.SCOPE,
+                    _options(frame, "scope_code", "scope_name"),
+                    scope,
+                    t(lang, "全部范围", "All scopes"),
+                    lang,
                 ),
                 lg=2,
                 md=6,
@@ -194,15 +233,23 @@ def layout(
             dbc.Col(
                 _dropdown(
                     Ids.YEAR,
-                    [{"value": int(y), "label": f"{y}年"} for y in sorted(frame.year.unique())],
+                    [
+                        {"value": int(y), "label": t(lang, f"{y}年", str(y))}
+                        for y in sorted(frame.year.unique())
+                    ],
                     year_value,
-                    "全部年份",
+                    t(lang, "全部年份", "All years"),
+                    lang,
                 ),
                 lg=2,
                 md=6,
             ),
             dbc.Col(
-                dbc.Checkbox(id=Ids.HEADLINE, label="仅看核心指标", value=is_headline),
+                dbc.Checkbox(
+                    id=Ids.HEADLINE,
+                    label=t(lang, "仅看核心指标", "Headline only"),
+                    value=is_headline,
+                ),
                 lg=1,
                 md=6,
                 className="pt-2",
@@ -212,7 +259,7 @@ def layout(
                     id=Ids.SEARCH,
                     type="search",
                     value=q or "",
-                    placeholder="搜索指标、原文…（中文）",
+                    placeholder=t(lang, "搜索指标、原文…（中文）", "Search indicators, sentences…"),
                     debounce=True,
                 ),
                 lg=2,
@@ -223,23 +270,35 @@ def layout(
     )
     return html.Div(
         [
-            html.H2("目标库", className="h3"),
+            html.H2(t(lang, "目标库", "Target catalogue"), className="h3"),
             html.P(
-                f"各规划设定的量化目标与基期值，共 {len(frame)} 条（目标 "
-                f"{int((frame.kind != 'baseline').sum())} 条，基期值 "
-                f"{int((frame.kind == 'baseline').sum())} 条），均可追溯到规划原文。点击一行查看原文上下文。",
+                t(
+                    lang,
+                    f"各规划设定的量化目标与基期值，共 {len(frame)} 条（目标 {n_targets} 条，基期值 "
+                    f"{n_baselines} 条），均可追溯到规划原文。点击一行查看原文上下文。",
+                    f"The quantified targets and baselines the plans set: {len(frame)} entries "
+                    f"({n_targets} targets, {n_baselines} baselines), each traced to the plan's "
+                    "sentence. Click a row to read the sentence in its context.",
+                ),
                 className="text-muted",
             ),
             filters,
             html.Div(
                 [
-                    html.Span(id=Ids.COUNT, children=_count_text(len(shown), q)),
+                    html.Span(id=Ids.COUNT, children=_count_text(len(shown), q, lang)),
                     html.A(
-                        "本视图链接",
+                        t(lang, "本视图链接", "Link to this view"),
                         id=Ids.SHARE,
                         className="ms-3 small",
-                        href=_share(plan, pillar, scope, year_value, is_headline, q),
+                        href=_share(plan, pillar, scope, year_value, is_headline, q, lang),
                     ),
+                    html.A(
+                        t(lang, "显示全部", "Show all"),
+                        href=href("/targets", lang),
+                        className="ms-3 small",
+                    )
+                    if target
+                    else None,
                 ],
                 className="mb-2",
             ),
@@ -249,18 +308,18 @@ def layout(
                 columnDefs=[
                     {
                         "field": f,
-                        "headerName": h,
+                        "headerName": t(lang, zh, en),
                         "width": w,
                         "filter": True,
                         **({"wrapText": True, "autoHeight": True} if f == "quote" else {}),
                     }
-                    for f, h, w in COLUMNS
+                    for f, zh, en, w in COLUMNS
                 ],
                 defaultColDef={"sortable": True, "resizable": True},
                 dashGridOptions={
                     "pagination": True,
                     "paginationPageSize": 50,
-                    "localeText": GRID_LOCALE_ZH,
+                    "localeText": grid_locale(lang),
                     "rowSelection": {
                         "mode": "singleRow",
                         "checkboxes": False,
@@ -271,7 +330,11 @@ def layout(
                 getRowId="params.data.id",
                 style={"height": "620px"},
             ),
-            html.Div(id=Ids.SOURCE, className="mt-3"),
+            html.Div(
+                source_card(frame, target, lang) if target in set(shown.id) else None,
+                id=Ids.SOURCE,
+                className="mt-3",
+            ),
         ]
     )
 
@@ -287,6 +350,7 @@ def layout(
     Input(Ids.YEAR, "value"),
     Input(Ids.HEADLINE, "value"),
     Input(Ids.SEARCH, "value"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
 def filter_targets(
@@ -296,47 +360,64 @@ def filter_targets(
     year: int | None,
     headline: bool,
     search: str | None,
+    url_search: str | None,
 ) -> tuple[Any, ...]:
-    shown = _filter(_load(), plan, pillar, scope, year, bool(headline))
+    lang = lang_of(url_search)
+    shown = _filter(_load(lang), plan, pillar, scope, year, bool(headline))
     options = dash.Patch()
     options["quickFilterText"] = search or ""
     return (
         _rows(shown),
-        _count_text(len(shown), search),
-        _share(plan, pillar, scope, year, bool(headline), search),
+        _count_text(len(shown), search, lang),
+        _share(plan, pillar, scope, year, bool(headline), search, lang),
         options,
     )
 
 
-@callback(
-    Output(Ids.SOURCE, "children"), Input(Ids.GRID, "selectedRows"), prevent_initial_call=True
-)
-def show_source(rows: list[dict[str, Any]] | None) -> Any:
-    if not rows:
-        return None
-    row = rows[0]
-    frame = _load()
-    entry = frame[frame.id == row["id"]].iloc[0]
+def source_card(frame: pd.DataFrame, target_id: str, lang: str) -> dbc.Card:
+    """The target and the plan's sentence in its context (the lines around it)."""
+    entry = frame[frame.id == target_id].iloc[0]
     lines = context_lines(
         CONFIG_DIR / "sources" / "001_a9d4b781dc1e95d7.txt", int(entry.seed_line), before=2, after=4
+    )
+    heading = t(
+        lang,
+        f"{entry.indicator_name} · {entry.scope_name} · {entry.year}年：{entry.target}",
+        f"{entry.indicator_name} · {entry.scope_name} · {entry.year}: {entry.target}",
     )
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H5(
-                    f"{entry.indicator_name} · {entry.scope_name} · {entry.year}年：{entry.target}"
-                ),
+                html.H5(heading),
                 html.P(
-                    f"《{entry.plan_title}》 {entry.section} · 原文第 {entry.seed_line} 行",
+                    t(
+                        lang,
+                        f"《{entry.plan_title}》 {entry.section} · 原文第 {entry.seed_line} 行",
+                        f"《{entry.plan_title}》 {entry.section} · line {entry.seed_line} of the source",
+                    ),
                     className="text-muted",
                 ),
-                html.Blockquote(html.Mark(entry.quote), className="blockquote fs-6"),
+                html.Blockquote(html.Mark(entry.quote), className="blockquote fs-6", lang="zh-CN"),
                 html.Pre(
                     "\n".join(f"{n:>6}  {text}" for n, text in lines if text.strip()),
                     className="small bg-light p-2",
                     style={"whiteSpace": "pre-wrap"},
+                    lang="zh-CN",
                 ),
             ]
         ),
         id="targets-source-card",
     )
+
+
+@callback(
+    Output(Ids.SOURCE, "children"),
+    Input(Ids.GRID, "selectedRows"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def show_source(rows: list[dict[str, Any]] | None, search: str | None) -> Any:
+    if not rows:
+        return None
+    lang = lang_of(search)
+    return source_card(_load(lang), rows[0]["id"], lang)

@@ -20,28 +20,28 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
 from dashboard.context import region_directory, session_factory
+from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
 from loaders.intake import check
 
 dash.register_page(
     __name__, path="/upload", name="数据校验", title="数据校验 · 成渝监测平台", order=5
 )
 
-LAYOUT_ZH = {
-    "template": "本平台模板",
-    "wide_regions": "宽表（地区为行）",
-    "wide_indicators": "宽表（指标为行）",
-    "nbs": "国家数据网站导出表",
-    "yearbook": "统计年鉴表",
+LAYOUT_NAMES = {
+    "template": ("本平台模板", "the monitor's template"),
+    "wide_regions": ("宽表（地区为行）", "wide table, regions as rows"),
+    "wide_indicators": ("宽表（指标为行）", "wide table, indicators as rows"),
+    "nbs": ("国家数据网站导出表", "National Bureau of Statistics portal export"),
+    "yearbook": ("统计年鉴表", "statistical yearbook table"),
 }
 COLUMNS = [
-    ("level", "级别", 80),
-    ("sheet", "工作表", 100),
-    ("row", "行", 70),
-    ("column", "列", 70),
-    ("value", "原值", 140),
-    ("message", "问题", 520),
+    ("level", "级别", "Level", 80),
+    ("sheet", "工作表", "Sheet", 100),
+    ("row", "行", "Row", 70),
+    ("column", "列", "Column", 70),
+    ("value", "原值", "Value", 140),
+    ("message", "问题", "Problem (Chinese)", 520),
 ]
 
 
@@ -57,36 +57,49 @@ class Ids(StrEnum):
     TEMPLATE_LINKS = "upload-template-links"
 
 
-def layout(**_query: str) -> html.Div:
+def layout(lang: str | None = None, **_query: str) -> html.Div:
+    lang = lang_of(lang)
     units = sorted((r for r in region_directory() if not r.is_grouping), key=lambda r: r.code)
     return html.Div(
         [
-            html.H2("数据校验", className="h3"),
+            html.H2(t(lang, "数据校验", "Check a data file"), className="h3"),
             html.P(
-                "上传统计数据文件，立即逐行检查地区、指标、期间、数值和单位。本页只做校验，"
-                "不写入数据库；正式报送请通过接口（POST /api/v1/submissions）或投放目录。",
+                t(
+                    lang,
+                    "上传统计数据文件，立即逐行检查地区、指标、期间、数值和单位。本页只做校验，"
+                    "不写入数据库；正式报送请通过接口（POST /api/v1/submissions）或投放目录。",
+                    "Upload a statistics file to check every row's region, indicator, period, value "
+                    "and unit at once. Nothing is stored here; submit through the API (POST "
+                    "/api/v1/submissions) or the drop folder.",
+                ),
                 className="text-muted",
             ),
             dbc.Card(
                 dbc.CardBody(
                     [
-                        html.H3("下载预填模板", className="h6"),
+                        html.H3(
+                            t(lang, "下载预填模板", "Download a pre-filled template"),
+                            className="h6",
+                        ),
                         dbc.Row(
                             [
                                 dbc.Col(
                                     dcc.Dropdown(
                                         id=Ids.REGION,
                                         options=[
-                                            {"label": r.name_zh, "value": r.code} for r in units
+                                            {"label": region_name(r, lang), "value": r.code}
+                                            for r in units
                                         ],
-                                        placeholder="选择地区…",
-                                        labels=DROPDOWN_LABELS_ZH,
+                                        placeholder=t(lang, "选择地区…", "Choose a region…"),
+                                        labels=dropdown_labels(lang),
                                     ),
                                     md=4,
                                 ),
                                 dbc.Col(
                                     dbc.Input(
-                                        id=Ids.PERIOD, value="2025年", placeholder="期间，如 2025年"
+                                        id=Ids.PERIOD,
+                                        value="2025年",
+                                        placeholder=t(lang, "期间，如 2025年", "Period, e.g. 2025"),
                                     ),
                                     md=3,
                                 ),
@@ -100,7 +113,11 @@ def layout(**_query: str) -> html.Div:
             dcc.Upload(
                 id=Ids.UPLOAD,
                 children=html.Div(
-                    ["将文件拖到此处，或", html.A("点击选择文件"), "（CSV、Excel .xlsx/.xls）"]
+                    [
+                        t(lang, "将文件拖到此处，或", "Drop a file here, or "),
+                        html.A(t(lang, "点击选择文件", "choose a file")),
+                        t(lang, "（CSV、Excel .xlsx/.xls）", " (CSV, Excel .xlsx/.xls)"),
+                    ]
                 ),
                 className="border border-2 rounded p-4 text-center bg-light mb-3",
                 style={"borderStyle": "dashed"},
@@ -112,19 +129,19 @@ def layout(**_query: str) -> html.Div:
                 columnDefs=[
                     {
                         "field": f,
-                        "headerName": h,
+                        "headerName": t(lang, zh, en),
                         "width": w,
                         "wrapText": f == "message",
                         "autoHeight": f == "message",
                     }
-                    for f, h, w in COLUMNS
+                    for f, zh, en, w in COLUMNS
                 ],
                 defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                dashGridOptions={"localeText": GRID_LOCALE_ZH},
+                dashGridOptions={"localeText": grid_locale(lang)},
                 style={"height": "420px"},
             ),
             dbc.Button(
-                "下载校验报告（CSV）",
+                t(lang, "下载校验报告（CSV）", "Download the report (CSV)"),
                 id=Ids.DOWNLOAD_BUTTON,
                 color="secondary",
                 className="mt-2",
@@ -137,29 +154,48 @@ def layout(**_query: str) -> html.Div:
 
 
 @callback(
-    Output(Ids.TEMPLATE_LINKS, "children"), Input(Ids.REGION, "value"), Input(Ids.PERIOD, "value")
+    Output(Ids.TEMPLATE_LINKS, "children"),
+    Input(Ids.REGION, "value"),
+    Input(Ids.PERIOD, "value"),
+    State("url", "search"),
 )
-def template_links(region: str | None, period: str | None) -> Any:
+def template_links(region: str | None, period: str | None, search: str | None) -> Any:
+    lang = lang_of(search)
     if not region or not period:
-        return html.Span("选择地区和期间后可下载模板", className="text-muted small")
+        return html.Span(
+            t(lang, "选择地区和期间后可下载模板", "Choose a region and a period for the template"),
+            className="text-muted small",
+        )
     query = urlencode({"region": region, "period": period})
     return [
-        html.A("Excel 模板", href=f"/api/v1/template?{query}&format=xlsx", className="me-3"),
-        html.A("CSV 模板", href=f"/api/v1/template?{query}&format=csv"),
+        html.A(
+            t(lang, "Excel 模板", "Excel template"),
+            href=f"/api/v1/template?{query}&format=xlsx",
+            className="me-3",
+        ),
+        html.A(t(lang, "CSV 模板", "CSV template"), href=f"/api/v1/template?{query}&format=csv"),
     ]
 
 
-def summary(filename: str, report: dict[str, Any]) -> dbc.Alert:
-    layout_name = LAYOUT_ZH.get(report.get("layout") or "", "无法识别")
+def summary(filename: str, report: dict[str, Any], lang: str = "zh") -> dbc.Alert:
+    zh, en = LAYOUT_NAMES.get(report.get("layout") or "", ("无法识别", "not recognised"))
+    layout_name = t(lang, zh, en)
     if report["ok"]:
-        text = (
+        text = t(
+            lang,
             f"“{filename}”校验通过（{layout_name}）：有效数据 {report['rows']} 行，"
-            f"提示 {report['warnings']} 条，空值跳过 {report['skipped_blank']} 个。"
+            f"提示 {report['warnings']} 条，空值跳过 {report['skipped_blank']} 个。",
+            f"“{filename}” passed ({layout_name}): {report['rows']} valid rows, "
+            f"{report['warnings']} warnings, {report['skipped_blank']} blank cells skipped.",
         )
         return dbc.Alert(text, color="success", id="upload-result")
-    text = (
+    text = t(
+        lang,
         f"“{filename}”未通过校验（{layout_name}）：错误 {report['errors']} 条，"
-        f"提示 {report['warnings']} 条。请按下表逐行修改后重新上传；整份文件在全部通过前不会导入。"
+        f"提示 {report['warnings']} 条。请按下表逐行修改后重新上传；整份文件在全部通过前不会导入。",
+        f"“{filename}” did not pass ({layout_name}): {report['errors']} errors, "
+        f"{report['warnings']} warnings. Correct the rows listed below and upload again; nothing "
+        "is imported until the whole file passes.",
     )
     return dbc.Alert(text, color="danger", id="upload-result")
 
@@ -171,14 +207,20 @@ def summary(filename: str, report: dict[str, Any]) -> dbc.Alert:
     Output(Ids.DOWNLOAD_BUTTON, "disabled"),
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
+    State("url", "search"),
     prevent_initial_call=True,
 )
-def check_upload(contents: str | None, filename: str | None) -> tuple[Any, ...]:
+def check_upload(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, ...]:
     if not contents or not filename:
         return None, [], None, True
     content = base64.b64decode(contents.split(",", 1)[1])
     _, report = check(session_factory(), filename, content)
-    return summary(filename, report), report["problems"], {"file": filename, **report}, False
+    return (
+        summary(filename, report, lang_of(search)),
+        report["problems"],
+        {"file": filename, **report},
+        False,
+    )
 
 
 @callback(
@@ -190,8 +232,8 @@ def check_upload(contents: str | None, filename: str | None) -> tuple[Any, ...]:
 def download_report(_clicks: int | None, report: dict[str, Any] | None) -> Any:
     if not report:
         return None
-    frame = pd.DataFrame(report["problems"], columns=[c for c, _, _ in COLUMNS] + ["file"])
-    frame = frame.rename(columns={c: h for c, h, _ in COLUMNS} | {"file": "文件"})
+    frame = pd.DataFrame(report["problems"], columns=[c for c, *_ in COLUMNS] + ["file"])
+    frame = frame.rename(columns={c: zh for c, zh, _, _ in COLUMNS} | {"file": "文件"})
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return {"content": "\ufeff" + buffer.getvalue(), "filename": f"校验报告-{report['file']}.csv"}

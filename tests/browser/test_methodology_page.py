@@ -21,20 +21,18 @@ def test_metb001_methodology_page_names_its_sources(page, live_app: str) -> None
     assert record.errors == [] and record.outside_requests == []
 
 
-def test_metb002_home_shows_progress_with_its_data_source(page, live_app: str) -> None:
-    browser_page, record = page
-    browser_page.goto(live_app + "/")
-    browser_page.get_by_text("目标进展（截至").wait_for()
-    text = browser_page.locator("main").inner_text()
-    assert "数据来源：示例数据" in text and text.count("已实现") == 1
-    assert "含量化目标或基期值的规划" in text and "地区与区域组合" in text
-    browser_page.screenshot(path=screenshot_path("home-zh"))
-    assert record.errors == []
-
-
 def test_metb003_every_page_says_when_sample_data_are_shown(page, live_app: str) -> None:
     browser_page, record = page
-    for path in ("/", "/regions", "/targets", "/methodology", "/upload"):
+    for path in (
+        "/",
+        "/region",
+        "/outlook",
+        "/report",
+        "/regions",
+        "/targets",
+        "/methodology",
+        "/upload",
+    ):
         browser_page.goto(live_app + path)
         status = browser_page.locator("#data-status")
         status.wait_for()

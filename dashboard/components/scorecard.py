@@ -1,0 +1,127 @@
+"""A table of targets with status, value, target and gap, grouped by pillar —
+the scorecard of the 地区 page and the lists of the 进展报告."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from dashboard.components.outlook import weather_icon
+from dashboard.components.status import status_badge
+from dashboard.i18n import href, pillar_name, t
+from indicators.catalogue import PILLARS
+from indicators.formatting import number, target_text, unit_text
+
+
+def value_text(value: float | None, unit: str, lang: str) -> str:
+    """A measured value as it reads on a page: rounded to 2 decimals, with its unit."""
+    if value is None or pd.isna(value):
+        return "—"
+    shown = unit_text(unit, lang)
+    sep = " " if lang == "en" and shown not in ("%", "‰", "") else ""
+    return f"{number(round(float(value), 2))}{sep}{shown}"
+
+
+def target_label(row: Any, lang: str) -> str:
+    return target_text(row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang)
+
+
+def indicator_label(row: Any, lang: str) -> str:
+    return row.indicator_name_en if lang == "en" else row.indicator_name
+
+
+def latest_text(row: Any, lang: str) -> str:
+    """The latest value with its year: "65.84%（2025）"."""
+    text = value_text(row.latest_value, row.unit, lang)
+    if pd.isna(row.latest_year):
+        return text
+    year = int(row.latest_year)
+    return text + (f"（{year}）" if lang == "zh" else f" ({year})")
+
+
+def indicator_cell(row: Any, lang: str) -> html.Td:
+    """The indicator, linked to its page for the target's scope."""
+    return html.Td(
+        html.A(
+            indicator_label(row, lang),
+            href=href("/indicator", lang, id=row.indicator_id, region=row.scope_code),
+        )
+    )
+
+
+def target_cell(row: Any, lang: str) -> html.Td:
+    """The target, linked to its plan sentence."""
+    sep = "：" if lang == "zh" else ": "
+    return html.Td(
+        html.A(
+            f"{int(row.target_year)}{sep}{target_label(row, lang)}",
+            href=href("/targets", lang, target=row.target_id),
+        )
+    )
+
+
+def pillar_table(
+    frame: pd.DataFrame,
+    header: list[str],
+    cells: Callable[[Any], list[html.Td]],
+    table_id: str | None,
+    lang: str,
+) -> dbc.Table:
+    """Rows grouped under a header row per pillar, in the catalogue's pillar order."""
+    body: list[html.Tr] = []
+    for pillar in [p for p in PILLARS if p in set(frame.pillar)]:
+        rows = frame[frame.pillar == pillar].sort_values(["indicator_id", "target_year"])
+        body.append(
+            html.Tr(
+                html.Th(pillar_name(pillar, lang), colSpan=len(header), className="table-light")
+            )
+        )
+        body += [html.Tr(cells(row)) for row in rows.itertuples()]
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
+        bordered=False,
+        hover=True,
+        size="sm",
+        responsive=True,
+        className="scorecard",
+        id=table_id,
+    )
+
+
+def _cells(row: Any, lang: str, show_scope: bool) -> list[html.Td]:
+    gap = "—"
+    if row.gap is not None and not pd.isna(row.gap) and row.status not in ("met", "achieved"):
+        gap = value_text(row.gap, row.unit, lang) if row.gap > 0 else t(lang, "无", "none")
+    return [
+        indicator_cell(row, lang),
+        *([html.Td(row.scope_label)] if show_scope else []),
+        target_cell(row, lang),
+        html.Td(latest_text(row, lang)),
+        html.Td(status_badge(row.status, lang)),
+        html.Td(gap),
+        html.Td(weather_icon(row.outlook, lang, small=True)),
+    ]
+
+
+def scorecard_table(
+    snapshots: pd.DataFrame, lang: str, show_scope: bool = False, table_id: str | None = None
+) -> Any:
+    """Each target's status, latest value, target, gap and outlook, by pillar."""
+    if snapshots.empty:
+        return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
+    header = [
+        t(lang, "指标", "Indicator"),
+        *([t(lang, "范围", "Scope")] if show_scope else []),
+        t(lang, "目标", "Target"),
+        t(lang, "最新值", "Latest value"),
+        t(lang, "状态", "Status"),
+        t(lang, "预计差距", "Expected shortfall"),
+        t(lang, "展望", "Outlook"),
+    ]
+    return pillar_table(
+        snapshots, header, lambda row: _cells(row, lang, show_scope), table_id, lang
+    )

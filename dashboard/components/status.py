@@ -1,0 +1,73 @@
+"""How a status looks: a colour that colour-blind readers can tell apart
+(Okabe–Ito), always with its word beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard.figures import status_pillar_chart
+from dashboard.i18n import pillar_name, status_word, t
+from indicators.summary import SHOWN_ORDER, shown_status, status_counts
+
+STATUS_COLOURS = {
+    "achieved": "#0072B2",
+    "on_track": "#009E73",
+    "needs_acceleration": "#F0E442",
+    "limited": "#E69F00",
+    "deterioration": "#D55E00",
+    "missed": "#CC79A7",
+    "insufficient": "#BBBBBB",
+}
+_DARK_TEXT = {"needs_acceleration", "limited", "insufficient"}
+
+
+def status_colour(status: str) -> str:
+    return STATUS_COLOURS[shown_status(status)]
+
+
+def status_badge(status: str, lang: str, **kwargs: object) -> html.Span:
+    shown = shown_status(status)
+    return html.Span(
+        status_word(shown, lang),
+        className="badge status-badge " + kwargs.pop("className", ""),  # type: ignore[operator]
+        style={
+            "backgroundColor": STATUS_COLOURS[shown],
+            "color": "#222" if shown in _DARK_TEXT else "#fff",
+        },
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def status_tally(frame: pd.DataFrame, lang: str, size: str = "fs-5", **kwargs: Any) -> html.Div:
+    """How many targets are in each status, best first: the badge, then the count."""
+    counts = frame.status.map(shown_status).value_counts() if not frame.empty else {}
+    return html.Div(
+        [
+            html.Span(
+                [
+                    status_badge(s, lang, className="fs-6 me-1"),
+                    html.Span(str(int(counts[s])), className=f"{size} fw-bold me-4"),
+                ],
+                className="d-inline-flex align-items-center mb-1",
+            )
+            for s in SHOWN_ORDER
+            if counts.get(s, 0)
+        ],
+        **kwargs,
+    )
+
+
+def pillar_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Targets per pillar stacked by status, labelled in ``lang``."""
+    counts = status_counts(frame)
+    return status_pillar_chart(
+        counts,
+        {p: pillar_name(p, lang) for p in counts.index},
+        {s: status_word(s, lang) for s in counts.columns},
+        STATUS_COLOURS,
+        t(lang, "目标数（个）", "Targets"),
+    )

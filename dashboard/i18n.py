@@ -1,0 +1,71 @@
+"""The page language: Chinese by default, English on request (``?lang=en``).
+
+The language lives in the URL like every other piece of page state, so a link
+shared in English opens in English. Texts stay next to the code that shows
+them, as ``t(lang, "中文", "English")`` pairs; the names of domain values
+(statuses, pillars, layers …) come from the domain modules' own tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
+from db.observations import LAYER_NAMES_EN, LAYER_NAMES_ZH
+from indicators.catalogue import PILLARS, PILLARS_EN
+from indicators.progress import STATUS_EN, STATUS_ZH
+from indicators.regions import Region
+
+Lang = Literal["zh", "en"]
+
+
+def lang_of(value: str | None) -> Lang:
+    """The language a query value (``en``) or a whole search string (``?a=1&lang=en``) asks for."""
+    if value and value.startswith("?"):
+        value = (parse_qs(value[1:]).get("lang") or [""])[0]
+    return "en" if value == "en" else "zh"
+
+
+def t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def href(path: str, lang: str, **params: str | int | None) -> str:
+    """A link inside the app that keeps the language (and drops empty parameters)."""
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if lang == "en":
+        query["lang"] = "en"
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
+def name(mapping_zh: Mapping[str, str], mapping_en: Mapping[str, str], key: str, lang: str) -> str:
+    table = mapping_en if lang == "en" else mapping_zh
+    return table.get(key, key)
+
+
+def status_word(status: str, lang: str) -> str:
+    return name(STATUS_ZH, STATUS_EN, status, lang)
+
+
+def pillar_name(pillar: str, lang: str) -> str:
+    return name(PILLARS, PILLARS_EN, pillar, lang)
+
+
+def layer_name(layer: str, lang: str) -> str:
+    return name(LAYER_NAMES_ZH, LAYER_NAMES_EN, layer, lang)
+
+
+def region_name(region: Region, lang: str) -> str:
+    return region.name_en if lang == "en" and region.name_en else region.name_zh
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """Dash's dropdown words; English is its default."""
+    return {} if lang == "en" else DROPDOWN_LABELS_ZH
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's words; English is its default."""
+    return {} if lang == "en" else GRID_LOCALE_ZH

@@ -1,0 +1,75 @@
+"""The progress report as an Excel workbook: what the joint office takes to the
+joint meeting and edits further — status by pillar, the headline targets, the
+off-track list and every target, each sheet a plain table."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dashboard.components.outlook import symbol_word
+from dashboard.components.scorecard import indicator_label, target_label
+from dashboard.i18n import pillar_name, status_word, t
+from indicators.summary import OFF_TRACK, headline_targets, shown_status, status_counts
+
+
+def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rows = frame.sort_values(["pillar", "indicator_id", "scope_code", "target_year"])
+    return pd.DataFrame(
+        {
+            t(lang, "领域", "Pillar"): [pillar_name(p, lang) for p in rows.pillar],
+            t(lang, "指标", "Indicator"): [indicator_label(r, lang) for r in rows.itertuples()],
+            t(lang, "范围", "Scope"): rows.scope_label.to_list(),
+            t(lang, "目标年份", "Target year"): rows.target_year.astype(int).to_list(),
+            t(lang, "目标", "Target"): [target_label(r, lang) for r in rows.itertuples()],
+            t(lang, "单位", "Unit"): rows.unit.to_list(),
+            t(lang, "最新年份", "Latest year"): rows.latest_year.astype("Int64").to_list(),
+            t(lang, "最新值", "Latest value"): rows.latest_value.round(4).to_list(),
+            t(lang, "状态", "Status"): [status_word(shown_status(s), lang) for s in rows.status],
+            t(lang, "目标年预计值", "Projected"): rows.outlook_projected.round(4).to_list(),
+            t(lang, "预计差距（%）", "Expected shortfall (%)"): (rows.outlook_shortfall * 100)
+            .round(1)
+            .to_list(),
+            t(lang, "展望", "Outlook"): [symbol_word(s, lang) for s in rows.outlook],
+            t(lang, "数据层", "Data layer"): rows.layer.fillna("").to_list(),
+            t(lang, "目标编号", "Target id"): rows.target_id.to_list(),
+        }
+    )
+
+
+def _status_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    counts = status_counts(frame)
+    table = counts.rename(
+        index=lambda p: pillar_name(p, lang), columns=lambda s: status_word(s, lang)
+    )
+    table.loc[t(lang, "合计", "Total")] = table.sum()
+    return table.rename_axis(t(lang, "领域", "Pillar")).reset_index()
+
+
+def report_workbook(frame: pd.DataFrame, lang: str, title: str, notes: list[str]) -> bytes:
+    """The workbook's bytes: a cover sheet (title and the notes: as-of year, data
+    layers, the 示例数据 warning), then one sheet per table."""
+    sheets = {
+        t(lang, "说明", "About"): pd.DataFrame({title: notes}),
+        t(lang, "分领域状态", "Status by pillar"): _status_sheet(frame, lang),
+        t(lang, "核心指标", "Headline targets"): _targets_sheet(headline_targets(frame), lang),
+        t(lang, "未达预期", "Off track"): _targets_sheet(frame[frame.status.isin(OFF_TRACK)], lang),
+        t(lang, "全部目标", "All targets"): _targets_sheet(frame, lang),
+    }
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+                cell.fill = PatternFill("solid", fgColor="DDEBF7")
+                cell.alignment = Alignment(wrap_text=True, vertical="center")
+            for i, column in enumerate(table.columns, start=1):
+                longest = max([len(str(column)), *(len(str(v)) for v in table[column].head(200))])
+                sheet.column_dimensions[get_column_letter(i)].width = min(60, max(8, longest * 1.6))
+            sheet.freeze_panes = "A2"
+    return buffer.getvalue()

@@ -1,0 +1,100 @@
+"""What the summary views pick out of the progress snapshots: the headline
+targets, the count of targets in each status by pillar, and which target's
+status a map shows for each unit.
+
+Pure pandas over the frame ``db.progress.snapshots_frame`` returns, so that
+the choices (which target stands for an indicator, which scope wins where
+several cover a unit) are tested without a database or a browser.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.catalogue import PILLARS
+from indicators.progress import STATUS_ORDER
+from indicators.regions import RegionDirectory
+
+# met (final) and achieved (early) read the same to a leader: 已实现
+SHOWN_STATUS = {"met": "achieved"}
+SHOWN_ORDER = tuple(s for s in STATUS_ORDER if s not in SHOWN_STATUS)
+
+
+def shown_status(status: str) -> str:
+    return SHOWN_STATUS.get(status, status)
+
+
+def _nearest_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Targets due soonest first: the next target year not yet passed, then later
+    ones, then passed ones (most recent first); ties by target id."""
+    as_of = frame.as_of.astype(int)
+    passed = frame.target_year.astype(int) < as_of
+    key = frame.target_year.astype(int).where(~passed, 10_000 - frame.target_year.astype(int))
+    return frame.assign(_key=key).sort_values(["_key", "target_id"]).drop(columns="_key")
+
+
+def headline_targets(snapshots: pd.DataFrame, scope: str = "ccec") -> pd.DataFrame:
+    """One target per headline indicator of ``scope``: the one due soonest.
+
+    Falls back to every scope's headline targets when ``scope`` has none, so a
+    database without the outline's targets still has cards to show.
+    """
+    if snapshots.empty:
+        return snapshots
+    headline = snapshots[snapshots.headline.astype(bool)]
+    chosen = headline[headline.scope_code == scope]
+    if chosen.empty:
+        chosen = headline
+    pillar_rank = {p: i for i, p in enumerate(PILLARS)}
+    picked = _nearest_first(chosen).groupby(["indicator_id", "scope_code"], sort=False).head(1)
+    return (
+        picked.assign(_p=picked.pillar.map(pillar_rank))
+        .sort_values(["_p", "indicator_id"])
+        .drop(columns="_p")
+    )
+
+
+def status_counts(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Targets by pillar (rows, in the catalogue's pillar order) and shown status
+    (columns, best first); pillars without targets are left out."""
+    if snapshots.empty:
+        return pd.DataFrame(columns=list(SHOWN_ORDER))
+    shown = snapshots.assign(shown=snapshots.status.map(shown_status))
+    table = pd.crosstab(shown.pillar, shown.shown)
+    table = table.reindex(columns=list(SHOWN_ORDER), fill_value=0)
+    return table.reindex([p for p in PILLARS if p in table.index])
+
+
+def covered_units(directory: RegionDirectory, code: str) -> set[str]:
+    """The administrative units a scope covers: a grouping's leaf members, a
+    province's or city's units below it, or the unit itself."""
+    region = directory.regions.get(code)
+    if region is None:
+        return set()
+    if region.is_grouping:
+        return {m.code for m in directory.leaf_members(code)}
+    below = {r.code for r in directory if r.parent == code and not r.is_grouping}
+    return below | {code}
+
+
+def unit_statuses(
+    snapshots: pd.DataFrame, directory: RegionDirectory, indicator_id: str
+) -> dict[str, pd.Series]:
+    """For each unit, the snapshot of the indicator's target whose scope covers it
+    most narrowly (a 都市圈 target before the whole circle's); among targets of
+    the same scope, the one due soonest."""
+    mine = snapshots[snapshots.indicator_id == indicator_id] if not snapshots.empty else snapshots
+    if mine.empty:
+        return {}
+    result: dict[str, pd.Series] = {}
+    width: dict[str, int] = {}
+    for _, row in _nearest_first(mine).iterrows():
+        units = covered_units(directory, row.scope_code)
+        for unit in units:
+            if unit not in result or len(units) < width[unit]:
+                result[unit], width[unit] = row, len(units)
+    return result
+
+
+# the statuses a report lists as needing attention
+OFF_TRACK = ("needs_acceleration", "limited", "deterioration", "missed")

@@ -1,0 +1,232 @@
+"""Server-side time of every page's callbacks, and 总览's time to first render.
+
+    python scripts/bench_dashboard.py [--factors 1,100] [--repeat 20]
+
+For each dataset (1 = the sample data as the app loads it; 100 = a hundred
+times its observations, built as in bench_progress.py: every series copied to
+every unit, with monthly/quarterly periods):
+
+1. an app process is started on a fresh SQLite file holding that dataset, and
+   headless Chromium (Playwright, Debian's chromium) visits every page and does
+   the main interactions, while every request to ``/_dash-update-component``
+   is recorded (exactly what the browser sends);
+2. 总览's time to first render is read in the browser: from navigation start to
+   the headline cards, the pillar chart and the map all drawn — cold (first
+   visit) and warm (median of 5 reloads);
+3. the recorded requests are replayed in-process through Flask's test client,
+   ``--repeat`` times each, and the median and 95th percentile of the server
+   time of each callback are printed (a callback = its outputs; the pages
+   router is the callback that renders a page's layout).
+
+Nothing is asserted: the figures are for docs/dashboard-benchmark.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from bench_progress import enlarge  # noqa: E402
+
+from config.settings import load_settings  # noqa: E402
+from dashboard.app import create_app  # noqa: E402
+from db.observations import replace_layer  # noqa: E402
+from db.regions import load_directory  # noqa: E402
+from db.session import make_engine, make_session_factory, transaction  # noqa: E402
+from indicators.sample_data import generate  # noqa: E402
+from loaders.catalogue import shipped_catalogue  # noqa: E402
+from loaders.first_run import ensure_ready  # noqa: E402
+from loaders.progress import recompute_progress  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+# (page, path, interaction) — the interactions a user does on each page
+VISITS: list[tuple[str, str, str | None]] = [
+    ("总览", "/", None),
+    ("总览 map by value", "/?map=gdp&mode=value", None),
+    ("总览 English", "/?lang=en", None),
+    ("指标", "/indicator?id=gdp&region=ccec", None),
+    ("指标 other region", "/indicator?id=urbanization_rate&region=510100", None),
+    ("地区", "/region?code=ccec", None),
+    ("地区 compare", "/region?code=510100&compare=cq_central_urban", None),
+    ("预期差距", "/outlook", None),
+    ("进展报告", "/report", None),
+    ("目标库", "/targets", None),
+    ("目标库 one target", "/targets?target=outline-014", None),
+    ("区划", "/regions?grouping=wandakai", None),
+    ("数据校验", "/upload", None),
+    ("方法", "/methodology", None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build_database(data_dir: Path, factor: int) -> str:
+    url = f"sqlite:///{data_dir / 'monitor.sqlite'}"
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory)
+    if factor > 1:
+        with transaction(factory) as session:
+            directory = load_directory(session)
+            catalogue = shipped_catalogue(directory)
+            sample = generate(catalogue, 2025, directory=directory)
+            big = enlarge(sample, catalogue, directory, factor)
+            rows = replace_layer(session, "sample", big, "示例数据（基准测试，放大）")
+        print(f"  {factor}x dataset: {rows:,d} observations written")
+        recompute_progress(factory)
+    engine.dispose()
+    return url
+
+
+def start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/regions", timeout=2)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the app did not start") from None
+            time.sleep(0.3)
+
+
+FIRST_RENDER = """() => new Promise(resolve => {
+    const done = () => document.querySelector('#home-headline .headline-card')
+        && document.querySelector('#home-pillars .barlayer .trace')
+        && document.querySelector('#home-map .choroplethlayer path');
+    const check = () => done() ? resolve(performance.now()) : requestAnimationFrame(check);
+    check();
+})"""
+
+
+def record(base: str) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, float]]:
+    """Visit every page in Chromium; return the callback requests and 总览's render times."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[tuple[str, dict[str, Any]]] = []
+    renders: dict[str, float] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        current = {"name": ""}
+        page.on(
+            "request",
+            lambda r: (
+                r.url.endswith("/_dash-update-component")
+                and requests.append((current["name"], json.loads(r.post_data or "{}")))
+            ),
+        )
+        page.goto(base + "/")
+        renders["cold"] = page.evaluate(FIRST_RENDER)
+        warm = []
+        for _ in range(5):
+            page.reload()
+            warm.append(page.evaluate(FIRST_RENDER))
+        renders["warm"] = statistics.median(warm)
+        for name, path, _ in VISITS:
+            current["name"] = name
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+        browser.close()
+    return requests, renders
+
+
+def label(body: dict[str, Any]) -> str:
+    output = body.get("output", "")
+    if "_pages_content" in output:
+        return "render page (router)"
+    return output.strip(".").replace("...", " + ")[:70]
+
+
+def replay(url: str, requests: list[tuple[str, dict[str, Any]]], repeat: int) -> None:
+    engine = make_engine(url)
+    app = create_app(load_settings(), make_session_factory(engine))
+    client = app.server.test_client()
+    times: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for page, body in requests:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            response = client.post("/_dash-update-component", json=body)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code not in (200, 204):
+                raise RuntimeError(f"{page}: {label(body)} answered {response.status_code}")
+            times[(page, label(body))].append(elapsed)
+    print(f"  {'page':22} {'callback':52} {'n':>4} {'median':>9} {'p95':>9}")
+    medians = []
+    for (page, name), values in times.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+        medians.append(statistics.median(values))
+        print(
+            f"  {page:22} {name:52} {len(values):4d} {statistics.median(values):7.1f}ms {p95:7.1f}ms"
+        )
+    print(
+        f"  all callbacks: median of medians {statistics.median(medians):.1f} ms, "
+        f"slowest median {max(medians):.1f} ms"
+    )
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--factors", default="1,100")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+    for factor in [int(f) for f in args.factors.split(",")]:
+        print(f"\n== dataset {factor}x the sample ==")
+        with tempfile.TemporaryDirectory() as tmp:
+            data_dir = Path(tmp)
+            started = time.perf_counter()
+            url = build_database(data_dir, factor)
+            print(f"  database built in {time.perf_counter() - started:.0f} s")
+            port = free_port()
+            process = start_app(data_dir, port)
+            try:
+                requests, renders = record(f"http://127.0.0.1:{port}")
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+            print(
+                f"  总览 time to first render in Chromium: cold {renders['cold']:.0f} ms, "
+                f"warm {renders['warm']:.0f} ms (median of 5)"
+            )
+            os.environ["DATA_DIR"] = str(data_dir)
+            os.environ["DATABASE_URL"] = url
+            replay(url, requests, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

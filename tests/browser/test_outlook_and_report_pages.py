@@ -1,0 +1,73 @@
+"""预期差距 and 进展报告 in headless Chromium: weather symbols, the printable report,
+its Excel workbook and its PDF."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.browser.conftest import ARTIFACTS, screenshot_path
+
+pytestmark = pytest.mark.browser
+
+
+def test_outb001_every_target_has_a_weather_symbol_with_its_word(page, live_app: str) -> None:
+    browser_page, record = page
+    browser_page.goto(live_app + "/outlook")
+    browser_page.locator("#outlook-table").wait_for()
+    icons = browser_page.locator("#outlook-table img.weather-icon-sm")
+    rows = browser_page.locator("#outlook-table tbody tr:not(:has(th))")
+    assert icons.count() == rows.count() > 10
+    summary = browser_page.locator("#outlook-summary").inner_text()
+    for word in ("晴", "少云", "多云", "雷雨"):
+        assert word in summary
+    years = browser_page.locator("#outlook-table tbody td:nth-child(4)").all_inner_texts()
+    assert all(int(y[:4]) > 2025 for y in years)  # targets still ahead, by default
+    browser_page.screenshot(path=screenshot_path("outlook-zh"), full_page=False)
+    browser_page.locator("#outlook-symbol").click()
+    browser_page.get_by_role("option", name="雷雨").click()
+    browser_page.wait_for_function(
+        "document.querySelector('#outlook-share').getAttribute('href').includes('symbol=thunderstorm')"
+    )
+    kept = browser_page.locator("#outlook-table img.weather-icon-sm")
+    assert all(alt == "雷雨" for alt in kept.evaluate_all("els => els.map(e => e.alt)"))
+    browser_page.goto(live_app + "/outlook?lang=en")
+    browser_page.locator("#outlook-table").wait_for()
+    assert "Expected shortfall" in browser_page.locator("main").inner_text()
+    browser_page.screenshot(path=screenshot_path("outlook-en"), full_page=False)
+    assert record.errors == [] and record.outside_requests == []
+
+
+def test_repb001_report_prints_and_downloads_as_excel(page, live_app: str) -> None:
+    browser_page, record = page
+    browser_page.goto(live_app + "/report")
+    browser_page.locator("#report-title").wait_for()
+    text = browser_page.locator("main").inner_text()
+    assert "进展报告（截至 2025 年）" in text and "示例数据" in text
+    assert "三、未达预期的目标" in text
+    assert browser_page.locator("#report-off-track tbody tr").count() > 5
+    browser_page.screenshot(path=screenshot_path("report-zh"), full_page=True)
+    with browser_page.expect_download() as download:
+        browser_page.get_by_role("button", name="下载 Excel").click()
+    saved = ARTIFACTS / "report-zh.xlsx"
+    download.value.save_as(saved)
+    book = load_workbook(saved)
+    assert book.sheetnames == ["说明", "分领域状态", "核心指标", "未达预期", "全部目标"]
+    assert "示例数据" in str(book["说明"]["A2"].value)
+    assert book["全部目标"].max_row - 1 == int(text.split("共评估 ")[1].split(" 个")[0])
+    browser_page.emulate_media(media="print")
+    assert not browser_page.locator("nav").first.is_visible()
+    browser_page.pdf(path=str(ARTIFACTS / "report-zh.pdf"), format="A4", print_background=True)
+    assert (ARTIFACTS / "report-zh.pdf").read_bytes()[:4] == b"%PDF"
+    assert record.errors == [] and record.outside_requests == []
+
+
+def test_repb002_report_in_english(page, live_app: str) -> None:
+    browser_page, record = page
+    browser_page.goto(live_app + "/report?lang=en&scope=ccec")
+    browser_page.locator("#report-title").wait_for()
+    assert (
+        "progress on the plan targets" in browser_page.locator("#report-title").inner_text().lower()
+    )
+    browser_page.screenshot(path=screenshot_path("report-en"), full_page=True)
+    assert record.errors == []

@@ -1,0 +1,214 @@
+"""The pages' server side over one full database (catalogue, sample data,
+snapshots): what each page and callback returns, in both languages, and the
+callback endpoint answering a crafted request as the browser would send it."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import pandas as pd
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from db.progress import snapshots_frame
+from db.session import make_engine, make_session_factory
+from loaders.first_run import ensure_ready
+
+
+@pytest.fixture(scope="module")
+def app(module_db_url: str) -> Iterator[dash.Dash]:
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory)
+    yield create_app(load_settings({}), factory)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def snapshots(module_db_url: str) -> pd.DataFrame:
+    engine = make_engine(module_db_url)
+    with make_session_factory(engine)() as session:
+        frame = snapshots_frame(session)
+    engine.dispose()
+    return frame
+
+
+@pytest.fixture(scope="module")
+def client(app: dash.Dash) -> FlaskClient:
+    return app.server.test_client()
+
+
+def layout(app: dash.Dash, path: str, **query: str) -> str:
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    with app.server.test_request_context():
+        return json.dumps(page["layout"](**query), cls=_Encoder, ensure_ascii=False)
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o: Any) -> Any:
+        return o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o)
+
+
+def callback(
+    client: FlaskClient,
+    output: str,
+    inputs: list[dict[str, Any]],
+    state: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
+    ]
+    body = {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()["response"]
+
+
+def test_pag001_home_has_a_card_per_headline_indicator_in_both_languages(app: dash.Dash) -> None:
+    zh = layout(app, "/")
+    en = layout(app, "/", lang="en")
+    assert zh.count("headline-card") == en.count("headline-card") >= 8
+    assert "年目标：" in zh and "target:" in en
+    assert "data:image/svg+xml;base64," in zh  # sparklines
+    assert "与上期相比" in zh and "Since the previous period" in en
+
+
+def test_pag002_map_callback_colours_units_by_value_with_the_unit(client: FlaskClient) -> None:
+    response = callback(
+        client,
+        "..home-map.figure...home-share.href..",
+        [
+            {"id": "home-map-mode", "property": "value", "value": "value"},
+            {"id": "home-map-indicator", "property": "value", "value": "gdp"},
+        ],
+        [{"id": "url", "property": "search", "value": "?lang=en"}],
+    )
+    figure = response["home-map"]["figure"]
+    trace = figure["data"][0]
+    assert trace["type"] == "choropleth" and trace["geojson"] == "/geo/circle.geojson"
+    assert len(trace["locations"]) == len(trace["z"]) >= 10
+    assert trace["colorbar"]["title"]["text"] == "100 million yuan"
+    assert response["home-share"]["href"] == "/?map=gdp&mode=value&lang=en"
+
+
+def test_pag003_status_map_names_every_colour(client: FlaskClient) -> None:
+    response = callback(
+        client,
+        "..home-map.figure...home-share.href..",
+        [
+            {"id": "home-map-mode", "property": "value", "value": "status"},
+            {"id": "home-map-indicator", "property": "value", "value": "urbanization_rate"},
+        ],
+        [{"id": "url", "property": "search", "value": ""}],
+    )
+    names = [t["name"] for t in response["home-map"]["figure"]["data"]]
+    assert names and "无目标" not in names[:-1]
+    assert all(
+        n in {"已实现", "符合进度", "需加快", "进展缓慢", "偏离", "未实现", "数据不足", "无目标"}
+        for n in names
+    )
+
+
+def test_pag004_region_scorecard_lists_every_target_of_the_region(
+    app: dash.Dash, snapshots: pd.DataFrame
+) -> None:
+    expected = int((snapshots.scope_code == "cq_central_urban").sum())
+    html = layout(app, "/region", code="cq_central_urban")
+    assert html.count("/targets?target=") == expected > 0
+    compared = layout(app, "/region", code="510100", compare="cq_central_urban")
+    assert "scorecard-compare" in compared and "成都市" in compared
+    assert "没有代码为 nowhere 的地区" in layout(app, "/region", code="nowhere")
+
+
+def test_pag005_outlook_filters_by_symbol(client: FlaskClient) -> None:
+    response = callback(
+        client,
+        "..outlook-body.children...outlook-share.href..",
+        [
+            {"id": "outlook-pillar", "property": "value", "value": None},
+            {"id": "outlook-scope", "property": "value", "value": "ccec"},
+            {"id": "outlook-year", "property": "value", "value": None},
+            {"id": "outlook-symbol", "property": "value", "value": "sun"},
+            {"id": "outlook-include-due", "property": "value", "value": True},
+        ],
+        [{"id": "url", "property": "search", "value": ""}],
+    )
+    text = json.dumps(response["outlook-body"]["children"], ensure_ascii=False)
+    assert "/assets/weather/sun.svg" in text
+    assert "thunderstorm.svg" not in text.split("outlook-table")[1]
+    assert response["outlook-share"]["href"] == "/outlook?scope=ccec&symbol=sun&due=1"
+
+
+def test_pag006_report_workbook_has_every_target_and_the_sample_warning(
+    client: FlaskClient, snapshots: pd.DataFrame
+) -> None:
+    response = callback(
+        client,
+        "report-download.data",
+        [{"id": "report-xlsx", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "report-scope", "property": "value", "value": None},
+            {"id": "url", "property": "search", "value": "?lang=en"},
+        ],
+    )
+    data = response["report-download"]["data"]
+    assert data["filename"] == "progress-report-ccec-2025.xlsx"
+    book = load_workbook(io.BytesIO(base64.b64decode(data["content"])))
+    assert book.sheetnames == [
+        "About",
+        "Status by pillar",
+        "Headline targets",
+        "Off track",
+        "All targets",
+    ]
+    assert "示例数据" in str(book["About"]["A2"].value)
+    all_targets = book["All targets"]
+    assert all_targets.max_row - 1 == len(snapshots)
+    header = [c.value for c in all_targets[1]]
+    statuses = {
+        row[header.index("Status")] for row in all_targets.iter_rows(min_row=2, values_only=True)
+    }
+    assert statuses <= {
+        "achieved",
+        "on track",
+        "needs acceleration",
+        "limited progress",
+        "deterioration",
+        "missed",
+        "insufficient data",
+    }
+    off = book["Off track"]
+    off_statuses = {
+        row[header.index("Status")] for row in off.iter_rows(min_row=2, values_only=True)
+    }
+    assert off_statuses and off_statuses <= {
+        "needs acceleration",
+        "limited progress",
+        "deterioration",
+        "missed",
+    }
+
+
+def test_pag007_targets_page_opens_one_target_with_its_sentence(app: dash.Dash) -> None:
+    html = layout(app, "/targets", target="outline-014")
+    assert "targets-source-card" in html and "原文第" in html and "66%" in html
+
+
+def test_pag008_geojson_is_served_by_the_app(client: FlaskClient) -> None:
+    response = client.get("/geo/circle.geojson")
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    assert len(response.get_json()["features"]) > 60

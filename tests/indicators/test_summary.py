@@ -1,0 +1,99 @@
+"""What the summary views pick: headline targets, counts by pillar and status,
+which target a map shows for each unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.summary import (
+    SHOWN_ORDER,
+    covered_units,
+    headline_targets,
+    status_counts,
+    unit_statuses,
+)
+from tests.helpers import small_directory
+
+COLUMNS = [
+    "target_id",
+    "indicator_id",
+    "scope_code",
+    "target_year",
+    "as_of",
+    "status",
+    "pillar",
+    "headline",
+]
+
+
+def _snapshots(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def test_sum001_headline_takes_the_target_due_soonest_per_indicator() -> None:
+    frame = _snapshots(
+        [
+            ("gdp-2035", "gdp", "ccec", 2035, 2024, "on_track", "overall", True),
+            ("gdp-2025", "gdp", "ccec", 2025, 2024, "limited", "overall", True),
+            ("gdp-2020", "gdp", "ccec", 2020, 2024, "met", "overall", True),
+            ("rd-2025", "rd", "ccec", 2025, 2024, "on_track", "innovation", True),
+            ("air-2025", "air", "ccec", 2025, 2024, "on_track", "ecology", False),
+            ("rd-cd", "rd", "510100", 2025, 2024, "deterioration", "innovation", True),
+        ]
+    )
+    picked = headline_targets(frame)
+    assert list(picked.target_id) == ["gdp-2025", "rd-2025"]  # pillar order: overall first
+
+
+def test_sum002_a_passed_target_stands_only_when_no_later_one_exists() -> None:
+    frame = _snapshots(
+        [
+            ("a-2020", "a", "ccec", 2020, 2024, "met", "overall", True),
+            ("a-2022", "a", "ccec", 2022, 2024, "missed", "overall", True),
+        ]
+    )
+    assert list(headline_targets(frame).target_id) == ["a-2022"]
+
+
+def test_sum003_without_circle_targets_other_scopes_headline_targets_are_shown() -> None:
+    frame = _snapshots([("x", "gdp", "510100", 2025, 2024, "limited", "overall", True)])
+    assert list(headline_targets(frame).target_id) == ["x"]
+
+
+def test_sum004_counts_by_pillar_merge_met_into_achieved_and_keep_pillar_order() -> None:
+    frame = _snapshots(
+        [
+            ("1", "a", "ccec", 2025, 2024, "met", "ecology", False),
+            ("2", "b", "ccec", 2025, 2024, "achieved", "ecology", False),
+            ("3", "c", "ccec", 2025, 2024, "missed", "overall", False),
+            ("4", "d", "ccec", 2025, 2024, "insufficient", "ecology", False),
+        ]
+    )
+    counts = status_counts(frame)
+    assert list(counts.index) == ["overall", "ecology"]
+    assert list(counts.columns) == list(SHOWN_ORDER) and "met" not in counts.columns
+    assert counts.loc["ecology", "achieved"] == 2 and counts.loc["ecology", "insufficient"] == 1
+    assert counts.loc["overall", "missed"] == 1 and counts.loc["overall"].sum() == 1
+
+
+def test_sum005_scopes_cover_members_units_below_a_province_or_themselves() -> None:
+    directory = small_directory()
+    assert covered_units(directory, "wandakai") == {"500101", "500154"}
+    assert covered_units(directory, "500000") == {"500000", "500101", "500154"}
+    assert covered_units(directory, "510100") == {"510100"}
+    assert covered_units(directory, "nowhere") == set()
+
+
+def test_sum006_a_unit_shows_its_narrowest_covering_target() -> None:
+    directory = small_directory()
+    frame = _snapshots(
+        [
+            ("circle", "gdp", "ccec", 2025, 2024, "on_track", "overall", True),
+            ("wdk", "gdp", "wandakai", 2025, 2024, "deterioration", "overall", False),
+            ("other", "rd", "wandakai", 2025, 2024, "met", "innovation", False),
+        ]
+    )
+    shown = unit_statuses(frame, directory, "gdp")
+    assert shown["500101"].target_id == "wdk" and shown["500154"].target_id == "wdk"
+    assert shown["510100"].target_id == "circle"
+    assert unit_statuses(frame, directory, "nothing") == {}
