@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from indicators.units import split_unit
+
 
 def number(value: float | None) -> str:
     if value is None:
@@ -77,15 +79,58 @@ def target_text(
     return f"{prefix}{shown}{unit}{suffix}"
 
 
+# Base units (after units.split_unit strips 万/亿 …) in English: a quantity in
+# 万吨 reads "1.43 million t" in English, not "142.89 10,000 t".
+BASE_EN = {
+    "元": "yuan",
+    "美元": "USD",
+    "吨": "t",
+    "载重吨": "dwt",
+    "人": "persons",
+    "人次": "person-trips",
+    "公里": "km",
+    "平方公里": "km²",
+    "亩": "mu",
+    "标箱": "TEU",
+    "立方米": "m³",
+    "千瓦": "kW",
+    "千瓦时": "kWh",
+    "户": "households",
+    "头": "head",
+    "票": "items",
+    "列": "trains",
+}
+SCALES_EN = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def quantity_en(value: float, unit: str, digits: int = 4) -> str:
+    """A value with its unit in English, magnitude prefixes spelled as words."""
+    factor, base = split_unit(unit)
+    if factor != 1 and base in BASE_EN:
+        absolute = value * factor
+        for size, word in SCALES_EN:
+            if abs(absolute) >= size:
+                return f"{number(round(absolute / size, digits))} {word} {BASE_EN[base]}"
+        return f"{number(round(absolute, digits))} {BASE_EN[base]}"
+    unit_en = UNIT_EN.get(unit, unit)
+    sep = "" if unit_en in ("%", "‰", "") else " "
+    return f"{number(round(value, digits))}{sep}{unit_en}"
+
+
+def quantity(value: float, unit: str, lang: str = "zh", digits: int = 4) -> str:
+    """A measured value with its unit, rounded to ``digits`` decimals."""
+    if lang == "en":
+        return quantity_en(value, unit, digits)
+    return f"{number(round(value, digits))}{unit}"
+
+
 def _target_text_en(
     value: float, unit: str, comparator: str, value_high: float | None, kind: str
 ) -> str:
-    unit_en = UNIT_EN.get(unit, unit)
-    sep = "" if unit_en in ("%", "‰", "") else " "
-    shown = number(abs(value)) if kind == "change" else number(value)
+    shown = quantity_en(abs(value) if kind == "change" else value, unit)
     if comparator == "range" and value_high is not None:
-        shown = f"{shown}–{number(value_high)}"
-    shown = f"{shown}{sep}{unit_en}"
+        low, high = number(value), quantity_en(value_high, unit)
+        shown = f"{low}–{high}"
     if kind == "change":
         shown = ("down " if value < 0 else "up ") + shown
     if kind == "growth":

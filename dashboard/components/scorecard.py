@@ -14,16 +14,14 @@ from dashboard.components.outlook import weather_icon
 from dashboard.components.status import status_badge
 from dashboard.i18n import href, pillar_name, t
 from indicators.catalogue import PILLARS
-from indicators.formatting import number, target_text, unit_text
+from indicators.formatting import quantity, target_text
 
 
 def value_text(value: float | None, unit: str, lang: str) -> str:
     """A measured value as it reads on a page: rounded to 2 decimals, with its unit."""
     if value is None or pd.isna(value):
         return "—"
-    shown = unit_text(unit, lang)
-    sep = " " if lang == "en" and shown not in ("%", "‰", "") else ""
-    return f"{number(round(float(value), 2))}{sep}{shown}"
+    return quantity(float(value), unit, lang, digits=2)
 
 
 def target_label(row: Any, lang: str) -> str:

@@ -1,6 +1,6 @@
 import pytest
 
-from indicators.formatting import number, target_text, unit_text
+from indicators.formatting import number, quantity, target_text, unit_text
 
 
 @pytest.mark.parametrize(
@@ -12,6 +12,9 @@ from indicators.formatting import number, target_text, unit_text
         ((-13.5, "%", "reach", None, "change"), "下降13.5%", "down 13.5%"),
         ((7, "%", "at_least", None, "growth"), "≥年均增长7%", "≥average annual growth 7%"),
         ((3, "亩地", "reach"), "3亩地", "3 亩地"),
+        ((3.1, "亿吨", "reach"), "3.1亿吨", "310 million t"),
+        ((30000, "亿元", "at_least"), "≥30,000亿元", "≥3 trillion yuan"),
+        ((150, "万吨", "reach"), "150万吨", "1.5 million t"),
     ],
 )
 def test_target_text_in_both_languages(args: tuple, zh: str, en: str) -> None:
@@ -28,3 +31,10 @@ def test_unit_text_falls_back_to_the_plans_unit() -> None:
     assert unit_text("亿元", "en") == "100 million yuan"
     assert unit_text("亿元") == "亿元"
     assert unit_text("年一遇", "en") == "年一遇"
+
+
+def test_quantity_spells_magnitudes_in_english() -> None:
+    assert quantity(142.8912, "万吨", "en", digits=2) == "1.43 million t"
+    assert quantity(5000, "列", "en") == "5,000 trains"
+    assert quantity(26818.01, "万吨", "zh", digits=2) == "26,818.01万吨"
+    assert quantity(65.844, "%", "en", digits=2) == "65.84%"
