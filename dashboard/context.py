@@ -7,7 +7,10 @@ their own databases.
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
@@ -16,6 +19,7 @@ from db.regions import load_directory
 from indicators.regions import RegionDirectory
 
 EXTENSION = "ccec_monitor"
+T = TypeVar("T")
 
 
 def session_factory() -> sessionmaker[Session]:
@@ -26,9 +30,21 @@ def settings() -> Settings:
     return current_app.extensions[EXTENSION]["settings"]
 
 
+def per_request(key: str, load: Callable[[], T]) -> T:
+    """``load()`` once per request: a page and its figures often need the same
+    frame, and a cache that lives no longer than the request cannot go stale."""
+    memo = g.setdefault("ccec_memo", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
 def region_directory() -> RegionDirectory:
-    with session_factory()() as session:
-        return load_directory(session)
+    def load() -> RegionDirectory:
+        with session_factory()() as session:
+            return load_directory(session)
+
+    return per_request("region_directory", load)
 
 
 def plan_titles() -> dict[str, str]:

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
-from dashboard.context import region_directory, session_factory
+from dashboard.context import per_request, region_directory, session_factory
 from dashboard.i18n import region_name
-from db.progress import snapshots_frame
+from db.progress import snapshots_frame, status_changes
 
 
 def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
     """The progress snapshots with the scope's name in ``lang`` (``scope_label``)."""
-    with session_factory()() as session:
-        frame = snapshots_frame(session, as_of)
+    frame = per_request(f"snapshots:{as_of}", lambda: _read(as_of))
     if frame.empty:
         return frame
     directory = region_directory()
     labels = {c: region_name(directory[c], lang) for c in frame.scope_code.unique()}
     return frame.assign(scope_label=frame.scope_code.map(labels))
+
+
+def _read(as_of: int | None) -> pd.DataFrame:
+    with session_factory()() as session:
+        return snapshots_frame(session, as_of)
+
+
+def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
+    """Rows as attribute objects: ``itertuples`` on a wide frame costs a column
+    lookup per field per row, which made tables the slowest part of a page."""
+    return [SimpleNamespace(**row) for row in frame.to_dict("records")]
+
+
+def changes(lang: str) -> pd.DataFrame:
+    """The latest snapshots whose previous-year snapshot exists, with ``change``."""
+    current = per_request("snapshots:None", lambda: _read(None))
+    with session_factory()() as session:
+        return status_changes(session, current=current)

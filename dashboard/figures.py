@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -151,35 +152,39 @@ def status_pillar_chart(
     status_names: dict[str, str],
     colours: dict[str, str],
     axis_title: str,
-) -> go.Figure:
-    """Targets per pillar, stacked by status; the legend names every colour."""
-    figure = go.Figure()
+) -> dict[str, Any]:
+    """Targets per pillar, stacked by status; the legend names every colour.
+
+    A plain figure dict: plotly's graph objects validate every property, which
+    cost more than the whole query behind the chart.
+    """
     labels = [pillar_names[p] for p in counts.index]
-    for status in counts.columns:
-        if not counts[status].any():
-            continue
-        figure.add_trace(
-            go.Bar(
-                y=labels,
-                x=counts[status],
-                name=status_names[status],
-                orientation="h",
-                marker_color=colours[status],
-                hovertemplate="%{y} · " + status_names[status] + "：%{x}<extra></extra>",
-            )
-        )
-    figure.update_layout(
-        barmode="stack",
-        font={"family": FONT, "size": 15},
-        height=max(300, 40 * len(labels) + 120),
-        margin={"l": 110, "r": 20, "t": 10, "b": 40},
-        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
-        xaxis_title=axis_title,
-        yaxis={"autorange": "reversed"},
-        plot_bgcolor="white",
-    )
-    figure.update_xaxes(showgrid=True, gridcolor="#eee")
-    return figure
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": labels,
+            "x": [int(v) for v in counts[status]],
+            "name": status_names[status],
+            "marker": {"color": colours[status]},
+            "hovertemplate": "%{y} · " + status_names[status] + "：%{x}<extra></extra>",
+        }
+        for status in counts.columns
+        if counts[status].any()
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "barmode": "stack",
+            "font": {"family": FONT, "size": 15},
+            "height": max(300, 40 * len(labels) + 120),
+            "margin": {"l": 110, "r": 20, "t": 10, "b": 40},
+            "legend": {"orientation": "h", "y": -0.12, "traceorder": "normal"},
+            "xaxis": {"title": {"text": axis_title}, "showgrid": True, "gridcolor": "#eee"},
+            "yaxis": {"autorange": "reversed"},
+            "plot_bgcolor": "white",
+        },
+    }
 
 
 def empty_figure(message: str) -> go.Figure:

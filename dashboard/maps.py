@@ -11,8 +11,6 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import plotly.graph_objects as go
-
 from config.settings import CONFIG_DIR
 from indicators.regions import RegionDirectory
 
@@ -58,66 +56,76 @@ def mapped_codes(directory: RegionDirectory, overlays: set[str] | None = None) -
     ]
 
 
-def _finish(figure: go.Figure, height: int = 560) -> go.Figure:
-    figure.update_geos(fitbounds="locations", visible=False)
-    figure.update_layout(
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        legend={"orientation": "h", "y": -0.02, "x": 0, "font": {"size": 14}},
-        height=height,
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
-    return figure
+def _figure(data: list[dict[str, Any]], height: int) -> dict[str, Any]:
+    """A geo figure as a plain dict (plotly's graph objects validate every property
+    of every trace, which cost more than the data behind the map)."""
+    return {
+        "data": data,
+        "layout": {
+            "geo": {"fitbounds": "locations", "visible": False},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "legend": {"orientation": "h", "y": -0.02, "x": 0, "font": {"size": 14}},
+            "height": height,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
 
 
-def category_map(classes: list[tuple[str, str, dict[str, str]]], height: int = 560) -> go.Figure:
+def category_map(
+    classes: list[tuple[str, str, dict[str, str]]], height: int = 560
+) -> dict[str, Any]:
     """One legend entry per class — (label, colour, {unit code: hover text}) — drawn in
     the order given, so later classes lie on top; the label is always in the legend
     and the hover, never only the colour."""
-    figure = go.Figure()
-    for label, colour, hover in classes:
-        if not hover:
-            continue
-        figure.add_trace(
-            go.Choropleth(
-                geojson=GEOJSON_URL,
-                locations=list(hover),
-                z=[1] * len(hover),
-                colorscale=[[0, colour], [1, colour]],
-                showscale=False,
-                name=label,
-                showlegend=True,
-                marker={"line": {"color": "white", "width": 0.6}},
-                text=list(hover.values()),
-                hovertemplate="%{text}<extra></extra>",
-            )
-        )
-    return _finish(figure, height)
+    return _figure(
+        [
+            {
+                "type": "choropleth",
+                "geojson": GEOJSON_URL,
+                "locations": list(hover),
+                "z": [1] * len(hover),
+                "colorscale": [[0, colour], [1, colour]],
+                "showscale": False,
+                "name": label,
+                "showlegend": True,
+                "marker": {"line": {"color": "white", "width": 0.6}},
+                "text": list(hover.values()),
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+            for label, colour, hover in classes
+            if hover
+        ],
+        height,
+    )
 
 
 def value_map(
     hover: dict[str, str], values: dict[str, float], unit: str, height: int = 560
-) -> go.Figure:
+) -> dict[str, Any]:
     """Units coloured by a value on a colour-blind-safe sequential scale (viridis)."""
     codes = list(values)
-    figure = go.Figure(
-        go.Choropleth(
-            geojson=GEOJSON_URL,
-            locations=codes,
-            z=[values[c] for c in codes],
-            colorscale="Viridis",
-            reversescale=True,
-            colorbar={"title": {"text": unit}, "thickness": 14},
-            marker={"line": {"color": "white", "width": 0.6}},
-            text=[hover[c] for c in codes],
-            hovertemplate="%{text}<extra></extra>",
-        )
+    return _figure(
+        [
+            {
+                "type": "choropleth",
+                "geojson": GEOJSON_URL,
+                "locations": codes,
+                "z": [values[c] for c in codes],
+                "colorscale": "Viridis",
+                "reversescale": True,
+                "colorbar": {"title": {"text": unit}, "thickness": 14},
+                "marker": {"line": {"color": "white", "width": 0.6}},
+                "text": [hover[c] for c in codes],
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+        ],
+        height,
     )
-    return _finish(figure, height)
 
 
 def region_map(
     directory: RegionDirectory, highlight: set[str] | None = None, lang: str = "zh"
-) -> go.Figure:
+) -> dict[str, Any]:
     """Every mapped unit, coloured by how it belongs to the circle.
 
     ``highlight`` (unit codes, e.g. a grouping's members) is drawn in its own

@@ -12,19 +12,21 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.components.outlook import symbol_word
 from dashboard.components.scorecard import indicator_label, target_label
+from dashboard.data import records
 from dashboard.i18n import pillar_name, status_word, t
 from indicators.summary import OFF_TRACK, headline_targets, shown_status, status_counts
 
 
 def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = frame.sort_values(["pillar", "indicator_id", "scope_code", "target_year"])
+    objects = records(rows)
     return pd.DataFrame(
         {
             t(lang, "领域", "Pillar"): [pillar_name(p, lang) for p in rows.pillar],
-            t(lang, "指标", "Indicator"): [indicator_label(r, lang) for r in rows.itertuples()],
+            t(lang, "指标", "Indicator"): [indicator_label(r, lang) for r in objects],
             t(lang, "范围", "Scope"): rows.scope_label.to_list(),
             t(lang, "目标年份", "Target year"): rows.target_year.astype(int).to_list(),
-            t(lang, "目标", "Target"): [target_label(r, lang) for r in rows.itertuples()],
+            t(lang, "目标", "Target"): [target_label(r, lang) for r in objects],
             t(lang, "单位", "Unit"): rows.unit.to_list(),
             t(lang, "最新年份", "Latest year"): rows.latest_year.astype("Int64").to_list(),
             t(lang, "最新值", "Latest value"): rows.latest_value.round(4).to_list(),

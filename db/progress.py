@@ -36,6 +36,19 @@ def latest_as_of(session: Session) -> int | None:
     )
 
 
+def assessed_layers(session: Session) -> tuple[int | None, set[str]]:
+    """The latest as-of year and the data layers its snapshots rest on: what every
+    page's status line says, without reading the snapshots themselves."""
+    as_of = latest_as_of(session)
+    if as_of is None:
+        return None, set()
+    s = models.ProgressSnapshot
+    layers = session.scalars(
+        select(s.layer).where(s.as_of == as_of, s.layer.is_not(None)).distinct()
+    )
+    return as_of, set(layers)
+
+
 def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
     """Snapshots joined to their target, indicator and scope names."""
     s, t, i, r = models.ProgressSnapshot, models.Target, models.Indicator, models.Region
@@ -66,14 +79,18 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(session.execute(query).mappings().all())
 
 
-def status_changes(session: Session, as_of: int | None = None) -> pd.DataFrame:
+def status_changes(
+    session: Session, as_of: int | None = None, current: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The snapshots of ``as_of`` (default: the latest) that also have one for the
     year before, as ``snapshots_frame`` gives them, with that year's status,
     latest figure and outlook (``previous_*``) and ``change``: one of
     ``indicators.progress.CHANGES`` (improved, worsened, unchanged, new,
     unassessable). Which status is better is decided there, not here.
+    ``current``: that year's ``snapshots_frame`` when the caller has read it already.
     """
-    current = snapshots_frame(session, as_of)
+    if current is None:
+        current = snapshots_frame(session, as_of)
     if current.empty:
         return current
     year = int(current.as_of.iloc[0])

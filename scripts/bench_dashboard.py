@@ -37,6 +37,7 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -128,11 +129,16 @@ FIRST_RENDER = """() => new Promise(resolve => {
 })"""
 
 
-def record(base: str) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, float]]:
+def _path(url: str) -> str:
+    parts = urlparse(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def record(base: str) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, float]]:
     """Visit every page in Chromium; return the callback requests and 总览's render times."""
     from playwright.sync_api import sync_playwright
 
-    requests: list[tuple[str, dict[str, Any]]] = []
+    requests: list[tuple[str, str, dict[str, Any]]] = []
     renders: dict[str, float] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -141,8 +147,10 @@ def record(base: str) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, float
         page.on(
             "request",
             lambda r: (
-                r.url.endswith("/_dash-update-component")
-                and requests.append((current["name"], json.loads(r.post_data or "{}")))
+                "/_dash-update-component" in r.url
+                and requests.append(
+                    (current["name"], _path(r.url), json.loads(r.post_data or "{}"))
+                )
             ),
         )
         page.goto(base + "/")
@@ -167,15 +175,15 @@ def label(body: dict[str, Any]) -> str:
     return output.strip(".").replace("...", " + ")[:70]
 
 
-def replay(url: str, requests: list[tuple[str, dict[str, Any]]], repeat: int) -> None:
+def replay(url: str, requests: list[tuple[str, str, dict[str, Any]]], repeat: int) -> None:
     engine = make_engine(url)
     app = create_app(load_settings(), make_session_factory(engine))
     client = app.server.test_client()
     times: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for page, body in requests:
+    for page, path, body in requests:
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.post("/_dash-update-component", json=body)
+            response = client.post(path, json=body)
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code not in (200, 204):
                 raise RuntimeError(f"{page}: {label(body)} answered {response.status_code}")

@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, clientside_callback, html
 
 from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
-from db.progress import snapshots_frame
+from db.progress import assessed_layers
 
 TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
 TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
@@ -89,18 +89,16 @@ def data_status(lang: str) -> html.Div:
     """What the figures on every page rest on: the as-of year, the data layers, and —
     while synthetic data are shown — a 示例数据 banner that cannot be missed."""
     with session_factory()() as session:
-        snapshots = snapshots_frame(session)
-    if snapshots.empty:
+        as_of, layers = assessed_layers(session)
+    if as_of is None:
         return html.Div(
             t(lang, "尚无评估数据", "No assessment yet"),
             id="data-status",
             className="px-4 small text-muted",
         )
-    layers = set(snapshots.layer.dropna())
     shown = t(lang, "、", ", ").join(
         layer_name(x, lang) for x in ("published", "reported", "sample") if x in layers
     )
-    as_of = int(snapshots.as_of.iloc[0])
     parts: list[object] = [
         html.Span(t(lang, f"数据截至 {as_of} 年", f"Data as of {as_of}"), className="me-3"),
         html.Span(

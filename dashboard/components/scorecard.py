@@ -12,6 +12,7 @@ from dash import html
 
 from dashboard.components.outlook import weather_icon
 from dashboard.components.status import status_badge
+from dashboard.data import records
 from dashboard.i18n import href, pillar_name, t
 from indicators.catalogue import PILLARS
 from indicators.formatting import quantity, target_text
@@ -70,15 +71,22 @@ def pillar_table(
     lang: str,
 ) -> dbc.Table:
     """Rows grouped under a header row per pillar, in the catalogue's pillar order."""
+    rank = {p: i for i, p in enumerate(PILLARS)}
+    ordered = sorted(
+        records(frame.sort_values(["indicator_id", "target_year"])),
+        key=lambda r: rank.get(r.pillar, len(rank)),
+    )
     body: list[html.Tr] = []
-    for pillar in [p for p in PILLARS if p in set(frame.pillar)]:
-        rows = frame[frame.pillar == pillar].sort_values(["indicator_id", "target_year"])
-        body.append(
-            html.Tr(
-                html.Th(pillar_name(pillar, lang), colSpan=len(header), className="table-light")
+    for i, row in enumerate(ordered):
+        if i == 0 or row.pillar != ordered[i - 1].pillar:
+            body.append(
+                html.Tr(
+                    html.Th(
+                        pillar_name(row.pillar, lang), colSpan=len(header), className="table-light"
+                    )
+                )
             )
-        )
-        body += [html.Tr(cells(row)) for row in rows.itertuples()]
+        body.append(html.Tr(cells(row)))
     return dbc.Table(
         [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
         bordered=False,

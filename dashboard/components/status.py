@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import html
 
 from dashboard.figures import status_pillar_chart
@@ -61,7 +60,7 @@ def status_tally(frame: pd.DataFrame, lang: str, size: str = "fs-5", **kwargs: A
     )
 
 
-def pillar_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+def pillar_status_figure(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     """Targets per pillar stacked by status, labelled in ``lang``."""
     counts = status_counts(frame)
     return status_pillar_chart(

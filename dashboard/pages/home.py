@@ -21,6 +21,8 @@ from dashboard.components.status import (
     status_tally,
 )
 from dashboard.context import region_directory, session_factory
+from dashboard.data import changes as load_changes
+from dashboard.data import records
 from dashboard.data import snapshots as load_snapshots
 from dashboard.figures import empty_figure, sparkline_svg
 from dashboard.i18n import (
@@ -34,7 +36,6 @@ from dashboard.i18n import (
 from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_map
 from db.catalogue import indicators_frame
 from db.observations import current_observations
-from db.progress import status_changes
 from indicators.formatting import target_text, unit_text
 from indicators.regions import RegionDirectory
 from indicators.summary import (
@@ -54,6 +55,8 @@ class Ids(StrEnum):
     INDICATOR = "home-map-indicator"
     MAP = "home-map"
     SHARE = "home-share"
+    MORE = "home-changes-more"
+    MORE_BODY = "home-changes-rest"
 
 
 def _card(row: Any, lang: str) -> dbc.Col:
@@ -130,7 +133,7 @@ def _headline(snapshots: pd.DataFrame, directory: RegionDirectory, lang: str) ->
     picked = headline_targets(snapshots)
     if picked.empty:
         return html.P(t(lang, "尚无核心指标的评估结果。", "No headline target assessed yet."))
-    return dbc.Row([_card(row, lang) for row in picked.itertuples()], id="home-headline")
+    return dbc.Row([_card(row, lang) for row in records(picked)], id="home-headline")
 
 
 def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
@@ -253,7 +256,7 @@ def _changes_table(rows: pd.DataFrame, directory: RegionDirectory, lang: str) ->
     return dbc.Table(
         [
             html.Thead(html.Tr([html.Th(h) for h in header])),
-            html.Tbody([_change_row(r, directory, lang) for r in rows.itertuples()]),
+            html.Tbody([_change_row(r, directory, lang) for r in records(rows)]),
         ],
         size="sm",
         hover=True,
@@ -261,12 +264,34 @@ def _changes_table(rows: pd.DataFrame, directory: RegionDirectory, lang: str) ->
     )
 
 
+def _moved(lang: str) -> pd.DataFrame:
+    """Targets whose status moved: headline targets first, then the worsened ones."""
+    changes = load_changes(lang)
+    if changes.empty:
+        return changes
+    moved = changes[changes.change.isin(["improved", "worsened"])]
+    return moved.assign(_worse=moved.change == "worsened").sort_values(
+        ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
+    )
+
+
+@callback(
+    Output(Ids.MORE_BODY, "children"),
+    Output(Ids.MORE, "style"),
+    Input(Ids.MORE, "n_clicks"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def more_changes(_clicks: int | None, search: str | None) -> tuple[Any, dict[str, str]]:
+    lang = lang_of(search)
+    rest = _moved(lang).iloc[CHANGES_SHOWN:]
+    return _changes_table(rest, region_directory(), lang), {"display": "none"}
+
+
 def _changes(lang: str, directory: RegionDirectory) -> Any:
     """Targets whose status moved since the previous period: the count, the headline
     targets and the worsened ones first, the whole list one click away."""
-    with session_factory()() as session:
-        changes = status_changes(session)
-    moved = changes[changes.change.isin(["improved", "worsened"])] if not changes.empty else changes
+    moved = _moved(lang)
     if moved.empty:
         return html.P(
             t(
@@ -277,9 +302,6 @@ def _changes(lang: str, directory: RegionDirectory) -> Any:
             className="text-muted",
             id="home-changes",
         )
-    moved = moved.assign(_worse=moved.change == "worsened").sort_values(
-        ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
-    )
     better, worse = int((moved.change == "improved").sum()), int((moved.change == "worsened").sum())
     children: list[Any] = [
         html.P(
@@ -294,20 +316,16 @@ def _changes(lang: str, directory: RegionDirectory) -> Any:
         _changes_table(moved.head(CHANGES_SHOWN), directory, lang),
     ]
     if len(moved) > CHANGES_SHOWN:
-        children.append(
-            html.Details(
-                [
-                    html.Summary(
-                        t(
-                            lang,
-                            f"其余 {len(moved) - CHANGES_SHOWN} 项变化",
-                            f"{len(moved) - CHANGES_SHOWN} more changes",
-                        )
-                    ),
-                    _changes_table(moved.iloc[CHANGES_SHOWN:], directory, lang),
-                ]
-            )
-        )
+        more = len(moved) - CHANGES_SHOWN
+        children += [
+            dbc.Button(
+                t(lang, f"显示其余 {more} 项变化", f"Show {more} more changes"),
+                id=Ids.MORE,
+                color="link",
+                className="px-0 d-print-none",
+            ),
+            html.Div(id=Ids.MORE_BODY),
+        ]
     return html.Div(children, id="home-changes")
 
 
