@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from dashboard.context import per_request, region_directory, session_factory
 from dashboard.i18n import region_name
+from db.catalogue import indicators_frame, targets_frame
+from db.observations import current_observations
 from db.progress import snapshots_frame, status_changes
 
 
@@ -37,3 +41,26 @@ def changes(lang: str) -> pd.DataFrame:
     current = per_request("snapshots:None", lambda: _read(None))
     with session_factory()() as session:
         return status_changes(session, current=current)
+
+
+def indicators() -> pd.DataFrame:
+    """Every indicator of the catalogue (read once per request)."""
+    return per_request("indicators", lambda: _query(indicators_frame))
+
+
+def targets() -> pd.DataFrame:
+    """Every target and baseline with its plan and sentence (read once per request)."""
+    return per_request("targets", lambda: _query(targets_frame))
+
+
+def observations(indicator_id: str) -> pd.DataFrame:
+    """The current observations of one indicator (read once per request)."""
+    return per_request(
+        f"observations:{indicator_id}",
+        lambda: _query(lambda session: current_observations(session, indicator_id)),
+    ).copy()
+
+
+def _query(read: Callable[[Session], pd.DataFrame]) -> pd.DataFrame:
+    with session_factory()() as session:
+        return read(session)

@@ -12,9 +12,10 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import data as frames
 from dashboard.components.outlook import weather_icon
 from dashboard.components.status import status_badge
-from dashboard.context import region_directory, session_factory
+from dashboard.context import region_directory
 from dashboard.figures import indicator_chart, ranking_chart
 from dashboard.i18n import (
     dropdown_labels,
@@ -27,9 +28,6 @@ from dashboard.i18n import (
     region_name,
     t,
 )
-from db.catalogue import indicators_frame, targets_frame
-from db.observations import current_observations
-from db.progress import snapshots_frame
 from indicators.catalogue import (
     AGGREGATION_EN,
     AGGREGATION_ZH,
@@ -63,9 +61,7 @@ class Ids(StrEnum):
 
 def _options(lang: str) -> list[dict[str, str]]:
     """Indicators that have targets, headline ones first."""
-    with session_factory()() as session:
-        targets = targets_frame(session)
-        indicators = indicators_frame(session)
+    targets, indicators = frames.targets(), frames.indicators()
     with_targets = indicators[indicators.id.isin(targets.indicator_id)]
     ordered = with_targets.sort_values(["headline", "id"], ascending=[False, True])
     return [
@@ -158,11 +154,10 @@ def layout(
 
 
 def _data(indicator_id: str, lang: str) -> dict[str, Any]:
-    with session_factory()() as session:
-        indicators = indicators_frame(session).set_index("id")
-        targets = targets_frame(session)
-        observations = current_observations(session, indicator_id)
-        snapshots = snapshots_frame(session)
+    indicators = frames.indicators().set_index("id")
+    targets = frames.targets()
+    observations = frames.observations(indicator_id)
+    snapshots = frames.snapshots(lang)
     directory = region_directory()
     observations["region"] = observations.region_code.map(
         lambda c: region_name(directory.regions[c], lang) if c in directory.regions else c
