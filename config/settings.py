@@ -62,6 +62,12 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
         "Whether reading pages and the API needs a signed-in user.",
     ),
+    Setting(
+        "SECURE_COOKIES",
+        "false",
+        bool,
+        "Send session cookies only over HTTPS (set true behind a TLS reverse proxy).",
+    ),
     Setting("LOG_LEVEL", "INFO", str, "Python logging level."),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
 )
@@ -97,6 +103,7 @@ class Settings:
     secret_key: str
     load_sample_data: bool
     read_requires_login: bool
+    secure_cookies: bool
     log_level: str
     debug: bool
 

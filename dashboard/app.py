@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import dash
-from dash import Dash, dcc, html
+from dash import Dash, _callback, dcc, html
 from flask import Response
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from dashboard.api import api
 from dashboard.api_intake import intake_api
+from dashboard.auth import init_auth
 from dashboard.components.header import TITLE_ZH
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import EXTENSION
@@ -39,10 +41,12 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    _hand_callbacks_to_each_app()
     app.index_string = app.index_string.replace("<html>", '<html lang="zh-CN">')
     server = app.server
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
+    init_auth(server, settings)
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)
@@ -68,3 +72,26 @@ def _circle_geojson() -> Response:
     response.cache_control.max_age = 86400
     response.cache_control.public = True
     return response
+
+
+_REGISTERED: tuple[dict[str, Any], list[Any], list[Any]] | None = None
+
+
+def _hand_callbacks_to_each_app() -> None:
+    """Dash moves the callbacks registered with ``dash.callback`` (the pages') from
+    its process-wide registry into the first app that serves a request, leaving it
+    empty: a second app in the same process (tests, benchmarks) would answer every
+    callback with an error. Keep the registry as the pages left it and put it back
+    for each new app."""
+    global _REGISTERED
+    if _REGISTERED is None:
+        _REGISTERED = (
+            dict(_callback.GLOBAL_CALLBACK_MAP),
+            list(_callback.GLOBAL_CALLBACK_LIST),
+            list(_callback.GLOBAL_INLINE_SCRIPTS),
+        )
+        return
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_MAP.update(_REGISTERED[0])
+    _callback.GLOBAL_CALLBACK_LIST[:] = _REGISTERED[1]
+    _callback.GLOBAL_INLINE_SCRIPTS[:] = _REGISTERED[2]

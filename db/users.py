@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
+from indicators.access import Account
 
 ROLES = {
     "viewer": "浏览者（领导，只读）",
@@ -116,3 +117,30 @@ def regions_of(user: models.User) -> set[str] | None:
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(session: Session, username: str, password: str) -> models.User | None:
+    """The active user with this name and password; None for any mismatch (the
+    caller says only that the pair is wrong, never which half)."""
+    user = session.scalar(select(models.User).where(models.User.username == username))
+    if user is None:
+        hash_password(password)  # same work either way: no timing hint that the name exists
+        return None
+    if not user.active or not verify_password(password, user.password_hash):
+        return None
+    return user
+
+
+def account_of(user: models.User) -> Account:
+    return Account(
+        user.id,
+        user.username,
+        user.display_name,
+        user.role,
+        frozenset(r.region_code for r in user.regions),
+    )
+
+
+def load_account(session: Session, user_id: int) -> Account | None:
+    user = session.get(models.User, user_id)
+    return account_of(user) if user is not None and user.active else None

@@ -183,7 +183,7 @@ def replay(url: str, requests: list[tuple[str, str, dict[str, Any]]], repeat: in
     for page, path, body in requests:
         for _ in range(repeat):
             started = time.perf_counter()
-            response = client.post(path, json=body)
+            response = client.post(path, json=body, headers={"Origin": "http://localhost"})
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code not in (200, 204):
                 raise RuntimeError(f"{page}: {label(body)} answered {response.status_code}")
@@ -213,7 +213,22 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
     )
-    for factor in [int(f) for f in args.factors.split(",")]:
+    factors = [int(f) for f in args.factors.split(",")]
+    if len(factors) > 1:
+        # one process per dataset, so that one dataset's memory and caches do not
+        # weigh on the next one's figures
+        for factor in factors:
+            argv = [
+                sys.executable,
+                __file__,
+                "--factors",
+                str(factor),
+                "--repeat",
+                str(args.repeat),
+            ]
+            subprocess.run(argv, check=True)
+        return
+    for factor in factors:
         print(f"\n== dataset {factor}x the sample ==")
         with tempfile.TemporaryDirectory() as tmp:
             data_dir = Path(tmp)

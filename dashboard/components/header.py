@@ -9,8 +9,9 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
+from dashboard.auth import csrf_token, current_account, role_name
 from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
@@ -38,6 +39,9 @@ class Ids:
     LANG_SWITCH = "lang-switch"
     TOGGLER = "nav-toggler"
     COLLAPSE = "nav-collapse"
+    SIGN_IN = "sign-in"
+    SIGN_OUT = "sign-out"
+    ACCOUNT = "account-name"
 
 
 def switch_href(pathname: str, search: str | None) -> str:
@@ -64,6 +68,7 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
             )
         )
     )
+    links.append(dbc.NavItem(_account(lang, pathname, search)))
     return dbc.Navbar(
         dbc.Container(
             [
@@ -82,6 +87,41 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
         color="primary",
         dark=True,
         className="mb-2 d-print-none",
+    )
+
+
+def _account(lang: str, pathname: str, search: str | None) -> html.Div:
+    """Who is signed in, with a sign-out button (a form POST carrying the CSRF
+    token), or a sign-in link that comes back to this page."""
+    account = current_account()
+    if account is None:
+        back = pathname + (search or "")
+        return html.A(
+            t(lang, "登录", "Sign in"),
+            href=f"/login?{urlencode({'next': back, 'lang': lang})}",
+            id=Ids.SIGN_IN,
+            className="nav-link ms-lg-2",
+        )
+    return html.Form(
+        [
+            html.Span(
+                f"{account.display_name}（{role_name(account, lang)}）"
+                if lang == "zh"
+                else f"{account.display_name} ({role_name(account, lang)})",
+                id=Ids.ACCOUNT,
+                className="text-white small me-2",
+            ),
+            dcc.Input(type="hidden", name="csrf", value=csrf_token(), id="sign-out-csrf"),
+            html.Button(
+                t(lang, "退出", "Sign out"),
+                type="submit",
+                id=Ids.SIGN_OUT,
+                className="btn btn-sm btn-outline-light",
+            ),
+        ],
+        method="POST",
+        action="/auth/logout",
+        className="d-flex align-items-center ms-lg-3",
     )
 
 

@@ -73,7 +73,9 @@ def callback(
         "state": state or [],
         "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
     }
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return response.get_json()["response"]
 

@@ -1,0 +1,173 @@
+"""Sign-in, sessions and the server-side checks, by crafted HTTP requests: the
+rules hold for the Dash callback endpoint and the API, not only in the pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import dash
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from db import models
+from db.session import make_engine, make_session_factory, transaction
+from db.users import create_token, create_user, revoke_token
+from loaders.first_run import ensure_ready
+
+ORIGIN = {"Origin": "http://localhost"}
+HEADER = {
+    "output": "app-header.children",
+    "outputs": {"id": "app-header", "property": "children"},
+    "inputs": [
+        {"id": "url", "property": "pathname", "value": "/"},
+        {"id": "url", "property": "search", "value": ""},
+    ],
+    "state": [],
+    "changedPropIds": ["url.pathname"],
+}
+
+
+@pytest.fixture(scope="module")
+def world(module_db_url: str) -> Iterator[tuple[object, str]]:
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False, published=False)
+    with transaction(factory) as session:
+        create_user(session, "cd", "成都-密码-2026", "reporter", "成都市统计局", ["510100"])
+        create_user(session, "leader", "领导-密码-2026", "viewer", "领导")
+        token = create_token(session, "cd", "成都数据接口")
+    yield factory, token
+    engine.dispose()
+
+
+def app_for(world: tuple[object, str], read_requires_login: bool) -> dash.Dash:
+    factory, _ = world
+    settings = load_settings({"READ_REQUIRES_LOGIN": str(read_requires_login).lower()})
+    return create_app(settings, factory)
+
+
+def sign_in(client: FlaskClient, username: str, password: str, next_: str = "/") -> object:
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return client.post(
+        "/auth/login",
+        data={"csrf": csrf, "username": username, "password": password, "next": next_},
+        headers=ORIGIN,
+    )
+
+
+def _find_prop(tree: object, key: str, value: str) -> dict:
+    """The props of the first component in a callback response with ``key == value``."""
+    if isinstance(tree, dict):
+        props = tree.get("props")
+        if isinstance(props, dict) and props.get(key) == value:
+            return props
+        children = tree.values()
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return {}
+    for child in children:
+        found = _find_prop(child, key, value)
+        if found:
+            return found
+    return {}
+
+
+def audit_actions(world: tuple[object, str], actor: str) -> list[str]:
+    factory, _ = world
+    with factory() as session:
+        events = session.scalars(
+            select(models.AuditEvent)
+            .where(models.AuditEvent.actor == actor)
+            .order_by(models.AuditEvent.id)
+        )
+        return [e.action for e in events]
+
+
+def test_aut001_sign_in_page_is_chinese_and_carries_a_csrf_token(world) -> None:
+    client = app_for(world, False).server.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    assert "用户名" in page and "密码" in page and 'name="csrf"' in page
+    assert '<html lang="zh-CN">' in page
+
+
+def test_aut002_a_wrong_password_is_refused_in_chinese_and_recorded(world) -> None:
+    client = app_for(world, False).server.test_client()
+    response = sign_in(client, "leader", "错误的密码")
+    assert response.status_code == 401
+    assert "用户名或密码不正确" in response.get_data(as_text=True)
+    assert audit_actions(world, "leader")[-1] == "sign_in_failed"
+
+
+def test_aut003_signed_in_the_header_names_the_account_and_sign_out_is_recorded(world) -> None:
+    client = app_for(world, False).server.test_client()
+    response = sign_in(client, "cd", "成都-密码-2026", next_="/region?code=510100")
+    assert response.status_code == 302 and response.headers["Location"] == "/region?code=510100"
+    header = client.post("/_dash-update-component", json=HEADER, headers=ORIGIN)
+    text = json.dumps(header.get_json(), ensure_ascii=False)
+    assert "成都市统计局" in text and "填报员" in text and "/auth/logout" in text
+    csrf = _find_prop(header.get_json(), "name", "csrf")["value"]
+    client.post("/auth/logout", data={"csrf": csrf}, headers=ORIGIN)
+    assert audit_actions(world, "cd")[-2:] == ["sign_in", "sign_out"]
+    after = client.post("/_dash-update-component", json=HEADER, headers=ORIGIN)
+    assert "成都市统计局" not in json.dumps(after.get_json(), ensure_ascii=False)
+
+
+def test_aut004_sign_in_is_rate_limited_across_workers_by_the_audit_log(world) -> None:
+    client = app_for(world, False).server.test_client()
+    for _ in range(5):
+        assert sign_in(client, "ratelimited", "x").status_code == 401
+    other_worker = app_for(world, False).server.test_client()
+    refused = sign_in(other_worker, "ratelimited", "x")
+    assert refused.status_code == 429 and "15 分钟后再试" in refused.get_data(as_text=True)
+
+
+def test_aut005_a_sign_in_never_redirects_off_site(world) -> None:
+    client = app_for(world, False).server.test_client()
+    response = sign_in(client, "leader", "领导-密码-2026", next_="//evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("origin", [None, "https://evil.example"])
+def test_aut006_callbacks_from_another_site_are_refused(world, origin: str | None) -> None:
+    client = app_for(world, False).server.test_client()
+    headers = {"Origin": origin} if origin else {}
+    response = client.post("/_dash-update-component", json=HEADER, headers=headers)
+    assert response.status_code == 403 and "CSRF" in response.get_json()["error"]
+
+
+def test_aut007_when_reading_needs_an_account_anonymous_requests_get_nothing(world) -> None:
+    client = app_for(world, True).server.test_client()
+    page = client.get("/indicator?id=gdp")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login?next=")
+    assert client.post("/_dash-update-component", json=HEADER, headers=ORIGIN).status_code == 401
+    assert client.get("/_dash-layout").status_code == 401
+    api = client.get("/api/v1/targets")
+    assert api.status_code == 401 and api.get_json()["error"] == "请先登录"
+    assert client.get("/login").status_code == 200
+    with client.get("/assets/style.css") as css:
+        assert css.status_code == 200
+    sign_in(client, "leader", "领导-密码-2026")
+    assert client.get("/api/v1/targets").status_code == 200
+    assert client.post("/_dash-update-component", json=HEADER, headers=ORIGIN).status_code == 200
+
+
+def test_aut008_a_token_reads_while_valid_and_is_refused_once_revoked(world) -> None:
+    factory, token = world
+    client = app_for(world, True).server.test_client()
+    good = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/targets", headers=good).status_code == 200
+    bad = client.get("/api/v1/targets", headers={"Authorization": "Bearer not-a-token"})
+    assert bad.status_code == 401 and "令牌" in bad.get_json()["error"]
+    with transaction(factory) as session:
+        row = session.scalars(
+            select(models.ApiToken).where(models.ApiToken.name == "成都数据接口")
+        ).one()
+        revoke_token(session, row.id)
+    assert client.get("/api/v1/targets", headers=good).status_code == 401
