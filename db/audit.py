@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -51,3 +52,54 @@ def failures_since(
     by_name = session.scalar(select(func.count()).where(recent, e.object_id == username))
     by_address = session.scalar(select(func.count()).where(recent, e.detail == address))
     return by_name or 0, by_address or 0
+
+
+ACTION_NAMES = {
+    SIGN_IN: ("登录", "sign-in"),
+    SIGN_IN_FAILED: ("登录失败", "failed sign-in"),
+    SIGN_OUT: ("退出", "sign-out"),
+    "upload": ("上传报送文件", "upload"),
+    "approve": ("审核通过", "approval"),
+    "reject": ("审核退回", "rejection"),
+    "user_create": ("新建用户", "user created"),
+    "user_change": ("修改用户", "user changed"),
+    "token_create": ("新建访问令牌", "token created"),
+    "token_revoke": ("撤销访问令牌", "token revoked"),
+    "catalogue_change": ("目标库变更", "catalogue change"),
+}
+
+
+def events_frame(
+    session: Session,
+    action: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """The newest events first, filtered; at most ``limit`` rows."""
+    e = models.AuditEvent
+    query = select(
+        e.id, e.at, e.actor, e.action, e.object_type, e.object_id, e.before, e.after, e.detail
+    ).order_by(e.id.desc())
+    if action:
+        query = query.where(e.action == action)
+    if actor:
+        query = query.where(e.actor.contains(actor))
+    if since:
+        query = query.where(e.at >= since)
+    if until:
+        query = query.where(e.at < until)
+    rows = session.execute(query.limit(limit)).mappings().all()
+    columns = [
+        "id",
+        "at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "before",
+        "after",
+        "detail",
+    ]
+    return pd.DataFrame(rows, columns=columns)

@@ -15,6 +15,7 @@ from dashboard.auth import csrf_token, current_account, role_name
 from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
+from indicators.access import can_audit
 
 TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
 TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
@@ -33,6 +34,12 @@ NAV = [
 ]
 
 
+# the workflow pages, for the roles that use them (the server checks again on each)
+WORK = [
+    ("/audit", "审计日志", "Audit log", can_audit),
+]
+
+
 class Ids:
     HEADER = "app-header"
     URL = "url"
@@ -42,6 +49,7 @@ class Ids:
     SIGN_IN = "sign-in"
     SIGN_OUT = "sign-out"
     ACCOUNT = "account-name"
+    WORK = "nav-workspace"
 
 
 def switch_href(pathname: str, search: str | None) -> str:
@@ -68,6 +76,22 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
             )
         )
     )
+    account = current_account()
+    work = [(path, zh, en) for path, zh, en, allowed in WORK if allowed(account)]
+    if work:
+        links.insert(
+            len(NAV),
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(t(lang, zh, en), href=href(path, lang))
+                    for path, zh, en in work
+                ],
+                label=t(lang, "工作台", "Workspace"),
+                nav=True,
+                in_navbar=True,
+                id=Ids.WORK,
+            ),
+        )
     links.append(dbc.NavItem(_account(lang, pathname, search)))
     return dbc.Navbar(
         dbc.Container(

@@ -171,3 +171,40 @@ def test_aut008_a_token_reads_while_valid_and_is_refused_once_revoked(world) -> 
         ).one()
         revoke_token(session, row.id)
     assert client.get("/api/v1/targets", headers=good).status_code == 401
+
+
+EXPORT = {
+    "output": "audit-download.data",
+    "outputs": {"id": "audit-download", "property": "data"},
+    "inputs": [{"id": "audit-export", "property": "n_clicks", "value": 1}],
+    "state": [
+        {"id": "audit-action", "property": "value", "value": None},
+        {"id": "audit-actor", "property": "value", "value": ""},
+        {"id": "audit-dates", "property": "start_date", "value": None},
+        {"id": "audit-dates", "property": "end_date", "value": None},
+        {"id": "url", "property": "search", "value": ""},
+    ],
+    "changedPropIds": ["audit-export.n_clicks"],
+}
+
+
+def nothing(response: object) -> bool:
+    """A callback that refused: no update at all (Dash answers 204 or an empty response)."""
+    return response.status_code == 204 or response.get_json()["response"] == {}
+
+
+def test_aut009_only_reviewers_and_admins_export_the_audit_log(world) -> None:
+    factory, _ = world
+    with transaction(factory) as session:
+        create_user(session, "office", "审核-密码-2026", "reviewer", "联合办公室")
+    anonymous = app_for(world, False).server.test_client()
+    assert nothing(anonymous.post("/_dash-update-component", json=EXPORT, headers=ORIGIN))
+    viewer = app_for(world, False).server.test_client()
+    sign_in(viewer, "leader", "领导-密码-2026")
+    assert nothing(viewer.post("/_dash-update-component", json=EXPORT, headers=ORIGIN))
+    reviewer = app_for(world, False).server.test_client()
+    sign_in(reviewer, "office", "审核-密码-2026")
+    response = reviewer.post("/_dash-update-component", json=EXPORT, headers=ORIGIN)
+    data = response.get_json()["response"]["audit-download"]["data"]
+    assert data["filename"].startswith("audit-") and "操作人" in data["content"]
+    assert "登录" in data["content"] and "office" in data["content"]

@@ -1,0 +1,254 @@
+"""审计日志: every sign-in, upload, approval, rejection, catalogue and user change,
+with who, when, what and the values before and after — for reviewers and
+administrators, filterable and exportable. The log is append-only: this page
+only reads it, and the server checks the role on the page and on the export."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.auth import current_account
+from dashboard.context import session_factory
+from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, t
+from db.audit import ACTION_NAMES, events_frame
+from indicators.access import can_audit
+
+dash.register_page(__name__, path="/audit", name="审计日志", title="审计日志 · 成渝监测平台")
+
+COLUMNS = [
+    ("at", "时间", "Time", 170),
+    ("actor", "操作人", "Who", 120),
+    ("action_name", "操作", "Action", 130),
+    ("object", "对象", "Object", 160),
+    ("before", "变更前", "Before", 220),
+    ("after", "变更后", "After", 220),
+    ("detail", "说明", "Detail", 200),
+]
+
+
+class Ids(StrEnum):
+    ACTION = "audit-action"
+    ACTOR = "audit-actor"
+    DATES = "audit-dates"
+    GRID = "audit-grid"
+    COUNT = "audit-count"
+    EXPORT = "audit-export"
+    DOWNLOAD = "audit-download"
+    SHARE = "audit-share"
+
+
+def denied(lang: str) -> dbc.Alert:
+    return dbc.Alert(
+        t(
+            lang,
+            "审计日志仅限审核员和管理员查看。请用相应账号登录。",
+            "The audit log is for reviewers and administrators. Sign in with such an account.",
+        ),
+        color="warning",
+        id="audit-denied",
+    )
+
+
+def _json(value: Any) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _frame(
+    action: str | None, actor: str | None, start: str | None, end: str | None, lang: str
+) -> pd.DataFrame:
+    since = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
+    until = (datetime.fromisoformat(end) + timedelta(days=1)).replace(tzinfo=UTC) if end else None
+    with session_factory()() as session:
+        frame = events_frame(session, action or None, actor or None, since, until)
+    names = {k: (zh if lang == "zh" else en) for k, (zh, en) in ACTION_NAMES.items()}
+    return frame.assign(
+        at=frame["at"].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")),
+        action_name=frame.action.map(lambda a: names.get(a, a)),
+        object=[
+            " ".join(x for x in (o_type or "", o_id or "") if x)
+            for o_type, o_id in zip(frame.object_type, frame.object_id, strict=True)
+        ],
+        before=frame.before.map(_json),
+        after=frame.after.map(_json),
+        detail=frame.detail.fillna(""),
+    )
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return frame[[c for c, *_ in COLUMNS]].to_dict(orient="records")
+
+
+def layout(
+    action: str | None = None,
+    actor: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    lang: str | None = None,
+    **_query: str,
+) -> html.Div:
+    lang = lang_of(lang)
+    if not can_audit(current_account()):
+        return denied(lang)
+    frame = _frame(action, actor, start, end, lang)
+    options = [
+        {"value": k, "label": zh if lang == "zh" else en} for k, (zh, en) in ACTION_NAMES.items()
+    ]
+    return html.Div(
+        [
+            html.H2(t(lang, "审计日志", "Audit log"), className="h3"),
+            html.P(
+                t(
+                    lang,
+                    "登录、上传、审核、目标库和用户变更的完整记录（只增不改）：谁、何时、做了什么、变更前后的值。",
+                    "Every sign-in, upload, review, catalogue and user change, append-only: who, "
+                    "when, what, and the values before and after.",
+                ),
+                className="text-muted",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=Ids.ACTION,
+                            options=options,
+                            value=action,
+                            placeholder=t(lang, "全部操作", "All actions"),
+                            labels=dropdown_labels(lang),
+                        ),
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dbc.Input(
+                            id=Ids.ACTOR,
+                            value=actor or "",
+                            placeholder=t(lang, "操作人", "Who"),
+                            debounce=True,
+                        ),
+                        md=2,
+                    ),
+                    dbc.Col(
+                        dcc.DatePickerRange(
+                            id=Ids.DATES,
+                            start_date=start,
+                            end_date=end,
+                            max_date_allowed=date.today() + timedelta(days=1),
+                            display_format="YYYY-MM-DD",
+                            start_date_placeholder_text=t(lang, "起始日期", "From"),
+                            end_date_placeholder_text=t(lang, "截止日期", "To"),
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Button(
+                                t(lang, "导出 CSV", "Export CSV"),
+                                id=Ids.EXPORT,
+                                color="secondary",
+                                outline=True,
+                                size="sm",
+                                className="me-2",
+                            ),
+                            html.A(
+                                t(lang, "本视图链接", "Link to this view"),
+                                id=Ids.SHARE,
+                                href=_share(action, actor, start, end, lang),
+                                className="small",
+                            ),
+                        ],
+                        md=3,
+                    ),
+                ],
+                className="g-2 mb-2",
+            ),
+            html.Div(_count(len(frame), lang), id=Ids.COUNT, className="small text-muted mb-1"),
+            dag.AgGrid(
+                id=Ids.GRID,
+                rowData=_rows(frame),
+                columnDefs=[
+                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
+                    for f, zh, en, w in COLUMNS
+                ],
+                defaultColDef={"sortable": True, "resizable": True},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 50,
+                    "localeText": grid_locale(lang),
+                },
+                style={"height": "620px"},
+            ),
+            dcc.Download(id=Ids.DOWNLOAD),
+        ]
+    )
+
+
+def _count(n: int, lang: str) -> str:
+    return t(
+        lang,
+        f"共 {n} 条（最多显示 5000 条，新的在前）",
+        f"{n} events (newest first, at most 5,000)",
+    )
+
+
+def _share(
+    action: str | None, actor: str | None, start: str | None, end: str | None, lang: str
+) -> str:
+    return href("/audit", lang, action=action, actor=actor, start=start, end=end)
+
+
+@callback(
+    Output(Ids.GRID, "rowData"),
+    Output(Ids.COUNT, "children"),
+    Output(Ids.SHARE, "href"),
+    Input(Ids.ACTION, "value"),
+    Input(Ids.ACTOR, "value"),
+    Input(Ids.DATES, "start_date"),
+    Input(Ids.DATES, "end_date"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def filter_events(
+    action: str | None, actor: str | None, start: str | None, end: str | None, search: str | None
+) -> tuple[Any, ...]:
+    lang = lang_of(search)
+    if not can_audit(current_account()):  # the server decides, whatever the page shows
+        return [], t(lang, "无权查看", "Not allowed"), dash.no_update
+    frame = _frame(action, actor, start, end, lang)
+    return _rows(frame), _count(len(frame), lang), _share(action, actor, start, end, lang)
+
+
+@callback(
+    Output(Ids.DOWNLOAD, "data"),
+    Input(Ids.EXPORT, "n_clicks"),
+    State(Ids.ACTION, "value"),
+    State(Ids.ACTOR, "value"),
+    State(Ids.DATES, "start_date"),
+    State(Ids.DATES, "end_date"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def export(
+    _n: int | None,
+    action: str | None,
+    actor: str | None,
+    start: str | None,
+    end: str | None,
+    search: str | None,
+) -> Any:
+    lang = lang_of(search)
+    if not can_audit(current_account()):
+        return dash.no_update
+    frame = _frame(action, actor, start, end, lang)[[c for c, *_ in COLUMNS]]
+    frame = frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in COLUMNS})
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"audit-{stamp}.csv"}
