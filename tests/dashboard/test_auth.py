@@ -208,3 +208,59 @@ def test_aut009_only_reviewers_and_admins_export_the_audit_log(world) -> None:
     data = response.get_json()["response"]["audit-download"]["data"]
     assert data["filename"].startswith("audit-") and "操作人" in data["content"]
     assert "登录" in data["content"] and "office" in data["content"]
+
+
+def _save_user(username: str, role: str, regions: list[str]) -> dict:
+    values = {
+        "admin-username": username,
+        "admin-display-name": "新用户",
+        "admin-role": role,
+        "admin-regions": regions,
+        "admin-password": "新用户-密码-2026",
+        "admin-active": True,
+    }
+    return {
+        "output": "..admin-user-result.children...admin-users.rowData..",
+        "outputs": [
+            {"id": "admin-user-result", "property": "children"},
+            {"id": "admin-users", "property": "rowData"},
+        ],
+        "inputs": [
+            {"id": "admin-create", "property": "n_clicks", "value": 1},
+            {"id": "admin-save", "property": "n_clicks", "value": None},
+        ],
+        "state": [
+            *({"id": k, "property": "value", "value": v} for k, v in values.items()),
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["admin-create.n_clicks"],
+    }
+
+
+def test_aut010_only_an_administrator_creates_users_and_it_is_audited(world) -> None:
+    factory, _ = world
+    with transaction(factory) as session:
+        create_user(session, "root", "管理员-密码-2026", "admin", "管理员")
+    viewer = app_for(world, False).server.test_client()
+    sign_in(viewer, "leader", "领导-密码-2026")
+    refused = viewer.post(
+        "/_dash-update-component", json=_save_user("x1", "viewer", []), headers=ORIGIN
+    )
+    assert "仅管理员" in json.dumps(refused.get_json(), ensure_ascii=False)
+    admin = app_for(world, False).server.test_client()
+    sign_in(admin, "root", "管理员-密码-2026")
+    bad = admin.post(
+        "/_dash-update-component", json=_save_user("x2", "reporter", []), headers=ORIGIN
+    )
+    assert "填报员必须绑定至少一个地区" in json.dumps(bad.get_json(), ensure_ascii=False)
+    good = admin.post(
+        "/_dash-update-component", json=_save_user("x3", "reporter", ["510100"]), headers=ORIGIN
+    )
+    assert "已新建用户 x3" in json.dumps(good.get_json(), ensure_ascii=False)
+    with factory() as session:
+        users = {u.username for u in session.scalars(select(models.User))}
+        event = session.scalars(
+            select(models.AuditEvent).where(models.AuditEvent.action == "user_create")
+        ).all()
+    assert "x1" not in users and "x2" not in users and "x3" in users
+    assert [e.object_id for e in event] == ["x3"] and event[0].after["regions"] == ["510100"]

@@ -1,0 +1,154 @@
+"""Administration of accounts and tokens, each change written to the audit log
+with the values before and after, in the same transaction as the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import audit, models
+from db.users import ROLES, UserError, create_token, create_user, hash_password, revoke_token
+from indicators.access import Account
+
+
+def _state(user: models.User) -> dict[str, Any]:
+    return {
+        "role": user.role,
+        "display_name": user.display_name,
+        "active": user.active,
+        "regions": sorted(r.region_code for r in user.regions),
+    }
+
+
+def _user(session: Session, username: str) -> models.User:
+    user = session.scalar(select(models.User).where(models.User.username == username))
+    if user is None:
+        raise UserError(f"用户“{username}”不存在")
+    return user
+
+
+def users_frame(session: Session) -> pd.DataFrame:
+    users = session.scalars(select(models.User).order_by(models.User.username)).all()
+    return pd.DataFrame(
+        [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role,
+                "regions": ",".join(sorted(r.region_code for r in u.regions)),
+                "active": u.active,
+                "created_at": u.created_at,
+            }
+            for u in users
+        ],
+        columns=["username", "display_name", "role", "regions", "active", "created_at"],
+    )
+
+
+def tokens_frame(session: Session) -> pd.DataFrame:
+    t, u = models.ApiToken, models.User
+    rows = session.execute(
+        select(t.id, t.name, u.username, t.created_at, t.revoked_at)
+        .join(u, u.id == t.user_id)
+        .order_by(t.id)
+    ).all()
+    return pd.DataFrame(rows, columns=["id", "name", "username", "created_at", "revoked_at"])
+
+
+def add_user(
+    session: Session,
+    by: Account,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None,
+    regions: list[str],
+) -> models.User:
+    user = create_user(session, username, password, role, display_name, regions)
+    audit.record(
+        session,
+        "user_create",
+        by.username,
+        user_id=by.id,
+        object_type="user",
+        object_id=username,
+        after=_state(user),
+    )
+    return user
+
+
+def change_user(
+    session: Session,
+    by: Account,
+    username: str,
+    *,
+    role: str | None = None,
+    regions: list[str] | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> models.User:
+    """Change what is given; the audit event holds the whole state before and after."""
+    user = _user(session, username)
+    before = _state(user)
+    if role is not None:
+        if role not in ROLES:
+            raise UserError(f"角色“{role}”无效，可选：{'、'.join(ROLES)}")
+        user.role = role
+    if regions is not None:
+        user.regions = [models.UserRegion(region_code=code) for code in regions]
+    if user.role == "reporter" and not user.regions:
+        raise UserError("填报员必须绑定至少一个地区")
+    if active is not None:
+        if not active and username == by.username:
+            raise UserError("不能停用自己的账号")
+        user.active = active
+    if password is not None:
+        if len(password) < 10:
+            raise UserError("密码至少 10 位")
+        user.password_hash = hash_password(password)
+    session.flush()
+    audit.record(
+        session,
+        "user_change",
+        by.username,
+        user_id=by.id,
+        object_type="user",
+        object_id=username,
+        before=before,
+        after=_state(user),
+        detail="已重设密码" if password is not None else None,
+    )
+    return user
+
+
+def issue_token(session: Session, by: Account, username: str, name: str) -> str:
+    token = create_token(session, username, name)
+    audit.record(
+        session,
+        "token_create",
+        by.username,
+        user_id=by.id,
+        object_type="token",
+        object_id=name,
+        after={"user": username, "name": name},
+    )
+    return token
+
+
+def withdraw_token(session: Session, by: Account, token_id: int) -> None:
+    row = session.get(models.ApiToken, token_id)
+    before = None if row is None else {"name": row.name, "revoked_at": None}
+    revoke_token(session, token_id)
+    audit.record(
+        session,
+        "token_revoke",
+        by.username,
+        user_id=by.id,
+        object_type="token",
+        object_id=str(token_id),
+        before=before,
+        after={"revoked": True},
+    )
