@@ -1,0 +1,91 @@
+"""What a statistics file's check looks like: the summary in words, the grid of
+problems row by row, the template links — shared by 数据校验 and 数据填报."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.i18n import grid_locale, t
+
+LAYOUT_NAMES = {
+    "template": ("本平台模板", "the monitor's template"),
+    "wide_regions": ("宽表（地区为行）", "wide table, regions as rows"),
+    "wide_indicators": ("宽表（指标为行）", "wide table, indicators as rows"),
+    "nbs": ("国家数据网站导出表", "National Bureau of Statistics portal export"),
+    "yearbook": ("统计年鉴表", "statistical yearbook table"),
+}
+COLUMNS = [
+    ("level", "级别", "Level", 80),
+    ("sheet", "工作表", "Sheet", 100),
+    ("row", "行", "Row", 70),
+    ("column", "列", "Column", 70),
+    ("value", "原值", "Value", 140),
+    ("message", "问题", "Problem (Chinese)", 520),
+]
+
+
+def problems_grid(id_: str, lang: str) -> dag.AgGrid:
+    """Every problem with its sheet, row and column, the message in Chinese."""
+    return dag.AgGrid(
+        id=id_,
+        rowData=[],
+        columnDefs=[
+            {
+                "field": f,
+                "headerName": t(lang, zh, en),
+                "width": w,
+                "wrapText": f == "message",
+                "autoHeight": f == "message",
+            }
+            for f, zh, en, w in COLUMNS
+        ],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={"localeText": grid_locale(lang)},
+        style={"height": "420px"},
+    )
+
+
+def template_links(region: str | None, period: str | None, lang: str) -> Any:
+    """Links to the template pre-filled for a region and period (Excel and CSV)."""
+    if not region or not period:
+        return html.Span(
+            t(lang, "选择地区和期间后可下载模板", "Choose a region and a period for the template"),
+            className="text-muted small",
+        )
+    query = urlencode({"region": region, "period": period})
+    return [
+        html.A(
+            t(lang, "Excel 模板", "Excel template"),
+            href=f"/api/v1/template?{query}&format=xlsx",
+            className="me-3",
+        ),
+        html.A(t(lang, "CSV 模板", "CSV template"), href=f"/api/v1/template?{query}&format=csv"),
+    ]
+
+
+def summary(filename: str, report: dict[str, Any], lang: str = "zh") -> dbc.Alert:
+    zh, en = LAYOUT_NAMES.get(report.get("layout") or "", ("无法识别", "not recognised"))
+    layout_name = t(lang, zh, en)
+    if report["ok"]:
+        text = t(
+            lang,
+            f"“{filename}”校验通过（{layout_name}）：有效数据 {report['rows']} 行，"
+            f"提示 {report['warnings']} 条，空值跳过 {report['skipped_blank']} 个。",
+            f"“{filename}” passed ({layout_name}): {report['rows']} valid rows, "
+            f"{report['warnings']} warnings, {report['skipped_blank']} blank cells skipped.",
+        )
+        return dbc.Alert(text, color="success", id="upload-result")
+    text = t(
+        lang,
+        f"“{filename}”未通过校验（{layout_name}）：错误 {report['errors']} 条，"
+        f"提示 {report['warnings']} 条。请按下表逐行修改后重新上传；整份文件在全部通过前不会导入。",
+        f"“{filename}” did not pass ({layout_name}): {report['errors']} errors, "
+        f"{report['warnings']} warnings. Correct the rows listed below and upload again; nothing "
+        "is imported until the whole file passes.",
+    )
+    return dbc.Alert(text, color="danger", id="upload-result")
