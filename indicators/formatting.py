@@ -49,6 +49,7 @@ UNIT_EN = {
     "‰": "‰",
     "万户": "10,000 households",
     "个工作日": "working days",
+    "年一遇": "-year return period",
 }
 
 
@@ -113,7 +114,7 @@ def quantity_en(value: float, unit: str, digits: int = 4) -> str:
                 return f"{number(round(absolute / size, digits))} {word} {BASE_EN[base]}"
         return f"{number(round(absolute, digits))} {BASE_EN[base]}"
     unit_en = UNIT_EN.get(unit, unit)
-    sep = "" if unit_en in ("%", "‰", "") else " "
+    sep = "" if unit_en in ("%", "‰", "") or unit_en.startswith("-") else " "
     return f"{number(round(value, digits))}{sep}{unit_en}"
 
 

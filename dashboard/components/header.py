@@ -111,6 +111,7 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
         ),
         color="primary",
         dark=True,
+        expand="xl",
         className="mb-2 d-print-none",
     )
 

@@ -38,3 +38,4 @@ def test_quantity_spells_magnitudes_in_english() -> None:
     assert quantity(5000, "列", "en") == "5,000 trains"
     assert quantity(26818.01, "万吨", "zh", digits=2) == "26,818.01万吨"
     assert quantity(65.844, "%", "en", digits=2) == "65.84%"
+    assert quantity(100, "年一遇", "en") == "100-year return period"
