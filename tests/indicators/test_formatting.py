@@ -30,7 +30,7 @@ def test_number_drops_trailing_zeros_and_groups_thousands() -> None:
 def test_unit_text_falls_back_to_the_plans_unit() -> None:
     assert unit_text("亿元", "en") == "100 million yuan"
     assert unit_text("亿元") == "亿元"
-    assert unit_text("年一遇", "en") == "年一遇"
+    assert unit_text("亩地", "en") == "亩地"
 
 
 def test_quantity_spells_magnitudes_in_english() -> None:
