@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -20,6 +21,7 @@ from db.users import ROLES, UserError, create_token, create_user
 from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
 from indicators.regions import RegionError
+from indicators.reporting_calendar import CalendarError
 from indicators.seed_text import SeedText, squeeze
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into, shipped_catalogue
 from loaders.drop_folder import process
@@ -29,6 +31,7 @@ from loaders.master_data import REGIONS_FILE, load_regions
 from loaders.normalise import NormaliseError
 from loaders.progress import recompute_progress
 from loaders.published import load_published
+from loaders.reminders import MailError, beijing_today, overdue_job
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
 from loaders.templates import render
@@ -127,12 +130,35 @@ def cmd_recompute(args: argparse.Namespace, engine: Engine, factory: sessionmake
     return 0
 
 
+def cmd_mark_overdue(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    ensure_ready(engine, factory, sample=False)
+    today = args.today or beijing_today()
+    try:
+        created = overdue_job(factory, today)
+    except MailError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    print(f"新增逾期提醒 {created} 条（截至 {today.isoformat()}）")
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”无效，应写作 YYYY-MM-DD") from None
+
+
 def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     settings = load_settings()
     scheduler = build_scheduler(factory, settings.sqlalchemy_url, settings.data_dir / "drop")
     print(
-        "调度进程已启动（每 5 分钟处理投放目录，每天 02:30 重新评估进展；Ctrl+C 退出）", flush=True
+        "调度进程已启动（每 5 分钟处理投放目录，每天 02:30 重新评估进展，"
+        "06:00 生成逾期提醒；Ctrl+C 退出）",
+        flush=True,
     )
     try:
         scheduler.start()
@@ -302,7 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("region")
     tpl.add_argument("period", help="期间，如 2025年")
     tpl.add_argument("output", help="输出文件（.xlsx 或 .csv）")
-    add("scheduler", cmd_scheduler, "运行调度进程（定时任务：每晚重新评估进展）")
+    add(
+        "mark-overdue", cmd_mark_overdue, "生成逾期提醒（配置了 SMTP_HOST 时发送邮件）"
+    ).add_argument(
+        "--today", type=_iso_date, help="按哪一天判断逾期，YYYY-MM-DD（默认：北京时间今天）"
+    )
+    add(
+        "scheduler",
+        cmd_scheduler,
+        "运行调度进程（定时任务：处理投放目录、每晚重新评估进展、每天生成逾期提醒）",
+    )
     ext = add("extract-targets", cmd_extract, "从规划文本中提出候选目标（供人工核对后写入目标库）")
     ext.add_argument("file", help="规划文本文件（UTF-8）")
     ext.add_argument("--lines", help="行范围，如 1-1404（默认全文）")
@@ -328,7 +363,14 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return args.handler(args, engine, make_session_factory(engine))
-    except (RegionError, UserError, BackupError, CatalogueError, NormaliseError) as exc:
+    except (
+        RegionError,
+        UserError,
+        BackupError,
+        CatalogueError,
+        NormaliseError,
+        CalendarError,
+    ) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     finally:

@@ -9,12 +9,13 @@ current.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -303,6 +304,37 @@ class Observation(Base):
             postgresql_where=text("is_current"),
         ),
     )
+
+
+class Reminder(Base):
+    """A note to a region's reporters that figures are late (报送提醒).
+
+    One row per region × indicator × period × kind (the unique constraint), so
+    the daily job can run any number of times and creates each reminder once.
+    ``user_id`` null means every reporter of the region; ``seen_at`` and
+    ``emailed_at`` say whether it was read in the app and whether it went out by
+    e-mail. ``indicator_id`` is nullable for reminders about a region's whole
+    return; the constraint does not deduplicate those (NULLs are distinct in
+    SQL), so a job that writes them must check first.
+    """
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code", ondelete="CASCADE"))
+    indicator_id: Mapped[str | None] = mapped_column(
+        ForeignKey("indicators.id", ondelete="CASCADE")
+    )
+    period: Mapped[str] = mapped_column(String(20))
+    due_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("region_code", "indicator_id", "period", "kind"),)
 
 
 class JobRun(Base):

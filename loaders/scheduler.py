@@ -19,9 +19,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import JobRun
-from db.session import transaction
+from db.session import make_engine, make_session_factory, transaction
 from loaders.drop_folder import process
 from loaders.progress import recompute_progress
+from loaders.reminders import overdue_job
 
 log = logging.getLogger(__name__)
 
@@ -55,28 +56,52 @@ def drop_folder_job(factory: sessionmaker[Session], root: Path) -> bool:
     )
 
 
+def overdue_reminders_job(factory: sessionmaker[Session]) -> bool:
+    """Daily: reminders for figures past their due date (and e-mail, if configured)."""
+    return run_recorded(factory, "overdue_reminders", lambda: overdue_job(factory))
+
+
+_JOBS: dict[str, Callable[..., bool]] = {
+    "drop_folder": drop_folder_job,
+    "recompute_progress": nightly_recompute,
+    "overdue_reminders": overdue_reminders_job,
+}
+_factories: dict[str, sessionmaker[Session]] = {}
+
+
+def scheduled(name: str, url: str, *args: object) -> bool:
+    """Run job ``name`` against the database at ``url``.
+
+    The persistent job store pickles each job's arguments, and an engine does
+    not pickle; so stored jobs hold the URL, and the process opens one engine
+    per URL the first time a job needs it.
+    """
+    if url not in _factories:
+        _factories[url] = make_session_factory(make_engine(url))
+    return _JOBS[name](_factories[url], *args)
+
+
 def build_scheduler(factory: sessionmaker[Session], url: str, drop_root: Path) -> BlockingScheduler:
-    """Jobs kept in the database (a persistent job store), so a restarted scheduler
-    process picks up where it was; one process per deployment."""
+    """Jobs kept in the database at ``url`` (a persistent job store), so a
+    restarted scheduler process picks up where it was; one process per
+    deployment. The jobs work on ``factory``'s database."""
     scheduler = BlockingScheduler(
         timezone="Asia/Shanghai", jobstores={"default": SQLAlchemyJobStore(url=url)}
     )
-    scheduler.add_job(
-        drop_folder_job,
-        IntervalTrigger(minutes=5),
-        args=[factory, drop_root],
-        id="drop_folder",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-    )
-    scheduler.add_job(
-        nightly_recompute,
-        CronTrigger(hour=2, minute=30),
-        args=[factory],
-        id="recompute_progress",
-        replace_existing=True,
-        coalesce=True,
-        max_instances=1,
-    )
+    database = factory.kw["bind"].url.render_as_string(hide_password=False)
+    for name, trigger, extra in [
+        ("drop_folder", IntervalTrigger(minutes=5), [drop_root]),
+        ("recompute_progress", CronTrigger(hour=2, minute=30), []),
+        # before office hours, Beijing time, the calendar of the deadlines
+        ("overdue_reminders", CronTrigger(hour=6, minute=0), []),
+    ]:
+        scheduler.add_job(
+            scheduled,
+            trigger,
+            args=[name, database, *extra],
+            id=name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+        )
     return scheduler

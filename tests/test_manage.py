@@ -36,6 +36,7 @@ def test_cli001_help_lists_every_command(tmp_path: Path) -> None:
         "resolve-region",
         "create-user",
         "backup",
+        "mark-overdue",
     ]:
         assert command in out
 
@@ -113,3 +114,14 @@ def test_cli007_scheduler_process_starts_and_stops(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
         process.stdout.close()
+
+
+def test_cli008_mark_overdue_writes_each_reminder_once(tmp_path: Path) -> None:
+    first = manage(tmp_path, "mark-overdue", "--today", "2026-04-01")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("新增逾期提醒 ") and "（截至 2026-04-01）" in first.stdout
+    assert int(first.stdout.split()[1]) > 0
+    again = manage(tmp_path, "mark-overdue", "--today", "2026-04-01")
+    assert again.stdout.startswith("新增逾期提醒 0 条")
+    bad = manage(tmp_path, "mark-overdue", "--today", "2026-02-30")
+    assert bad.returncode == 2 and "日期“2026-02-30”无效，应写作 YYYY-MM-DD" in bad.stderr

@@ -49,3 +49,17 @@ def test_mig005_0003_adds_and_removes_the_outlook_columns(engine: Engine) -> Non
     assert outlook <= columns() and migrate.current_revision(engine) == "0003"
     migrate.downgrade(engine, "0002")
     assert not outlook & columns() and "gap" in columns()
+
+
+def test_mig006_0004_adds_and_removes_the_reminders_table(engine: Engine) -> None:
+    migrate.upgrade(engine, "0003")
+    assert "reminders" not in inspect(engine).get_table_names()
+    migrate.upgrade(engine, "0004")
+    assert "reminders" in inspect(engine).get_table_names()
+    unique = inspect(engine).get_unique_constraints("reminders")
+    assert [c["column_names"] for c in unique] == [
+        ["region_code", "indicator_id", "period", "kind"]
+    ]
+    migrate.downgrade(engine, "0003")
+    assert "reminders" not in inspect(engine).get_table_names()
+    assert migrate.current_revision(engine) == "0003"
