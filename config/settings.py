@@ -68,6 +68,14 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
         "Send session cookies only over HTTPS (set true behind a TLS reverse proxy).",
     ),
+    Setting(
+        "SMTP_HOST",
+        "",
+        str,
+        "Mail relay for overdue reminders; empty means reminders are shown in the app only.",
+    ),
+    Setting("SMTP_PORT", "25", int, "Port of the mail relay."),
+    Setting("SMTP_FROM", "ccec-monitor@localhost", str, "Sender address of reminder e-mails."),
     Setting("LOG_LEVEL", "INFO", str, "Python logging level."),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
 )
@@ -104,6 +112,9 @@ class Settings:
     load_sample_data: bool
     read_requires_login: bool
     secure_cookies: bool
+    smtp_host: str
+    smtp_port: int
+    smtp_from: str
     log_level: str
     debug: bool
 

@@ -3,7 +3,7 @@
 The job writes one reminder per region × indicator × period that is overdue
 (db/reminders.py; running it again creates nothing new) and, when an SMTP
 server is configured, sends every reporter of those regions one e-mail listing
-theirs. E-mail settings come from the environment, read here:
+theirs. E-mail settings come from config/settings.py (environment variables):
 
 - ``SMTP_HOST``: the relay; empty (the default) means no e-mail;
 - ``SMTP_PORT``: default 25;
@@ -21,7 +21,6 @@ of their template. Deadlines are Beijing dates.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import CONFIG_DIR
+from config.settings import CONFIG_DIR, SettingsError, load_settings
 from db.completeness import completeness_matrix
 from db.regions import load_directory
 from db.reminders import (
@@ -82,18 +81,15 @@ class SmtpConfig:
 
 
 def smtp_config(environ: Mapping[str, str] | None = None) -> SmtpConfig | None:
-    """The SMTP settings from the environment; None when SMTP_HOST is empty."""
-    env = os.environ if environ is None else environ
-    host = env.get("SMTP_HOST", "").strip()
+    """The mail relay from the settings (config/settings.py); None when SMTP_HOST is empty."""
+    try:
+        settings = load_settings(environ)
+    except SettingsError as error:
+        raise MailError(str(error)) from None
+    host = settings.smtp_host.strip()
     if not host:
         return None
-    raw_port = env.get("SMTP_PORT", "").strip() or "25"
-    try:
-        port = int(raw_port)
-    except ValueError:
-        raise MailError(f"SMTP_PORT 应为整数端口号，实为“{raw_port}”") from None
-    sender = env.get("SMTP_FROM", "").strip() or DEFAULT_SENDER
-    return SmtpConfig(host, port, sender)
+    return SmtpConfig(host, settings.smtp_port, settings.smtp_from.strip() or DEFAULT_SENDER)
 
 
 def beijing_today() -> date:

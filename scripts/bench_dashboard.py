@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import socket
@@ -44,6 +45,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_progress import enlarge  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from config.settings import load_settings  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
@@ -92,12 +95,41 @@ def build_database(data_dir: Path, factor: int) -> str:
             directory = load_directory(session)
             catalogue = shipped_catalogue(directory)
             sample = generate(catalogue, 2025, directory=directory)
+            base = len(sample)
             big = enlarge(sample, catalogue, directory, factor)
-            rows = replace_layer(session, "sample", big, "示例数据（基准测试，放大）")
-        print(f"  {factor}x dataset: {rows:,d} observations written")
+            current = replace_layer(session, "sample", big, "示例数据（基准测试，放大）")
+            revisions = add_revisions(session, math.ceil(base * factor / current))
+        print(
+            f"  {factor}x dataset: {current:,d} current observations (every unit, every "
+            f"indicator, every period) and {revisions:,d} earlier revisions: "
+            f"{(current + revisions) / base:.0f}x the sample's {base:,d} rows"
+        )
         recompute_progress(factory)
     engine.dispose()
     return url
+
+
+def add_revisions(session: Session, copies: int) -> int:
+    """Earlier revisions of every current observation, as intake keeps them (not
+    current; the current one gets the highest revision number): the key space of
+    units × indicators × periods caps current rows, so history supplies the bulk."""
+    session.execute(
+        text("UPDATE observations SET revision = :n WHERE is_current AND layer = 'sample'"),
+        {"n": copies},
+    )
+    added = 0
+    for k in range(1, copies):
+        added += session.execute(
+            text(
+                "INSERT INTO observations (indicator_id, region_code, period, layer, revision, "
+                "value, unit, vintage, status, is_current, source_note, created_at) "
+                "SELECT indicator_id, region_code, period, layer, :k, value * (1 - :k / 1000.0), "
+                "unit, vintage, status, false, source_note, created_at FROM observations "
+                "WHERE is_current AND layer = 'sample'"
+            ),
+            {"k": k},
+        ).rowcount
+    return added
 
 
 def start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:

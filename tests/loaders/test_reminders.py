@@ -238,7 +238,7 @@ def test_rmj006_smtp_settings_from_the_environment() -> None:
     assert smtp_config(
         {"SMTP_HOST": "mail.gov.cn", "SMTP_PORT": "587", "SMTP_FROM": "a@b.cn"}
     ) == SmtpConfig("mail.gov.cn", 587, "a@b.cn")
-    with pytest.raises(MailError, match="SMTP_PORT 应为整数"):
+    with pytest.raises(MailError, match="SMTP_PORT 的值 'twenty-five' 不是整数"):
         smtp_config({"SMTP_HOST": "mail.gov.cn", "SMTP_PORT": "twenty-five"})
 
 
