@@ -35,14 +35,16 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def find_submission(session: Session, digest: str) -> models.Submission | None:
-    """An earlier submission of the very same bytes, if any."""
-    return session.scalar(
-        select(models.Submission)
-        .where(models.Submission.sha256 == digest)
-        .order_by(models.Submission.id)
-        .limit(1)
-    )
+def find_submission(
+    session: Session, digest: str, statuses: tuple[str, ...] | None = None
+) -> models.Submission | None:
+    """An earlier submission of the very same bytes, if any — the first one in one of
+    ``statuses`` when given (a refused or rejected copy does not make a new one a
+    duplicate; an imported or pending one does)."""
+    query = select(models.Submission).where(models.Submission.sha256 == digest)
+    if statuses is not None:
+        query = query.where(models.Submission.status.in_(statuses))
+    return session.scalar(query.order_by(models.Submission.id).limit(1))
 
 
 def store_submission(
@@ -98,6 +100,15 @@ def _current(
         for ind, reg, per, id_, value, revision in rows:
             found[(ind, reg, per)] = (id_, value, revision)
     return found
+
+
+def current_values(
+    session: Session, layer: str, keys: list[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], tuple[int, float, int]]:
+    """The current observations of ``layer`` for indicator × region × period ``keys``:
+    key → (id, value, revision). Review reads them for an audit's "before" and to
+    link an approved row to the observation it became."""
+    return _current(session, layer, keys) if keys else {}
 
 
 def import_observations(

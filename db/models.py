@@ -219,6 +219,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # null: valid until revoked; a partner system's token can be issued for a term
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEvent(Base):
@@ -261,6 +263,37 @@ class Submission(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str | None] = mapped_column(Text)
+
+
+class SubmissionRow(Base):
+    """One validated row of a reporter's file, waiting for (or past) review.
+
+    A reporter's file is not imported at once: its clean rows are kept here, with
+    the row number people saw in the file, until a reviewer approves or rejects
+    each. An approved row points at the observation that is current for it after
+    approval; a rejected one stays, with the reviewer's comment, so the record of
+    what was sent and why it was refused is never lost.
+    """
+
+    __tablename__ = "submission_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    row_no: Mapped[int] = mapped_column(Integer)
+    sheet: Mapped[str | None] = mapped_column(String(120))
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    period: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    comment: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
 
 
 class Observation(Base):

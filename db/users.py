@@ -6,9 +6,9 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -77,13 +77,28 @@ def create_user(
     return user
 
 
-def create_token(session: Session, username: str, name: str) -> str:
-    """Issue an API token for a user; returns it once — only its hash is kept."""
+def create_token(
+    session: Session, username: str, name: str, expires_in_days: int | None = None
+) -> str:
+    """Issue an API token for a user; returns it once — only its hash is kept.
+
+    ``expires_in_days`` bounds the damage of a token that leaks from a partner
+    system nobody remembers to revoke; None keeps it valid until revoked.
+    """
     user = session.scalar(select(models.User).where(models.User.username == username))
     if user is None:
         raise UserError(f"用户“{username}”不存在")
+    if expires_in_days is not None and expires_in_days < 1:
+        raise UserError(f"令牌有效期须为正整数天，收到：{expires_in_days}")
+    expires_at = (
+        datetime.now(UTC) + timedelta(days=expires_in_days) if expires_in_days is not None else None
+    )
     token = secrets.token_urlsafe(32)
-    session.add(models.ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token)))
+    session.add(
+        models.ApiToken(
+            user_id=user.id, name=name, token_hash=_token_hash(token), expires_at=expires_at
+        )
+    )
     session.flush()
     return token
 
@@ -96,10 +111,17 @@ def revoke_token(session: Session, token_id: int) -> None:
 
 
 def user_for_token(session: Session, token: str) -> models.User | None:
-    """The active user a valid, unrevoked token belongs to."""
+    """The active user a valid token belongs to: unrevoked and not expired.
+
+    Expiry is compared in SQL, as the audit log's rate limit does, so SQLite
+    (which returns naive datetimes) and PostgreSQL judge it the same way.
+    """
+    t = models.ApiToken
     row = session.scalar(
-        select(models.ApiToken).where(
-            models.ApiToken.token_hash == _token_hash(token), models.ApiToken.revoked_at.is_(None)
+        select(t).where(
+            t.token_hash == _token_hash(token),
+            t.revoked_at.is_(None),
+            or_(t.expires_at.is_(None), t.expires_at > datetime.now(UTC)),
         )
     )
     if row is None:

@@ -5,6 +5,10 @@ received (bytes and hash) in a transaction of its own first; the import of its
 rows is a second transaction that either completes or leaves nothing; the
 submission's status and report say which. Accepted changes trigger a progress
 recompute.
+
+With ``review=True`` (a reporter's upload, see loaders/review.py) a clean file
+is not imported: it is stored as 待审核 together with its validated rows, in one
+transaction, and a reviewer's decision imports them later.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import models
+from db import audit, models
 from db.intake import find_submission, history, import_observations, sha256, store_submission
 from db.regions import load_directory
+from db.review import add_rows
 from db.session import transaction
 from loaders.catalogue import shipped_catalogue
+from loaders.normalise import NormaliseError, parse_period
 from loaders.progress import recompute_progress
 from loaders.readers import ReadError, read_file
 from loaders.validate import ERROR, Context, Problem, Result, validate
@@ -31,7 +37,14 @@ STATUS_ZH = {
     "duplicate": "重复文件，未再次导入",
     "failed": "导入中断，未写入任何数据",
     "received": "已接收",
+    "pending": "待审核",
+    "approved": "已通过",
+    "rejected": "已退回",
+    "partly_approved": "部分通过",
 }
+# the same bytes arriving again while an earlier copy is in one of these are a
+# duplicate; after a refusal, a failure or a rejection they may be sent again
+TAKEN = ("imported", "pending", "approved", "partly_approved")
 VINTAGES = {
     "initial": "初步数",
     "final": "最终核实数",
@@ -43,12 +56,13 @@ VINTAGES = {
 @dataclass(frozen=True)
 class Outcome:
     submission_id: int
-    status: str  # imported | refused | duplicate | failed
+    status: str  # imported | pending | refused | duplicate | failed
     report: dict[str, Any]
 
     @property
     def ok(self) -> bool:
-        return self.status == "imported"
+        """The file was taken: imported, or (review=True) waiting for a reviewer."""
+        return self.status in ("imported", "pending")
 
 
 def _refusal(filename: str, message: str) -> dict[str, Any]:
@@ -107,17 +121,38 @@ def receive(
     default_indicator: str | None = None,
     default_region: str | None = None,
     recompute: bool = True,
+    review: bool = False,
+    period: str | None = None,
+    actor: str | None = None,
 ) -> Outcome:
-    """Store, validate and (if clean) import one file; every outcome has a report."""
+    """Store, validate and (if clean) import one file; every outcome has a report.
+
+    ``review=True`` keeps a clean file as ``pending`` with its rows instead of
+    importing it; ``period`` is the period the sender says the file is for (kept
+    on the submission; by default the rows' own period when they share one).
+    ``actor`` (a username) adds an ``upload`` event to the audit log, in the
+    transaction that stores the file.
+    """
     digest = sha256(content)
     with factory() as session:
-        earlier = find_submission(session, digest)
+        earlier = find_submission(session, digest, TAKEN)
         earlier_id, earlier_status = (earlier.id, earlier.status) if earlier else (None, None)
-    if earlier_id is not None and earlier_status == "imported":
-        report = _refusal(
-            filename, f"已收到过内容完全相同的文件（提交编号 {earlier_id}），未重复导入"
+    if earlier_id is not None:
+        message = (
+            f"已收到过内容完全相同的文件（提交编号 {earlier_id}），未重复导入"
+            if earlier_status == "imported"
+            else f"已收到过内容完全相同的文件（提交编号 {earlier_id}，"
+            f"{STATUS_ZH[earlier_status]}），未重复提交"
         )
-        return _stored(factory, filename, content, channel, user_id, report, "duplicate")
+        report = _refusal(filename, message)
+        return _stored(factory, filename, content, channel, user_id, report, "duplicate", actor)
+    declared = None
+    if period is not None:
+        try:
+            declared = parse_period(period)
+        except NormaliseError as exc:
+            report = _refusal(filename, f"申报期间“{period}”无法识别：{exc}")
+            return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
     result, report = check(
         factory,
         filename,
@@ -129,8 +164,12 @@ def receive(
     )
     report = {**report, "vintage": vintage}
     if result is None or not result.ok:
-        return _stored(factory, filename, content, channel, user_id, report, "refused")
-    outcome = _stored(factory, filename, content, channel, user_id, report, "received")
+        return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
+    if review:
+        return _pending(
+            factory, filename, content, channel, user_id, report, result, declared, actor
+        )
+    outcome = _stored(factory, filename, content, channel, user_id, report, "received", actor)
     try:
         with transaction(factory) as session:
             counts = import_observations(
@@ -166,6 +205,38 @@ def receive(
     return Outcome(outcome.submission_id, "imported", report)
 
 
+def _pending(
+    factory: sessionmaker[Session],
+    filename: str,
+    content: bytes,
+    channel: str,
+    user_id: int | None,
+    report: dict[str, Any],
+    result: Result,
+    period: str | None,
+    actor: str | None,
+) -> Outcome:
+    """The file, its rows and the audit event in one transaction: a reviewer never
+    sees a pending file without its rows. If that fails the file is still kept
+    (as failed, with the reason) in a transaction of its own."""
+    rows = result.rows
+    regions, periods = rows.region_code.unique().tolist(), rows.period.unique().tolist()
+    try:
+        with transaction(factory) as session:
+            submission = store_submission(
+                session, filename, content, channel, user_id, report, "pending"
+            )
+            submission.region_code = regions[0] if len(regions) == 1 else None
+            submission.period = period or (periods[0] if len(periods) == 1 else None)
+            add_rows(session, submission.id, rows)
+            _audit_upload(session, submission, actor)
+            return Outcome(submission.id, "pending", report)
+    except Exception as exc:
+        log.exception("待审核数据未能保存：%s", filename)
+        report = {**report, "ok": False, "failure": f"待审核数据未能保存：{type(exc).__name__}"}
+        return _stored(factory, filename, content, channel, user_id, report, "failed", actor)
+
+
 def _stored(
     factory: sessionmaker[Session],
     filename: str,
@@ -174,7 +245,34 @@ def _stored(
     user_id: int | None,
     report: dict[str, Any],
     status: str,
+    actor: str | None = None,
 ) -> Outcome:
     with transaction(factory) as session:
         submission = store_submission(session, filename, content, channel, user_id, report, status)
+        _audit_upload(session, submission, actor)
         return Outcome(submission.id, status, report)
+
+
+def _audit_upload(session: Session, submission: models.Submission, actor: str | None) -> None:
+    """The ``upload`` event of a person's file, whatever became of it (refused files
+    too: who tried to send what is part of the record)."""
+    if actor is None:
+        return
+    report = submission.report or {}
+    audit.record(
+        session,
+        "upload",
+        actor,
+        user_id=submission.user_id,
+        object_type="submission",
+        object_id=str(submission.id),
+        after={
+            "filename": submission.filename,
+            "sha256": submission.sha256,
+            "status": submission.status,
+            "period": submission.period,
+            "rows": report.get("rows", 0),
+            "errors": report.get("errors", 0),
+        },
+        detail=f"{STATUS_ZH.get(submission.status, submission.status)}：{submission.filename}",
+    )

@@ -21,6 +21,7 @@ import pandas as pd
 
 from indicators.catalogue import FREQUENCY_ZH, IndicatorDef
 from indicators.formatting import number
+from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
 from indicators.regions import RegionDirectory, RegionError, normalise_name
 from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.normalise import (
@@ -34,7 +35,6 @@ from loaders.normalise import (
 )
 
 ERROR, WARNING = "错误", "提示"
-SIGNED_UNITS = {"%", "个百分点"}  # growth rates and changes may be negative
 _SHARE = re.compile(r"率|比重|占比|比例")
 _NOT_SHARE = re.compile(r"增长|增速|变化|降低|下降|提高|贡献率")
 OUTLIER_Z = 3.0

@@ -63,3 +63,19 @@ def test_mig006_0004_adds_and_removes_the_reminders_table(engine: Engine) -> Non
     migrate.downgrade(engine, "0003")
     assert "reminders" not in inspect(engine).get_table_names()
     assert migrate.current_revision(engine) == "0003"
+
+
+def test_mig007_0005_adds_and_removes_review_rows_and_token_expiry(engine: Engine) -> None:
+    def tokens() -> set[str]:
+        return {c["name"] for c in inspect(engine).get_columns("api_tokens")}
+
+    migrate.upgrade(engine, "0004")
+    assert "submission_rows" not in inspect(engine).get_table_names()
+    assert "expires_at" not in tokens()
+    migrate.upgrade(engine, "0005")
+    assert "submission_rows" in inspect(engine).get_table_names() and "expires_at" in tokens()
+    indexed = {tuple(i["column_names"]) for i in inspect(engine).get_indexes("submission_rows")}
+    assert {("submission_id",), ("decision",)} <= indexed
+    migrate.downgrade(engine, "0004")
+    assert "submission_rows" not in inspect(engine).get_table_names()
+    assert "expires_at" not in tokens() and migrate.current_revision(engine) == "0004"
