@@ -55,6 +55,11 @@ def can_report(account: Account | None, region: str) -> bool:
     return account.role == "reporter" and region in account.regions
 
 
+def may_submit(account: Account | None) -> bool:
+    """Whether the account submits data at all (for some region)."""
+    return account is not None and account.role in ("reporter", "reviewer", "admin")
+
+
 def can_review(account: Account | None) -> bool:
     return account is not None and account.role in ("reviewer", "admin")
 

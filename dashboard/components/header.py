@@ -15,7 +15,7 @@ from dashboard.auth import csrf_token, current_account, role_name
 from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
-from indicators.access import can_administer, can_audit
+from indicators.access import can_administer, can_audit, can_review, may_submit
 
 TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
 TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
@@ -36,6 +36,8 @@ NAV = [
 
 # the workflow pages, for the roles that use them (the server checks again on each)
 WORK = [
+    ("/submit", "数据填报", "Submit data", may_submit),
+    ("/review", "数据审核", "Review", can_review),
     ("/audit", "审计日志", "Audit log", can_audit),
     ("/admin", "用户管理", "Users", can_administer),
 ]

@@ -1,0 +1,228 @@
+"""数据填报: a reporter picks the period, downloads the pre-filled template,
+uploads it, reads the check row by row, corrects and uploads again, then
+submits it for review; below, the history of their own submissions and what
+became of them. The server checks the account and its regions on submission
+(loaders/review.py), whatever this page shows."""
+
+from __future__ import annotations
+
+import base64
+from enum import StrEnum
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard.auth import current_account
+from dashboard.components.validation import problems_grid, summary, template_links
+from dashboard.context import region_directory, session_factory
+from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from db.review import submissions_of
+from indicators.access import AccessDenied, Account, may_submit
+from loaders.intake import STATUS_ZH, check
+from loaders.review import submit
+from loaders.validate import ERROR
+
+dash.register_page(__name__, path="/submit", name="数据填报", title="数据填报 · 成渝监测平台")
+
+HISTORY = [
+    ("submission_id", "编号", "No.", 80),
+    ("received_at", "提交时间", "Submitted", 170),
+    ("filename", "文件", "File", 220),
+    ("status_name", "状态", "State", 110),
+    ("rows", "行数", "Rows", 80),
+    ("review_comment", "审核意见", "Reviewer's comment", 300),
+]
+
+
+class Ids(StrEnum):
+    REGION = "submit-region"
+    PERIOD = "submit-period"
+    TEMPLATE = "submit-template"
+    UPLOAD = "submit-upload"
+    SUMMARY = "submit-summary"
+    GRID = "submit-problems"
+    FILE = "submit-file"
+    SEND = "submit-send"
+    RESULT = "submit-result"
+    HISTORY = "submit-history"
+
+
+def _allowed(account: Account) -> set[str] | None:
+    """The regions an account may submit for; None: any (reviewers, administrators)."""
+    return None if account.role in ("reviewer", "admin") else set(account.regions)
+
+
+def _history(account: Account, lang: str) -> list[dict[str, Any]]:
+    with session_factory()() as session:
+        frame = submissions_of(session, account.id)
+    if frame.empty:
+        return []
+    frame = frame.assign(
+        status_name=frame.status.map(lambda s: STATUS_ZH.get(s, s) if lang == "zh" else s),
+        received_at=frame.received_at.astype(str).str[:19],
+        review_comment=frame.review_comment.fillna(""),
+    )
+    return frame[[c for c, *_ in HISTORY if c in frame.columns]].to_dict(orient="records")
+
+
+def layout(lang: str | None = None, **_query: str) -> html.Div:
+    lang = lang_of(lang)
+    account = current_account()
+    if not may_submit(account):
+        return dbc.Alert(
+            t(
+                lang,
+                "数据填报需以填报员账号登录。",
+                "Sign in with a reporter's account to submit data.",
+            ),
+            color="warning",
+            id="submit-denied",
+        )
+    directory = region_directory()
+    allowed = _allowed(account)
+    units = sorted(
+        (r for r in directory if not r.is_grouping and (allowed is None or r.code in allowed)),
+        key=lambda r: r.code,
+    )
+    return html.Div(
+        [
+            html.H2(t(lang, "数据填报", "Submit data"), className="h3"),
+            html.P(
+                t(
+                    lang,
+                    "① 选择地区和期间，下载预填模板；② 填写后上传，逐行查看校验结果，修改后可重新上传；"
+                    "③ 全部通过后提交审核。审核通过的数据才会进入监测。",
+                    "1. Choose the region and period and download the pre-filled template; 2. upload "
+                    "it and read the check row by row, correct and upload again; 3. once it passes, "
+                    "submit it for review. Only approved figures enter the monitor.",
+                ),
+                className="text-muted",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id=Ids.REGION,
+                            options=[
+                                {"value": r.code, "label": region_name(r, lang)} for r in units
+                            ],
+                            value=units[0].code if len(units) == 1 else None,
+                            placeholder=t(lang, "地区", "Region"),
+                            labels=dropdown_labels(lang),
+                        ),
+                        md=4,
+                    ),
+                    dbc.Col(dbc.Input(id=Ids.PERIOD, value="2025年"), md=2),
+                    dbc.Col(html.Div(id=Ids.TEMPLATE, className="pt-2"), md=6),
+                ],
+                className="g-2 mb-3",
+            ),
+            dcc.Upload(
+                id=Ids.UPLOAD,
+                children=html.Div(
+                    [
+                        t(lang, "将填好的文件拖到此处，或", "Drop the completed file here, or "),
+                        html.A(t(lang, "点击选择文件", "choose a file")),
+                    ]
+                ),
+                className="border border-2 rounded p-4 text-center bg-light mb-3",
+            ),
+            dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
+            problems_grid(Ids.GRID, lang),
+            dbc.Button(
+                t(lang, "提交审核", "Submit for review"),
+                id=Ids.SEND,
+                color="primary",
+                className="mt-2",
+                disabled=True,
+            ),
+            html.Div(id=Ids.RESULT, className="mt-2"),
+            dcc.Store(id=Ids.FILE),
+            html.H3(t(lang, "我的报送记录", "My submissions"), className="h5 mt-4"),
+            dag.AgGrid(
+                id=Ids.HISTORY,
+                rowData=_history(account, lang),
+                columnDefs=[
+                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
+                    for f, zh, en, w in HISTORY
+                ],
+                defaultColDef={"sortable": True, "resizable": True},
+                dashGridOptions={"localeText": grid_locale(lang)},
+                style={"height": "300px"},
+            ),
+        ]
+    )
+
+
+@callback(
+    Output(Ids.TEMPLATE, "children"),
+    Input(Ids.REGION, "value"),
+    Input(Ids.PERIOD, "value"),
+    State("url", "search"),
+)
+def show_template(region: str | None, period: str | None, search: str | None) -> Any:
+    return template_links(region, period, lang_of(search))
+
+
+@callback(
+    Output(Ids.SUMMARY, "children"),
+    Output(Ids.GRID, "rowData"),
+    Output(Ids.FILE, "data"),
+    Output(Ids.SEND, "disabled"),
+    Input(Ids.UPLOAD, "contents"),
+    State(Ids.UPLOAD, "filename"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def check_file(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, ...]:
+    """The check only (nothing stored): the reporter corrects until it passes."""
+    lang = lang_of(search)
+    account = current_account()
+    if not may_submit(account) or not contents or not filename:
+        return None, [], None, True
+    content = base64.b64decode(contents.split(",", 1)[1])
+    _, report = check(session_factory(), filename, content, allowed_regions=_allowed(account))
+    keep = {"filename": filename, "contents": contents} if report["ok"] else None
+    return summary(filename, report, lang), report["problems"], keep, not report["ok"]
+
+
+@callback(
+    Output(Ids.RESULT, "children"),
+    Output(Ids.HISTORY, "rowData"),
+    Input(Ids.SEND, "n_clicks"),
+    State(Ids.FILE, "data"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def send(_n: int | None, kept: dict[str, str] | None, search: str | None) -> tuple[Any, ...]:
+    lang = lang_of(search)
+    account = current_account()
+    if not kept:
+        return dash.no_update, dash.no_update
+    content = base64.b64decode(kept["contents"].split(",", 1)[1])
+    try:
+        outcome = submit(session_factory(), kept["filename"], content, account)
+    except AccessDenied as denied:
+        return dbc.Alert(str(denied), color="danger", id="submit-outcome"), dash.no_update
+    if outcome.status != "pending":
+        problems = [
+            f"第 {p['row']} 行：{p['message']}" if p.get("row") else p["message"]
+            for p in outcome.report.get("problems", [])
+            if p.get("level") == ERROR
+        ][:10]
+        message = [
+            html.Strong(
+                outcome.report.get("failure") or STATUS_ZH.get(outcome.status, outcome.status)
+            ),
+            html.Ul([html.Li(x) for x in problems]) if problems else None,
+        ]
+        return dbc.Alert(message, color="danger", id="submit-outcome"), _history(account, lang)
+    text = t(
+        lang,
+        f"已提交审核（提交编号 {outcome.submission_id}）。审核结果将显示在下方记录中。",
+        f"Submitted for review (no. {outcome.submission_id}); the outcome will show below.",
+    )
+    return dbc.Alert(text, color="success", id="submit-outcome"), _history(account, lang)
