@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 from dash import html
-from indicators.outlook import SYMBOL_EN, SYMBOL_ZH
 
 from dashboard.i18n import name
+from indicators.outlook import SYMBOL_EN, SYMBOL_ZH
 
 
 def symbol_word(symbol: str | None, lang: str) -> str:
