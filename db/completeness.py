@@ -20,8 +20,8 @@ units excluded) × every stored indicator. That default is deliberately broad;
 the reporting obligations of the templates (loaders.reminders.expected_pairs)
 are narrower and are what the job and the page should pass.
 
-Three queries whatever the size: units, indicators, and the observations of
-all the periods involved.
+Four queries whatever the size: units, indicators, the observations of all the
+periods involved, and the rows of files awaiting review (received, not approved).
 """
 
 from __future__ import annotations
@@ -149,6 +149,7 @@ def cells(
         ],
     )
     frame = frame.merge(found, on=["region_code", "indicator_id", "period"], how="left")
+    frame = _with_pending_rows(session, frame)
     frequency_of = {p: f for f, ps in periods.items() for p in ps}
     dues = {p: due_date(frequency_of[p], p, rules) for p in frequency_of}
     opens = {p: period_end(p) + timedelta(days=1) for p in frequency_of}
@@ -167,6 +168,28 @@ def cells(
     for column in ("submission_id", "observation_id"):
         frame[column] = frame[column].astype("Int64")
     return frame[COLUMNS].sort_values(COLUMNS[:3], ignore_index=True)
+
+
+def _with_pending_rows(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
+    """A file awaiting review counts as received: its rows are still in
+    submission_rows (decision pending), not yet observations, and the reporter
+    must not be chased for figures the joint office has not yet reviewed."""
+    s = models.SubmissionRow
+    keys = ["region_code", "indicator_id", "period"]
+    query = select(s.region_code, s.indicator_id, s.period, s.submission_id).where(
+        s.decision == "pending", s.period.in_(sorted(set(frame["period"])))
+    )
+    pending = pd.DataFrame(session.execute(query).all(), columns=[*keys, "pending_submission"])
+    if pending.empty:
+        return frame
+    frame = frame.merge(pending.drop_duplicates(keys), on=keys, how="left")
+    waiting = frame["pending_submission"].notna() & (
+        frame["status"].isna() | (frame["status"] == NOT_RECEIVED)
+    )
+    frame["status"] = frame["status"].astype(object).where(~waiting, "pending")
+    frame["submission_id"] = frame["submission_id"].where(~waiting, frame["pending_submission"])
+    frame["observation_id"] = frame["observation_id"].where(~waiting, None)
+    return frame.drop(columns="pending_submission")
 
 
 def _empty() -> pd.DataFrame:

@@ -135,9 +135,10 @@ def create_overdue_reminders(
 
 
 def _outstanding() -> ColumnElement[bool]:
-    """The reminder's figure has not arrived (no current, unrejected reported row)."""
-    o, rem = models.Observation, models.Reminder
-    return ~exists().where(
+    """The reminder's figure has not arrived: no current, unrejected reported row,
+    and no row of a file awaiting review."""
+    o, rem, row = models.Observation, models.Reminder, models.SubmissionRow
+    arrived = exists().where(
         o.layer == LAYER,
         o.is_current,
         o.status != NOT_RECEIVED,
@@ -145,6 +146,13 @@ def _outstanding() -> ColumnElement[bool]:
         o.indicator_id == rem.indicator_id,
         o.period == rem.period,
     )
+    awaiting_review = exists().where(
+        row.decision == "pending",
+        row.region_code == rem.region_code,
+        row.indicator_id == rem.indicator_id,
+        row.period == rem.period,
+    )
+    return ~arrived & ~awaiting_review
 
 
 def _visible_to(user: Person) -> ColumnElement[bool]:

@@ -134,7 +134,7 @@ def test_cmp001_the_year_after_its_deadline(
 ) -> None:
     with factory() as session, counted(engine) as statements:
         frame = completeness_matrix(session, "2025", date(2026, 4, 1))
-    assert len(statements) == 3  # units, indicators, observations — not one per cell
+    assert len(statements) == 4  # units, indicators, observations, rows awaiting review
     assert list(frame.columns) == COLUMNS
     # every unit in the circle × (gdp: the year; retail: the year and 4 quarters;
     # power: the year and 12 months); no grouping, nothing outside the circle
@@ -220,7 +220,7 @@ def test_cmp004_one_period_filters_and_expected_pairs(
                 date(2026, 4, 1),
                 expected={("510100", "gdp"), ("500101", "power"), (OUTSIDE, "gdp")},
             )
-        assert len(statements) == 3
+        assert len(statements) == 4
         assert sorted(set(zip(expected.region_code, expected.indicator_id, strict=True))) == [
             ("500101", "power"),
             ("510100", "gdp"),
@@ -246,3 +246,25 @@ def test_cmp005_configured_rules_move_the_deadline(
         )
     assert frame.due_date.tolist() == [date(2026, 6, 30)]
     assert frame.state.tolist() == ["missing"]
+
+
+def test_cmp009_a_file_awaiting_review_counts_as_received_not_overdue(
+    world: dict[str, int], factory: sessionmaker[Session]
+) -> None:
+    with transaction(factory) as session:
+        session.add(
+            models.SubmissionRow(
+                submission_id=world["submission"],
+                row_no=2,
+                indicator_id="gdp",
+                region_code="511000",  # its earlier figure was rejected
+                period="2025",
+                value=3600.0,
+                unit="亿元",
+            )
+        )
+    with factory() as session:
+        frame = completeness_matrix(session, "2025", date(2026, 4, 1), regions=["511000"])
+    row = frame.set_index(["region_code", "indicator_id", "period"]).loc[("511000", "gdp", "2025")]
+    assert row.state == "received" and row.submission_id == world["submission"]
+    assert pd.isna(row.observation_id)
