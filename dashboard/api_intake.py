@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
 from db.observations import observations_frame
-from db.users import regions_of, user_for_token
+from db.users import account_of, user_for_token
+from indicators.access import report_scope
 from indicators.regions import RegionError
 from loaders.catalogue import shipped_catalogue
 from loaders.intake import VINTAGES, receive
@@ -54,7 +55,7 @@ def _bearer_user():  # type: ignore[no-untyped-def]
         user = user_for_token(session, header.removeprefix("Bearer ").strip())
         if user is None:
             return None
-        return user.id, regions_of(user)
+        return user.id, report_scope(account_of(user))
 
 
 @intake_api.post("/submissions")

@@ -130,13 +130,6 @@ def user_for_token(session: Session, token: str) -> models.User | None:
     return user if user is not None and user.active else None
 
 
-def regions_of(user: models.User) -> set[str] | None:
-    """The regions a user may report for; None means any (reviewers, administrators)."""
-    if user.role in ("reviewer", "admin"):
-        return None
-    return {r.region_code for r in user.regions}
-
-
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

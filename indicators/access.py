@@ -50,9 +50,16 @@ def can_report(account: Account | None, region: str) -> bool:
     """Reporters for their own regions; reviewers and administrators for any."""
     if account is None:
         return False
+    scope = report_scope(account)
+    return scope is None or region in scope
+
+
+def report_scope(account: Account) -> set[str] | None:
+    """The regions an account may submit rows for; None means any (reviewers,
+    administrators). A viewer's scope is empty."""
     if account.role in ("reviewer", "admin"):
-        return True
-    return account.role == "reporter" and region in account.regions
+        return None
+    return set(account.regions) if account.role == "reporter" else set()
 
 
 def may_submit(account: Account | None) -> bool:

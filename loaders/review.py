@@ -36,7 +36,7 @@ from db.review import (
     set_decision,
 )
 from db.session import transaction
-from indicators.access import ROLE_ZH, AccessDenied, Account, can_review, require_review
+from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
 from loaders.progress import recompute_progress
 
@@ -171,10 +171,9 @@ def _scope(account: Account | None) -> set[str] | None:
     """The regions an account may submit rows for; None means any."""
     if account is None:
         raise AccessDenied("请先登录再报送数据")
-    if can_review(account):
-        return None
-    if account.role == "reporter" and account.regions:
-        return set(account.regions)
+    scope = report_scope(account)
+    if scope is None or scope:
+        return scope
     raise AccessDenied(f"账号“{account.username}”（{ROLE_ZH[account.role]}）无报送权限")
 
 

@@ -20,7 +20,7 @@ from dashboard.components.validation import problems_grid, summary, template_lin
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
 from db.review import submissions_of
-from indicators.access import AccessDenied, Account, may_submit
+from indicators.access import AccessDenied, Account, may_submit, report_scope
 from loaders.intake import STATUS_ZH, check
 from loaders.review import submit
 from loaders.validate import ERROR
@@ -50,11 +50,6 @@ class Ids(StrEnum):
     HISTORY = "submit-history"
 
 
-def _allowed(account: Account) -> set[str] | None:
-    """The regions an account may submit for; None: any (reviewers, administrators)."""
-    return None if account.role in ("reviewer", "admin") else set(account.regions)
-
-
 def _history(account: Account, lang: str) -> list[dict[str, Any]]:
     with session_factory()() as session:
         frame = submissions_of(session, account.id)
@@ -82,7 +77,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             id="submit-denied",
         )
     directory = region_directory()
-    allowed = _allowed(account)
+    allowed = report_scope(account)
     units = sorted(
         (r for r in directory if not r.is_grouping and (allowed is None or r.code in allowed)),
         key=lambda r: r.code,
@@ -184,7 +179,7 @@ def check_file(contents: str | None, filename: str | None, search: str | None) -
     if not may_submit(account) or not contents or not filename:
         return None, [], None, True
     content = base64.b64decode(contents.split(",", 1)[1])
-    _, report = check(session_factory(), filename, content, allowed_regions=_allowed(account))
+    _, report = check(session_factory(), filename, content, allowed_regions=report_scope(account))
     keep = {"filename": filename, "contents": contents} if report["ok"] else None
     return summary(filename, report, lang), report["problems"], keep, not report["ok"]
 

@@ -7,6 +7,7 @@ from indicators.access import (
     can_read,
     can_report,
     can_review,
+    report_scope,
     require_report,
     require_review,
 )
@@ -42,3 +43,10 @@ def test_acc004_anonymous_reading_is_a_setting() -> None:
     assert can_read(None, read_requires_login=False)
     assert not can_read(None, read_requires_login=True)
     assert can_read(VIEWER, read_requires_login=True)
+
+
+def test_acc005_the_submission_scope_is_the_reporters_regions_or_any() -> None:
+    assert report_scope(CHENGDU) == {"510100"}
+    assert report_scope(REVIEWER) is None and report_scope(ADMIN) is None
+    # a viewer bound to regions still submits for none of them
+    assert report_scope(Account(5, "v", "领导", "viewer", frozenset({"510100"}))) == set()
