@@ -32,14 +32,16 @@ from flask import (
     Response,
     current_app,
     g,
-    jsonify,
     redirect,
     request,
     session,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy.orm import Session
 
 from config.settings import Settings
+from dashboard.api import error_response
 from dashboard.context import EXTENSION, session_factory
 from db import audit
 from db.session import transaction
@@ -133,30 +135,24 @@ def _same_site() -> bool:
     return bool(source) and urlparse(source).netloc == request.host
 
 
-def _refuse(message: str, status: int) -> Response:
-    response = jsonify({"error": message})
-    response.status_code = status
-    return response
-
-
-def guard() -> Response | None:
+def guard() -> ResponseReturnValue | None:
     """Runs before every request: same-site writes, then the reading rule."""
     path = request.path
     bearer = request.headers.get("Authorization", "").startswith("Bearer ")
     # API writes authenticate by token only, never by the session cookie: no forgery risk
     writes = request.method not in ("GET", "HEAD", "OPTIONS") and not path.startswith("/api/")
     if writes and not _same_site():
-        return _refuse("请求来源无效：只接受本站页面发出的提交（CSRF 防护）", 403)
+        return error_response("请求来源无效：只接受本站页面发出的提交（CSRF 防护）", 403)
     if path.startswith(PUBLIC_PREFIXES):
         return None
     if bearer:  # a system with a token: valid and unrevoked, or nothing at all
         if token_account() is None:
-            return _refuse("访问令牌无效、已过期或已撤销", 401)
+            return error_response("访问令牌无效、已过期或已撤销", 401)
         return None
     if can_read(current_account(), _settings().read_requires_login):
         return None
     if path.startswith(("/_dash-", "/api/")):
-        return _refuse("请先登录", 401)
+        return error_response("请先登录", 401)
     return redirect(f"/login?next={escape(request.full_path.rstrip('?'))}")
 
 
@@ -239,6 +235,18 @@ def login_form() -> Response:
     return _login_page()
 
 
+def _record_failure(db: Session, username: str, address: str) -> None:
+    """Failed attempts are what the rate limit counts, so every one is logged."""
+    audit.record(
+        db,
+        audit.SIGN_IN_FAILED,
+        username or "-",
+        object_type="user",
+        object_id=username,
+        detail=address,
+    )
+
+
 @auth.post("/auth/login")
 def login() -> Response:
     username = request.form.get("username", "").strip()
@@ -250,25 +258,11 @@ def login() -> Response:
     with transaction(session_factory()) as db:
         by_name, by_address = audit.failures_since(db, username, address, since)
         if by_name >= FAILURES_PER_NAME or by_address >= FAILURES_PER_ADDRESS:
-            audit.record(
-                db,
-                audit.SIGN_IN_FAILED,
-                username or "-",
-                object_type="user",
-                object_id=username,
-                detail=address,
-            )
+            _record_failure(db, username, address)
             return _login_page("登录失败次数过多，请 15 分钟后再试", username, 429)
         user = authenticate(db, username, password)
         if user is None:
-            audit.record(
-                db,
-                audit.SIGN_IN_FAILED,
-                username or "-",
-                object_type="user",
-                object_id=username,
-                detail=address,
-            )
+            _record_failure(db, username, address)
             return _login_page("用户名或密码不正确", username, 401)
         account = account_of(user)
         audit.record(
