@@ -17,7 +17,7 @@ from db.progress import snapshots_frame, status_changes
 
 def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
     """The progress snapshots with the scope's name in ``lang`` (``scope_label``)."""
-    frame = per_request(f"snapshots:{as_of}", lambda: _read(as_of))
+    frame = _snapshots(as_of)
     if frame.empty:
         return frame
     directory = region_directory()
@@ -25,9 +25,9 @@ def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
     return frame.assign(scope_label=frame.scope_code.map(labels))
 
 
-def _read(as_of: int | None) -> pd.DataFrame:
-    with session_factory()() as session:
-        return snapshots_frame(session, as_of)
+def _snapshots(as_of: int | None) -> pd.DataFrame:
+    """The snapshots as stored, read once per request whichever caller asks first."""
+    return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: snapshots_frame(s, as_of)))
 
 
 def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -38,7 +38,7 @@ def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
 
 def changes(lang: str) -> pd.DataFrame:
     """The latest snapshots whose previous-year snapshot exists, with ``change``."""
-    current = per_request("snapshots:None", lambda: _read(None))
+    current = _snapshots(None)
     with session_factory()() as session:
         return status_changes(session, current=current)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.components.outlook import weather_icon
@@ -80,9 +81,18 @@ def _notes(frame: Any, lang: str) -> list[str]:
     return notes
 
 
-def body(scope: str | None, lang: str) -> Any:
+def _scoped(scope: str | None, lang: str) -> tuple[pd.DataFrame, str | None]:
+    """The snapshots a report covers and its scope's name (None: the whole set)."""
     frame = snapshots(lang)
-    if frame.empty:
+    if not scope:
+        return frame, None
+    frame = frame[frame.scope_code == scope]
+    return frame, (frame.scope_label.iloc[0] if not frame.empty else None)
+
+
+def body(scope: str | None, lang: str) -> Any:
+    frame, label = _scoped(scope, lang)
+    if frame.empty and not scope:
         return dbc.Alert(
             t(
                 lang,
@@ -91,14 +101,11 @@ def body(scope: str | None, lang: str) -> Any:
             ),
             color="info",
         )
-    if scope:
-        frame = frame[frame.scope_code == scope]
-        if frame.empty:
-            return dbc.Alert(
-                t(lang, "该范围没有规划目标。", "No plan target for this scope."), color="warning"
-            )
+    if frame.empty:
+        return dbc.Alert(
+            t(lang, "该范围没有规划目标。", "No plan target for this scope."), color="warning"
+        )
     as_of = int(frame.as_of.iloc[0])
-    label = frame.scope_label.iloc[0] if scope else None
     outlook = frame.outlook.fillna("none").value_counts()
     off = frame[frame.status.isin(OFF_TRACK)]
     chart = pillar_status_figure(frame, lang)
@@ -254,12 +261,9 @@ def show(scope: str | None, search: str | None) -> tuple[Any, str]:
 )
 def download(_n: int | None, scope: str | None, search: str | None) -> Any:
     lang = lang_of(search)
-    frame = snapshots(lang)
-    if scope:
-        frame = frame[frame.scope_code == scope]
+    frame, label = _scoped(scope, lang)
     if frame.empty:
         return dash.no_update
-    label = frame.scope_label.iloc[0] if scope else None
     title = _title(lang, label, int(frame.as_of.iloc[0]))
     content = report_workbook(frame, lang, title, _notes(frame, lang))
     name = (
