@@ -222,6 +222,19 @@ def mark_seen(session: Session, ids: Iterable[int], user: Person) -> int:
     return result.rowcount
 
 
+def mark_all_seen(session: Session, user: Person) -> int:
+    """Mark every outstanding reminder ``user`` sees as seen (one statement,
+    however many: an administrator sees every region's)."""
+    rem = models.Reminder
+    result = session.execute(
+        update(rem)
+        .where(_visible_to(user), rem.seen_at.is_(None), _outstanding())
+        .values(seen_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 def unsent(session: Session, created_after: datetime) -> list[Pending]:
     """Reminders not yet e-mailed, not yet seen and still outstanding, created
     after ``created_after`` (the job retries recent ones, never an old backlog),

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.auth import csrf_token, current_account, role_name
+from dashboard.components.reminders import banner as reminder_banner
 from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
@@ -38,6 +39,7 @@ NAV = [
 WORK = [
     ("/submit", "数据填报", "Submit data", may_submit),
     ("/review", "数据审核", "Review", can_review),
+    ("/completeness", "报送进度", "Reporting progress", lambda account: account is not None),
     ("/audit", "审计日志", "Audit log", can_audit),
     ("/admin", "用户管理", "Users", can_administer),
 ]
@@ -200,7 +202,7 @@ def data_status(lang: str) -> html.Div:
 )
 def render_header(pathname: str | None, search: str | None) -> list[object]:
     lang = lang_of(search)
-    return [navbar(lang, pathname or "/", search), data_status(lang)]
+    return [navbar(lang, pathname or "/", search), data_status(lang), reminder_banner(lang)]
 
 
 clientside_callback(

@@ -61,7 +61,7 @@ def sign_in(client: FlaskClient, username: str, password: str, next_: str = "/")
     )
 
 
-def _find_prop(tree: object, key: str, value: str) -> dict:
+def find_prop(tree: object, key: str, value: str) -> dict:
     """The props of the first component in a callback response with ``key == value``."""
     if isinstance(tree, dict):
         props = tree.get("props")
@@ -73,7 +73,7 @@ def _find_prop(tree: object, key: str, value: str) -> dict:
     else:
         return {}
     for child in children:
-        found = _find_prop(child, key, value)
+        found = find_prop(child, key, value)
         if found:
             return found
     return {}
@@ -112,7 +112,7 @@ def test_aut003_signed_in_the_header_names_the_account_and_sign_out_is_recorded(
     header = client.post("/_dash-update-component", json=HEADER, headers=ORIGIN)
     text = json.dumps(header.get_json(), ensure_ascii=False)
     assert "成都市统计局" in text and "填报员" in text and "/auth/logout" in text
-    csrf = _find_prop(header.get_json(), "name", "csrf")["value"]
+    csrf = find_prop(header.get_json(), "name", "csrf")["value"]
     client.post("/auth/logout", data={"csrf": csrf}, headers=ORIGIN)
     assert audit_actions(world, "cd")[-2:] == ["sign_in", "sign_out"]
     after = client.post("/_dash-update-component", json=HEADER, headers=ORIGIN)

@@ -14,6 +14,7 @@ from db import models
 from db.reminders import (
     count_unseen,
     create_overdue_reminders,
+    mark_all_seen,
     mark_seen,
     recipients,
     reminders_for,
@@ -161,6 +162,25 @@ def test_rem005_marking_seen_is_limited_to_what_one_may_see(world: sessionmaker[
             select(models.Reminder).where(models.Reminder.id.in_(others[:3]))
         )
         assert all(r.seen_at is None for r in untouched)
+
+
+def test_rem005b_dismissing_marks_all_of_ones_own_and_no_one_elses(
+    world: sessionmaker[Session],
+) -> None:
+    with transaction(world) as session:
+        create_overdue_reminders(session, TODAY, since="2025")
+        chengdu = create_user(session, "cd", "a-long-password", "reporter", regions=["510100"])
+    account = Account(chengdu.id, "reporter", frozenset({"510100"}))
+    admin = Account(0, "admin")
+    with world() as session:
+        mine, everyone = count_unseen(session, account), count_unseen(session, admin)
+    assert 0 < mine < everyone
+    with transaction(world) as session:
+        assert mark_all_seen(session, account) == mine
+        assert mark_all_seen(session, account) == 0
+    with world() as session:
+        assert count_unseen(session, account) == 0
+        assert count_unseen(session, admin) == everyone - mine
 
 
 def test_rem006_a_figure_that_arrives_ends_its_reminder(world: sessionmaker[Session]) -> None:
