@@ -9,15 +9,26 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import load_settings
 from db import migrate
+from db.admin import (
+    add_user,
+    change_user,
+    command_line,
+    issue_token,
+    tokens_frame,
+    users_frame,
+    withdraw_token,
+)
 from db.backup import BackupError, backup
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
-from db.users import ROLES, UserError, create_token, create_user
+from db.users import ROLES, UserError
+from indicators.access import Account
 from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
 from indicators.regions import RegionError
@@ -201,10 +212,76 @@ def cmd_drop(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Ses
     return 0
 
 
+def _operator() -> Account:
+    return command_line(getpass.getuser())
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass("密码：")
+
+
+def _region_codes(factory: sessionmaker[Session], names: list[str]) -> list[str]:
+    with factory() as session:
+        directory = load_directory(session)
+    return [directory.resolve(name).code for name in names]
+
+
 def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     with transaction(factory) as session:
-        token = create_token(session, args.username, args.name)
-    print(f"令牌（仅显示一次，请妥善保存）：{token}")
+        token = issue_token(session, _operator(), args.username, args.name, args.expires_in_days)
+    until = f"，{args.expires_in_days} 天后失效" if args.expires_in_days else "，撤销前一直有效"
+    print(f"令牌（仅显示一次，请妥善保存{until}）：{token}")
+    return 0
+
+
+def cmd_tokens(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        frame = tokens_frame(session)
+    print("编号\t用途\t用户\t签发时间\t失效时间\t撤销时间")
+    for row in frame.itertuples(index=False):
+        cells = [row.created_at, row.expires_at, row.revoked_at]
+        shown = ["" if pd.isna(c) else str(c)[:19] for c in cells]
+        print("\t".join([str(row.id), row.name, row.username, *shown]))
+    return 0
+
+
+def cmd_revoke_token(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    with transaction(factory) as session:
+        withdraw_token(session, _operator(), args.token_id)
+    print(f"已撤销令牌 {args.token_id}")
+    return 0
+
+
+def cmd_users(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    with factory() as session:
+        frame = users_frame(session)
+    print("用户名\t显示名称\t角色\t地区\t状态")
+    for row in frame.itertuples(index=False):
+        state = "启用" if row.active else "停用"
+        print(f"{row.username}\t{row.display_name}\t{row.role}\t{row.regions}\t{state}")
+    return 0
+
+
+def cmd_change_user(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    regions = _region_codes(factory, args.region) if args.region else None
+    password = _password(args) if args.password_stdin or args.password else None
+    with transaction(factory) as session:
+        user = change_user(
+            session,
+            _operator(),
+            args.username,
+            role=args.role,
+            regions=regions,
+            active=args.active,
+            password=password,
+        )
+        print(f"已修改用户 {user.username}（{ROLES[user.role]}）")
     return 0
 
 
@@ -254,14 +331,10 @@ def cmd_resolve(args: argparse.Namespace, engine: Engine, factory: sessionmaker[
 def cmd_create_user(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
-    password = (
-        sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
-    )
-    with factory() as session:
-        directory = load_directory(session)
-    codes = [directory.resolve(name).code for name in args.region]
+    password = _password(args)
+    codes = _region_codes(factory, args.region)
     with transaction(factory) as session:
-        user = create_user(session, args.username, password, args.role, args.name, codes)
+        user = add_user(session, _operator(), args.username, password, args.role, args.name, codes)
         print(f"已创建用户 {user.username}（{ROLES[user.role]}）")
     return 0
 
@@ -324,6 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
     tok = add("create-token", cmd_token, "为用户签发 API 令牌（用于系统报送）")
     tok.add_argument("username")
     tok.add_argument("--name", required=True, help="令牌用途说明")
+    tok.add_argument("--expires-in-days", type=int, help="有效天数（默认：撤销前一直有效）")
+    add("list-tokens", cmd_tokens, "列出 API 令牌（不显示令牌本身）")
+    add("revoke-token", cmd_revoke_token, "撤销 API 令牌（写入审计日志）").add_argument(
+        "token_id", type=int, help="令牌编号（见 list-tokens）"
+    )
     tpl = add("make-template", cmd_template, "生成预填报送模板（.xlsx 或 .csv）")
     tpl.add_argument("region")
     tpl.add_argument("period", help="期间，如 2025年")
@@ -351,6 +429,20 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--name", help="显示名称")
     user.add_argument("--region", action="append", default=[], help="填报员可报送的地区（可多次）")
     user.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    add("list-users", cmd_users, "列出用户、角色和地区")
+    change = add("change-user", cmd_change_user, "修改用户的角色、地区、状态或密码（写入审计日志）")
+    change.add_argument("username")
+    change.add_argument("--role", choices=sorted(ROLES), help="新角色")
+    change.add_argument(
+        "--region", action="append", default=[], help="改为这些地区（可多次；替换原有地区）"
+    )
+    state = change.add_mutually_exclusive_group()
+    state.add_argument("--activate", dest="active", action="store_const", const=True, help="启用")
+    state.add_argument(
+        "--deactivate", dest="active", action="store_const", const=False, help="停用"
+    )
+    change.add_argument("--password", action="store_true", help="重设密码（交互输入）")
+    change.add_argument("--password-stdin", action="store_true", help="重设密码，从标准输入读取")
     back = add("backup", cmd_backup, "备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）")
     back.add_argument("--dest", help="备份目录（默认 DATA_DIR/backups）")
     back.add_argument("--keep", type=int, default=14, help="保留最近几份（默认 14）")

@@ -14,6 +14,12 @@ from db.users import ROLES, UserError, create_token, create_user, hash_password,
 from indicators.access import Account
 
 
+def command_line(os_user: str) -> Account:
+    """The actor of a change made with manage.py: no account in the app (id 0, so
+    the audit event has no user_id), named after the operating-system user."""
+    return Account(0, f"manage.py:{os_user}", f"命令行（{os_user}）", "admin")
+
+
 def _state(user: models.User) -> dict[str, Any]:
     return {
         "role": user.role,
@@ -51,11 +57,13 @@ def users_frame(session: Session) -> pd.DataFrame:
 def tokens_frame(session: Session) -> pd.DataFrame:
     t, u = models.ApiToken, models.User
     rows = session.execute(
-        select(t.id, t.name, u.username, t.created_at, t.revoked_at)
+        select(t.id, t.name, u.username, t.created_at, t.expires_at, t.revoked_at)
         .join(u, u.id == t.user_id)
         .order_by(t.id)
     ).all()
-    return pd.DataFrame(rows, columns=["id", "name", "username", "created_at", "revoked_at"])
+    return pd.DataFrame(
+        rows, columns=["id", "name", "username", "created_at", "expires_at", "revoked_at"]
+    )
 
 
 def add_user(
@@ -72,7 +80,7 @@ def add_user(
         session,
         "user_create",
         by.username,
-        user_id=by.id,
+        user_id=by.id or None,
         object_type="user",
         object_id=username,
         after=_state(user),
@@ -114,7 +122,7 @@ def change_user(
         session,
         "user_change",
         by.username,
-        user_id=by.id,
+        user_id=by.id or None,
         object_type="user",
         object_id=username,
         before=before,
@@ -124,16 +132,22 @@ def change_user(
     return user
 
 
-def issue_token(session: Session, by: Account, username: str, name: str) -> str:
-    token = create_token(session, username, name)
+def issue_token(
+    session: Session,
+    by: Account,
+    username: str,
+    name: str,
+    expires_in_days: int | None = None,
+) -> str:
+    token = create_token(session, username, name, expires_in_days)
     audit.record(
         session,
         "token_create",
         by.username,
-        user_id=by.id,
+        user_id=by.id or None,
         object_type="token",
         object_id=name,
-        after={"user": username, "name": name},
+        after={"user": username, "name": name, "expires_in_days": expires_in_days},
     )
     return token
 
@@ -146,7 +160,7 @@ def withdraw_token(session: Session, by: Account, token_id: int) -> None:
         session,
         "token_revoke",
         by.username,
-        user_id=by.id,
+        user_id=by.id or None,
         object_type="token",
         object_id=str(token_id),
         before=before,

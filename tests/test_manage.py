@@ -125,3 +125,61 @@ def test_cli008_mark_overdue_writes_each_reminder_once(tmp_path: Path) -> None:
     assert again.stdout.startswith("新增逾期提醒 0 条")
     bad = manage(tmp_path, "mark-overdue", "--today", "2026-02-30")
     assert bad.returncode == 2 and "日期“2026-02-30”无效，应写作 YYYY-MM-DD" in bad.stderr
+
+
+def _audit(tmp_path: Path) -> list[tuple[str, str, str, str | None]]:
+    with sqlite3.connect(tmp_path / "monitor.sqlite") as db:
+        return db.execute(
+            "SELECT action, actor, object_id, user_id FROM audit_events ORDER BY id"
+        ).fetchall()
+
+
+def test_cli009_users_and_tokens_from_the_command_line_are_audited(tmp_path: Path) -> None:
+    manage(tmp_path, "init")
+    created = manage(
+        tmp_path,
+        "create-user",
+        "cd_stat",
+        "--role",
+        "reporter",
+        "--region",
+        "成都",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    assert created.returncode == 0, created.stderr
+    changed = manage(tmp_path, "change-user", "cd_stat", "--region", "德阳", "--region", "成都")
+    assert changed.returncode == 0 and "已修改用户 cd_stat" in changed.stdout
+    listed = manage(tmp_path, "list-users").stdout
+    assert "cd_stat\tcd_stat\treporter\t510100,510600\t启用" in listed
+    off = manage(tmp_path, "change-user", "cd_stat", "--deactivate")
+    assert "停用" in manage(tmp_path, "list-users").stdout and off.returncode == 0
+    bad = manage(tmp_path, "change-user", "nobody", "--role", "viewer")
+    assert bad.returncode == 2 and "用户“nobody”不存在" in bad.stderr
+
+    issued = manage(
+        tmp_path, "create-token", "cd_stat", "--name", "成都接口", "--expires-in-days", "30"
+    )
+    assert issued.returncode == 0 and "30 天后失效" in issued.stdout
+    tokens = manage(tmp_path, "list-tokens").stdout.splitlines()
+    assert tokens[1].startswith("1\t成都接口\tcd_stat\t") and tokens[1].split("\t")[4]
+    assert (
+        manage(
+            tmp_path, "create-token", "cd_stat", "--name", "x", "--expires-in-days", "0"
+        ).returncode
+        == 2
+    )
+    assert "已撤销令牌 1" in manage(tmp_path, "revoke-token", "1").stdout
+    assert manage(tmp_path, "list-tokens").stdout.splitlines()[1].split("\t")[5]
+
+    events = _audit(tmp_path)
+    assert [e[0] for e in events] == [
+        "user_create",
+        "user_change",
+        "user_change",
+        "token_create",
+        "token_revoke",
+    ]
+    assert all(
+        actor.startswith("manage.py:") and user_id is None for _, actor, _, user_id in events
+    )

@@ -37,6 +37,7 @@ class Ids(StrEnum):
     USER_RESULT = "admin-user-result"
     TOKEN_USER = "admin-token-user"
     TOKEN_NAME = "admin-token-name"
+    TOKEN_DAYS = "admin-token-days"
     TOKEN_CREATE = "admin-token-create"
     TOKEN_REVOKE_ID = "admin-token-revoke-id"
     TOKEN_REVOKE = "admin-token-revoke"
@@ -59,13 +60,26 @@ def _users(lang: str) -> list[dict[str, Any]]:
 def _tokens(lang: str) -> list[dict[str, Any]]:
     with session_factory()() as session:
         frame = tokens_frame(session)
+    now = pd.Timestamp.now(tz="UTC")
+    expires = pd.to_datetime(frame.expires_at, utc=True)
+    state = [
+        t(lang, "已撤销", "revoked")
+        if pd.notna(revoked)
+        else t(lang, "已过期", "expired")
+        if pd.notna(until) and until <= now
+        else t(lang, "有效", "valid")
+        for revoked, until in zip(frame.revoked_at, expires, strict=True)
+    ]
     return frame.assign(
-        state=frame.revoked_at.map(
-            lambda v: t(lang, "已撤销", "revoked") if pd.notna(v) else t(lang, "有效", "valid")
-        ),
-        created_at=frame.created_at.astype(str).str[:19],
-        revoked_at=frame.revoked_at.astype(str).str[:19].replace({"NaT": "", "None": ""}),
+        state=state,
+        created_at=_stamp(frame.created_at),
+        expires_at=_stamp(frame.expires_at),
+        revoked_at=_stamp(frame.revoked_at),
     ).to_dict(orient="records")
+
+
+def _stamp(column: pd.Series) -> pd.Series:
+    return column.map(lambda v: "" if pd.isna(v) else str(v)[:19])
 
 
 def _grid(
@@ -163,6 +177,17 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     placeholder=t(lang, "令牌名称（如 成都数据接口）", "Token name"),
                     className="mb-2",
                 ),
+                dbc.Input(
+                    id=Ids.TOKEN_DAYS,
+                    type="number",
+                    min=1,
+                    placeholder=t(
+                        lang,
+                        "有效天数（留空：撤销前一直有效）",
+                        "Valid for days (empty: until revoked)",
+                    ),
+                    className="mb-2",
+                ),
                 dbc.Button(
                     t(lang, "新建令牌", "Create token"),
                     id=Ids.TOKEN_CREATE,
@@ -231,6 +256,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                                 ("username", t(lang, "用户", "User")),
                                 ("state", t(lang, "状态", "State")),
                                 ("created_at", t(lang, "创建时间", "Created")),
+                                ("expires_at", t(lang, "失效时间", "Expires")),
                                 ("revoked_at", t(lang, "撤销时间", "Revoked")),
                             ],
                             lang,
@@ -314,6 +340,7 @@ def save_user(
     Input(Ids.TOKEN_REVOKE, "n_clicks"),
     State(Ids.TOKEN_USER, "value"),
     State(Ids.TOKEN_NAME, "value"),
+    State(Ids.TOKEN_DAYS, "value"),
     State(Ids.TOKEN_REVOKE_ID, "value"),
     State("url", "search"),
     prevent_initial_call=True,
@@ -323,6 +350,7 @@ def manage_token(
     _revoke: int | None,
     username: str | None,
     name: str | None,
+    days: int | None,
     token_id: int | None,
     search: str | None,
 ) -> tuple[Any, Any]:
@@ -335,7 +363,7 @@ def manage_token(
             if dash.ctx.triggered_id == Ids.TOKEN_CREATE:
                 if not username or not name:
                     raise UserError("请选择用户并填写令牌名称")
-                token = issue_token(session, account, username, name)
+                token = issue_token(session, account, username, name, int(days) if days else None)
                 shown: Any = [
                     t(
                         lang,
