@@ -82,7 +82,7 @@ def _grid(id_: str, columns: list[tuple[str, str, str, int]], lang: str, multi: 
                 "enableClickSelection": not multi,
             },
         },
-        getRowId="params.data.row_id" if multi else "params.data.submission_id",
+        getRowId="String(params.data.row_id)" if multi else "String(params.data.submission_id)",
         style={"height": "360px"},
     )
 
@@ -112,7 +112,7 @@ def _rows(submission_id: int, lang: str) -> list[dict[str, Any]]:
         return []
     frame = frame.assign(
         history=frame.history.map(_text),
-        flags=frame.flags.map(_text),
+        flags=frame["flags"].map(_text),  # not frame.flags: pandas' own attribute
         decision=frame.decision.map(lambda d: DECISION_ZH.get(d, d) if lang == "zh" else d),
         change_pct=frame.change_pct.map(lambda v: "" if pd.isna(v) else f"{v:+.1f}"),
     )

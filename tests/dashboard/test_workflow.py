@@ -93,6 +93,27 @@ def approve_all(client: object, submission_id: int) -> str:
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
+def show_rows(client: object, submission_id: int) -> list[dict]:
+    """The rows the review page lists for a chosen file."""
+    body = {
+        "output": "review-rows.rowData",
+        "outputs": {"id": "review-rows", "property": "rowData"},
+        "inputs": [
+            {
+                "id": "review-queue",
+                "property": "selectedRows",
+                "value": [{"submission_id": submission_id}],
+            },
+            {"id": "review-result", "property": "children", "value": None},
+        ],
+        "state": [{"id": "url", "property": "search", "value": ""}],
+        "changedPropIds": ["review-queue.selectedRows"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()["response"]["review-rows"]["rowData"]
+
+
 def test_wfl001_a_chengdu_reporter_cannot_submit_chongqing_rows_even_by_a_crafted_request(
     factory,
 ) -> None:
@@ -112,10 +133,14 @@ def test_wfl002_a_viewer_cannot_approve_and_a_reviewer_can(factory) -> None:
             select(models.Submission).where(models.Submission.status == "pending")
         ).one()
     viewer = client_for(factory, "leader", "领导-密码-2026")
+    assert show_rows(viewer, submission.id) == []
     assert "无审核权限" in approve_all(viewer, submission.id)
     with factory() as session:
         assert session.get(models.Submission, submission.id).status == "pending"
     reviewer = client_for(factory, "office", "审核-密码-2026")
+    (row,) = show_rows(reviewer, submission.id)
+    assert (row["region_name"], row["value"], row["decision"]) == ("成都市", 23511.3, "待审核")
+    assert isinstance(row["flags"], str) and isinstance(row["history"], str)
     approve_all(reviewer, submission.id)
     with factory() as session:
         assert session.get(models.Submission, submission.id).status == "approved"
