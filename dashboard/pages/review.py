@@ -262,6 +262,5 @@ def review(
     )
     return (
         dbc.Alert(text, color="success", id="review-outcome"),
-        _queue_rows(),
-        _rows(submission_id, lang),
+        _queue_rows(),  # the rows grid follows the result through show_rows
     )

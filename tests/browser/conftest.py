@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -36,17 +37,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``python -m dashboard`` as a user starts it, on an empty SQLite database."""
-    data_dir = tmp_path_factory.mktemp("app-data")
+@contextmanager
+def running_app(data_dir: Path) -> Iterator[str]:
+    """``python -m dashboard`` as a user starts it, on the SQLite database in ``data_dir``
+    (created and filled on first run when empty); yields its address."""
     port = _free_port()
-    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
     log = (data_dir / "app.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "--port", str(port)],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=app_environment(data_dir),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -68,6 +68,17 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+def app_environment(data_dir: Path) -> dict[str, str]:
+    return {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on an empty SQLite database, shared by the read-only page tests."""
+    with running_app(tmp_path_factory.mktemp("app-data")) as url:
+        yield url
+
+
 @dataclass
 class BrowserLog:
     """What the page did that a test must see: console errors and outside requests."""
@@ -78,6 +89,14 @@ class BrowserLog:
 
 @pytest.fixture
 def page(live_app: str) -> Iterator[tuple[object, BrowserLog]]:
+    with chromium_page() as opened:
+        yield opened
+
+
+@contextmanager
+def chromium_page() -> Iterator[tuple[object, BrowserLog]]:
+    """A fresh headless Chromium (no cookies) with its console errors and any
+    request leaving this machine recorded."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -141,7 +141,8 @@ def test_wfl002_a_viewer_cannot_approve_and_a_reviewer_can(factory) -> None:
     (row,) = show_rows(reviewer, submission.id)
     assert (row["region_name"], row["value"], row["decision"]) == ("成都市", 23511.3, "待审核")
     assert isinstance(row["flags"], str) and isinstance(row["history"], str)
-    approve_all(reviewer, submission.id)
+    answer = approve_all(reviewer, submission.id)
+    assert f"提交编号 {submission.id}" in answer and "通过 1 行" in answer, answer
     with factory() as session:
         assert session.get(models.Submission, submission.id).status == "approved"
         value = session.scalars(
