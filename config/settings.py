@@ -76,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SMTP_PORT", "25", int, "Port of the mail relay."),
     Setting("SMTP_FROM", "ccec-monitor@localhost", str, "Sender address of reminder e-mails."),
+    Setting(
+        "TODAY",
+        "",
+        str,
+        "The date deadlines are judged on (YYYY-MM-DD), for demonstrations and tests; "
+        "empty means today in Beijing.",
+    ),
     Setting("LOG_LEVEL", "INFO", str, "Python logging level."),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
 )
@@ -115,6 +122,7 @@ class Settings:
     smtp_host: str
     smtp_port: int
     smtp_from: str
+    today: str
     log_level: str
     debug: bool
 

@@ -66,6 +66,8 @@ ACTION_NAMES = {
     "token_create": ("新建访问令牌", "token created"),
     "token_revoke": ("撤销访问令牌", "token revoked"),
     "catalogue_change": ("目标库变更", "catalogue change"),
+    "project_change": ("重大项目登记变更", "project register change"),
+    "dispatch": ("项目调度报送", "project dispatch"),
 }
 
 

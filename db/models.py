@@ -366,6 +366,8 @@ class Reminder(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # a major project's late monthly dispatch (kind "dispatch"); the job checks first
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
 
     __table_args__ = (UniqueConstraint("region_code", "indicator_id", "period", "kind"),)
 
@@ -433,3 +435,98 @@ class ProgressSnapshot(Base):
     inputs_digest: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("target_id", "as_of"),)
+
+
+# ------------------------------------------------------------ major projects ---
+
+
+class Project(Base):
+    """A major project of the register (重大项目库): what it is, where, who answers
+    for it, its years and investment (亿元), and where the figures come from.
+
+    ``origin`` says how it entered: ``annex`` (parsed from a plan's project
+    annex; ``seed_line`` is the row's line in the seed text) or ``import`` (an
+    Excel register uploaded by the joint office).
+    """
+
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20), index=True)
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id"))
+    section: Mapped[str | None] = mapped_column(String(40))
+    waterway: Mapped[str | None] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str | None] = mapped_column(Text)
+    responsible_unit: Mapped[str | None] = mapped_column(String(200))
+    start_year: Mapped[int]
+    end_year: Mapped[int]
+    total_investment: Mapped[float] = mapped_column(Float)
+    plan_period_investment: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(10))
+    remark: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    seed_line: Mapped[int | None]
+    origin: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    regions: Mapped[list[ProjectRegion]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    plans: Mapped[list[ProjectPlan]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+
+class ProjectRegion(Base):
+    __tablename__ = "project_regions"
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), primary_key=True)
+
+
+class ProjectPlan(Base):
+    """A project's planned investment for one year (年度计划投资, 亿元).
+
+    ``basis``: ``stated`` (given by the register or the project unit) or
+    ``derived`` (an estimate: the annex's 十四五 investment spread evenly over
+    the project's years in 2021–2025, and the rest of its total over its years
+    after 2025, until the unit states the year's plan).
+    """
+
+    __tablename__ = "project_plans"
+
+    project_id: Mapped[str] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    year: Mapped[int] = mapped_column(primary_key=True)
+    planned_investment: Mapped[float] = mapped_column(Float)
+    basis: Mapped[str] = mapped_column(String(10))
+
+
+class ProjectReport(Base):
+    """One month's dispatch of a project (当月调度信息), versioned like observations:
+    a corrected report makes the earlier one not current, never deletes it.
+
+    Investment in 亿元: completed in the month and from January to the month
+    (year to date). ``sample`` marks synthetic 示例数据.
+    """
+
+    __tablename__ = "project_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))
+    month_investment: Mapped[float | None] = mapped_column(Float)
+    ytd_investment: Mapped[float] = mapped_column(Float)
+    progress: Mapped[str] = mapped_column(Text)
+    problems: Mapped[str | None] = mapped_column(Text)
+    problems_resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    reported_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(80))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    sample: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_project_reports_key", "project_id", "period", "is_current"),)

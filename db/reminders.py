@@ -136,7 +136,8 @@ def create_overdue_reminders(
 
 def _outstanding() -> ColumnElement[bool]:
     """The reminder's figure has not arrived: no current, unrejected reported row,
-    and no row of a file awaiting review."""
+    and no row of a file awaiting review; for a project's dispatch reminder, no
+    current report of that month."""
     o, rem, row = models.Observation, models.Reminder, models.SubmissionRow
     arrived = exists().where(
         o.layer == LAYER,
@@ -152,7 +153,13 @@ def _outstanding() -> ColumnElement[bool]:
         row.indicator_id == rem.indicator_id,
         row.period == rem.period,
     )
-    return ~arrived & ~awaiting_review
+    dispatched = exists().where(
+        models.ProjectReport.project_id == rem.project_id,
+        models.ProjectReport.period == rem.period,
+        models.ProjectReport.is_current,
+    )
+    statistics = rem.project_id.is_(None) & ~arrived & ~awaiting_review
+    return statistics | (rem.project_id.is_not(None) & ~dispatched)
 
 
 def _visible_to(user: Person) -> ColumnElement[bool]:

@@ -19,7 +19,9 @@ from db.regions import count_regions
 from loaders.catalogue import load_catalogue_into
 from loaders.master_data import load_regions
 from loaders.progress import recompute_progress
+from loaders.projects import seed_register
 from loaders.published import load_published
+from loaders.reminders import beijing_today
 from loaders.sample import load_sample
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ class FirstRunReport:
     sample_loaded: int = 0
     published_loaded: int = 0
     snapshots: int = 0
+    projects_loaded: int = 0
 
 
 def ensure_ready(
@@ -60,6 +63,7 @@ def ensure_ready(
         has_published = count_layer(session, "published") > 0
     figures = load_published(factory).figures if published and not has_published else 0
     snapshots = recompute_progress(factory) if (targets or sample_rows or figures) else 0
+    projects = seed_register(factory, beijing_today(), sample=sample)
     if sample_rows:
         log.info("首次启动：已生成示例数据 %d 条，评估 %d 个目标", sample_rows, snapshots)
-    return FirstRunReport(before, loaded, targets, sample_rows, figures, snapshots)
+    return FirstRunReport(before, loaded, targets, sample_rows, figures, snapshots, projects)

@@ -53,6 +53,7 @@ from indicators.reporting_calendar import (
     period_label,
 )
 from loaders.catalogue import shipped_catalogue
+from loaders.projects import overdue_dispatch_reminders
 from loaders.templates import indicators_due
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,15 @@ def smtp_config(environ: Mapping[str, str] | None = None) -> SmtpConfig | None:
 
 
 def beijing_today() -> date:
-    """Today in Beijing, the calendar the deadlines are set in."""
+    """Today in Beijing, the calendar the deadlines are set in; the ``TODAY``
+    setting fixes it (a demonstration as of a given day, a browser test's frozen
+    clock)."""
+    fixed = load_settings().today.strip()
+    if fixed:
+        try:
+            return date.fromisoformat(fixed)
+        except ValueError:
+            raise SettingsError(f"环境变量 TODAY 的值 {fixed!r} 不是日期（YYYY-MM-DD）") from None
     return datetime.now(TIMEZONE).date()
 
 
@@ -172,6 +181,7 @@ def overdue_job(
         created = len(
             create_overdue_reminders(session, today, calendar.rules, calendar.start, expected)
         )
+        created += overdue_dispatch_reminders(session, today)
     log.info("逾期提醒：新增 %d 条（%s）", created, today.isoformat())
     if mailer is not None:
         _email(factory, mailer, smtp_config() or SmtpConfig("", 0, DEFAULT_SENDER))

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import CONFIG_DIR
 from db import models
+from db.projects import file_report
 from db.regions import load_directory
+from db.reminders import reminders_for
 from db.session import transaction
 from db.users import create_user
 from indicators.regions import load_region_directory
@@ -106,8 +108,9 @@ def test_rmj001_reminders_and_mail_once_for_the_templates_rows(
     assert created == len(rows) > 0
     with ready() as session:
         pairs = expected_pairs(load_directory(session))
-    assert {(r.region_code, r.indicator_id) for r in rows} <= pairs
-    keys = {(r.region_code, r.indicator_id, r.period) for r in rows}
+    statistics = [r for r in rows if r.project_id is None]  # the others: project dispatches
+    assert {(r.region_code, r.indicator_id) for r in statistics} <= pairs
+    keys = {(r.region_code, r.indicator_id, r.period) for r in statistics}
     assert (CHENGDU, "gdp", "2025") not in keys  # reported and accepted
     assert (CHENGDU, "gdp", "2024") not in keys  # before the calendar's start (2025)
     wanzhou = next(
@@ -302,3 +305,29 @@ def test_rmj009_the_pages_matrix_uses_the_calendar_and_the_templates(
     moved = reporting_matrix(ready, "2025", TODAY, regions=[WANZHOU], indicators=["gdp"])
     moved = moved[moved.period == "2025"]
     assert moved.due_date.tolist() == [date(2026, 6, 30)] and moved.state.tolist() == ["missing"]
+
+
+def test_rmj010_late_project_dispatches_are_reminded_once_to_the_projects_region(
+    ready: sessionmaker[Session],
+) -> None:
+    with transaction(ready) as session:
+        file_report(session, "HY06", "2026-01", 0.3, "航道疏浚进场", "cq")
+    overdue_job(ready, TODAY, FakeMailer())
+    dispatch = [r for r in _reminders(ready) if r.kind == "dispatch"]
+    keys = {(r.project_id, r.period) for r in dispatch}
+    # 1 April: January–March were due (the 25th of each month); HY06 sent January
+    assert ("HY06", "2026-02") in keys and ("HY06", "2026-01") not in keys
+    assert not any(period == "2026-04" for _, period in keys)
+    late = next(r for r in dispatch if (r.project_id, r.period) == ("HY06", "2026-03"))
+    assert late.region_code == CHONGQING and late.indicator_id is None
+    assert late.message.endswith("2026-03 调度信息已逾期（应于 2026-03-25 前报送）")
+    with ready() as session:
+        cq = session.scalars(select(models.User).where(models.User.username == "cq")).one()
+        shown = {(r.project_id, r.period) for r in reminders_for(session, cq)}
+    assert ("HY06", "2026-03") in shown
+    with transaction(ready) as session:  # the report arrives: the reminder is done
+        file_report(session, "HY06", "2026-03", 0.9, "护岸施工", "cq")
+    with ready() as session:
+        shown = {(r.project_id, r.period) for r in reminders_for(session, cq)}
+    assert ("HY06", "2026-03") not in shown and ("HY06", "2026-02") in shown
+    assert overdue_job(ready, TODAY, FakeMailer()) == 0
