@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from dashboard.api import api
 from dashboard.api_intake import intake_api
+from dashboard.api_projects import projects_api
 from dashboard.auth import init_auth
 from dashboard.components.header import TITLE_ZH
 from dashboard.components.header import Ids as HeaderIds
@@ -50,6 +51,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)
+    server.register_blueprint(projects_api)
 
     app.layout = html.Div(
         [

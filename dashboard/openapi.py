@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from indicators.projects import CATEGORIES, STATUSES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def _get(summary: str, params: list[tuple[str, str]]) -> dict[str, Any]:
     return {
@@ -23,6 +27,58 @@ def _get(summary: str, params: list[tuple[str, str]]) -> dict[str, Any]:
             "400": {"description": "参数错误（中文说明）"},
             "404": {"description": "地区等无法识别（中文说明及建议）"},
         },
+    }
+
+
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+
+
+def _projects_paths() -> dict[str, Any]:
+    """The major-project register (重大项目库): projects, dispatch reports, template."""
+    projects = _get(
+        "重大项目库：项目、年度计划与当年进展（亿元）",
+        [
+            ("category", "项目类别：" + "、".join(CATEGORIES)),
+            ("region", "地区（任意写法），项目所在地含该地区"),
+            ("status", "项目状态：" + "、".join(STATUSES)),
+        ],
+    )
+    projects["responses"] = {
+        "200": {
+            "description": "JSON：count、year、as_of、unit（亿元）、projects（含 plans、progress）"
+        },
+        "400": _error("类别、状态或地区无法识别（中文说明，列出可选值）"),
+    }
+    reports = _get("项目月度调度信息", [("all", "1：含已被更正的历史版本")])
+    reports["parameters"].insert(
+        0,
+        {
+            "name": "id",
+            "in": "path",
+            "required": True,
+            "description": "项目编号，如 HY01",
+            "schema": {"type": "string"},
+        },
+    )
+    reports["responses"] = {
+        "200": {"description": "JSON：project_id、count、all_versions、unit（亿元）、reports"},
+        "404": _error("项目不在重大项目库中"),
+    }
+    template = _get("重大项目库导入模板（.xlsx，文件名 重大项目库模板.xlsx）", [])
+    template["responses"] = {
+        "200": {
+            "description": "Excel 模板（附件）",
+            "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+    return {
+        "/api/v1/projects": {"get": projects},
+        "/api/v1/projects/{id}/reports": {"get": reports},
+        "/api/v1/projects/template": {"get": template},
     }
 
 
@@ -110,6 +166,16 @@ SPEC: dict[str, Any] = {
                 },
             }
         },
+        **_projects_paths(),
     },
-    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {"type": "string", "description": "中文说明"}},
+            }
+        },
+    },
 }

@@ -223,7 +223,9 @@ def rollup(progress: pd.DataFrame, groups: pd.DataFrame, by: str) -> pd.DataFram
     columns = [by, "projects", "planned", "ytd", "rate", "behind", "late"]
     if progress.empty:
         return pd.DataFrame(columns=columns)
-    joined = progress.merge(groups[["project_id", by]], on="project_id")
+    joined = progress.drop(columns=[by], errors="ignore").merge(
+        groups[["project_id", by]], on="project_id"
+    )
     summed = joined.groupby(by).agg(
         projects=("project_id", "nunique"),
         planned=("planned", "sum"),

@@ -30,6 +30,8 @@ NAV = [
     ("/report", "进展报告", "Report"),
     ("/targets", "目标库", "Targets"),
     ("/regions", "区划", "Areas"),
+    ("/projects", "重大项目", "Projects"),
+    ("/dispatch", "项目调度", "Dispatch"),
     ("/upload", "数据校验", "Check data"),
     ("/methodology", "方法", "Method"),
 ]

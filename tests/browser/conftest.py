@@ -38,7 +38,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def running_app(data_dir: Path) -> Iterator[str]:
+def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     """``python -m dashboard`` as a user starts it, on the SQLite database in ``data_dir``
     (created and filled on first run when empty); yields its address."""
     port = _free_port()
@@ -46,7 +46,7 @@ def running_app(data_dir: Path) -> Iterator[str]:
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard", "--port", str(port)],
         cwd=PROJECT_ROOT,
-        env=app_environment(data_dir),
+        env=app_environment(data_dir, **env),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -68,8 +68,8 @@ def running_app(data_dir: Path) -> Iterator[str]:
         log.close()
 
 
-def app_environment(data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": ""}
+def app_environment(data_dir: Path, **env: str) -> dict[str, str]:
+    return {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": "", **env}
 
 
 @pytest.fixture(scope="session")

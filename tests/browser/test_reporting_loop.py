@@ -39,11 +39,11 @@ INDICATOR = "international_brand_presence_rate"
 NAME = "国际知名品牌入驻率"
 
 
-def _manage(data_dir: Path, *args: str, stdin: str = "") -> None:
+def _manage(data_dir: Path, *args: str, stdin: str = "", **env: str) -> None:
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_ROOT,
-        env=app_environment(data_dir),
+        env=app_environment(data_dir, **env),
         input=stdin,
         capture_output=True,
         text=True,
