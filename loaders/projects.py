@@ -250,7 +250,9 @@ def file_dispatch(
         name = project.name
         earlier = reports_frame(session, project_id)
     if not any(can_report(account, code) for code in regions):
-        raise AccessDenied(f"账号“{account.username}”无权报送项目“{name}”的调度信息（不在其负责地区）")
+        raise AccessDenied(
+            f"账号“{account.username}”无权报送项目“{name}”的调度信息（不在其负责地区）"
+        )
     match = _PERIOD.fullmatch((period or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise DispatchError(f"月份“{period}”无效，应为 YYYY-MM，如 2026-10")
