@@ -239,3 +239,30 @@ def test_pjl005_sample_dispatches_are_reproducible_and_marked(world, tmp_path) -
             assert frame["sample"].all() and frame.progress.str.startswith("示例数据").all()
             engine.dispose()
     assert counts[0] == counts[1] and len(counts[0]) > 100
+
+
+def test_pjl006_the_catalogues_category_targets_are_the_notices_figures() -> None:
+    """The notice's 2022 totals are targets in the catalogue (plan major_projects_2022)
+    and the register pages parse them from the same text: the two must agree."""
+    import yaml
+
+    from indicators.project_annex import load_notice
+    from loaders.catalogue import CATALOGUE_DIR
+
+    entries = yaml.safe_load((CATALOGUE_DIR / "major_projects_2022.yaml").read_text("utf-8"))[
+        "entries"
+    ]
+    categories, totals = load_notice()
+    stated = [
+        (c.line, {c.project_count, c.total_investment, c.planned_investment_2022})
+        for c in categories
+    ] + [
+        (
+            totals.line,
+            {totals.project_count, totals.total_investment, totals.planned_investment_2022},
+        )
+    ]
+    for line, figures in stated:
+        in_catalogue = {float(e["value"]) for e in entries if e["line"] == line}
+        assert figures <= in_catalogue, (line, figures, in_catalogue)
+    assert len(entries) == 3 * (len(categories) + 1)
