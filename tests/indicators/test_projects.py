@@ -109,3 +109,19 @@ def test_prj006_rollups_sum_plans_and_completion_by_group() -> None:
     by_region = rollup(progress, regions, "region_code").set_index("region_code")
     assert by_region.loc["510000", "planned"] == 36.0  # a project in two regions counts in both
     assert by_region.loc["510000", "rate"] == pytest.approx(15 / 36)
+
+
+@pytest.mark.parametrize("path", ["docs/methodology.md", "docs/methodology.en.md"])
+def test_prj007_the_methodologys_worked_example(path: str) -> None:
+    """docs/methodology.md §10, example 12: 8.5 of 12 by October is behind, 9.0 is not."""
+    from config.settings import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / path).read_text(encoding="utf-8")
+    assert "8.5/12 = 70.8%" in text.replace(" %", "%") and "10/12 = 83.3%" in text.replace(
+        " %", "%"
+    )
+    for ytd, behind in [(8.5, True), (9.0, False)]:
+        reports = _reports([("A", "2026-10", ytd, None, False)])
+        row = project_progress(PROJECTS, PLANS, reports, 2026, date(2026, 11, 22)).iloc[0]
+        assert round(row.rate * 100, 1) == round(ytd / 12 * 100, 1)
+        assert bool(row.behind) is behind
