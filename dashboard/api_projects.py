@@ -14,7 +14,14 @@ from flask.typing import ResponseReturnValue
 from dashboard.api import error_response, json_records
 from dashboard.context import plan_titles, region_directory, session_factory
 from db import models
-from db.projects import plans_frame, project_regions, projects_frame, reports_frame
+from db.projects import (
+    PROJECT_COLUMNS,
+    REPORT_COLUMNS,
+    plans_frame,
+    project_regions,
+    projects_frame,
+    reports_frame,
+)
 from indicators.projects import CATEGORIES, STATUSES, project_progress
 from indicators.regions import RegionError
 from loaders.project_register import register_template
@@ -25,22 +32,7 @@ projects_api = Blueprint("api_v1_projects", __name__, url_prefix="/api/v1")
 UNIT = "亿元"
 TEMPLATE_NAME = "重大项目库模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ITEM_COLUMNS = [
-    "id",
-    "name",
-    "category",
-    "plan_id",
-    "location",
-    "responsible_unit",
-    "start_year",
-    "end_year",
-    "total_investment",
-    "plan_period_investment",
-    "status",
-    "source",
-    "seed_line",
-    "origin",
-]
+ITEM_COLUMNS = PROJECT_COLUMNS  # the register as stored: every field of db.projects
 PROGRESS_COLUMNS = [
     "planned",
     "ytd",
@@ -51,18 +43,7 @@ PROGRESS_COLUMNS = [
     "late",
     "problems",
 ]
-REPORT_ITEM_COLUMNS = [
-    "period",
-    "month_investment",
-    "ytd_investment",
-    "progress",
-    "problems",
-    "problems_resolved",
-    "actor",
-    "reported_at",
-    "is_current",
-    "sample",
-]
+REPORT_ITEM_COLUMNS = [c for c in REPORT_COLUMNS if c not in ("id", "project_id")]
 
 
 @projects_api.get("/projects")

@@ -22,6 +22,10 @@ from loaders.first_run import ensure_ready
 TODAY = "2026-11-22"
 ITEM_KEYS = {
     "id",
+    "section",
+    "waterway",
+    "content",
+    "remark",
     "name",
     "category",
     "plan_id",
