@@ -58,6 +58,7 @@ PUBLIC_PREFIXES = (
     "/_dash-component-suites/",
     "/_favicon.ico",
     "/api/v1/openapi.json",
+    "/health",
 )
 
 auth = Blueprint("auth", __name__)

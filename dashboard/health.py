@@ -1,0 +1,52 @@
+"""``GET /health``: for a load balancer and for whoever is on call.
+
+200 while the database answers — ``status`` is ``ok``, or ``degraded`` when
+the scheduler process looks stopped (its five-minute drop-folder job has not
+started within SCHEDULER_STALE); 503 when the database does not answer. Open
+without sign-in, and it names no data: only timings, the schema revision and
+the jobs' last runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.context import session_factory
+from db.health import database_latency_ms, last_job_runs, schema_revision
+
+health = Blueprint("health", __name__)
+
+HEARTBEAT_JOB = "drop_folder"  # runs every 5 minutes
+SCHEDULER_STALE = timedelta(minutes=15)
+
+
+@health.get("/health")
+def report() -> ResponseReturnValue:
+    try:
+        with session_factory()() as session:
+            latency = database_latency_ms(session)
+            revision = schema_revision(session)
+            jobs = last_job_runs(session)
+    except SQLAlchemyError as exc:
+        return jsonify(
+            {"status": "error", "database": {"ok": False, "error": type(exc).__name__}}
+        ), 503
+    beat = jobs.get(HEARTBEAT_JOB, {}).get("started_at")
+    alive = beat is not None and datetime.now(UTC) - _aware(beat) < SCHEDULER_STALE
+    return jsonify(
+        {
+            "status": "ok" if alive else "degraded",
+            "database": {"ok": True, "latency_ms": latency, "schema_revision": revision},
+            "scheduler": {"alive": alive, "jobs": jobs},
+        }
+    )
+
+
+def _aware(stamp: str) -> datetime:
+    """SQLite returns naive UTC datetimes; PostgreSQL aware ones."""
+    moment = datetime.fromisoformat(stamp)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
