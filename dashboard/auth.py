@@ -20,6 +20,7 @@ on the server — pages hide nothing that the server would otherwise allow.
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from datetime import UTC, datetime, timedelta
 from html import escape
@@ -79,9 +80,18 @@ def session_secret(settings: Settings) -> str:
         return settings.secret_key
     path = Path(settings.data_dir) / "secret_key"
     if not path.exists():
+        # several workers may start at once: each writes its own candidate, and the
+        # first hard link wins, so every worker signs cookies with the same key
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
+        candidate = path.with_name(f"secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        candidate.write_text(secrets.token_hex(32), encoding="utf-8")
+        candidate.chmod(0o600)
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            candidate.unlink()
     return path.read_text(encoding="utf-8").strip()
 
 

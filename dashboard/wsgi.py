@@ -1,0 +1,27 @@
+"""The WSGI application for a production server (several workers):
+
+    gunicorn --workers 4 --bind 127.0.0.1:8050 dashboard.wsgi:application
+
+The database is prepared once, before the workers start, by
+``python manage.py init`` (deploy/ccec-monitor.service runs it as
+ExecStartPre), never by each worker: concurrent migrations would race. Do not
+use ``--preload``: each worker opens its own engine after the fork. Scheduled
+jobs run in their own process (``python manage.py scheduler``), so they run
+once, not once per worker.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from db.session import make_engine, make_session_factory
+
+settings = load_settings()
+logging.basicConfig(
+    level=settings.log_level, format="%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"
+)
+application = create_app(
+    settings, make_session_factory(make_engine(settings.sqlalchemy_url))
+).server
