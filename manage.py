@@ -24,7 +24,7 @@ from db.admin import (
     users_frame,
     withdraw_token,
 )
-from db.backup import BackupError, backup
+from db.backup import BackupError, backup, restore
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError
@@ -165,10 +165,15 @@ def _iso_date(text: str) -> date:
 def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     settings = load_settings()
-    scheduler = build_scheduler(factory, settings.sqlalchemy_url, settings.data_dir / "drop")
+    scheduler = build_scheduler(
+        factory,
+        settings.sqlalchemy_url,
+        settings.data_dir / "drop",
+        settings.data_dir / "backups",
+    )
     print(
         "调度进程已启动（每 5 分钟处理投放目录，每天 02:30 重新评估进展，"
-        "06:00 生成逾期提醒；Ctrl+C 退出）",
+        "03:00 备份数据库，06:00 生成逾期提醒；Ctrl+C 退出）",
         flush=True,
     )
     try:
@@ -339,6 +344,15 @@ def cmd_create_user(
     return 0
 
 
+def cmd_restore(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    if not args.yes:
+        print("恢复会用备份替换数据库的全部内容；确认请加 --yes", file=sys.stderr)
+        return 2
+    restore(engine, Path(args.file))
+    print(f"已从 {args.file} 恢复数据库（当前版本 {migrate.current_revision(engine)}）")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     dest = Path(args.dest) if args.dest else load_settings().data_dir / "backups"
     print(f"已备份到 {backup(engine, dest, keep=args.keep)}")
@@ -446,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     back = add("backup", cmd_backup, "备份数据库（SQLite 在线备份 / PostgreSQL pg_dump）")
     back.add_argument("--dest", help="备份目录（默认 DATA_DIR/backups）")
     back.add_argument("--keep", type=int, default=14, help="保留最近几份（默认 14）")
+    rest = add("restore", cmd_restore, "从备份恢复数据库（替换全部内容；先停止网页和调度进程）")
+    rest.add_argument("file", help="备份文件（.sqlite 或 .dump）")
+    rest.add_argument("--yes", action="store_true", help="确认替换")
     return parser
 
 

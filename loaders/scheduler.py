@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.backup import backup
 from db.models import JobRun
 from db.session import make_engine, make_session_factory, transaction
 from loaders.drop_folder import process
@@ -25,6 +26,7 @@ from loaders.progress import recompute_progress
 from loaders.reminders import overdue_job
 
 log = logging.getLogger(__name__)
+BACKUPS_KEPT = 14
 
 
 def run_recorded(factory: sessionmaker[Session], name: str, job: Callable[[], object]) -> bool:
@@ -61,10 +63,16 @@ def overdue_reminders_job(factory: sessionmaker[Session]) -> bool:
     return run_recorded(factory, "overdue_reminders", lambda: overdue_job(factory))
 
 
+def backup_job(factory: sessionmaker[Session], dest: Path, keep: int = BACKUPS_KEPT) -> bool:
+    """Daily: a consistent copy of the database, the newest ``keep`` kept."""
+    return run_recorded(factory, "backup", lambda: backup(factory.kw["bind"], dest, keep))
+
+
 _JOBS: dict[str, Callable[..., bool]] = {
     "drop_folder": drop_folder_job,
     "recompute_progress": nightly_recompute,
     "overdue_reminders": overdue_reminders_job,
+    "backup": backup_job,
 }
 _factories: dict[str, sessionmaker[Session]] = {}
 
@@ -81,7 +89,9 @@ def scheduled(name: str, url: str, *args: object) -> bool:
     return _JOBS[name](_factories[url], *args)
 
 
-def build_scheduler(factory: sessionmaker[Session], url: str, drop_root: Path) -> BlockingScheduler:
+def build_scheduler(
+    factory: sessionmaker[Session], url: str, drop_root: Path, backup_dir: Path | None = None
+) -> BlockingScheduler:
     """Jobs kept in the database at ``url`` (a persistent job store), so a
     restarted scheduler process picks up where it was; one process per
     deployment. The jobs work on ``factory``'s database."""
@@ -94,6 +104,7 @@ def build_scheduler(factory: sessionmaker[Session], url: str, drop_root: Path) -
         ("recompute_progress", CronTrigger(hour=2, minute=30), []),
         # before office hours, Beijing time, the calendar of the deadlines
         ("overdue_reminders", CronTrigger(hour=6, minute=0), []),
+        ("backup", CronTrigger(hour=3, minute=0), [backup_dir or drop_root.parent / "backups"]),
     ]:
         scheduler.add_job(
             scheduled,

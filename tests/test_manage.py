@@ -183,3 +183,27 @@ def test_cli009_users_and_tokens_from_the_command_line_are_audited(tmp_path: Pat
     assert all(
         actor.startswith("manage.py:") and user_id is None for _, actor, _, user_id in events
     )
+
+
+def test_cli010_restore_asks_for_confirmation_then_brings_the_rows_back(tmp_path: Path) -> None:
+    manage(tmp_path, "init")
+    manage(
+        tmp_path,
+        "create-user",
+        "office",
+        "--role",
+        "reviewer",
+        "--password-stdin",
+        stdin="a-long-password\n",
+    )
+    saved = manage(tmp_path, "backup").stdout.split("已备份到 ", 1)[1].strip()
+    with sqlite3.connect(tmp_path / "monitor.sqlite") as db:
+        db.execute("DELETE FROM user_regions")
+        db.execute("DELETE FROM users")
+    refused = manage(tmp_path, "restore", saved)
+    assert refused.returncode == 2 and "确认请加 --yes" in refused.stderr
+    done = manage(tmp_path, "restore", saved, "--yes")
+    assert done.returncode == 0 and "已从" in done.stdout, done.stderr
+    assert "office\t" in manage(tmp_path, "list-users").stdout
+    missing = manage(tmp_path, "restore", str(tmp_path / "none.sqlite"), "--yes")
+    assert missing.returncode == 2 and "备份文件不存在" in missing.stderr
