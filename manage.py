@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.logs import configure_logging
 from config.settings import load_settings
 from db import migrate
 from db.admin import (
@@ -165,6 +166,7 @@ def _iso_date(text: str) -> date:
 def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     settings = load_settings()
+    configure_logging(settings)
     scheduler = build_scheduler(
         factory,
         settings.sqlalchemy_url,

@@ -84,6 +84,12 @@ SETTINGS: tuple[Setting, ...] = (
         "empty means today in Beijing.",
     ),
     Setting("LOG_LEVEL", "INFO", str, "Python logging level."),
+    Setting(
+        "LOG_FORMAT",
+        "text",
+        str,
+        "`text` for a terminal, or `json`: one JSON object per line for a log collector.",
+    ),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
 )
 
@@ -124,6 +130,7 @@ class Settings:
     smtp_from: str
     today: str
     log_level: str
+    log_format: str
     debug: bool
 
     @property

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 
+from config.logs import configure_logging
 from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
@@ -22,9 +22,7 @@ def main(argv: list[str] | None = None) -> None:
         "--debug", action="store_true", default=settings.debug, help="Dash 调试模式"
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     engine = make_engine(settings.sqlalchemy_url)
     factory = make_session_factory(engine)
     ensure_ready(engine, factory, sample=settings.load_sample_data)

@@ -19,7 +19,7 @@ from dashboard.auth import init_auth
 from dashboard.components.header import TITLE_ZH
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import EXTENSION
-from dashboard.health import health
+from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.register_blueprint(intake_api)
     server.register_blueprint(projects_api)
     server.register_blueprint(health)
+    log_requests(server)
 
     app.layout = html.Div(
         [

@@ -9,16 +9,20 @@ the jobs' last runs.
 
 from __future__ import annotations
 
+import logging
+import time
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.auth import current_account
 from dashboard.context import session_factory
 from db.health import database_latency_ms, last_job_runs, schema_revision
 
 health = Blueprint("health", __name__)
+requests_log = logging.getLogger("dashboard.requests")
 
 HEARTBEAT_JOB = "drop_folder"  # runs every 5 minutes
 SCHEDULER_STALE = timedelta(minutes=15)
@@ -50,3 +54,33 @@ def _aware(stamp: str) -> datetime:
     """SQLite returns naive UTC datetimes; PostgreSQL aware ones."""
     moment = datetime.fromisoformat(stamp)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def log_requests(server: Flask) -> None:
+    """One log line per request with method, path, status, duration and account —
+    structured fields, so LOG_FORMAT=json gives a collector something to count."""
+
+    @server.before_request
+    def _start() -> None:
+        g.request_started = time.perf_counter()
+
+    @server.after_request
+    def _done(response: Response) -> Response:
+        started = g.get("request_started")
+        account = current_account()
+        requests_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": None
+                if started is None
+                else round((time.perf_counter() - started) * 1000, 1),
+                "user": getattr(account, "username", None),
+            },
+        )
+        return response

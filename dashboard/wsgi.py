@@ -12,16 +12,13 @@ once, not once per worker.
 
 from __future__ import annotations
 
-import logging
-
+from config.logs import configure_logging
 from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 
 settings = load_settings()
-logging.basicConfig(
-    level=settings.log_level, format="%(asctime)s %(levelname)s %(process)d %(name)s %(message)s"
-)
+configure_logging(settings)
 application = create_app(
     settings, make_session_factory(make_engine(settings.sqlalchemy_url))
 ).server

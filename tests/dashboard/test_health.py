@@ -66,3 +66,20 @@ def test_hlt003_a_database_that_does_not_answer_is_a_503(tmp_path) -> None:
         "status": "error",
         "database": {"ok": False, "error": "OperationalError"},
     }
+
+
+def test_hlt004_each_request_is_one_structured_log_line(world, capsys) -> None:
+    import json
+    import logging
+
+    from config.logs import configure_logging
+
+    configure_logging(load_settings({"LOG_FORMAT": "json"}))
+    try:
+        get(world, read_requires_login=False)
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    entry = next(x for x in lines if x["logger"] == "dashboard.requests")
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health", 200)
+    assert entry["duration_ms"] >= 0 and entry["user"] is None and entry["level"] == "INFO"
