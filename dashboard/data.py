@@ -12,7 +12,7 @@ from dashboard.context import per_request, region_directory, session_factory
 from dashboard.i18n import region_name
 from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations
-from db.progress import snapshots_frame, status_changes
+from db.progress import snapshots_frame, snapshots_version, status_changes
 
 
 def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
@@ -26,8 +26,25 @@ def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
 
 
 def _snapshots(as_of: int | None) -> pd.DataFrame:
-    """The snapshots as stored, read once per request whichever caller asks first."""
-    return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: snapshots_frame(s, as_of)))
+    """The snapshots as stored, read once per request whichever caller asks first,
+    and kept by this worker between requests while the database's snapshot
+    version is unchanged (so every worker sees a recompute on its next request)."""
+    return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: _versioned(s, as_of)))
+
+
+_kept: dict[tuple[object, ...], pd.DataFrame] = {}
+KEPT_MAX = 8
+
+
+def _versioned(session: Session, as_of: int | None) -> pd.DataFrame:
+    key = (str(session.get_bind().url), as_of, *snapshots_version(session))
+    frame = _kept.get(key)
+    if frame is None:
+        frame = snapshots_frame(session, as_of)
+        if len(_kept) >= KEPT_MAX:
+            _kept.pop(next(iter(_kept)))
+        _kept[key] = frame
+    return frame
 
 
 def records(frame: pd.DataFrame) -> list[SimpleNamespace]:

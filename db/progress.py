@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -47,6 +47,16 @@ def assessed_layers(session: Session) -> tuple[int | None, set[str]]:
         select(s.layer).where(s.as_of == as_of, s.layer.is_not(None)).distinct()
     )
     return as_of, set(layers)
+
+
+def snapshots_version(session: Session) -> tuple[object, ...]:
+    """What changes whenever the snapshots do (every recompute stamps
+    ``computed_at`` and replaces rows): one cheap query that lets each web
+    worker keep its frames until another worker's approval recomputes them."""
+    s = models.ProgressSnapshot
+    return tuple(
+        session.execute(select(func.count(), func.max(s.id), func.max(s.computed_at))).one()
+    )
 
 
 def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
