@@ -130,7 +130,8 @@ def test_cli008_mark_overdue_writes_each_reminder_once(tmp_path: Path) -> None:
 def _audit(tmp_path: Path) -> list[tuple[str, str, str, str | None]]:
     with sqlite3.connect(tmp_path / "monitor.sqlite") as db:
         return db.execute(
-            "SELECT action, actor, object_id, user_id FROM audit_events ORDER BY id"
+            "SELECT action, actor, object_id, user_id FROM audit_events"
+            " WHERE object_type IN ('user', 'token') ORDER BY id"
         ).fetchall()
 
 
