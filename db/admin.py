@@ -76,11 +76,10 @@ def add_user(
     regions: list[str],
 ) -> models.User:
     user = create_user(session, username, password, role, display_name, regions)
-    audit.record(
+    audit.record_by(
         session,
         "user_create",
-        by.username,
-        user_id=by.id or None,
+        by,
         object_type="user",
         object_id=username,
         after=_state(user),
@@ -118,11 +117,10 @@ def change_user(
             raise UserError("密码至少 10 位")
         user.password_hash = hash_password(password)
     session.flush()
-    audit.record(
+    audit.record_by(
         session,
         "user_change",
-        by.username,
-        user_id=by.id or None,
+        by,
         object_type="user",
         object_id=username,
         before=before,
@@ -140,11 +138,10 @@ def issue_token(
     expires_in_days: int | None = None,
 ) -> str:
     token = create_token(session, username, name, expires_in_days)
-    audit.record(
+    audit.record_by(
         session,
         "token_create",
-        by.username,
-        user_id=by.id or None,
+        by,
         object_type="token",
         object_id=name,
         after={"user": username, "name": name, "expires_in_days": expires_in_days},
@@ -156,11 +153,10 @@ def withdraw_token(session: Session, by: Account, token_id: int) -> None:
     row = session.get(models.ApiToken, token_id)
     before = None if row is None else {"name": row.name, "revoked_at": None}
     revoke_token(session, token_id)
-    audit.record(
+    audit.record_by(
         session,
         "token_revoke",
-        by.username,
-        user_id=by.id or None,
+        by,
         object_type="token",
         object_id=str(token_id),
         before=before,

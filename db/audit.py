@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import models
+from indicators.access import Account
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 
@@ -40,6 +41,12 @@ def record(
     )
     session.add(event)
     return event
+
+
+def record_by(session: Session, action: str, by: Account, **fields: Any) -> models.AuditEvent:
+    """:func:`record` for an account's action; an account without a row in
+    ``users`` (id 0: the command line, db.admin.command_line) is named only."""
+    return record(session, action, by.username, user_id=by.id or None, **fields)
 
 
 def failures_since(
