@@ -17,7 +17,6 @@ from flask import Blueprint, Flask, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.auth import current_account
 from dashboard.context import session_factory
 from db.health import database_latency_ms, last_job_runs, schema_revision
 
@@ -67,7 +66,10 @@ def log_requests(server: Flask) -> None:
     @server.after_request
     def _done(response: Response) -> Response:
         started = g.get("request_started")
-        account = current_account()
+        # only an account the request has already loaded: looking it up here would add a
+        # database query to every asset request, which the guard lets through unread
+        user = g.get("_login_user")  # where Flask-Login keeps the request's user
+        account = user.account if getattr(user, "is_authenticated", False) else None
         requests_log.info(
             "%s %s %s",
             request.method,

@@ -83,3 +83,25 @@ def test_hlt004_each_request_is_one_structured_log_line(world, capsys) -> None:
     entry = next(x for x in lines if x["logger"] == "dashboard.requests")
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/health", 200)
     assert entry["duration_ms"] >= 0 and entry["user"] is None and entry["level"] == "INFO"
+
+
+def test_hlt005_the_request_log_names_a_signed_in_account(world, capsys) -> None:
+    import json
+    import logging
+
+    from config.logs import configure_logging
+    from db.users import create_user
+    from tests.dashboard.test_auth import sign_in
+
+    with transaction(world) as session:
+        create_user(session, "office", "审核-密码-2026", "reviewer")
+    client = create_app(load_settings({"READ_REQUIRES_LOGIN": "true"}), world).server.test_client()
+    sign_in(client, "office", "审核-密码-2026")
+    configure_logging(load_settings({"LOG_FORMAT": "json"}))
+    try:
+        client.get("/api/v1/regions?name=510100")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [json.loads(x) for x in capsys.readouterr().err.splitlines() if x.startswith("{")]
+    entry = next(x for x in lines if x.get("path") == "/api/v1/regions")
+    assert entry["user"] == "office" and entry["status"] == 200
