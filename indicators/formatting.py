@@ -12,6 +12,13 @@ def number(value: float | None) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+def share_text(value: float | None, missing: str = "—") -> str:
+    """A share 0–1 as a whole percentage (0.708 → "71%"); ``missing`` for none or NaN."""
+    if value is None or value != value:
+        return missing
+    return f"{value:.0%}"
+
+
 # The plans' units in English; a unit not here is shown as the plan wrote it.
 UNIT_EN = {
     "个": "",

@@ -26,6 +26,7 @@ from dashboard.data import indicators
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from indicators.access import Account, report_scope
 from indicators.completeness import URGENCY, most_urgent, region_summary, state_totals
+from indicators.formatting import share_text
 from indicators.reporting_calendar import STATE_EN, STATE_ZH, STATES, CalendarError
 from loaders.reminders import beijing_today, reporting_calendar, reporting_matrix
 
@@ -108,7 +109,7 @@ def _summary_rows(frame: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     names = frame.drop_duplicates("region_code").set_index("region_code").region_name
     summary = summary.assign(
         region_name=summary.region_code.map(names),
-        share=summary.reported_share.map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
+        share=summary.reported_share.map(share_text),
     )
     return summary[[c for c, *_ in SUMMARY]].to_dict("records")
 

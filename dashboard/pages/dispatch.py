@@ -26,6 +26,7 @@ from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_n
 from dashboard.maps import MAP_GRAPH_CONFIG, mapped_codes, value_map
 from dashboard.project_data import progress, register
 from indicators.access import AccessDenied, Account, can_report
+from indicators.formatting import share_text
 from indicators.projects import (
     BEHIND_TOLERANCE,
     CATEGORIES,
@@ -64,10 +65,6 @@ class Ids(StrEnum):
     RESULT = "dispatch-result"
 
 
-def _pct(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.0%}"
-
-
 def _amount(value: Any) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:,.2f}"
 
@@ -76,9 +73,8 @@ def _category(name: str, lang: str) -> str:
     return CATEGORIES_EN.get(name, name) if lang == "en" else name
 
 
-def summary_cards(frame: pd.DataFrame, year: int, today: date, lang: str) -> dbc.Row:
+def summary_cards(frame: pd.DataFrame, year: int, expected: float, lang: str) -> dbc.Row:
     planned, ytd = frame.planned.sum(), frame.ytd.fillna(0).sum()
-    expected = months_due(year, today) / 12
     cards = [
         (
             t(lang, f"{year}年计划投资", f"Planned {year}"),
@@ -88,8 +84,8 @@ def summary_cards(frame: pd.DataFrame, year: int, today: date, lang: str) -> dbc
             t(lang, "年初至今完成", "Completed to date"),
             f"{ytd:,.1f} " + t(lang, "亿元", "100 m yuan"),
         ),
-        (t(lang, "完成率", "Completion"), _pct(ytd / planned if planned else None)),
-        (t(lang, "时序进度（应报月份/12）", "Expected (months due / 12)"), _pct(expected)),
+        (t(lang, "完成率", "Completion"), share_text(ytd / planned if planned else None)),
+        (t(lang, "时序进度（应报月份/12）", "Expected (months due / 12)"), share_text(expected)),
         (t(lang, "滞后项目", "Behind plan"), str(int(frame.behind.sum()))),
         (t(lang, "逾期未报", "Late dispatch"), str(int(frame.late.sum()))),
         (t(lang, "待协调问题", "Open problems"), str(int(frame.problems.notna().sum()))),
@@ -117,16 +113,20 @@ def summary_cards(frame: pd.DataFrame, year: int, today: date, lang: str) -> dbc
     )
 
 
-def category_table(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
+def by_category(frame: pd.DataFrame) -> pd.DataFrame:
+    """The year's roll-up per category, every category in the notice's order."""
     groups = register().projects.rename(columns={"id": "project_id"})
-    summed = rollup(frame, groups, "category").set_index("category").reindex(list(CATEGORIES))
+    return rollup(frame, groups, "category").set_index("category").reindex(list(CATEGORIES))
+
+
+def category_table(summed: pd.DataFrame, lang: str) -> dag.AgGrid:
     rows = [
         {
             "category": _category(name, lang),
             "projects": int(row.projects) if pd.notna(row.projects) else 0,
             "planned": _amount(row.planned),
             "ytd": _amount(row.ytd),
-            "rate": _pct(row.rate),
+            "rate": share_text(row.rate),
             "behind": int(row.behind) if pd.notna(row.behind) else 0,
             "late": int(row.late) if pd.notna(row.late) else 0,
         }
@@ -149,14 +149,12 @@ def category_table(frame: pd.DataFrame, lang: str) -> dag.AgGrid:
     )
 
 
-def category_figure(frame: pd.DataFrame, year: int, today: date, lang: str) -> dict[str, Any]:
+def category_figure(
+    summed: pd.DataFrame, total_rate: float, expected: float, lang: str
+) -> dict[str, Any]:
     """Completion by category as bars, the expected share as a dashed line: the
     picture of "ahead or behind the year" a leader reads at a glance."""
-    groups = register().projects.rename(columns={"id": "project_id"})
-    summed = rollup(frame, groups, "category").set_index("category").reindex(list(CATEGORIES))
-    planned, done = frame.planned.sum(), frame.ytd.fillna(0).sum()
-    rates = [None if pd.isna(r) else float(r) for r in summed.rate] + [done / planned]
-    expected = months_due(year, today) / 12
+    rates = [None if pd.isna(r) else float(r) for r in summed.rate] + [total_rate]
     names = [_category(c, lang) for c in CATEGORIES] + [t(lang, "合计", "All")]
     return {
         "data": [
@@ -164,7 +162,9 @@ def category_figure(frame: pd.DataFrame, year: int, today: date, lang: str) -> d
                 "type": "bar",
                 "x": names,
                 "y": [None if r is None else round(r * 100, 1) for r in rates],
-                "text": [t(lang, "无计划", "no plan") if r is None else _pct(r) for r in rates],
+                "text": [
+                    t(lang, "无计划", "no plan") if r is None else share_text(r) for r in rates
+                ],
                 "textposition": "outside",
                 "marker": {"color": ["#0072B2"] * len(CATEGORIES) + ["#56B4E9"]},
                 "name": t(lang, "完成率", "Completion"),
@@ -224,8 +224,8 @@ def region_map(frame: pd.DataFrame, lang: str) -> dict[str, Any] | None:
         values[code] = round(float(row.rate) * 100, 1)
         hover[code] = f"<b>{region_name(directory[code], lang)}</b><br>" + t(
             lang,
-            f"{region_name(directory[owner], lang)}：{int(row.projects)} 个项目，完成 {_pct(row.rate)}",
-            f"{region_name(directory[owner], lang)}: {int(row.projects)} projects, {_pct(row.rate)} done",
+            f"{region_name(directory[owner], lang)}：{int(row.projects)} 个项目，完成 {share_text(row.rate)}",
+            f"{region_name(directory[owner], lang)}: {int(row.projects)} projects, {share_text(row.rate)} done",
         )
     return value_map(hover, values, "%", height=420) if values else None
 
@@ -247,8 +247,8 @@ def project_list(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
             "regions": r.region_names,
             "planned": _amount(r.planned),
             "ytd": _amount(r.ytd),
-            "rate": _pct(r.rate),
-            "expected": _pct(r.expected),
+            "rate": share_text(r.rate),
+            "expected": share_text(r.expected),
             "latest": r.latest_period or "—",
             "problems": r.problems if isinstance(r.problems, str) else "",
         }
@@ -352,6 +352,10 @@ def body(year: int, lang: str) -> list[Any]:
                 color="info",
             )
         ]
+    due = months_due(year, today)
+    expected = due / 12
+    summed = by_category(frame)
+    planned, ytd = frame.planned.sum(), frame.ytd.fillna(0).sum()
     behind = frame[frame.behind].sort_values("rate")
     late = frame[frame.late]
     troubled = frame[frame.problems.notna()]
@@ -372,22 +376,22 @@ def body(year: int, lang: str) -> list[Any]:
         html.P(
             t(
                 lang,
-                f"截至 {today:%Y-%m-%d}：{year} 年应报 {months_due(year, today)} 个月的调度信息（每月 25 日前报送当月）。"
+                f"截至 {today:%Y-%m-%d}：{year} 年应报 {due} 个月的调度信息（每月 25 日前报送当月）。"
                 f"完成率低于时序进度 {BEHIND_TOLERANCE:.0%} 以上为滞后；年度计划为“估算”的，按规划附件投资在建设年限内平均分摊，待项目单位报送年度计划后替换。",
-                f"As of {today:%Y-%m-%d}: {months_due(year, today)} monthly dispatches of {year} are due "
+                f"As of {today:%Y-%m-%d}: {due} monthly dispatches of {year} are due "
                 f"(each month's by its 25th). Behind plan: completion more than {BEHIND_TOLERANCE:.0%} below the expected share. "
                 "Plans marked derived spread the annex's investment evenly over the project's years.",
             ),
             className="small text-muted",
         ),
-        summary_cards(frame, year, today, lang),
+        summary_cards(frame, year, expected, lang),
         html.H3(t(lang, "分类别进度", "By category"), className="h5 mt-3"),
         dcc.Graph(
             id="dispatch-category-chart",
-            figure=category_figure(frame, year, today, lang),
+            figure=category_figure(summed, ytd / planned, expected, lang),
             config={"displaylogo": False},
         ),
-        category_table(frame, lang),
+        category_table(summed, lang),
         html.H3(t(lang, "分地区进度", "By region"), className="h5 mt-3"),
         dcc.Graph(id="dispatch-map", figure=figure, config=MAP_GRAPH_CONFIG)
         if figure

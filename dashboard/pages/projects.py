@@ -23,6 +23,7 @@ from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_n
 from dashboard.project_data import progress, region_names, register
 from db.projects import reports_frame
 from indicators.access import AccessDenied, can_review
+from indicators.formatting import share_text
 from indicators.project_annex import load_notice
 from indicators.projects import CATEGORIES, CATEGORIES_EN, STATUSES, STATUSES_EN
 from loaders.projects import import_register
@@ -58,10 +59,6 @@ class Ids(StrEnum):
 
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-
-
-def _pct(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
 def _rows(
@@ -109,7 +106,7 @@ def _rows(
                 "status": STATUSES_EN.get(p.status, p.status) if lang == "en" else p.status,
                 "planned": "" if row is None else f"{row.planned:,.2f}",
                 "ytd": "" if row is None or pd.isna(row.ytd) else f"{row.ytd:,.2f}",
-                "rate": "" if row is None else _pct(row.rate),
+                "rate": "" if row is None else share_text(row.rate, missing=""),
                 "flag": flag,
             }
         )

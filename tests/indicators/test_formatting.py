@@ -39,3 +39,11 @@ def test_quantity_spells_magnitudes_in_english() -> None:
     assert quantity(26818.01, "万吨", "zh", digits=2) == "26,818.01万吨"
     assert quantity(65.844, "%", "en", digits=2) == "65.84%"
     assert quantity(100, "年一遇", "en") == "100-year return period"
+
+
+def test_fmt_share_text_is_a_whole_percentage_or_the_missing_mark() -> None:
+    from indicators.formatting import share_text
+
+    assert share_text(0.708) == "71%" and share_text(1.0) == "100%"
+    assert share_text(None) == "—" and share_text(float("nan")) == "—"
+    assert share_text(None, missing="") == ""
