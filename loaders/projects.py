@@ -28,6 +28,7 @@ from db.projects import (
     file_report,
     has_projects,
     plans_frame,
+    project_regions,
     projects_frame,
     reports_frame,
     store_projects,
@@ -36,7 +37,7 @@ from db.regions import load_directory
 from db.session import transaction
 from indicators.access import AccessDenied, Account, can_report, require_review
 from indicators.project_annex import AnnexProject, load_annex, location_regions
-from indicators.projects import dispatch_matrix, due_date, months_due, status_in
+from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
 from loaders.project_register import RegisterRow, read_register
 from loaders.validate import ERROR, Problem
@@ -61,8 +62,6 @@ def annex_records(directory: RegionDirectory, year: int) -> list[ProjectRecord]:
 
 
 def _annex_record(project: AnnexProject, directory: RegionDirectory, year: int) -> ProjectRecord:
-    from indicators.projects import derived_plans
-
     plans = derived_plans(
         project.start_year,
         project.end_year,
@@ -317,19 +316,18 @@ def overdue_dispatch_reminders(session: Session, today: date) -> int:
             )
         ).all()
     )
-    first_region = {
-        p.id: sorted(r.region_code for r in p.regions)
-        for p in session.scalars(select(models.Project))
-    }
+    first_region: dict[str, str] = {}
+    for project_id, code in sorted(project_regions(session)):
+        first_region.setdefault(project_id, code)
     names = projects.set_index("id").name
     created = 0
     for row in late.itertuples(index=False):
-        regions = first_region.get(row.project_id) or []
-        if (row.project_id, row.period) in known or not regions:
+        region = first_region.get(row.project_id)
+        if (row.project_id, row.period) in known or region is None:
             continue
         session.add(
             models.Reminder(
-                region_code=regions[0],
+                region_code=region,
                 indicator_id=None,
                 project_id=row.project_id,
                 period=row.period,
