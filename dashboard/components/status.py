@@ -22,6 +22,14 @@ STATUS_COLOURS = {
     "insufficient": "#BBBBBB",
 }
 _DARK_TEXT = {"needs_acceleration", "limited", "insufficient"}
+# the states of a reporting cell (indicators/reporting_calendar.STATES), same palette
+REPORTING_COLOURS = {
+    "approved": "#009E73",
+    "received": "#56B4E9",
+    "missing": "#F0E442",
+    "overdue": "#D55E00",
+    "not_due": "#BBBBBB",
+}
 
 
 def status_colour(status: str) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
@@ -33,13 +34,6 @@ from loaders.reminders import beijing_today, reporting_calendar, reporting_matri
 dash.register_page(__name__, path="/completeness", name="报送进度", title="报送进度 · 成渝监测平台")
 
 # Okabe–Ito, as the progress statuses; the word is always beside the colour
-STATE_COLOURS = {
-    "approved": "#009E73",
-    "received": "#56B4E9",
-    "missing": "#F0E442",
-    "overdue": "#D55E00",
-    "not_due": "#BBBBBB",
-}
 _DARK_TEXT = {"missing", "not_due", "received"}
 _FREQUENCY = {
     "annual": ("年度", "annual"),
@@ -122,7 +116,7 @@ def tally(frame: pd.DataFrame, lang: str) -> html.Div:
                 f"{state_name(state, lang)} {totals[state]}",
                 className="badge me-2 fs-6",
                 style={
-                    "backgroundColor": STATE_COLOURS[state],
+                    "backgroundColor": REPORTING_COLOURS[state],
                     "color": "#000" if state in _DARK_TEXT else "#fff",
                 },
                 **{"data-state": state},
@@ -158,7 +152,7 @@ def heatmap(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     n = len(URGENCY)
     scale = []
     for i, state in enumerate(URGENCY):
-        scale += [[i / n, STATE_COLOURS[state]], [(i + 1) / n, STATE_COLOURS[state]]]
+        scale += [[i / n, REPORTING_COLOURS[state]], [(i + 1) / n, REPORTING_COLOURS[state]]]
     return {
         "data": [
             {

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from dashboard.maps import MAP_GRAPH_CONFIG, mapped_codes, value_map
@@ -43,10 +44,9 @@ from loaders.reminders import beijing_today
 
 dash.register_page(__name__, path="/dispatch", name="项目调度", title="项目调度 · 成渝监测平台")
 
+# a dispatch is reported or not (no review); months not begun lighter, as most of the grid
 STATE_COLOURS = {
-    "approved": "#009E73",
-    "overdue": "#D55E00",
-    "missing": "#F0E442",
+    **{s: REPORTING_COLOURS[s] for s in ("approved", "overdue", "missing")},
     "not_due": "#EEEEEE",
 }
 
