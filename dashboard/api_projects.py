@@ -75,7 +75,7 @@ def projects() -> ResponseReturnValue:
     regions: dict[str, list[str]] = {}
     for project_id, code in sorted(pairs):
         regions.setdefault(project_id, []).append(code)
-    progress = project_progress(frame, plans, reports, today.year, today)
+    progress = project_progress(plans, reports, today.year, today)
     progress_of = {
         row["project_id"]: {c: row[c] for c in PROGRESS_COLUMNS}
         for row in (json_records(progress) if not progress.empty else [])

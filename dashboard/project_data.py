@@ -39,7 +39,7 @@ def progress(year: int, today: date, lang: str) -> pd.DataFrame:
     """The year's progress of every project with a plan, with its name, category
     and region names (``region_names``, joined with 、)."""
     data = register()
-    frame = project_progress(data.projects, data.plans, data.reports, year, today)
+    frame = project_progress(data.plans, data.reports, year, today)
     if frame.empty:
         return frame.assign(name=[], category=[], region_names=[])
     projects = data.projects.set_index("id")

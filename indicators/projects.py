@@ -141,7 +141,6 @@ def dispatch_matrix(
 
 
 def project_progress(
-    projects: pd.DataFrame,
     plans: pd.DataFrame,
     reports: pd.DataFrame,
     year: int,
@@ -211,8 +210,7 @@ def project_progress(
                 open_problems,
             )
         )
-    frame = pd.DataFrame(rows, columns=columns)
-    return frame.merge(projects[["id"]], left_on="project_id", right_on="id").drop(columns="id")
+    return pd.DataFrame(rows, columns=columns)
 
 
 def rollup(progress: pd.DataFrame, groups: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -88,9 +88,7 @@ def test_prj005_behind_plan_is_more_than_ten_points_under_the_years_share() -> N
             ("C", "2026-09", 20.0, None, False),  # no October: late, not behind
         ]
     )
-    progress = project_progress(PROJECTS, PLANS, reports, 2026, date(2026, 11, 22)).set_index(
-        "project_id"
-    )
+    progress = project_progress(PLANS, reports, 2026, date(2026, 11, 22)).set_index("project_id")
     assert progress.loc["A", "rate"] == pytest.approx(8.5 / 12)
     assert progress.loc["A", "expected"] == pytest.approx(10 / 12)
     assert bool(progress.loc["A", "behind"]) and progress.loc["A", "problems"] == "征地拆迁待协调"
@@ -101,7 +99,7 @@ def test_prj005_behind_plan_is_more_than_ten_points_under_the_years_share() -> N
 
 def test_prj006_rollups_sum_plans_and_completion_by_group() -> None:
     reports = _reports([("A", "2026-10", 9.0, None, False), ("C", "2026-10", 6.0, None, False)])
-    progress = project_progress(PROJECTS, PLANS, reports, 2026, date(2026, 11, 22))
+    progress = project_progress(PLANS, reports, 2026, date(2026, 11, 22))
     by_category = rollup(progress, PROJECTS.rename(columns={"id": "project_id"}), "category")
     row = by_category.set_index("category").loc["现代基础设施网络"]
     assert (row.projects, row.planned, row.ytd, row.late) == (2, 18.0, 9.0, 1)
@@ -122,6 +120,6 @@ def test_prj007_the_methodologys_worked_example(path: str) -> None:
     )
     for ytd, behind in [(8.5, True), (9.0, False)]:
         reports = _reports([("A", "2026-10", ytd, None, False)])
-        row = project_progress(PROJECTS, PLANS, reports, 2026, date(2026, 11, 22)).iloc[0]
+        row = project_progress(PLANS, reports, 2026, date(2026, 11, 22)).iloc[0]
         assert round(row.rate * 100, 1) == round(ytd / 12 * 100, 1)
         assert bool(row.behind) is behind
