@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
-from db.projects import plans_frame, projects_frame, reports_frame
+from db.projects import file_report, plans_frame, projects_frame, reports_frame
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
@@ -26,7 +26,10 @@ from loaders.projects import (
 )
 
 TODAY = date(2026, 11, 22)
-CHONGQING_PROJECT = "HY06"  # 乌江白马航电枢纽工程, 重庆, 2019–2030
+CHONGQING_PROJECT = "HY06"
+REPORTED_PROJECT = (
+    "HY25"  # 涪江渭沱船闸升级改造工程, 重庆, 2023–2027  # 乌江白马航电枢纽工程, 重庆, 2019–2030
+)
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,14 @@ def world(module_db_url: str) -> Iterator[sessionmaker[Session]]:
         create_user(session, "office", "a-long-password", "reviewer", "联合办公室")
     yield factory
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def reported(world: sessionmaker[Session]) -> None:
+    """October's dispatch of REPORTED_PROJECT, so that the refusal of a lower
+    November does not depend on which test filed first (or on another worker)."""
+    with transaction(world) as session:
+        file_report(session, REPORTED_PROJECT, "2026-10", 8.6, "船闸主体施工", "cq")
 
 
 def account(factory: sessionmaker[Session], username: str) -> Account:
@@ -109,12 +120,13 @@ def test_pjl002_a_reporter_files_a_month_for_a_project_of_their_region(world) ->
             "x",
             "本月完成投资 3 亿元大于年初至本月累计 2 亿元",
         ),
-        ("cq", CHONGQING_PROJECT, "2026-11", 1, None, "x", "小于 2026-10 已报的累计 8.6 亿元"),
+        # HY25 has October's 8.6 on file (the ``reported`` fixture), whatever ran before
+        ("cq", REPORTED_PROJECT, "2026-11", 1, None, "x", "小于 2026-10 已报的累计 8.6 亿元"),
         ("cq", CHONGQING_PROJECT, "2026-09", 1, None, " ", "请填写形象进度"),
     ],
 )
 def test_pjl003_a_dispatch_that_cannot_be_right_is_refused_in_chinese(
-    world, who, project, period, ytd, month, progress, message
+    world, reported, who, project, period, ytd, month, progress, message
 ) -> None:
     who_account = account(world, who) if who else None
     with world() as session:
