@@ -360,7 +360,7 @@ def body(year: int, lang: str) -> list[Any]:
     late = frame[frame.late]
     troubled = frame[frame.problems.notna()]
     figure = region_map(frame, lang)
-    sample = bool(register().reports["sample"].any()) if len(register().reports) else False
+    sample = bool(register().reports["sample"].any())  # False on no reports at all
     return [
         dbc.Alert(
             t(
