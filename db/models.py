@@ -385,6 +385,19 @@ class JobRun(Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
 
+class JobLease(Base):
+    """Who is running a job that must not run twice at once, until when, and
+    whether it has been asked for again meanwhile (loaders/progress.refresh_progress)."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # ---------------------------------------------------------------- progress ---
 
 

@@ -26,7 +26,7 @@ from db.review import add_rows
 from db.session import transaction
 from loaders.catalogue import shipped_catalogue
 from loaders.normalise import NormaliseError, parse_period
-from loaders.progress import recompute_progress
+from loaders.progress import refresh_progress
 from loaders.readers import ReadError, read_file
 from loaders.validate import ERROR, Context, Problem, Result, validate
 
@@ -201,7 +201,7 @@ def receive(
             submission.status, submission.report = "failed", report
         return Outcome(outcome.submission_id, "failed", report)
     if recompute and (counts.inserted or counts.revised):
-        recompute_progress(factory)
+        refresh_progress(factory)
     return Outcome(outcome.submission_id, "imported", report)
 
 

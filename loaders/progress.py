@@ -11,10 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from datetime import UTC, datetime
+import os
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import leases
 from db.observations import current_observations
 from db.progress import replace_snapshots
 from db.regions import load_directory
@@ -23,6 +27,10 @@ from indicators.progress_run import Result, assess_all, up_to
 from loaders.catalogue import shipped_catalogue
 
 log = logging.getLogger(__name__)
+PROGRESS_LEASE = "progress"
+# longer than a recompute of the largest dataset takes (bench_progress.py), so a
+# lease only runs out when its holder died
+LEASE_TTL = timedelta(minutes=15)
 
 
 def _digest(frame) -> str:  # type: ignore[no-untyped-def]
@@ -104,3 +112,54 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
             counts[year] = replace_snapshots(session, year, rows)
     log.info("进展评估：%d 个目标，截至 %d 年（另存 %d 年）", counts[as_of], as_of, as_of - 1)
     return counts[as_of]
+
+
+def refresh_progress(factory: sessionmaker[Session]) -> bool:
+    """Bring the snapshots up to date after accepted data changed; True if this
+    call recomputed.
+
+    Two recomputes at once would collide on the snapshots' unique key, and each
+    import recomputing in turn costs a full recompute per file; so the change is
+    recorded (the lease's request flag) and whoever holds the lease serves every
+    request made while it runs. A caller that finds the lease held returns at
+    once: the holder recomputes again after its run, seeing this caller's data.
+    A recompute that fails is logged and left requested, for the scheduler's
+    next ``refresh_progress`` run: the data are stored; only the snapshots lag.
+    """
+    holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+    with transaction(factory) as session:
+        leases.request(session, PROGRESS_LEASE, datetime.now(UTC))
+    ran = False
+    while True:
+        with transaction(factory) as session:
+            if not leases.take(session, PROGRESS_LEASE, holder, datetime.now(UTC), LEASE_TTL):
+                return ran
+        try:
+            while True:
+                with transaction(factory) as session:
+                    if not leases.claim_request(session, PROGRESS_LEASE):
+                        break
+                try:
+                    recompute_progress(factory)
+                except Exception:
+                    log.exception("进展评估失败，待下次重试")
+                    with transaction(factory) as session:
+                        leases.request(session, PROGRESS_LEASE, datetime.now(UTC))
+                    return ran
+                ran = True
+        finally:
+            with transaction(factory) as session:
+                leases.release(session, PROGRESS_LEASE, holder)
+        # a request made after the last claim but before the release found the
+        # lease held and left it to us
+        with factory() as session:
+            if not leases.requested(session, PROGRESS_LEASE):
+                return ran
+
+
+def refresh_if_requested(factory: sessionmaker[Session]) -> bool:
+    """The scheduler's retry: serve a request left by a failed or killed recompute."""
+    with factory() as session:
+        if not leases.requested(session, PROGRESS_LEASE):
+            return False
+    return refresh_progress(factory)

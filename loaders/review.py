@@ -38,7 +38,7 @@ from db.review import (
 from db.session import transaction
 from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
-from loaders.progress import recompute_progress
+from loaders.progress import refresh_progress
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def decide(
         _audit_rejections(session, submission, reject, account, comment)
         outcome = _close(session, submission, account, comment, now, approve, reject, counts)
     if recompute and (counts.inserted or counts.revised):
-        recompute_progress(factory)
+        refresh_progress(factory)
     return outcome
 
 

@@ -24,7 +24,6 @@ Nothing is asserted: the figures are for docs/dashboard-benchmark.txt.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -38,13 +37,13 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_progress import enlarge  # noqa: E402
+from dash_recording import CHROMIUM, Recorded, capture_callbacks  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -57,8 +56,6 @@ from indicators.sample_data import generate  # noqa: E402
 from loaders.catalogue import shipped_catalogue  # noqa: E402
 from loaders.first_run import ensure_ready  # noqa: E402
 from loaders.progress import recompute_progress  # noqa: E402
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # (page, path, interaction) — the interactions a user does on each page
 VISITS: list[tuple[str, str, str | None]] = [
@@ -161,30 +158,14 @@ FIRST_RENDER = """() => new Promise(resolve => {
 })"""
 
 
-def _path(url: str) -> str:
-    parts = urlparse(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def record(base: str) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, float]]:
+def record(base: str) -> tuple[list[Recorded], dict[str, float]]:
     """Visit every page in Chromium; return the callback requests and 总览's render times."""
     from playwright.sync_api import sync_playwright
 
-    requests: list[tuple[str, str, dict[str, Any]]] = []
     renders: dict[str, float] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        current = {"name": ""}
-        page.on(
-            "request",
-            lambda r: (
-                "/_dash-update-component" in r.url
-                and requests.append(
-                    (current["name"], _path(r.url), json.loads(r.post_data or "{}"))
-                )
-            ),
-        )
         page.goto(base + "/")
         renders["cold"] = page.evaluate(FIRST_RENDER)
         warm = []
@@ -192,10 +173,7 @@ def record(base: str) -> tuple[list[tuple[str, str, dict[str, Any]]], dict[str, 
             page.reload()
             warm.append(page.evaluate(FIRST_RENDER))
         renders["warm"] = statistics.median(warm)
-        for name, path, _ in VISITS:
-            current["name"] = name
-            page.goto(base + path)
-            page.wait_for_load_state("networkidle")
+        requests = capture_callbacks(page, base, [(name, path) for name, path, _ in VISITS])
         browser.close()
     return requests, renders
 
@@ -207,7 +185,7 @@ def label(body: dict[str, Any]) -> str:
     return output.strip(".").replace("...", " + ")[:70]
 
 
-def replay(url: str, requests: list[tuple[str, str, dict[str, Any]]], repeat: int) -> None:
+def replay(url: str, requests: list[Recorded], repeat: int) -> None:
     engine = make_engine(url)
     app = create_app(load_settings(), make_session_factory(engine))
     client = app.server.test_client()

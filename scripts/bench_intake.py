@@ -20,20 +20,19 @@ import sqlite3
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from db import migrate  # noqa: E402
 from db.catalogue import sync_catalogue  # noqa: E402
 from db.intake import COLUMNS, import_observations  # noqa: E402
 from db.regions import sync_regions  # noqa: E402
+from db.scratch import postgres_database  # noqa: E402
 from db.session import make_engine, make_session_factory, transaction  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.regions import load_region_directory  # noqa: E402
@@ -185,37 +184,22 @@ def main() -> None:
     total = t_read + t_valid + t_import
     print(f"SQLite: read+validate+import {total:.2f} s = {total / t_raw:.1f}x the raw driver")
     if args.postgres:
-        databases = {}
-        admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
-        try:
-            for role in ("project", "raw"):
-                name = f"ccec_bench_{role}_{uuid.uuid4().hex[:8]}"
-                with admin.connect() as conn:
-                    conn.execute(text(f'CREATE DATABASE "{name}"'))
-                databases[role] = (
-                    make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-                )
-                engine, factory = prepared(databases[role], directory, catalogue)
-                if role == "project":
-                    _, t_pg = step(
-                        "import, PostgreSQL (project code)",
-                        n,
-                        lambda factory=factory: project_import(factory, frame),
-                    )
-                engine.dispose()
-            _, t_copy = step(
-                "raw psycopg COPY, same table (reference)",
+        with postgres_database(args.postgres, "ccec_bench") as project_url:
+            engine, factory = prepared(project_url, directory, catalogue)
+            _, t_pg = step(
+                "import, PostgreSQL (project code)",
                 n,
-                lambda: raw_postgres(databases["raw"], rows),
+                lambda: project_import(factory, frame),
             )
-            total = t_read + t_valid + t_pg
-            print(f"PostgreSQL: read+validate+import {total:.2f} s = {total / t_copy:.1f}x COPY")
-        finally:
-            for url in databases.values():
-                with admin.connect() as conn:
-                    name = make_url(url).database
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            engine.dispose()
+        with postgres_database(args.postgres, "ccec_bench_raw") as raw_url:
+            engine, _ = prepared(raw_url, directory, catalogue)
+            engine.dispose()
+            _, t_copy = step(
+                "raw psycopg COPY, same table (reference)", n, lambda: raw_postgres(raw_url, rows)
+            )
+        total = t_read + t_valid + t_pg
+        print(f"PostgreSQL: read+validate+import {total:.2f} s = {total / t_copy:.1f}x COPY")
 
 
 if __name__ == "__main__":

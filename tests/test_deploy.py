@@ -78,7 +78,7 @@ def test_dep001_gunicorn_workers_share_the_database_and_the_session_key(tmp_path
                     tmp_path / "gunicorn.log"
                 ).read_text()
                 time.sleep(0.3)
-        assert health.status == 200 and b'"schema_revision":"0006"' in health.read().replace(
+        assert health.status == 200 and b'"schema_revision":"0007"' in health.read().replace(
             b" ", b""
         )
         # sign in, then ask many times: requests land on both workers, and each must

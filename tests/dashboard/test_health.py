@@ -32,7 +32,7 @@ def test_hlt001_without_a_scheduler_the_app_is_degraded_but_serving(world) -> No
     response = get(world)  # open even where reading needs an account
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "degraded"
-    assert body["database"]["ok"] and body["database"]["schema_revision"] == "0006"
+    assert body["database"]["ok"] and body["database"]["schema_revision"] == "0007"
     assert body["scheduler"] == {"alive": False, "jobs": {}}
 
 

@@ -257,7 +257,13 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
     assert [r.ok for r in runs] == [True] and int(runs[0].detail) == len(_reminders(ready))
     scheduler = build_scheduler(ready, sqlite_url, tmp_path / "drop")
     jobs = {j.id: j for j in scheduler.get_jobs()}
-    assert set(jobs) == {"drop_folder", "recompute_progress", "overdue_reminders", "backup"}
+    assert set(jobs) == {
+        "drop_folder",
+        "recompute_progress",
+        "refresh_progress",
+        "overdue_reminders",
+        "backup",
+    }
     for stored in jobs.values():  # the persistent job store pickles every job's arguments
         assert stored.func is scheduled and pickle.loads(pickle.dumps(stored.args))
     trigger = str(jobs["overdue_reminders"].trigger)

@@ -354,7 +354,7 @@ def test_rev011_approval_recomputes_progress(
     import loaders.review
 
     calls: list[object] = []
-    monkeypatch.setattr(loaders.review, "recompute_progress", calls.append)
+    monkeypatch.setattr(loaders.review, "refresh_progress", calls.append)
     submission_id = _pending(factory, world["cd"])
     gdp, population = _row_ids(factory, submission_id)
     decide(factory, submission_id, world["office"], {gdp: "reject"}, "不符")

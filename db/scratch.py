@@ -1,0 +1,29 @@
+"""Throw-away PostgreSQL databases, for the test suite, benchmarks and the load test.
+
+Each gets a name of its own on the given server, so runs never see each other's
+rows; it is dropped (connections forced off) when the block ends, whatever happened.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+@contextmanager
+def postgres_database(server: str, prefix: str = "ccec_test") -> Iterator[str]:
+    """The URL of a new, empty database on the server ``server`` points at."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,0 +1,385 @@
+"""Load test: viewers browse while reporters upload, against gunicorn on PostgreSQL.
+
+    python scripts/load_test.py [--viewers 50] [--reporters 5] [--duration 120]
+                                [--workers 4] [--server URL | --sqlite]
+
+1. a new database (on the PostgreSQL server ``--server`` names, default
+   TEST_DATABASE_URL or postgresql+psycopg://postgres@127.0.0.1:5432/test; or a
+   SQLite file with ``--sqlite``) is prepared as production prepares it:
+   ``manage.py init`` with the sample data; one reporter account and API token
+   per region of ``--reporters``;
+2. the app runs as deploy/ccec-monitor.service runs it (gunicorn, ``--workers``)
+   with the scheduler as its own process, on loopback only;
+3. headless Chromium opens each page once and the callback requests it sends
+   are recorded (scripts/dash_recording.py);
+4. locust (scripts/locustfile.py) runs ``--viewers`` viewers on 总览, 指标 and
+   地区 and ``--reporters`` reporters sending files through the API, for
+   ``--duration`` seconds; its figures are printed per page and in total:
+   requests, failures, throughput, median and 95th percentile;
+5. the database is checked against what the reporters sent: every upload has
+   exactly one submission, every file the API accepted is imported, each
+   indicator × region × period has one current value — the last one sent —
+   and the rows the imports reported writing are the rows stored.
+
+Exits 1 when any request failed or any check does not hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from dash_recording import record_visits  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from db import models  # noqa: E402
+from db.observations import observations_frame  # noqa: E402
+from db.scratch import postgres_database  # noqa: E402
+from db.session import make_engine, make_session_factory, transaction  # noqa: E402
+from db.users import create_token, create_user  # noqa: E402
+
+BIN = Path(sys.executable).parent
+# (group, visit name, path): what viewers open; each visit is recorded once
+VISITS = [
+    ("总览", "总览", "/"),
+    ("总览", "总览 map by value", "/?map=gdp&mode=value"),
+    ("指标", "指标 GDP circle", "/indicator?id=gdp&region=ccec"),
+    ("指标", "指标 urbanisation Chengdu", "/indicator?id=urbanization_rate&region=510100"),
+    ("地区", "地区 circle", "/region?code=ccec"),
+    ("地区", "地区 Chengdu vs Chongqing centre", "/region?code=510100&compare=cq_central_urban"),
+]
+REPORTER_REGIONS = ["510100", "500000", "510600", "510700", "511300", "510500", "500101", "511500"]
+UPLOAD_PERIOD = "2024"
+ROWS_PER_FILE = 20
+
+
+@contextlib.contextmanager
+def database(args: argparse.Namespace, data_dir: Path) -> Iterator[str]:
+    if args.sqlite:
+        yield f"sqlite:///{data_dir / 'monitor.sqlite'}"
+        return
+    with postgres_database(args.server, "ccec_load") as url:
+        yield url
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env: dict[str, str], url: str, reporters: int) -> list[dict[str, Any]]:
+    """``manage.py init`` as production runs it, then reporters with tokens and the rows
+    each will send (its region's sample values for 2024, as a template to vary)."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "init"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    print(f"  manage.py init (catalogue + sample data): {time.perf_counter() - started:.1f} s")
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    plan = []
+    for region in REPORTER_REGIONS[:reporters]:
+        with transaction(factory) as session:
+            create_user(
+                session, f"load-{region}", "load-test-password", "reporter", regions=[region]
+            )
+            token = create_token(session, f"load-{region}", "load test")
+            frame = observations_frame(session, region=region, start=UPLOAD_PERIOD)
+        frame = frame[(frame.period == UPLOAD_PERIOD) & (frame.layer == "sample")]
+        rows = [
+            {
+                "region": region,
+                "indicator": row.indicator_id,
+                "period": row.period,
+                "value": float(row.value),
+                "unit": row.unit,
+            }
+            for row in frame.head(ROWS_PER_FILE).itertuples()
+        ]
+        plan.append({"region": region, "token": token, "rows": rows})
+    engine.dispose()
+    return plan
+
+
+def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(base + "/health", timeout=2)
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(log.read_text()) from None
+            time.sleep(0.3)
+
+
+def run_locust(
+    base: str, plan_file: Path, upload_log: Path, args: argparse.Namespace, out: Path
+) -> list[dict[str, str]]:
+    users = args.viewers + args.reporters
+    env = {
+        **os.environ,
+        "LOAD_PLAN": str(plan_file),
+        "LOAD_UPLOAD_LOG": str(upload_log),
+        "LOAD_VIEWERS": str(args.viewers),
+        "LOAD_REPORTERS": str(args.reporters),
+    }
+    command = [
+        str(BIN / "locust"),
+        "-f",
+        str(ROOT / "scripts" / "locustfile.py"),
+        "--headless",
+        "--host",
+        base,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(max(1, users // 5)),
+        "--run-time",
+        f"{args.duration}s",
+        "--stop-timeout",
+        "30",
+        "--csv",
+        str(out / "locust"),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True)
+    with open(out / "locust_failures.csv", encoding="utf-8") as failures:
+        for row in csv.DictReader(failures):
+            print(f"  failure ×{row['Occurrences']}: {row['Name']}: {row['Error'][:300]}")
+    with open(out / "locust_stats.csv", encoding="utf-8") as stats:
+        return list(csv.DictReader(stats))
+
+
+def print_stats(stats: list[dict[str, str]], duration: int) -> int:
+    """The table of figures; returns the number of failed requests."""
+    print(
+        f"  {'type':6} {'name':34} {'requests':>8} {'failed':>6} {'req/s':>7} "
+        f"{'median':>8} {'p95':>8} {'max':>8}"
+    )
+    failures = 0
+    for row in stats:
+        name = row["Name"] if row["Type"] else "all requests"
+        if row["Name"] == "Aggregated":
+            name = "all HTTP requests (pages counted apart)"
+            failures = int(row["Failure Count"])
+        print(
+            f"  {row['Type']:6} {name:34} {int(row['Request Count']):8d} "
+            f"{int(row['Failure Count']):6d} {float(row['Requests/s']):7.1f} "
+            f"{row['50%']:>6}ms {row['95%']:>6}ms {float(row['Max Response Time']):6.0f}ms"
+        )
+    return failures
+
+
+def verify(url: str, upload_log: Path) -> list[str]:
+    """What the reporters sent against what the database holds; the problems found."""
+    entries = [json.loads(line) for line in upload_log.read_text(encoding="utf-8").splitlines()]
+    problems = []
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        ids = [e["submission_id"] for e in entries]
+        statuses = dict(
+            session.execute(
+                select(models.Submission.id, models.Submission.status).where(
+                    models.Submission.channel == "api"
+                )
+            ).all()
+        )
+        reports = dict(
+            session.execute(
+                select(models.Submission.id, models.Submission.report).where(
+                    models.Submission.channel == "api"
+                )
+            ).all()
+        )
+        if None in ids or len(set(ids)) != len(ids):
+            problems.append("an upload has no submission id, or two uploads share one")
+        if set(ids) != set(statuses):
+            problems.append(
+                f"{len(entries)} uploads logged but {len(statuses)} API submissions stored"
+            )
+        accepted = [e for e in entries if e["http"] == 201]
+        wrong = [
+            e["submission_id"] for e in accepted if statuses.get(e["submission_id"]) != "imported"
+        ]
+        if wrong:
+            problems.append(f"accepted uploads not imported: {wrong[:10]}")
+        duplicates = session.execute(
+            select(func.count()).select_from(
+                select(models.Observation.indicator_id)
+                .where(models.Observation.is_current)
+                .group_by(
+                    models.Observation.indicator_id,
+                    models.Observation.region_code,
+                    models.Observation.period,
+                    models.Observation.layer,
+                )
+                .having(func.count() > 1)
+                .subquery()
+            )
+        ).scalar_one()
+        if duplicates:
+            problems.append(f"{duplicates} keys with more than one current value")
+        # the value sent last (an unchanged value keeps the row of the file that set it)
+        last: dict[tuple[str, str, str], float] = {}
+        for entry in sorted(accepted, key=lambda e: e["submission_id"]):
+            for region, indicator, period, value, _unit, _note in entry["rows"]:
+                last[(indicator, region, period)] = value
+        reported = observations_frame(session, current_only=False)
+        reported = reported[reported.layer == "reported"]
+        current = reported[reported.is_current]
+        stored = {
+            (r.indicator_id, r.region_code, r.period): float(r.value) for r in current.itertuples()
+        }
+        differing = [
+            k
+            for k in set(stored) | set(last)
+            if k not in stored or k not in last or abs(stored[k] - last[k]) > 1e-9
+        ]
+        if differing:
+            examples = "; ".join(
+                f"{k}: stored {stored.get(k)}, sent {last.get(k)}" for k in sorted(differing)[:3]
+            )
+            problems.append(
+                f"{len(differing)} keys whose current value is not the last sent ({examples})"
+            )
+        written = sum(
+            reports[i].get("inserted", 0) + reports[i].get("revised", 0)
+            for i in ids
+            if statuses.get(i) == "imported"
+        )
+        if written != len(reported):
+            problems.append(f"imports report {written} rows written, {len(reported)} stored")
+    engine.dispose()
+    print(
+        f"  uploads: {len(entries)} sent, {len(accepted)} accepted (201), "
+        f"{len(statuses)} submissions stored; {len(reported)} reported rows stored "
+        f"({len(current)} current); imports reported {written} rows written"
+    )
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--viewers", type=int, default=50)
+    parser.add_argument("--reporters", type=int, default=5, choices=range(1, 9))
+    parser.add_argument("--duration", type=int, default=120, help="seconds of load")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--server",
+        default=os.environ.get(
+            "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()} {platform.release()}; "
+        f"{args.viewers} viewers + {args.reporters} reporters for {args.duration} s, "
+        f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        with database(args, data_dir) as url:
+            env = {
+                **os.environ,
+                "DATA_DIR": str(data_dir),
+                "DATABASE_URL": url,
+                "LOAD_SAMPLE_DATA": "true",
+            }
+            reporters = prepare(env, url, args.reporters)
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            log_path = data_dir / "server.log"
+            with open(log_path, "w") as log:
+                server = subprocess.Popen(
+                    [
+                        str(BIN / "gunicorn"),
+                        "--workers",
+                        str(args.workers),
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--timeout",
+                        "120",
+                        "dashboard.wsgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                scheduler = subprocess.Popen(
+                    [sys.executable, "manage.py", "scheduler"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+                try:
+                    wait_until_up(base, server, log_path)
+                    recorded = record_visits(base, [(name, path) for _, name, path in VISITS])
+                    plan = {
+                        "visits": {
+                            name: {
+                                "path": path,
+                                "callbacks": [b for n, _, b in recorded if n == name],
+                            }
+                            for _, name, path in VISITS
+                        },
+                        "groups": {
+                            group: [n for g, n, _ in VISITS if g == group]
+                            for group in ("总览", "指标", "地区")
+                        },
+                        "reporters": reporters,
+                    }
+                    counts = ", ".join(
+                        f"{name} {len(v['callbacks'])}" for name, v in plan["visits"].items()
+                    )
+                    print(f"  callbacks per page visit (recorded in Chromium): {counts}")
+                    plan_file = data_dir / "plan.json"
+                    plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+                    upload_log = data_dir / "uploads.jsonl"
+                    upload_log.touch()
+                    stats = run_locust(base, plan_file, upload_log, args, data_dir)
+                finally:
+                    for process in (server, scheduler):
+                        process.send_signal(signal.SIGTERM)
+                    for process in (server, scheduler):
+                        process.wait(timeout=60)
+            failures = print_stats(stats, args.duration)
+            problems = verify(url, upload_log)
+            errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
+    for problem in problems:
+        print(f"  CHECK FAILED: {problem}")
+    print(
+        f"  result: {failures} failed requests, {len(errors)} server tracebacks, "
+        f"{len(problems)} failed checks"
+    )
+    return 1 if failures or problems or errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The users of the load test (scripts/load_test.py starts locust with this file).
+
+Viewers open 总览, 指标 and 地区 as a browser does: the page, Dash's layout and
+dependencies, then every callback the browser sent on that page (recorded from
+Chromium by the driver, replayed in order). Static component bundles are left
+out: a browser caches them and in production nginx serves them. Reporters send
+statistics files for their own region through the intake API, each file a new
+set of values, and log what they sent and what the server answered, so that the
+driver can check afterwards that every accepted row is stored once.
+
+Settings come from the environment the driver sets: LOAD_PLAN (a JSON file),
+LOAD_VIEWERS, LOAD_REPORTERS and LOAD_UPLOAD_LOG.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import random
+import time
+
+from locust import FastHttpUser, HttpUser, between, events, task
+
+PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())
+UPLOAD_LOG = os.environ["LOAD_UPLOAD_LOG"]
+REPORTERS = itertools.count()
+
+
+class Viewer(FastHttpUser):
+    """A leader or staff member reading pages, a few seconds on each."""
+
+    fixed_count = int(os.environ.get("LOAD_VIEWERS", "50"))
+    wait_time = between(1, 4)
+
+    def _visit(self, name: str) -> None:
+        visit = PLAN["visits"][name]
+        started = time.perf_counter()
+        failure = None
+        for path in (visit["path"], "/_dash-layout", "/_dash-dependencies"):
+            with self.client.get(path, name=f"{name} GET", catch_response=True) as response:
+                if response.status_code != 200:
+                    failure = f"GET {path}: {response.status_code}"
+                    response.failure(failure)
+        for body in visit["callbacks"]:
+            with self.client.post(
+                "/_dash-update-component",
+                json=body,
+                name=f"{name} callback",
+                headers={"Origin": self.host},
+                catch_response=True,
+            ) as response:
+                if response.status_code not in (200, 204):
+                    failure = f"callback {body.get('output', '')[:60]}: {response.status_code}"
+                    response.failure(failure)
+        events.request.fire(
+            request_type="PAGE",
+            name=f"{name}（整页）",
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=0,
+            exception=RuntimeError(failure) if failure else None,
+            context={},
+        )
+
+    @task(3)
+    def home(self) -> None:
+        self._visit(random.choice(PLAN["groups"]["总览"]))
+
+    @task(2)
+    def indicator(self) -> None:
+        self._visit(random.choice(PLAN["groups"]["指标"]))
+
+    @task(2)
+    def region(self) -> None:
+        self._visit(random.choice(PLAN["groups"]["地区"]))
+
+
+class Reporter(HttpUser):
+    """A region's statistics system sending a file every few seconds."""
+
+    fixed_count = int(os.environ.get("LOAD_REPORTERS", "5"))
+    wait_time = between(2, 5)
+
+    def on_start(self) -> None:
+        reporters = PLAN["reporters"]
+        self.reporter = reporters[next(REPORTERS) % len(reporters)]
+        self.rng = random.Random(self.reporter["region"])
+
+    @task
+    def upload(self) -> None:
+        rows = [
+            [
+                r["region"],
+                r["indicator"],
+                r["period"],
+                round(r["value"] * self.rng.uniform(0.98, 1.02), 3),
+                r["unit"],
+                "",
+            ]
+            for r in self.reporter["rows"]
+        ]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["地区", "指标", "期间", "数值", "单位", "备注"])
+        writer.writerows(rows)
+        content = buffer.getvalue().encode("utf-8")
+        with self.client.post(
+            "/api/v1/submissions",
+            files={"file": (f"load-{self.reporter['region']}.csv", content, "text/csv")},
+            headers={"Authorization": f"Bearer {self.reporter['token']}"},
+            name="报送 API upload",
+            catch_response=True,
+        ) as response:
+            try:
+                body = response.json()
+            except ValueError:
+                body = {}
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}: {str(body)[:200]}")
+        entry = {
+            "token": self.reporter["region"],
+            "http": response.status_code,
+            "submission_id": body.get("submission_id"),
+            "status": body.get("status"),
+            "rows": rows,
+            "sent_at": time.time(),
+        }
+        with open(UPLOAD_LOG, "a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
