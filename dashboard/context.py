@@ -7,6 +7,7 @@ their own databases.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -39,12 +40,31 @@ def per_request(key: str, load: Callable[[], T]) -> T:
     return memo[key]
 
 
+# Reference data — regions and the catalogue — change only when an administrator
+# runs manage.py (load-regions, load-catalogue, init), never through the app; each
+# worker keeps them this long instead of reading ~5,000 rows on every page view
+# (a third of a page's server time under load, scripts/load_test.py).
+MASTER_DATA_SECONDS = 60.0
+_master: dict[tuple[str, str], tuple[float, object]] = {}
+
+
+def master_data(key: str, load: Callable[[], T]) -> T:
+    """``load()`` at most once per ``MASTER_DATA_SECONDS`` per worker and database."""
+    cache_key = (str(session_factory().kw["bind"].url), key)
+    now = time.monotonic()
+    kept = _master.get(cache_key)
+    if kept is None or now - kept[0] > MASTER_DATA_SECONDS:
+        kept = (now, load())
+        _master[cache_key] = kept
+    return kept[1]  # type: ignore[return-value]
+
+
 def region_directory() -> RegionDirectory:
     def load() -> RegionDirectory:
         with session_factory()() as session:
             return load_directory(session)
 
-    return per_request("region_directory", load)
+    return master_data("region_directory", load)
 
 
 def plan_titles() -> dict[str, str]:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from dashboard.context import per_request, region_directory, session_factory
+from dashboard.context import master_data, per_request, region_directory, session_factory
 from dashboard.i18n import region_name
 from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations
@@ -61,13 +61,13 @@ def changes(lang: str) -> pd.DataFrame:
 
 
 def indicators() -> pd.DataFrame:
-    """Every indicator of the catalogue (read once per request)."""
-    return per_request("indicators", lambda: _query(indicators_frame))
+    """Every indicator of the catalogue (reference data: context.master_data)."""
+    return master_data("indicators", lambda: _query(indicators_frame)).copy()
 
 
 def targets() -> pd.DataFrame:
-    """Every target and baseline with its plan and sentence (read once per request)."""
-    return per_request("targets", lambda: _query(targets_frame))
+    """Every target and baseline with its plan and sentence (reference data)."""
+    return master_data("targets", lambda: _query(targets_frame)).copy()
 
 
 def observations(indicator_id: str) -> pd.DataFrame:

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.data import records
+
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 SERIES, TARGET, PATH, PROJECTION = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
@@ -43,7 +45,7 @@ def indicator_chart(
                 else ("%{x}年：%{y:,.2f} " + unit + "（%{customdata}）<extra></extra>"),
             )
         )
-    for snap in snapshots.itertuples():
+    for snap in records(snapshots):
         if pd.notna(snap.cagr_required) and pd.notna(snap.baseline_year):
             years = list(range(int(snap.baseline_year), int(snap.target_year) + 1))
             figure.add_trace(

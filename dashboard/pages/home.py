@@ -147,7 +147,7 @@ def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
             "label": r.indicator_name_en if lang == "en" else r.indicator_name,
             "value": r.indicator_id,
         }
-        for r in ordered.itertuples()
+        for r in records(ordered)
     ]
 
 
@@ -206,7 +206,7 @@ def value_figure(indicator_id: str, lang: str) -> Any:
         r.region_code: f"<b>{region_name(directory[r.region_code], lang)}</b><br>"
         + t(lang, f"{r.period}年：", f"{r.period}: ")
         + value_text(r.value, unit, lang)
-        for r in latest.itertuples()
+        for r in records(latest)
     }
     return value_map(hover, values, shown_unit, height=520)
 

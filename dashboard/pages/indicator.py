@@ -71,7 +71,7 @@ def _options(lang: str) -> list[dict[str, str]]:
             else f"{r.name_zh}（{r.unit}）",
             "value": r.id,
         }
-        for r in ordered.itertuples()
+        for r in frames.records(ordered)
     ]
 
 
@@ -277,7 +277,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
                         ),
                     ]
                 )
-                for e in targets.itertuples()
+                for e in frames.records(targets)
             ]
         )
         if not targets.empty
@@ -296,7 +296,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
     scope_targets = scope_targets.assign(
         label=[
             target_text(e.value, e.unit, e.comparator, e.value_high, e.kind, lang=lang)
-            for e in scope_targets.itertuples()
+            for e in frames.records(scope_targets)
         ]
     )
     snaps = data["snapshots"]
@@ -328,7 +328,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
                     ],
                     className="me-4 d-inline-flex align-items-center",
                 )
-                for s in snaps.itertuples()
+                for s in frames.records(snaps)
             ],
             id="ind-statuses",
         )

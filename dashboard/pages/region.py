@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.components.scorecard import scorecard_table
 from dashboard.components.status import status_tally
 from dashboard.context import region_directory
-from dashboard.data import snapshots
+from dashboard.data import records, snapshots
 from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from indicators.regions import LEVEL_NAMES_EN, LEVEL_NAMES_ZH
 
@@ -40,7 +40,7 @@ def _options(frame: pd.DataFrame, lang: str) -> list[dict[str, str]]:
             else f"{r.scope_label} ({r.n}{unit})",
             "value": r.scope_code,
         }
-        for r in counts.itertuples()
+        for r in records(counts)
     ]
 
 

@@ -58,3 +58,34 @@ def test_cch001_a_worker_reuses_its_frame_until_the_database_changes(factory) ->
         )
     assert set(again[again.target_id == target].status) == stored
     assert read(first) is again or read(first).equals(again)
+
+
+def test_cch002_reference_data_are_kept_for_a_while_per_database(
+    factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import context
+
+    app = create_app(load_settings({}), factory)
+
+    def indicator_name() -> str:
+        with app.server.test_request_context():
+            frame = data.indicators()
+            frame.loc[:, "name_zh"] = "改了副本"  # a caller's change stays in its copy
+            return data.indicators().set_index("id").name_zh["gdp"]
+
+    assert indicator_name() == "地区生产总值"
+    with transaction(factory) as session:  # manage.py load-catalogue, say
+        session.execute(
+            update(models.Indicator).where(models.Indicator.id == "gdp").values(name_zh="GDP新名")
+        )
+    try:
+        assert indicator_name() == "地区生产总值"  # kept: read again only after a while
+        monkeypatch.setattr(context, "MASTER_DATA_SECONDS", 0.0)
+        assert indicator_name() == "GDP新名"
+    finally:
+        with transaction(factory) as session:
+            session.execute(
+                update(models.Indicator)
+                .where(models.Indicator.id == "gdp")
+                .values(name_zh="地区生产总值")
+            )
