@@ -34,6 +34,7 @@ import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -66,6 +67,7 @@ VISITS = [
     ("地区", "地区 circle", "/region?code=ccec"),
     ("地区", "地区 Chengdu vs Chongqing centre", "/region?code=510100&compare=cq_central_urban"),
 ]
+GROUPS = {g: [n for g2, n, _ in VISITS if g2 == g] for g in ("总览", "指标", "地区")}
 REPORTER_REGIONS = ["510100", "500000", "510600", "510700", "511300", "510500", "500101", "511500"]
 UPLOAD_PERIOD = "2024"
 ROWS_PER_FILE = 20
@@ -142,6 +144,8 @@ def run_locust(
         "LOAD_UPLOAD_LOG": str(upload_log),
         "LOAD_VIEWERS": str(args.viewers),
         "LOAD_REPORTERS": str(args.reporters),
+        "LOAD_THINK": args.think,
+        "LOAD_PAGE_LOG": str(out / "pages.jsonl"),
     }
     command = [
         str(BIN / "locust"),
@@ -172,22 +176,49 @@ def run_locust(
         return list(csv.DictReader(stats))
 
 
-def print_stats(stats: list[dict[str, str]], duration: int) -> int:
-    """The table of figures; returns the number of failed requests."""
+def _line(
+    name: str, count: int, failed: int, rate: float, median: float, p95: float, top: float
+) -> None:
     print(
-        f"  {'type':6} {'name':34} {'requests':>8} {'failed':>6} {'req/s':>7} "
-        f"{'median':>8} {'p95':>8} {'max':>8}"
+        f"  {name:44} {count:8d} {failed:6d} {rate:7.1f} {median:7.0f}ms {p95:7.0f}ms {top:7.0f}ms"
+    )
+
+
+def print_stats(stats: list[dict[str, str]], page_log: Path, duration: int) -> int:
+    """The table of figures (requests as locust measured them, whole page visits
+    from the viewers' log); returns the number of failures."""
+    print(
+        f"  {'':44} {'requests':>8} {'failed':>6} {'per s':>7} {'median':>9} {'p95':>9} {'max':>9}"
     )
     failures = 0
     for row in stats:
-        name = row["Name"] if row["Type"] else "all requests"
-        if row["Name"] == "Aggregated":
-            name = "all HTTP requests (pages counted apart)"
-            failures = int(row["Failure Count"])
-        print(
-            f"  {row['Type']:6} {name:34} {int(row['Request Count']):8d} "
-            f"{int(row['Failure Count']):6d} {float(row['Requests/s']):7.1f} "
-            f"{row['50%']:>6}ms {row['95%']:>6}ms {float(row['Max Response Time']):6.0f}ms"
+        name = f"{row['Type']} {row['Name']}" if row["Type"] else "all HTTP requests"
+        if not row["Type"]:
+            failures += int(row["Failure Count"])
+        _line(
+            name,
+            int(row["Request Count"]),
+            int(row["Failure Count"]),
+            float(row["Requests/s"]),
+            float(row["50%"]),
+            float(row["95%"]),
+            float(row["Max Response Time"]),
+        )
+    visits = [json.loads(line) for line in page_log.read_text(encoding="utf-8").splitlines()]
+    groups = {
+        "page visit " + g: [v for v in visits if v["page"] in names] for g, names in GROUPS.items()
+    }
+    for name, chosen in [*groups.items(), ("all page visits", visits)]:
+        times = sorted(v["ms"] for v in chosen) or [0.0]
+        failed = sum(1 for v in chosen if v["failure"])
+        _line(
+            name,
+            len(chosen),
+            failed,
+            len(chosen) / duration,
+            statistics.median(times),
+            times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+            times[-1],
         )
     return failures
 
@@ -288,6 +319,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument(
+        "--think", default="5,15", help="seconds a viewer reads a page, min,max (default 5,15)"
+    )
+    parser.add_argument(
         "--server",
         default=os.environ.get(
             "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -299,7 +333,8 @@ def main() -> int:
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
         f"{args.viewers} viewers + {args.reporters} reporters for {args.duration} s, "
-        f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}"
+        f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}, "
+        f"viewers read each page {args.think} s"
     )
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -349,10 +384,7 @@ def main() -> int:
                             }
                             for _, name, path in VISITS
                         },
-                        "groups": {
-                            group: [n for g, n, _ in VISITS if g == group]
-                            for group in ("总览", "指标", "地区")
-                        },
+                        "groups": GROUPS,
                         "reporters": reporters,
                     }
                     counts = ", ".join(
@@ -369,7 +401,7 @@ def main() -> int:
                         process.send_signal(signal.SIGTERM)
                     for process in (server, scheduler):
                         process.wait(timeout=60)
-            failures = print_stats(stats, args.duration)
+            failures = print_stats(stats, data_dir / "pages.jsonl", args.duration)
             problems = verify(url, upload_log)
             errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
     for problem in problems:
