@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.logs import configure_logging
-from config.settings import load_settings
+from config.settings import data_dir_problem, load_settings
 from db import migrate
 from db.admin import (
     add_user,
@@ -471,6 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
+    problem = data_dir_problem(settings)
+    if problem:
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return args.handler(args, engine, make_session_factory(engine))

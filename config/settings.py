@@ -8,6 +8,7 @@ falling back to a default silently.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -155,3 +156,34 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values.update(overrides)
     values["data_dir"] = Path(str(values["data_dir"]))
     return Settings(**values)  # type: ignore[arg-type]
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "所在文件系统为只读",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOTDIR: "路径中有同名文件，不是目录",
+}
+
+
+def data_dir_problem(settings: Settings) -> str | None:
+    """Why the data folder cannot be written (in Chinese), or None.
+
+    Checked before anything starts: the database file, the session key, the drop
+    folder and backups live there, and a folder found unwritable halfway through
+    a first run would leave it half set up.
+    """
+    folder = settings.data_dir
+    probe = folder / f".write-check-{os.getpid()}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"ok")
+        probe.unlink()
+    except OSError as exc:
+        reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        return (
+            f"数据目录 {folder} 不可写（{reason}）。请检查 DATA_DIR 设置、目录权限和磁盘空间；"
+            "已有数据未作任何改动。"
+        )
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from config.logs import configure_logging
-from config.settings import load_settings
+from config.settings import data_dir_problem, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from loaders.first_run import ensure_ready
@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> None:
         "--debug", action="store_true", default=settings.debug, help="Dash 调试模式"
     )
     args = parser.parse_args(argv)
+    problem = data_dir_problem(settings)
+    if problem:
+        raise SystemExit(f"错误：{problem}")
     configure_logging(settings)
     engine = make_engine(settings.sqlalchemy_url)
     factory = make_session_factory(engine)

@@ -19,6 +19,7 @@ from dashboard.auth import init_auth
 from dashboard.components.header import TITLE_ZH
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import EXTENSION
+from dashboard.errors import register_error_pages
 from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.register_blueprint(intake_api)
     server.register_blueprint(projects_api)
     server.register_blueprint(health)
+    register_error_pages(server)
     log_requests(server)
 
     app.layout = html.Div(

@@ -13,11 +13,13 @@ once, not once per worker.
 from __future__ import annotations
 
 from config.logs import configure_logging
-from config.settings import load_settings
+from config.settings import data_dir_problem, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 
 settings = load_settings()
+if problem := data_dir_problem(settings):
+    raise SystemExit(f"错误：{problem}")
 configure_logging(settings)
 application = create_app(
     settings, make_session_factory(make_engine(settings.sqlalchemy_url))

@@ -47,6 +47,23 @@ def find_submission(
     return session.scalar(query.order_by(models.Submission.id).limit(1))
 
 
+def mark_interrupted(session: Session, received_before: datetime, failure: str) -> list[int]:
+    """Submissions still "received" (their import began) since before ``received_before``:
+    the process importing them died, and its transaction with it. They become
+    ``failed`` with ``failure`` in their report, so their senders see what happened
+    and may send the file again (a failed file is no duplicate)."""
+    stale = session.scalars(
+        select(models.Submission).where(
+            models.Submission.status == "received",
+            models.Submission.received_at < received_before,
+        )
+    ).all()
+    for submission in stale:
+        submission.status = "failed"
+        submission.report = {**(submission.report or {}), "ok": False, "failure": failure}
+    return [s.id for s in stale]
+
+
 def store_submission(
     session: Session,
     filename: str,

@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 def postgres_database(server: str, prefix: str = "ccec_test") -> Iterator[str]:
     """The URL of a new, empty database on the server ``server`` points at."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault tests restart the server while this engine's connection waits
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -15,12 +15,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit, models
-from db.intake import find_submission, history, import_observations, sha256, store_submission
+from db.errors import storage_errors, storage_problem
+from db.intake import (
+    find_submission,
+    history,
+    import_observations,
+    mark_interrupted,
+    sha256,
+    store_submission,
+)
 from db.regions import load_directory
 from db.review import add_rows
 from db.session import transaction
@@ -191,18 +200,30 @@ def receive(
             submission.status, submission.report = "imported", report
     except Exception as exc:  # nothing of the import stays; the file and the reason do
         log.exception("导入失败：%s", filename)
-        report = {
-            **report,
-            "ok": False,
-            "failure": f"导入中断，未写入任何数据：{type(exc).__name__}",
-        }
-        with transaction(factory) as session:
+        reason = storage_problem(exc) or type(exc).__name__
+        report = {**report, "ok": False, "failure": f"导入中断，未写入任何数据：{reason}"}
+        with storage_errors(), transaction(factory) as session:
             submission = session.get(models.Submission, outcome.submission_id)
             submission.status, submission.report = "failed", report
         return Outcome(outcome.submission_id, "failed", report)
     if recompute and (counts.inserted or counts.revised):
         refresh_progress(factory)
     return Outcome(outcome.submission_id, "imported", report)
+
+
+# longer than the largest import takes (scripts/bench_intake.py: a million rows in
+# about a minute): a file still importing after this was being imported by a
+# process that died
+INTERRUPTED_AFTER = timedelta(minutes=30)
+INTERRUPTED = "导入中断（导入进程意外退出），未写入任何数据；可重新提交同一文件"
+
+
+def recover_interrupted(factory: sessionmaker[Session], now: datetime | None = None) -> list[int]:
+    """The scheduler's sweep for imports whose process was killed: their files are
+    kept, nothing of their rows is (one transaction); they are marked failed."""
+    before = (now or datetime.now(UTC)) - INTERRUPTED_AFTER
+    with transaction(factory) as session:
+        return mark_interrupted(session, before, INTERRUPTED)
 
 
 def _pending(
@@ -247,7 +268,7 @@ def _stored(
     status: str,
     actor: str | None = None,
 ) -> Outcome:
-    with transaction(factory) as session:
+    with storage_errors(), transaction(factory) as session:
         submission = store_submission(session, filename, content, channel, user_id, report, status)
         _audit_upload(session, submission, actor)
         return Outcome(submission.id, status, report)

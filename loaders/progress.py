@@ -124,7 +124,7 @@ def refresh_progress(factory: sessionmaker[Session]) -> bool:
     request made while it runs. A caller that finds the lease held returns at
     once: the holder recomputes again after its run, seeing this caller's data.
     A recompute that fails is logged and left requested, for the scheduler's
-    next ``refresh_progress`` run: the data are stored; only the snapshots lag.
+    next ``recovery`` run: the data are stored; only the snapshots lag.
     """
     holder = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     with transaction(factory) as session:

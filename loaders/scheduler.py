@@ -22,6 +22,7 @@ from db.backup import backup
 from db.models import JobRun
 from db.session import make_engine, make_session_factory, transaction
 from loaders.drop_folder import process
+from loaders.intake import recover_interrupted
 from loaders.progress import refresh_if_requested, refresh_progress
 from loaders.reminders import overdue_job
 
@@ -53,10 +54,17 @@ def nightly_recompute(factory: sessionmaker[Session]) -> bool:
     return run_recorded(factory, "recompute_progress", lambda: refresh_progress(factory))
 
 
-def progress_retry_job(factory: sessionmaker[Session]) -> bool:
-    """Every few minutes: a recompute asked for by an import but not done (it failed,
-    or its process was killed) is done now."""
-    return run_recorded(factory, "refresh_progress", lambda: refresh_if_requested(factory))
+def recovery_job(factory: sessionmaker[Session]) -> bool:
+    """Every few minutes, what a killed or failed process left: imports whose process
+    died are marked failed (their senders may send again), and a progress recompute
+    asked for but not done is done."""
+
+    def recover() -> str:
+        interrupted = recover_interrupted(factory)
+        refreshed = refresh_if_requested(factory)
+        return f"interrupted imports marked failed: {interrupted}; progress recomputed: {refreshed}"
+
+    return run_recorded(factory, "recovery", recover)
 
 
 def drop_folder_job(factory: sessionmaker[Session], root: Path) -> bool:
@@ -78,7 +86,7 @@ def backup_job(factory: sessionmaker[Session], dest: Path, keep: int = BACKUPS_K
 _JOBS: dict[str, Callable[..., bool]] = {
     "drop_folder": drop_folder_job,
     "recompute_progress": nightly_recompute,
-    "refresh_progress": progress_retry_job,
+    "recovery": recovery_job,
     "overdue_reminders": overdue_reminders_job,
     "backup": backup_job,
 }
@@ -110,7 +118,7 @@ def build_scheduler(
     for name, trigger, extra in [
         ("drop_folder", IntervalTrigger(minutes=5), [drop_root]),
         ("recompute_progress", CronTrigger(hour=2, minute=30), []),
-        ("refresh_progress", IntervalTrigger(minutes=5), []),
+        ("recovery", IntervalTrigger(minutes=5), []),
         # before office hours, Beijing time, the calendar of the deadlines
         ("overdue_reminders", CronTrigger(hour=6, minute=0), []),
         ("backup", CronTrigger(hour=3, minute=0), [backup_dir or drop_root.parent / "backups"]),

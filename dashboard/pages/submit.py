@@ -19,6 +19,7 @@ from dashboard.auth import current_account
 from dashboard.components.validation import problems_grid, summary, template_links
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from db.errors import StorageError
 from db.review import submissions_of
 from indicators.access import AccessDenied, Account, may_submit, report_scope
 from loaders.intake import STATUS_ZH, check
@@ -200,8 +201,8 @@ def send(_n: int | None, kept: dict[str, str] | None, search: str | None) -> tup
     content = base64.b64decode(kept["contents"].split(",", 1)[1])
     try:
         outcome = submit(session_factory(), kept["filename"], content, account)
-    except AccessDenied as denied:
-        return dbc.Alert(str(denied), color="danger", id="submit-outcome"), dash.no_update
+    except (AccessDenied, StorageError) as refused:
+        return dbc.Alert(str(refused), color="danger", id="submit-outcome"), dash.no_update
     if outcome.status != "pending":
         problems = [
             f"第 {p['row']} 行：{p['message']}" if p.get("row") else p["message"]

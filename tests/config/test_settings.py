@@ -44,3 +44,14 @@ def test_set005_every_setting_is_documented() -> None:
     doc = (Path(PROJECT_ROOT) / "docs" / "configuration.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"`{setting.env}`" in doc, setting.env
+
+
+def test_set_data_dir_that_cannot_be_written_is_named_in_chinese(tmp_path) -> None:
+    from config.settings import data_dir_problem
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    problem = data_dir_problem(load_settings({}, data_dir=blocker / "data"))
+    assert problem is not None and "不可写（路径中有同名文件，不是目录）" in problem
+    assert data_dir_problem(load_settings({}, data_dir=tmp_path / "fine")) is None
+    assert list((tmp_path / "fine").iterdir()) == []  # the probe leaves nothing behind

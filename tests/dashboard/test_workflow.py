@@ -65,7 +65,15 @@ def send(client: object, filename: str, text: str) -> str:
 
 
 def approve_all(client: object, submission_id: int) -> str:
-    body = {
+    response = client.post(
+        "/_dash-update-component", json=approve_all_body(submission_id), headers=ORIGIN
+    )
+    return json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def approve_all_body(submission_id: int) -> dict:
+    """What 数据审核 sends when 全部通过 is pressed with the file chosen."""
+    return {
         "output": "..review-result.children...review-queue.rowData..",
         "outputs": [
             {"id": "review-result", "property": "children"},
@@ -89,8 +97,6 @@ def approve_all(client: object, submission_id: int) -> str:
         ],
         "changedPropIds": ["review-approve-all.n_clicks"],
     }
-    response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
-    return json.dumps(response.get_json(), ensure_ascii=False)
 
 
 def show_rows(client: object, submission_id: int) -> list[dict]:

@@ -260,7 +260,7 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
     assert set(jobs) == {
         "drop_folder",
         "recompute_progress",
-        "refresh_progress",
+        "recovery",
         "overdue_reminders",
         "backup",
     }
