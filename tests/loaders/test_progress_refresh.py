@@ -164,3 +164,27 @@ def test_rfr006_real_recomputes_from_two_threads_do_not_collide(
             select(s.target_id, s.as_of).group_by(s.target_id, s.as_of).having(func.count() > 1)
         ).all()
     assert total > 300 and doubled == []
+
+
+def test_rfr007_a_steady_stream_of_uploads_does_not_hold_one_request_for_ever(
+    migrated: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the load test: the holder served request after request while uploads
+    kept coming, until gunicorn killed the worker (120 s) and the upload, imported,
+    answered 500."""
+    runs: list[int] = []
+
+    def recompute_while_another_upload_arrives(factory: sessionmaker[Session]) -> int:
+        runs.append(1)
+        with transaction(factory) as session:  # another worker's upload meanwhile
+            leases.request(session, PROGRESS_LEASE, datetime.now(UTC))
+        return 1
+
+    monkeypatch.setattr(
+        loaders.progress, "recompute_progress", recompute_while_another_upload_arrives
+    )
+    assert refresh_progress(migrated) is True
+    assert len(runs) == loaders.progress.MAX_ROUNDS  # then it returns
+    assert _requested(migrated)  # what is left is left requested …
+    with migrated() as session:
+        assert session.get(models.JobLease, PROGRESS_LEASE).holder is None  # … and free
