@@ -6,8 +6,9 @@ import math
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from dashboard.context import region_directory, session_factory
 from db.catalogue import indicators_frame, targets_frame
@@ -29,6 +30,61 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def error_response(message: str, status: int, **extra: Any) -> ResponseReturnValue:
     return jsonify({"error": message, **extra}), status
+
+
+_HTTP_ZH = {
+    400: "请求格式错误，无法解析",
+    404: "接口不存在：可用的接口见 /api/v1/openapi.json",
+    413: "上传的内容过大",
+}
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _api_methods() -> list[str]:
+    """The methods the API's own routes take at this path (the dashboard's catch-all
+    page route ``/<path:path>`` matches every GET too, but is no API)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    methods = []
+    for method in _METHODS:
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if rule.endpoint.startswith("api_v1"):
+            methods.append(method)
+    return methods
+
+
+def _no_route() -> ResponseReturnValue:
+    """404, or 405 naming the methods the path does take, in JSON and Chinese."""
+    methods = _api_methods()
+    if not methods:
+        return error_response(_HTTP_ZH[404], 404)
+    message = f"该接口不支持 {request.method} 请求（可用：{'、'.join(methods)}）"
+    body, status = error_response(message, 405)  # type: ignore[misc]
+    body.headers["Allow"] = ", ".join(methods)
+    return body, status
+
+
+@api.before_app_request
+def unknown_api_path() -> ResponseReturnValue | None:
+    """A GET under /api/ that no API route takes would get the dashboard's page (200, HTML)."""
+    rule = request.url_rule
+    if rule is None or not request.path.startswith(f"{api.url_prefix}/"):
+        return None
+    return None if rule.endpoint.startswith("api_v1") else _no_route()
+
+
+@api.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    """Under /api/, a refusal by Flask itself (unknown path, wrong method, unreadable
+    request) answers in JSON and Chinese like every other; elsewhere as before."""
+    if not request.path.startswith(f"{api.url_prefix}/") or error.code is None:
+        return error
+    if isinstance(error, NotFound | MethodNotAllowed):
+        return _no_route()
+    message = _HTTP_ZH.get(error.code, f"请求无法处理（HTTP {error.code}）")
+    return error_response(message, error.code)
 
 
 @api.get("/regions")

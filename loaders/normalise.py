@@ -8,6 +8,7 @@ function returns the clean value or says, in Chinese, what is wrong.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -38,7 +39,15 @@ def parse_number(raw: str | float | int | None) -> Number:
     if raw is None:
         return Number(None)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return Number(float(raw))
+        try:
+            value = float(raw)
+        except OverflowError:  # an int beyond any float
+            raise NormaliseError(f"“{raw}”超出可表示的数值范围") from None
+        if math.isnan(value):
+            return Number(None)  # pandas' mark for an empty cell
+        if math.isinf(value):
+            raise NormaliseError(f"“{raw}”不是有限的数值")
+        return Number(value)
     # footnote marks go before folding: NFKC would turn ① and ¹ into digits
     text = _FOOTNOTE.sub("", str(raw).strip())
     text = fold(text).replace(",", "").replace("，", "").replace(" ", "")
@@ -47,7 +56,10 @@ def parse_number(raw: str | float | int | None) -> Number:
     match = _NUMBER.match(text)
     if not match:
         raise NormaliseError(f"“{raw}”不是数值")
-    return Number(float(match.group(1)), match.group(2) or "", match.group(3) or "")
+    value = float(match.group(1))
+    if math.isinf(value):  # hundreds of digits: no figure is that large
+        raise NormaliseError(f"“{raw}”超出可表示的数值范围")
+    return Number(value, match.group(2) or "", match.group(3) or "")
 
 
 _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

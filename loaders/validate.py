@@ -11,6 +11,7 @@ parsed column-wise, so a million rows validate in seconds.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import statistics
 from collections.abc import Iterable, Mapping
@@ -157,10 +158,12 @@ def _numbers(raw: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series, list[str
     text = raw.astype("string")
     fast = pd.to_numeric(text.str.strip(), errors="coerce")
     values = fast.to_numpy(dtype=float, na_value=np.nan)
+    # inf, Infinity and 1e999 are no figure: parse_number refuses them in Chinese
+    values[np.isinf(values)] = np.nan
     prefix = pd.Series("", index=raw.index, dtype=object)
     sign = pd.Series("", index=raw.index, dtype=object)
     error: list[str | None] = [None] * len(raw)
-    slow = fast.isna() & text.notna()
+    slow = pd.Series(np.isnan(values), index=raw.index) & text.notna()
     for index, cell in text[slow].items():
         position = raw.index.get_loc(index)
         try:
@@ -174,17 +177,25 @@ def _numbers(raw: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series, list[str
 
 
 def _unit_of(indicator: IndicatorDef, raw_unit: object, prefix: str, sign: str) -> str:
-    unit = (
-        None
-        if raw_unit is None or pd.isna(raw_unit)
-        else unit_from_label(str(raw_unit))[1] or fold(str(raw_unit))
-    )
+    unit = None if raw_unit is None or pd.isna(raw_unit) else _unit_cell(str(raw_unit), indicator)
     if sign:
         return sign
     if prefix:
         base = split_unit(unit or indicator.unit)[1]
         return prefix + base
     return unit or indicator.unit
+
+
+def _unit_cell(cell: str, indicator: IndicatorDef) -> str:
+    """A unit column's cell is the unit, or holds it in brackets (``单位（万人）``) — but a
+    unit may itself end in brackets (``万套（间）``): the whole cell wins when it is
+    the indicator's unit or converts to it."""
+    text = fold(cell)
+    try:
+        conversion_factor(text, indicator.unit)
+        return text
+    except UnitError:
+        return unit_from_label(text)[1] or text
 
 
 def _factor(unit: str, target: str) -> float:
@@ -302,7 +313,10 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
             name = context.directory[region_code[i]].name_zh
             add(ERROR, i, None, region_raw_l[i], f"您无权报送“{name}”的数据")
             continue
-        value = values[i] * factor
+        value = float(values[i]) * factor  # a Python float: an overflow is inf, not a warning
+        if not math.isfinite(value):
+            add(ERROR, i, None, value_raw_l[i], f"数值换算为“{indicator.unit}”后超出可表示的范围")
+            continue
         if factor != 1.0:
             value = float(f"{value:.12g}")  # no float noise from 0.28 万列 → 列
         impossible = _impossible(indicator, value)

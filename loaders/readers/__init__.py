@@ -28,6 +28,13 @@ _NO_HEADER = (
     "没有找到可识别的表头：需要填报模板的表头（地区、指标、期间、数值、单位、备注），"
     "或一行以年份/期间为列名的表头（如“地区,2023年,2024年”）"
 )
+_LAYOUT_ZH = {
+    "template": "填报模板",
+    "wide_regions": "宽表（地区为行）",
+    "wide_indicators": "宽表（指标为行）",
+    "nbs": "国家数据网站导出表",
+    "yearbook": "统计年鉴表",
+}
 
 
 def read_file(filename: str, content: bytes) -> RawTable:
@@ -86,7 +93,8 @@ def _from_workbook(name: str, content: bytes) -> RawTable:
         raise ReadError(name, _NO_HEADER + "（所有工作表中都没有）")
     layouts = {p.layout for p in parsed}
     if len(layouts) > 1:
-        problem = f"各工作表的表格版式不同（{'、'.join(sorted(layouts))}）：请分成多个文件上传"
+        names = "、".join(_LAYOUT_ZH.get(layout, layout) for layout in sorted(layouts))
+        problem = f"各工作表的表格版式不同（{names}）：请分成多个文件上传"
         raise ReadError(name, problem)
     return _table(parsed, None)
 

@@ -53,6 +53,16 @@ def _cell(text: str) -> str | None:
     return text.strip("\t\r\n")
 
 
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's (English) complaint, said in Chinese."""
+    if "field larger than field limit" in str(error):
+        return (
+            f"CSV 格式错误：单元格内容超过 {csv.field_size_limit()} 个字符"
+            "（常见原因是引号未配对）：请检查该行的引号"
+        )
+    return "CSV 格式错误：引号或分隔符不配对，请用 Excel 打开检查后另存为 CSV 文件"
+
+
 def read_text(filename: str, content: bytes) -> tuple[Grid, str]:
     """The file as a Grid whose row numbers are the lines where records start."""
     text, encoding = decode(filename, content)
@@ -67,5 +77,5 @@ def read_text(filename: str, content: bytes) -> tuple[Grid, str]:
             last_line = reader.line_num
             cells.append([_cell(f) for f in fields])
     except csv.Error as error:
-        raise ReadError(filename, f"CSV 格式错误：{error}", row=last_line + 1) from error
+        raise ReadError(filename, _csv_problem(error), row=last_line + 1) from error
     return Grid("", cells, numbers, joiner=delimiter), encoding

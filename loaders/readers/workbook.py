@@ -99,6 +99,12 @@ def _encrypted(content: bytes) -> bool:
     return at >= 0 and content[at + 20 : at + 22] == _FILEPASS
 
 
+def _panicked(error: BaseException) -> bool:
+    """Whether calamine (Rust) panicked: a truncated .xls does that, and pyo3 raises a
+    PanicException, which derives from BaseException and so passes ``except Exception``."""
+    return type(error).__name__ == "PanicException"
+
+
 def _open(filename: str, content: bytes) -> CalamineWorkbook:
     if _encrypted(content):
         raise ReadError(filename, _ENCRYPTED)
@@ -107,6 +113,10 @@ def _open(filename: str, content: bytes) -> CalamineWorkbook:
     except PasswordError as error:
         raise ReadError(filename, _ENCRYPTED) from error
     except Exception as error:  # calamine raises several types for a broken container
+        raise ReadError(filename, CORRUPT) from error
+    except BaseException as error:
+        if not _panicked(error):
+            raise
         raise ReadError(filename, CORRUPT) from error
 
 
@@ -123,6 +133,10 @@ def read_workbook(filename: str, content: bytes) -> list[Grid]:
             except PasswordError as error:
                 raise ReadError(filename, _ENCRYPTED) from error
             except Exception as error:
+                raise ReadError(filename, CORRUPT, sheet=meta.name) from error
+            except BaseException as error:
+                if not _panicked(error):
+                    raise
                 raise ReadError(filename, CORRUPT, sheet=meta.name) from error
             if any(any(row) for row in grid.cells):
                 grids.append(grid)

@@ -19,6 +19,7 @@ INDICATORS = {
     "urbanization_rate": indicator("urbanization_rate", "常住人口城镇化率", "%"),
     "gdp_growth": indicator("gdp_growth", "地区生产总值增速", "%"),
     "trains": indicator("trains", "中欧班列开行量", "列", "monthly"),
+    "rental_homes": indicator("rental_homes", "筹集保障性租赁住房套数", "万套（间）"),
 }
 
 
@@ -105,6 +106,20 @@ def test_val003_negative_growth_is_allowed_and_duplicates_are_not() -> None:
     )
     (problem,) = result.errors
     assert problem.row == 4 and "与第 3 行重复" in problem.message
+
+
+def test_val012_a_unit_ending_in_brackets_is_a_unit_not_a_label() -> None:
+    """Found by the load test: the unit column's 万套（间） was read as label 万套 + unit
+    间 and refused; 单位（万人）-style cells still give the unit in brackets."""
+    result = check(
+        records(
+            ("成都", "筹集保障性租赁住房套数", "2024", "3.5", "万套（间）"),
+            ("重庆", "筹集保障性租赁住房套数", "2024", "52000", "套（间）"),
+            ("万州", "中欧班列开行量", "2024年", "12", "单位（列）"),
+        )
+    )
+    assert result.ok, [p.message for p in result.problems]
+    assert result.rows.value.tolist() == [3.5, 5.2, 12.0]
 
 
 def test_val004_every_problem_is_reported_not_only_the_first() -> None:
