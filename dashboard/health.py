@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.context import session_factory
-from db.health import database_latency_ms, last_job_runs, schema_revision
+from db.health import database_latency_ms, job_leases, last_job_runs, schema_revision
 
 health = Blueprint("health", __name__)
 requests_log = logging.getLogger("dashboard.requests")
@@ -34,6 +34,7 @@ def report() -> ResponseReturnValue:
             latency = database_latency_ms(session)
             revision = schema_revision(session)
             jobs = last_job_runs(session)
+            leases = job_leases(session)
     except SQLAlchemyError as exc:
         return jsonify(
             {"status": "error", "database": {"ok": False, "error": type(exc).__name__}}
@@ -44,7 +45,7 @@ def report() -> ResponseReturnValue:
         {
             "status": "ok" if alive else "degraded",
             "database": {"ok": True, "latency_ms": latency, "schema_revision": revision},
-            "scheduler": {"alive": alive, "jobs": jobs},
+            "scheduler": {"alive": alive, "jobs": jobs, "leases": leases},
         }
     )
 

@@ -39,5 +39,20 @@ def last_job_runs(session: Session) -> dict[str, dict[str, Any]]:
     }
 
 
+def job_leases(session: Session) -> dict[str, dict[str, Any]]:
+    """Per leased job (the progress recompute), whether a run is asked for and not
+    yet done, since when, and who holds the lease until when: snapshots lagging
+    behind accepted data show here first."""
+    return {
+        lease.name: {
+            "requested": lease.dirty,
+            "requested_at": _iso(lease.requested_at),
+            "holder": lease.holder,
+            "expires_at": _iso(lease.expires_at),
+        }
+        for lease in session.scalars(select(models.JobLease))
+    }
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()

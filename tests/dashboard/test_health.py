@@ -33,7 +33,9 @@ def test_hlt001_without_a_scheduler_the_app_is_degraded_but_serving(world) -> No
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "degraded"
     assert body["database"]["ok"] and body["database"]["schema_revision"] == "0007"
-    assert body["scheduler"] == {"alive": False, "jobs": {}}
+    assert body["scheduler"]["alive"] is False and body["scheduler"]["jobs"] == {}
+    # the progress lease: nothing asked for, nobody holding it
+    assert body["scheduler"]["leases"]["progress"]["holder"] is None
 
 
 def test_hlt002_a_recent_heartbeat_job_means_the_scheduler_is_alive(world) -> None:
