@@ -35,6 +35,8 @@ from loaders.project_register import STATUSES, read_register
 from loaders.readers import COLUMNS, RawTable, ReadError, read_file
 from loaders.readers.workbook import CFB_MAGIC, ZIP_MAGIC
 from loaders.validate import ERROR, WARNING
+from tests.loaders.test_project_register import HEADER as PROJECT_HEADER
+from tests.loaders.test_project_register import PLANS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = {p.name: p.read_bytes() for p in sorted(FIXTURES.iterdir())}
@@ -469,22 +471,9 @@ def test_fuz009_check_reports_on_any_bytes(
 # ------------------------------------------------------------------ the project register ---
 
 DIRECTORY = load_region_directory(PROJECT_ROOT / "config" / "regions.yaml")
-PLAN_IDS = {"outline", "shipping_centre"}
+# the register test's header, one year's plan in 万元 (converted on reading)
 REGISTER_HEADER = [
-    "项目编号",
-    "项目名称",
-    "类别",
-    "所属规划",
-    "所在地",
-    "责任单位",
-    "开工年",
-    "完工年",
-    "总投资（亿元）",
-    "项目状态",
-    "2025年计划投资（亿元）",
-    "2026年计划投资（万元）",
-    "建设内容",
-    "备注",
+    c.replace("2026年计划投资（亿元）", "2026年计划投资（万元）") for c in PROJECT_HEADER
 ]
 REGISTER_ROW = st.tuples(
     cells(["CY-001", "CY-002", "ＣＹ００３", "x" * 41]),
@@ -522,7 +511,7 @@ def assert_register(rows: list[Any], problems: list[Any]) -> None:
     content=ANY_BYTES,
 )
 def test_fuz010_read_register_reads_or_refuses_any_bytes(filename: str, content: bytes) -> None:
-    rows, problems = read_register(filename, content, DIRECTORY, PLAN_IDS)
+    rows, problems = read_register(filename, content, DIRECTORY, PLANS)
     assert_register(rows, problems)
 
 
@@ -565,7 +554,7 @@ def test_fuz011_read_register_on_near_valid_registers(
         buffer = io.StringIO()
         csv.writer(buffer).writerows([header, *rows])
         filename, content = "register.csv", encode(buffer.getvalue(), encoding)
-    result, problems = read_register(filename, content, DIRECTORY, PLAN_IDS)
+    result, problems = read_register(filename, content, DIRECTORY, PLANS)
     assert_register(result, problems)
 
 
