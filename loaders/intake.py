@@ -200,8 +200,7 @@ def receive(
             submission.status, submission.report = "imported", report
     except Exception as exc:  # nothing of the import stays; the file and the reason do
         log.exception("导入失败：%s", filename)
-        reason = storage_problem(exc) or type(exc).__name__
-        report = {**report, "ok": False, "failure": f"导入中断，未写入任何数据：{reason}"}
+        report = {**report, "ok": False, "failure": f"导入中断，未写入任何数据：{_reason(exc)}"}
         with storage_errors(), transaction(factory) as session:
             submission = session.get(models.Submission, outcome.submission_id)
             submission.status, submission.report = "failed", report
@@ -254,8 +253,14 @@ def _pending(
             return Outcome(submission.id, "pending", report)
     except Exception as exc:
         log.exception("待审核数据未能保存：%s", filename)
-        report = {**report, "ok": False, "failure": f"待审核数据未能保存：{type(exc).__name__}"}
+        report = {**report, "ok": False, "failure": f"待审核数据未能保存：{_reason(exc)}"}
         return _stored(factory, filename, content, channel, user_id, report, "failed", actor)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a write failed, for the submission's report: the user's words for a
+    fault of the server's (disk full …), else the exception's name."""
+    return storage_problem(exc) or type(exc).__name__
 
 
 def _stored(
