@@ -231,20 +231,13 @@ def verify(url: str, upload_log: Path) -> list[str]:
     factory = make_session_factory(engine)
     with factory() as session:
         ids = [e["submission_id"] for e in entries]
-        statuses = dict(
-            session.execute(
-                select(models.Submission.id, models.Submission.status).where(
-                    models.Submission.channel == "api"
-                )
-            ).all()
-        )
-        reports = dict(
-            session.execute(
-                select(models.Submission.id, models.Submission.report).where(
-                    models.Submission.channel == "api"
-                )
-            ).all()
-        )
+        submissions = session.execute(
+            select(models.Submission.id, models.Submission.status, models.Submission.report).where(
+                models.Submission.channel == "api"
+            )
+        ).all()
+        statuses = {i: status for i, status, _ in submissions}
+        reports = {i: report for i, _, report in submissions}
         if None in ids or len(set(ids)) != len(ids):
             problems.append("an upload has no submission id, or two uploads share one")
         if set(ids) != set(statuses):
