@@ -22,7 +22,7 @@ from db.projects import (
     projects_frame,
     reports_frame,
 )
-from indicators.projects import CATEGORIES, STATUSES, project_progress
+from indicators.projects import CATEGORIES, PROGRESS_COLUMNS, STATUSES, project_progress
 from indicators.regions import RegionError
 from loaders.project_register import register_template
 from loaders.reminders import beijing_today
@@ -33,16 +33,9 @@ UNIT = "亿元"
 TEMPLATE_NAME = "重大项目库模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ITEM_COLUMNS = PROJECT_COLUMNS  # the register as stored: every field of db.projects
-PROGRESS_COLUMNS = [
-    "planned",
-    "ytd",
-    "latest_period",
-    "rate",
-    "expected",
-    "behind",
-    "late",
-    "problems",
-]
+# this year's progress in each project's item: the figures, not the plan's basis or
+# the latest report's 形象进度 (both in the project's own fields and reports)
+ITEM_PROGRESS = [c for c in PROGRESS_COLUMNS if c not in ("project_id", "basis", "progress")]
 REPORT_ITEM_COLUMNS = [c for c in REPORT_COLUMNS if c not in ("id", "project_id")]
 
 
@@ -77,7 +70,7 @@ def projects() -> ResponseReturnValue:
         regions.setdefault(project_id, []).append(code)
     progress = project_progress(plans, reports, today.year, today)
     progress_of = {
-        row["project_id"]: {c: row[c] for c in PROGRESS_COLUMNS}
+        row["project_id"]: {c: row[c] for c in ITEM_PROGRESS}
         for row in (json_records(progress) if not progress.empty else [])
     }
     plans_of: dict[str, list[dict[str, Any]]] = {}

@@ -65,6 +65,22 @@ DISPATCH_STATES_EN = {
 }
 
 
+# what project_progress returns for each project
+PROGRESS_COLUMNS = [
+    "project_id",
+    "planned",
+    "basis",
+    "ytd",
+    "latest_period",
+    "rate",
+    "expected",
+    "behind",
+    "late",
+    "progress",
+    "problems",
+]
+
+
 def status_in(start_year: int, end_year: int, year: int) -> str:
     """The register status a project's years imply in ``year``: before its start
     前期, in its first year 新开工, up to its last year 续建, after it 建成投用."""
@@ -155,22 +171,9 @@ def project_progress(
     ``plans``: project_id, year, planned_investment, basis; ``reports``:
     project_id, period, ytd_investment, problems, problems_resolved, progress.
     """
-    columns = [
-        "project_id",
-        "planned",
-        "basis",
-        "ytd",
-        "latest_period",
-        "rate",
-        "expected",
-        "behind",
-        "late",
-        "progress",
-        "problems",
-    ]
     year_plans = plans[(plans.year == year) & (plans.planned_investment > 0)]
     if year_plans.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=PROGRESS_COLUMNS)
     due = months_due(year, as_of)
     expected = due / 12
     of_year = reports[reports.period.str.startswith(f"{year}-")] if len(reports) else reports
@@ -210,7 +213,7 @@ def project_progress(
                 open_problems,
             )
         )
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
 
 
 def rollup(progress: pd.DataFrame, groups: pd.DataFrame, by: str) -> pd.DataFrame:
