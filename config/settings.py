@@ -92,6 +92,57 @@ SETTINGS: tuple[Setting, ...] = (
         "`text` for a terminal, or `json`: one JSON object per line for a log collector.",
     ),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
+    Setting(
+        "MAX_UPLOAD_BYTES",
+        str(20 * 1024 * 1024),
+        int,
+        "Largest request body accepted (bytes, default 20 MiB); larger requests get 413 "
+        "before anything is read or stored.",
+    ),
+    Setting(
+        "MAX_FILE_ROWS",
+        "1000000",
+        int,
+        "Most rows a statistics file may hold (a workbook's declared rows, or text lines).",
+    ),
+    Setting("MAX_FILE_COLUMNS", "1000", int, "Most columns a statistics file may hold."),
+    Setting(
+        "MAX_FILE_CELLS",
+        "5000000",
+        int,
+        "Most cells (rows x columns) a statistics file may hold.",
+    ),
+    Setting(
+        "MAX_UNCOMPRESSED_BYTES",
+        str(200 * 1024 * 1024),
+        int,
+        "Largest total uncompressed size of an .xlsx (a zip) before it is parsed.",
+    ),
+    Setting(
+        "PARSE_MEMORY_MB",
+        "1536",
+        int,
+        "Address-space limit (MiB) of the child process that parses an untrusted file.",
+    ),
+    Setting(
+        "PARSE_TIMEOUT_SECONDS",
+        "60",
+        int,
+        "Time limit (CPU and wall clock) of the child process that parses an untrusted file.",
+    ),
+    Setting(
+        "CHECK_RATE_LIMIT",
+        "20",
+        int,
+        "Anonymous 数据校验 checks allowed per client address per 10 minutes.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        "0",
+        int,
+        "How many reverse proxies (e.g. the shipped nginx = 1) stand before the app; their "
+        "X-Forwarded-For / -Proto / -Host are trusted for the client address. 0 trusts none.",
+    ),
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -133,6 +184,15 @@ class Settings:
     log_level: str
     log_format: str
     debug: bool
+    max_upload_bytes: int
+    max_file_rows: int
+    max_file_columns: int
+    max_file_cells: int
+    max_uncompressed_bytes: int
+    parse_memory_mb: int
+    parse_timeout_seconds: int
+    check_rate_limit: int
+    trusted_proxies: int
 
     @property
     def sqlalchemy_url(self) -> str:
