@@ -193,6 +193,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # copied into the session cookie at sign-in; raising it ends every session of the
+    # account, copies of the cookie included (db.users.end_sessions)
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     regions: Mapped[list[UserRegion]] = relationship(cascade="all, delete-orphan")
 
@@ -221,6 +224,22 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # null: valid until revoked; a partner system's token can be issued for a term
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one name+address pair, one address or one name, and the
+    back-off they earned (db/sign_in_throttle.py); shared by every app worker."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of scope+subject
+    scope: Mapped[str] = mapped_column(String(10))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    level: Mapped[int] = mapped_column(Integer, default=0)  # waits earned in this streak
+    refused: Mapped[int] = mapped_column(Integer, default=0)  # attempts refused, not yet logged
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEvent(Base):
