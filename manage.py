@@ -199,8 +199,9 @@ def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[S
     )
     for problem in outcome.report.get("problems", []):
         print(Problem(**problem), file=sys.stderr)
+    number = outcome.submission_id if outcome.submission_id is not None else "（未保存）"
     print(
-        f"提交编号 {outcome.submission_id}：{STATUS_ZH[outcome.status]}"
+        f"提交编号 {number}：{STATUS_ZH[outcome.status]}"
         + (
             f"（新增 {outcome.report.get('inserted', 0)}，修订 {outcome.report.get('revised', 0)}，"
             f"未变 {outcome.report.get('unchanged', 0)}）"
@@ -215,7 +216,8 @@ def cmd_drop(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Ses
     ensure_ready(engine, factory, sample=False)
     root = Path(args.folder) if args.folder else load_settings().data_dir / "drop"
     for result in process(factory, root, settle=0):
-        print(f"{result.name}\t{STATUS_ZH[result.status]}\t提交编号 {result.submission_id}")
+        number = result.submission_id if result.submission_id is not None else "（未保存）"
+        print(f"{result.name}\t{STATUS_ZH[result.status]}\t提交编号 {number}")
     return 0
 
 

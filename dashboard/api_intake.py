@@ -7,12 +7,13 @@ from flask.typing import ResponseReturnValue
 
 from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
+from dashboard.uploads import upload_limits
 from db.observations import observations_frame
 from db.users import account_of, user_for_token
-from indicators.access import report_scope
+from indicators.access import ROLE_ZH, report_scope
 from indicators.regions import RegionError
 from loaders.catalogue import shipped_catalogue
-from loaders.intake import VINTAGES, receive
+from loaders.intake import VINTAGES, filename_problem, receive
 from loaders.normalise import NormaliseError, parse_period
 from loaders.templates import render
 
@@ -55,32 +56,50 @@ def _bearer_user():  # type: ignore[no-untyped-def]
         user = user_for_token(session, header.removeprefix("Bearer ").strip())
         if user is None:
             return None
-        return user.id, report_scope(account_of(user))
+        return account_of(user)
 
 
 @intake_api.post("/submissions")
 def submissions() -> ResponseReturnValue:
-    """A file from a system, with a token; the answer is the validation report."""
-    found = _bearer_user()
-    if found is None:
+    """A file from a system, with a token; the answer is the validation report.
+
+    The sender's right to submit is checked before the body is read: a viewer's
+    token is refused (403) and nothing is stored. A body over MAX_UPLOAD_BYTES was
+    refused (413) before this runs."""
+    account = _bearer_user()
+    if account is None:
         return error_response("缺少或无效的访问令牌（Authorization: Bearer <令牌>）", 401)
-    user_id, allowed = found
+    allowed = report_scope(account)
+    if allowed is not None and not allowed:
+        return error_response(
+            f"访问令牌所属账号“{account.username}”（{ROLE_ZH[account.role]}）无报送权限，"
+            "不能上传文件；文件未读取，也未保存",
+            403,
+        )
     upload = request.files.get("file")
     if upload is None:
         return error_response("请以 multipart/form-data 的 file 字段上传文件", 400)
+    filename = upload.filename or "upload"
+    if problem := filename_problem(filename):
+        return error_response(problem, 400)
+    for field in ("indicator", "region", "vintage"):
+        if filename_problem(request.form.get(field, "")):
+            return error_response(f"参数 {field} 含有控制字符（如 NUL）", 400)
     vintage = request.form.get("vintage", "initial")
     if vintage not in VINTAGES:
         return error_response(f"vintage 取值无效，可选：{'、'.join(VINTAGES)}", 400)
     outcome = receive(
         session_factory(),
-        upload.filename or "upload",
+        filename,
         upload.read(),
         channel="api",
-        user_id=user_id,
+        user_id=account.id,
         allowed_regions=allowed,
         vintage=vintage,
         default_indicator=request.form.get("indicator"),
         default_region=request.form.get("region"),
+        address=request.remote_addr,
+        limits=upload_limits(),
     )
     body = {
         "submission_id": outcome.submission_id,

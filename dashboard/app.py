@@ -49,6 +49,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server = app.server
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes  # 413 before a byte is read
     init_auth(server, settings)
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)

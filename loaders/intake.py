@@ -9,13 +9,22 @@ recompute.
 With ``review=True`` (a reporter's upload, see loaders/review.py) a clean file
 is not imported: it is stored as 待审核 together with its validated rows, in one
 transaction, and a reviewer's decision imports them later.
+
+Files are read in a confined child process (loaders/readers/sandbox.py). A file
+refused for its size or shape — too large, too many rows, columns or cells, or
+parsing it went past the memory or time limit — is not stored: an
+``upload_refused`` audit event records its name, hash, size, sender and the
+reason (db/uploads.py). The sender's right to submit is settled before the
+duplicate check, so nobody learns that a file they may not send was received.
 """
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,10 +42,19 @@ from db.intake import (
 from db.regions import load_directory
 from db.review import add_rows
 from db.session import transaction
+from db.uploads import (
+    ANONYMOUS,
+    CHANNEL_ZH,
+    anonymous_checks_since,
+    record_anonymous_check,
+    record_refusal,
+)
+from indicators.access import AccessDenied
 from loaders.catalogue import shipped_catalogue
 from loaders.normalise import NormaliseError, parse_period
 from loaders.progress import refresh_progress
-from loaders.readers import ReadError, read_file
+from loaders.readers import RawTable, ReadError
+from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
 from loaders.validate import ERROR, Context, Problem, Result, validate
 
 log = logging.getLogger(__name__)
@@ -64,7 +82,7 @@ VINTAGES = {
 
 @dataclass(frozen=True)
 class Outcome:
-    submission_id: int
+    submission_id: int | None  # None: refused for size or shape, not stored
     status: str  # imported | pending | refused | duplicate | failed
     report: dict[str, Any]
 
@@ -72,6 +90,50 @@ class Outcome:
     def ok(self) -> bool:
         """The file was taken: imported, or (review=True) waiting for a reviewer."""
         return self.status in ("imported", "pending")
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a file, for the record of a refusal: a user name (or 匿名), the
+    channel (check | upload | api | drop | cli), the account and the client address."""
+
+    actor: str
+    channel: str
+    user_id: int | None = None
+    address: str | None = None
+
+
+# C0/C1 controls (NUL among them: PostgreSQL refuses it in text) and the bidi
+# overrides that make "abc\u202excod.csv" look like another name
+_BIDI = set("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+MAX_FILENAME = 255  # submissions.filename
+
+
+def _control(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc" or ch in _BIDI
+
+
+def filename_problem(filename: str) -> str | None:
+    """Why a submitted file name is refused (in Chinese), or None."""
+    if any(_control(ch) for ch in filename):
+        return "文件名含有控制字符（如 NUL、换行或文字方向控制符）：请改名后重新上传"
+    return None
+
+
+def safe_filename(filename: str) -> str:
+    """The name without control characters, at most 255 characters (the extension
+    kept): what is stored, whatever entry point the file came by."""
+    cleaned = "".join(ch for ch in filename if not _control(ch)).strip() or "upload"
+    if len(cleaned) <= MAX_FILENAME:
+        return cleaned
+    suffix = PurePath(cleaned).suffix
+    suffix = suffix if len(suffix) <= 16 else ""
+    return cleaned[: MAX_FILENAME - len(suffix)] + suffix
+
+
+def refusal_report(filename: str, message: str) -> dict[str, Any]:
+    """A report of one error that concerns the whole file."""
+    return _refusal(filename, message)
 
 
 def _refusal(filename: str, message: str) -> dict[str, Any]:
@@ -95,12 +157,46 @@ def check(
     layer: str = "reported",
     default_indicator: str | None = None,
     default_region: str | None = None,
+    limits: Limits | None = None,
+    sender: Sender | None = None,
 ) -> tuple[Result | None, dict[str, Any]]:
-    """Read and validate without storing anything (the dry run people ask for first)."""
+    """Read and validate without storing anything (the dry run people ask for first).
+
+    A file refused for its size or shape is recorded (``upload_refused``, no bytes)
+    when ``sender`` says who sent it."""
+    filename = safe_filename(filename)
+    result, report, refused = _check(
+        factory,
+        filename,
+        content,
+        allowed_regions=allowed_regions,
+        layer=layer,
+        default_indicator=default_indicator,
+        default_region=default_region,
+        limits=limits,
+    )
+    if refused is not None and sender is not None:
+        _record_refusal(factory, sender, filename, content, refused)
+    return result, report
+
+
+def _check(
+    factory: sessionmaker[Session],
+    filename: str,
+    content: bytes,
+    *,
+    allowed_regions: set[str] | None,
+    layer: str,
+    default_indicator: str | None,
+    default_region: str | None,
+    limits: Limits | None,
+) -> tuple[Result | None, dict[str, Any], LimitError | None]:
     try:
-        table = read_file(filename, content)
+        table: RawTable = read_untrusted(filename, content, limits)
+    except LimitError as exc:
+        return None, _refusal(filename, str(exc)), exc
     except ReadError as exc:
-        return None, _refusal(filename, str(exc))
+        return None, _refusal(filename, str(exc)), None
     with factory() as session:
         directory = load_directory(session)
         catalogue = shipped_catalogue(directory)
@@ -114,7 +210,79 @@ def check(
             skip_unknown=table.layout in ("nbs", "yearbook"),
         )
     result = validate(table.records, filename, context)
-    return result, {**result.report(), "layout": table.layout, "encoding": table.encoding}
+    report = {**result.report(), "layout": table.layout, "encoding": table.encoding}
+    return result, report, None
+
+
+def _record_refusal(
+    factory: sessionmaker[Session],
+    sender: Sender,
+    filename: str,
+    content: bytes,
+    refused: LimitError,
+) -> None:
+    """The audit event of a file refused for size or shape; its bytes are not kept."""
+    log.warning(
+        "拒收文件（%s，%s）：%s（%s 字节）：%s",
+        CHANNEL_ZH.get(sender.channel, sender.channel),
+        sender.actor,
+        filename,
+        len(content),
+        refused.problem,
+    )
+    with storage_errors(), transaction(factory) as session:
+        record_refusal(
+            session,
+            actor=sender.actor,
+            channel=sender.channel,
+            filename=filename,
+            size=len(content),
+            digest=sha256(content),
+            reason=refused.problem,
+            user_id=sender.user_id,
+            address=sender.address,
+        )
+
+
+CHECK_WINDOW = timedelta(minutes=10)
+
+
+def allow_anonymous_check(
+    factory: sessionmaker[Session],
+    address: str,
+    limit: int,
+    filename: str | None = None,
+    size: int | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Whether one more anonymous check from ``address`` is allowed (at most ``limit``
+    per 10 minutes, counted in the database, so across the app's workers); an
+    allowed check is recorded, a refused one is not (it cannot flood the log)."""
+    since = (now or datetime.now(UTC)) - CHECK_WINDOW
+    with storage_errors(), transaction(factory) as session:
+        if anonymous_checks_since(session, address, since) >= limit:
+            return False
+        record_anonymous_check(session, address, filename, size)
+        return True
+
+
+def record_unread_refusal(
+    factory: sessionmaker[Session], sender: Sender, filename: str, size: int | None, reason: str
+) -> None:
+    """The audit event of a request refused before its bytes were read (413): the
+    size it declared, who, why — no hash."""
+    with storage_errors(), transaction(factory) as session:
+        record_refusal(
+            session,
+            actor=sender.actor,
+            channel=sender.channel,
+            filename=filename,
+            size=size,
+            digest=None,
+            reason=reason,
+            user_id=sender.user_id,
+            address=sender.address,
+        )
 
 
 def receive(
@@ -133,6 +301,8 @@ def receive(
     review: bool = False,
     period: str | None = None,
     actor: str | None = None,
+    address: str | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
     """Store, validate and (if clean) import one file; every outcome has a report.
 
@@ -141,10 +311,50 @@ def receive(
     on the submission; by default the rows' own period when they share one).
     ``actor`` (a username) adds an ``upload`` event to the audit log, in the
     transaction that stores the file.
+
+    ``allowed_regions`` empty (a viewer) may send nothing: AccessDenied, nothing
+    stored. A file refused for its size or shape (``limits``, by default the
+    settings') is not stored either (Outcome without a submission id; an
+    ``upload_refused`` audit event instead, naming ``actor`` or the account, and
+    ``address``). The duplicate check comes after validation: a sender learns
+    that the same bytes were received only if the file is one they may send.
     """
-    digest = sha256(content)
+    if allowed_regions is not None and not allowed_regions:
+        raise AccessDenied("该账号无报送权限（不能报送任何地区的数据），文件未保存")
+    filename = safe_filename(filename)
+    limits = limits or current_limits()
+    sender = Sender(_actor(factory, actor, user_id, channel), channel, user_id, address)
+    try:
+        check_size(filename, len(content), limits)
+    except LimitError as refused:
+        _record_refusal(factory, sender, filename, content, refused)
+        return Outcome(None, "refused", _refusal(filename, str(refused)))
+    declared = None
+    if period is not None:
+        try:
+            declared = parse_period(period)
+        except NormaliseError as exc:
+            report = _refusal(filename, f"申报期间“{period}”无法识别：{exc}")
+            return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
+    result, report, refused = _check(
+        factory,
+        filename,
+        content,
+        allowed_regions=allowed_regions,
+        layer=layer,
+        default_indicator=default_indicator,
+        default_region=default_region,
+        limits=limits,
+    )
+    if refused is not None:  # recorded, not stored
+        _record_refusal(factory, sender, filename, content, refused)
+        return Outcome(None, "refused", {**report, "vintage": vintage})
+    report = {**report, "vintage": vintage}
+    if result is None or not result.ok:
+        return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
+    # only now, with the sender's right to every row settled, may it hear of a duplicate
     with factory() as session:
-        earlier = find_submission(session, digest, TAKEN)
+        earlier = find_submission(session, sha256(content), TAKEN)
         earlier_id, earlier_status = (earlier.id, earlier.status) if earlier else (None, None)
     if earlier_id is not None:
         message = (
@@ -155,25 +365,6 @@ def receive(
         )
         report = _refusal(filename, message)
         return _stored(factory, filename, content, channel, user_id, report, "duplicate", actor)
-    declared = None
-    if period is not None:
-        try:
-            declared = parse_period(period)
-        except NormaliseError as exc:
-            report = _refusal(filename, f"申报期间“{period}”无法识别：{exc}")
-            return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
-    result, report = check(
-        factory,
-        filename,
-        content,
-        allowed_regions=allowed_regions,
-        layer=layer,
-        default_indicator=default_indicator,
-        default_region=default_region,
-    )
-    report = {**report, "vintage": vintage}
-    if result is None or not result.ok:
-        return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
     if review:
         return _pending(
             factory, filename, content, channel, user_id, report, result, declared, actor
@@ -255,6 +446,20 @@ def _pending(
         log.exception("待审核数据未能保存：%s", filename)
         report = {**report, "ok": False, "failure": f"待审核数据未能保存：{_reason(exc)}"}
         return _stored(factory, filename, content, channel, user_id, report, "failed", actor)
+
+
+def _actor(
+    factory: sessionmaker[Session], actor: str | None, user_id: int | None, channel: str
+) -> str:
+    """Who a refusal names: the given user name, the account's, else the channel."""
+    if actor:
+        return actor
+    if user_id is not None:
+        with factory() as session:
+            user = session.get(models.User, user_id)
+            if user is not None:
+                return user.username
+    return CHANNEL_ZH.get(channel, channel) if channel != "check" else ANONYMOUS
 
 
 def _reason(exc: BaseException) -> str:

@@ -39,6 +39,7 @@ from db.session import transaction
 from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
 from loaders.progress import refresh_progress
+from loaders.readers.sandbox import Limits
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ def submit(
     vintage: str = "initial",
     default_indicator: str | None = None,
     default_region: str | None = None,
+    address: str | None = None,
+    limits: Limits | None = None,
 ) -> Outcome:
     """A reporter's upload: checked against the account's regions, then kept as
     待审核 (nothing imported), with an ``upload`` audit event.
@@ -113,6 +116,8 @@ def submit(
         review=True,
         period=period,
         actor=account.username if account else None,
+        address=address,
+        limits=limits,
     )
 
 

@@ -226,7 +226,7 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
         )
 
     values, prefix, sign, number_error = _numbers(frame["value"])
-    blank = np.isnan(values) & np.array([e is None for e in number_error])
+    blank = np.isnan(values) & np.array([e is None for e in number_error], dtype=bool)
     region_raw = frame["region"].fillna(context.default_region or "")
     indicator_raw = frame["indicator"].fillna(context.default_indicator or "")
     regions = _lookup(

@@ -6,7 +6,6 @@ became of them. The server checks the account and its regions on submission
 
 from __future__ import annotations
 
-import base64
 from enum import StrEnum
 from typing import Any
 
@@ -19,10 +18,11 @@ from dashboard.auth import current_account
 from dashboard.components.validation import problems_grid, summary, template_links
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from db.errors import StorageError
 from db.review import submissions_of
 from indicators.access import AccessDenied, Account, may_submit, report_scope
-from loaders.intake import STATUS_ZH, check
+from loaders.intake import STATUS_ZH, check, filename_problem, refusal_report, safe_filename
 from loaders.review import submit
 from loaders.validate import ERROR
 
@@ -177,12 +177,26 @@ def check_file(contents: str | None, filename: str | None, search: str | None) -
     """The check only (nothing stored): the reporter corrects until it passes."""
     lang = lang_of(search)
     account = current_account()
-    if not may_submit(account) or not contents or not filename:
+    if not may_submit(account) or not contents or not filename or not isinstance(contents, str):
         return None, [], None, True
-    content = base64.b64decode(contents.split(",", 1)[1])
-    _, report = check(session_factory(), filename, content, allowed_regions=report_scope(account))
-    keep = {"filename": filename, "contents": contents} if report["ok"] else None
-    return summary(filename, report, lang), report["problems"], keep, not report["ok"]
+    shown = safe_filename(str(filename))
+    try:
+        if problem := filename_problem(str(filename)):
+            raise UploadError(problem)
+        content = decode_upload(contents)
+    except UploadError as error:
+        report = refusal_report(shown, str(error))
+    else:
+        _, report = check(
+            session_factory(),
+            shown,
+            content,
+            allowed_regions=report_scope(account),
+            limits=upload_limits(),
+            sender=sender("upload"),
+        )
+    keep = {"filename": shown, "contents": contents} if report["ok"] else None
+    return summary(shown, report, lang), report["problems"], keep, not report["ok"]
 
 
 @callback(
@@ -196,12 +210,22 @@ def check_file(contents: str | None, filename: str | None, search: str | None) -
 def send(_n: int | None, kept: dict[str, str] | None, search: str | None) -> tuple[Any, ...]:
     lang = lang_of(search)
     account = current_account()
-    if not kept:
+    if not kept or not isinstance(kept, dict):
         return dash.no_update, dash.no_update
-    content = base64.b64decode(kept["contents"].split(",", 1)[1])
     try:
-        outcome = submit(session_factory(), kept["filename"], content, account)
-    except (AccessDenied, StorageError) as refused:
+        filename = str(kept.get("filename") or "upload")
+        if problem := filename_problem(filename):
+            raise UploadError(problem)
+        content = decode_upload(str(kept.get("contents") or ""))
+        outcome = submit(
+            session_factory(),
+            filename,
+            content,
+            account,
+            address=sender("upload").address,
+            limits=upload_limits(),
+        )
+    except (AccessDenied, StorageError, UploadError) as refused:
         return dbc.Alert(str(refused), color="danger", id="submit-outcome"), dash.no_update
     if outcome.status != "pending":
         problems = [

@@ -4,11 +4,15 @@ Statisticians drop a file (template, wide table, portal export, yearbook
 table) and see at once every problem with its row and column, in Chinese, and
 can download the report. Templates pre-filled for a region and period are
 offered here too.
+
+The check is open to everyone when reading needs no sign-in, so an anonymous
+client may check at most CHECK_RATE_LIMIT files per 10 minutes (counted in the
+database, across workers); files are read in a confined child process and a
+file over the size or shape limits is refused and recorded without its bytes.
 """
 
 from __future__ import annotations
 
-import base64
 import io
 from enum import StrEnum
 from typing import Any
@@ -19,9 +23,17 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.validation import COLUMNS, problems_grid, summary, template_links
-from dashboard.context import region_directory, session_factory
+from dashboard.context import region_directory, session_factory, settings
 from dashboard.i18n import dropdown_labels, lang_of, region_name, t
-from loaders.intake import check
+from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
+from loaders.intake import (
+    CHECK_WINDOW,
+    allow_anonymous_check,
+    check,
+    filename_problem,
+    refusal_report,
+    safe_filename,
+)
 
 dash.register_page(
     __name__, path="/upload", name="数据校验", title="数据校验 · 成渝监测平台", order=5
@@ -43,6 +55,8 @@ class Ids(StrEnum):
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     units = sorted((r for r in region_directory() if not r.is_grouping), key=lambda r: r.code)
+    limit = settings().max_upload_bytes
+    megabytes = f"{limit / 1024 / 1024:g}"
     return html.Div(
         [
             html.H2(t(lang, "数据校验", "Check a data file"), className="h3"),
@@ -99,9 +113,14 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     [
                         t(lang, "将文件拖到此处，或", "Drop a file here, or "),
                         html.A(t(lang, "点击选择文件", "choose a file")),
-                        t(lang, "（CSV、Excel .xlsx/.xls）", " (CSV, Excel .xlsx/.xls)"),
+                        t(
+                            lang,
+                            f"（CSV、Excel .xlsx/.xls，不超过 {megabytes} MB）",
+                            f" (CSV, Excel .xlsx/.xls, at most {megabytes} MB)",
+                        ),
                     ]
                 ),
+                max_size=limit,
                 className="border border-2 rounded p-4 text-center bg-light mb-3",
                 style={"borderStyle": "dashed"},
             ),
@@ -141,16 +160,42 @@ def show_template_links(region: str | None, period: str | None, search: str | No
     prevent_initial_call=True,
 )
 def check_upload(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, ...]:
-    if not contents or not filename:
+    if not contents or not filename or not isinstance(contents, str):
         return None, [], None, True
-    content = base64.b64decode(contents.split(",", 1)[1])
-    _, report = check(session_factory(), filename, content)
+    shown = safe_filename(str(filename))
+    report = _report(contents, str(filename))
     return (
-        summary(filename, report, lang_of(search)),
+        summary(shown, report, lang_of(search)),
         report["problems"],
-        {"file": filename, **report},
+        {"file": shown, **report},
         False,
     )
+
+
+def _report(contents: str, filename: str) -> dict[str, Any]:
+    """The check's report; refused before the file is read when its name holds
+    control characters, its contents are no base64, or an anonymous client is past
+    its limit."""
+    shown = safe_filename(filename)
+    if problem := filename_problem(filename):
+        return refusal_report(shown, problem)
+    try:
+        content = decode_upload(contents)
+    except UploadError as error:
+        return refusal_report(shown, str(error))
+    who = sender("check")
+    limit = settings().check_rate_limit
+    if who.user_id is None and not allow_anonymous_check(
+        session_factory(), who.address or "", limit, shown, len(content)
+    ):
+        minutes = int(CHECK_WINDOW.total_seconds() // 60)
+        return refusal_report(
+            shown,
+            f"校验过于频繁：未登录时同一地址每 {minutes} 分钟最多校验 {limit} 个文件，"
+            "请稍后再试，或登录后校验",
+        )
+    _, report = check(session_factory(), shown, content, limits=upload_limits(), sender=who)
+    return report
 
 
 @callback(

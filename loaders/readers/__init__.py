@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from loaders.readers.fast import fast_template
+from loaders.readers.fast import NO_ROWS, fast_template
 from loaders.readers.model import COLUMNS, LAYOUTS, Grid, RawTable, ReadError, records_frame
 from loaders.readers.template import Parsed, find_template_header, parse_template
 from loaders.readers.text import read_text
@@ -115,8 +115,7 @@ def _parse(grid: Grid, name: str) -> Parsed:
         parsed = parse_wide(grid, name, header)
         header_row = header.row
     if not parsed.records:
-        problem = "找到了表头，但表头下面没有数据行"
-        raise ReadError(name, problem, sheet, grid.numbers[header_row])
+        raise ReadError(name, NO_ROWS, sheet, grid.numbers[header_row])
     return parsed
 
 

@@ -15,11 +15,12 @@ import io
 import pandas as pd
 
 from loaders.readers.labels import BLANKS, template_role, unit_in_label
-from loaders.readers.model import COLUMNS, RawTable, column_letter
+from loaders.readers.model import COLUMNS, RawTable, ReadError, column_letter
 from loaders.readers.text import decode
 
 MIN_BYTES = 1_000_000
 REQUIRED = {"region", "indicator", "period", "value"}
+NO_ROWS = "找到了表头，但表头下面没有数据行"
 
 
 def fast_template(name: str, content: bytes, min_bytes: int = MIN_BYTES) -> RawTable | None:
@@ -63,6 +64,8 @@ def fast_template(name: str, content: bytes, min_bytes: int = MIN_BYTES) -> RawT
         ]
         unit = pd.Series(found, index=frame.index, dtype=object)
     count = int(filled.sum())
+    if count == 0:  # only blank lines under the header: refused as the general path does
+        raise ReadError(name, NO_ROWS, None, 1)
 
     def column(values) -> pd.Series:  # type: ignore[no-untyped-def]
         # object dtype, so that None stays None (pandas 3 would infer str and NaN)
