@@ -168,7 +168,6 @@ def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmake
     settings = load_settings()
     configure_logging(settings)
     scheduler = build_scheduler(
-        factory,
         settings.sqlalchemy_url,
         settings.data_dir / "drop",
         settings.data_dir / "backups",

@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.settings import load_settings
 from db.backup import backup
 from db.models import JobRun
 from db.session import make_engine, make_session_factory, transaction
@@ -93,28 +94,29 @@ _JOBS: dict[str, Callable[..., bool]] = {
 _factories: dict[str, sessionmaker[Session]] = {}
 
 
-def scheduled(name: str, url: str, *args: object) -> bool:
-    """Run job ``name`` against the database at ``url``.
+def scheduled(name: str, *args: object) -> bool:
+    """Run job ``name`` against the database the settings name now.
 
-    The persistent job store pickles each job's arguments, and an engine does
-    not pickle; so stored jobs hold the URL, and the process opens one engine
-    per URL the first time a job needs it.
+    The persistent job store pickles each job's arguments into the database (and
+    so into every backup): they hold nothing secret, only the job's name and its
+    folders. The database URL, password included, is read from the settings
+    (``DATABASE_URL``) when the job runs, and the process opens one engine per URL
+    the first time a job needs it.
     """
+    url = load_settings().sqlalchemy_url
     if url not in _factories:
         _factories[url] = make_session_factory(make_engine(url))
     return _JOBS[name](_factories[url], *args)
 
 
-def build_scheduler(
-    factory: sessionmaker[Session], url: str, drop_root: Path, backup_dir: Path | None = None
-) -> BlockingScheduler:
+def build_scheduler(url: str, drop_root: Path, backup_dir: Path | None = None) -> BlockingScheduler:
     """Jobs kept in the database at ``url`` (a persistent job store), so a
     restarted scheduler process picks up where it was; one process per
-    deployment. The jobs work on ``factory``'s database."""
+    deployment. The jobs work on the database the settings name when each runs
+    (the same one, in the scheduler process): no stored job holds a URL."""
     scheduler = BlockingScheduler(
         timezone="Asia/Shanghai", jobstores={"default": SQLAlchemyJobStore(url=url)}
     )
-    database = factory.kw["bind"].url.render_as_string(hide_password=False)
     for name, trigger, extra in [
         ("drop_folder", IntervalTrigger(minutes=5), [drop_root]),
         ("recompute_progress", CronTrigger(hour=2, minute=30), []),
@@ -126,7 +128,7 @@ def build_scheduler(
         scheduler.add_job(
             scheduled,
             trigger,
-            args=[name, database, *extra],
+            args=[name, *extra],
             id=name,
             replace_existing=True,
             coalesce=True,

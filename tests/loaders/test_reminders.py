@@ -255,7 +255,7 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
             select(models.JobRun).where(models.JobRun.job == "overdue_reminders")
         ).all()
     assert [r.ok for r in runs] == [True] and int(runs[0].detail) == len(_reminders(ready))
-    scheduler = build_scheduler(ready, sqlite_url, tmp_path / "drop")
+    scheduler = build_scheduler(sqlite_url, tmp_path / "drop")
     jobs = {j.id: j for j in scheduler.get_jobs()}
     assert set(jobs) == {
         "drop_folder",
@@ -268,9 +268,11 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
         assert stored.func is scheduled and pickle.loads(pickle.dumps(stored.args))
     trigger = str(jobs["overdue_reminders"].trigger)
     assert "hour='6'" in trigger and "minute='0'" in trigger
-    # what the store will call: the URL, not the unpicklable factory
+    # what the store will call: the job's name, no URL; the database is the settings'
+    assert jobs["overdue_reminders"].args == ("overdue_reminders",)
+    url = ready.kw["bind"].url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
     assert scheduled(*jobs["overdue_reminders"].args) is True
-    url = jobs["overdue_reminders"].args[1]
     sched._factories.pop(url).kw["bind"].dispose()
     with ready() as session:
         runs = session.scalars(
