@@ -6,11 +6,21 @@ on the server — pages hide nothing that the server would otherwise allow.
 
 - Sessions: Flask-Login over Flask's signed cookie (HttpOnly, SameSite=Lax,
   Secure when ``SECURE_COOKIES``); the signing key from ``SECRET_KEY`` or a
-  random key kept in ``DATA_DIR/secret_key``.
+  random key kept in ``DATA_DIR/secret_key``. The cookie carries the account's
+  ``session_version`` from sign-in; every request compares it with the
+  account's current one, so sign-out, a new password, a change of role,
+  regions or state end every session of the account, copies of the cookie
+  included. No remember-me cookie is issued; one sent anyway carries no
+  version and signs nobody in.
 - Sign-in: a plain server-rendered form (it must work while every Dash route is
-  closed to anonymous readers), with a CSRF token, and a rate limit read from
-  the audit log (5 failures per name or address in 15 minutes), so it holds
-  across app workers.
+  closed to anonymous readers), with a CSRF token, throttled with back-off per
+  name+address, per address and per name (db/sign_in_throttle.py: counters in
+  the database, so they hold across app workers).
+- ``next=`` accepts only a path of this site; the way to the sign-in page
+  keeps every parameter of a deep link (URL-encoded).
+- Behind ``TRUSTED_PROXIES`` reverse proxies (the shipped nginx: 1), werkzeug's
+  ProxyFix takes the client address, scheme and host from their X-Forwarded-*
+  headers, so the audit log and the limits see the real client.
 - Every state-changing request outside ``/api/`` (which accepts writes only
   with a token, never with the session cookie) must come from this site
   (Origin or Referer): that stops cross-site request forgery of Dash callbacks.
@@ -22,10 +32,11 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from datetime import UTC, datetime, timedelta
+import unicodedata
+from datetime import timedelta
 from html import escape
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse, urlsplit
 
 from flask import (
     Blueprint,
@@ -39,19 +50,18 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
 from dashboard.api import error_response
 from dashboard.context import EXTENSION, session_factory
-from db import audit
+from db import audit, models
+from db import sign_in_throttle as throttle
 from db.session import transaction
-from db.users import account_of, authenticate, load_account, user_for_token
+from db.users import account_of, authenticate, end_sessions, load_account, user_for_token
 from indicators.access import ROLE_EN, ROLE_ZH, Account, can_read
 
-# per name, and per address (higher: an office behind one NAT shares it)
-FAILURES_PER_NAME, FAILURES_PER_ADDRESS = 5, 30
-FAILURE_WINDOW = timedelta(minutes=15)
+SESSION_VERSION = "session_version"  # the key in the session cookie
 PUBLIC_PREFIXES = (
     "/login",
     "/auth/",
@@ -96,6 +106,11 @@ def session_secret(settings: Settings) -> str:
 
 
 def init_auth(server: Flask, settings: Settings) -> None:
+    if settings.trusted_proxies > 0:
+        hops = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
     server.secret_key = session_secret(settings)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
@@ -110,8 +125,13 @@ def init_auth(server: Flask, settings: Settings) -> None:
 
     @manager.user_loader
     def _load(user_id: str) -> SessionUser | None:
+        # a session without a version (a remember-me cookie, a cookie from before
+        # migration 0008) or with an old one is no session at all
+        version = session.get(SESSION_VERSION)
+        if not isinstance(version, int) or not str(user_id).isdecimal():
+            return None
         with session_factory()() as db:
-            account = load_account(db, int(user_id))
+            account = load_account(db, int(user_id), version)
         return SessionUser(account) if account else None
 
     server.register_blueprint(auth)
@@ -164,7 +184,7 @@ def guard() -> ResponseReturnValue | None:
         return None
     if path.startswith(("/_dash-", "/api/")):
         return error_response("请先登录", 401)
-    return redirect(f"/login?next={escape(request.full_path.rstrip('?'))}")
+    return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
 
 
 # ----------------------------------------------------------------- sign-in ---
@@ -183,8 +203,21 @@ def _csrf_ok() -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only paths on this site: a sign-in link must not send anyone elsewhere."""
-    if not target or not target.startswith("/") or target.startswith("//"):
+    r"""Only a path of this site: a sign-in link must not send anyone elsewhere.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a
+    slash, so "/\t/evil.example" and "/\evil.example" mean "//evil.example":
+    any control or format character and any backslash is refused outright, and
+    what remains must parse with no scheme and no host, as a path beginning with
+    exactly one slash."""
+    if not target or not target.startswith("/") or target[1:2] == "/":
+        return "/"
+    if "\\" in target or any(unicodedata.category(c)[0] == "C" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return "/"
+    if parts.path.startswith("//"):
         return "/"
     return target
 
@@ -246,56 +279,65 @@ def login_form() -> Response:
     return _login_page()
 
 
-def _record_failure(db: Session, username: str, address: str) -> None:
-    """Failed attempts are what the rate limit counts, so every one is logged."""
-    audit.record(
-        db,
-        audit.SIGN_IN_FAILED,
-        username or "-",
-        object_type="user",
-        object_id=username,
-        detail=address,
-    )
+def _throttled(wait: timedelta, username: str) -> Response:
+    minutes = throttle.minutes(wait)
+    response = _login_page(f"登录尝试过于频繁，请 {minutes} 分钟后再试", username, 429)
+    response.headers["Retry-After"] = str(max(1, int(wait.total_seconds())))
+    return response
 
 
 @auth.post("/auth/login")
 def login() -> Response:
-    username = request.form.get("username", "").strip()
+    username = request.form.get("username", "").strip()[:200]
     password = request.form.get("password", "")
     address = request.remote_addr or ""
     if not _csrf_ok():
         return _login_page("表单已过期，请重新登录", username, 400)
-    since = datetime.now(UTC) - FAILURE_WINDOW
-    with transaction(session_factory()) as db:
-        by_name, by_address = audit.failures_since(db, username, address, since)
-        if by_name >= FAILURES_PER_NAME or by_address >= FAILURES_PER_ADDRESS:
-            _record_failure(db, username, address)
-            return _login_page("登录失败次数过多，请 15 分钟后再试", username, 429)
+    factory = session_factory()
+    # charged before the (slow) password check, in a short transaction of its own
+    with transaction(factory) as db:
+        attempt = throttle.admit(db, username, address)
+    if attempt.refused_for is not None:
+        return _throttled(attempt.refused_for, username)
+    with transaction(factory) as db:
         user = authenticate(db, username, password)
         if user is None:
-            _record_failure(db, username, address)
-            return _login_page("用户名或密码不正确", username, 401)
-        account = account_of(user)
-        audit.record(
-            db,
-            audit.SIGN_IN,
-            user.username,
-            user_id=user.id,
-            object_type="user",
-            object_id=user.username,
-            detail=address,
-        )
+            throttle.log_failure(db, username, address, attempt)
+        else:
+            throttle.succeeded(db, attempt)
+            account = account_of(user)
+            version = user.session_version
+            audit.record(
+                db,
+                audit.SIGN_IN,
+                user.username,
+                user_id=user.id,
+                object_type="user",
+                object_id=user.username,
+                detail=address,
+            )
+    if user is None:
+        message = "用户名或密码不正确"
+        if attempt.wait is not None:
+            message += f"；失败次数过多，请 {throttle.minutes(attempt.wait)} 分钟后再试"
+        return _login_page(message, username, 401)
     session.clear()  # a fresh session on sign-in: no fixation
     login_user(SessionUser(account))
+    session[SESSION_VERSION] = version
     csrf_token()
     return redirect(_safe_next(request.form.get("next")))
 
 
 @auth.post("/auth/logout")
 def logout() -> Response:
+    """Sign out everywhere: the account's session version moves on, so a copy of
+    this cookie (or one on another device) is signed out too."""
     account = current_account()
     if account is not None and _csrf_ok():
         with transaction(session_factory()) as db:
+            user = db.get(models.User, account.id)
+            if user is not None:
+                end_sessions(user)
             audit.record(
                 db,
                 audit.SIGN_OUT,

@@ -1,5 +1,10 @@
 """Administration of accounts and tokens, each change written to the audit log
-with the values before and after, in the same transaction as the change."""
+with the values before and after, in the same transaction as the change.
+
+These are the paths a person sets a password through (manage.py and 用户管理),
+so the password rules (db.users.check_password) are applied here; a change of
+password, role, regions or state ends every session of the account
+(db.users.end_sessions), so a copy of an old cookie cannot carry old rights."""
 
 from __future__ import annotations
 
@@ -10,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import audit, models
-from db.users import ROLES, UserError, create_token, create_user, hash_password, revoke_token
+from db.users import (
+    ROLES,
+    UserError,
+    check_password,
+    create_token,
+    create_user,
+    end_sessions,
+    hash_password,
+    revoke_token,
+)
 from indicators.access import Account
 
 
@@ -75,6 +89,7 @@ def add_user(
     display_name: str | None,
     regions: list[str],
 ) -> models.User:
+    check_password(password, username)
     user = create_user(session, username, password, role, display_name, regions)
     audit.record_by(
         session,
@@ -97,8 +112,13 @@ def change_user(
     active: bool | None = None,
     password: str | None = None,
 ) -> models.User:
-    """Change what is given; the audit event holds the whole state before and after."""
+    """Change what is given; the audit event holds the whole state before and after.
+
+    A new password, or any change of role, regions or state, ends the account's
+    sessions: re-activating an account does not bring back a cookie from before."""
     user = _user(session, username)
+    if password is not None:
+        check_password(password, username)
     before = _state(user)
     if role is not None:
         if role not in ROLES:
@@ -113,9 +133,11 @@ def change_user(
             raise UserError("不能停用自己的账号")
         user.active = active
     if password is not None:
-        if len(password) < 10:
-            raise UserError("密码至少 10 位")
         user.password_hash = hash_password(password)
+    notes = ["已重设密码"] if password is not None else []
+    if password is not None or _state(user) != before:
+        end_sessions(user)
+        notes.append("已结束其全部会话")
     session.flush()
     audit.record_by(
         session,
@@ -125,7 +147,7 @@ def change_user(
         object_id=username,
         before=before,
         after=_state(user),
-        detail="已重设密码" if password is not None else None,
+        detail="；".join(notes) or None,
     )
     return user
 

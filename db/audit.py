@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -47,18 +47,6 @@ def record_by(session: Session, action: str, by: Account, **fields: Any) -> mode
     """:func:`record` for an account's action; an account without a row in
     ``users`` (id 0: the command line, db.admin.command_line) is named only."""
     return record(session, action, by.username, user_id=by.id or None, **fields)
-
-
-def failures_since(
-    session: Session, username: str, address: str, since: datetime
-) -> tuple[int, int]:
-    """Failed sign-ins since ``since`` for this name and from this address: the
-    rate limit reads the log, so it holds across app workers without shared memory."""
-    e = models.AuditEvent
-    recent = (e.action == SIGN_IN_FAILED) & (e.at >= since)
-    by_name = session.scalar(select(func.count()).where(recent, e.object_id == username))
-    by_address = session.scalar(select(func.count()).where(recent, e.detail == address))
-    return by_name or 0, by_address or 0
 
 
 ACTION_NAMES = {

@@ -74,7 +74,7 @@ def test_cli004_create_user_checks_role_region_and_password(tmp_path: Path) -> N
     short = manage(
         tmp_path, "create-user", "x", "--role", "viewer", "--password-stdin", stdin="short\n"
     )
-    assert short.returncode == 2 and "至少 10 位" in short.stderr
+    assert short.returncode == 2 and "至少 12 位" in short.stderr
 
 
 @pytest.mark.parametrize("keep", ["1"])

@@ -3,9 +3,12 @@ rules hold for the Dash callback endpoint and the API, not only in the pages."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import dash
 import pytest
@@ -15,6 +18,7 @@ from sqlalchemy import select
 from config.settings import load_settings
 from dashboard.app import create_app
 from db import models
+from db import sign_in_throttle as throttle
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
 from loaders.first_run import ensure_ready
@@ -51,13 +55,22 @@ def app_for(world: tuple[object, str], read_requires_login: bool) -> dash.Dash:
     return create_app(settings, factory)
 
 
-def sign_in(client: FlaskClient, username: str, password: str, next_: str = "/") -> object:
+def sign_in(
+    client: FlaskClient,
+    username: str,
+    password: str,
+    next_: str = "/",
+    address: str = "127.0.0.1",
+    headers: dict[str, str] | None = None,
+) -> object:
+    """Post the sign-in form as a browser at ``address`` would."""
     page = client.get("/login").get_data(as_text=True)
     csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
     return client.post(
         "/auth/login",
         data={"csrf": csrf, "username": username, "password": password, "next": next_},
-        headers=ORIGIN,
+        headers={**ORIGIN, **(headers or {})},
+        environ_base={"REMOTE_ADDR": address},
     )
 
 
@@ -77,6 +90,25 @@ def find_prop(tree: object, key: str, value: str) -> dict:
         if found:
             return found
     return {}
+
+
+def hidden(page: str, name: str) -> str:
+    """The value of a hidden field of a page, as the browser would send it."""
+    return html.unescape(re.search(rf'name="{name}" value="([^"]*)"', page).group(1))
+
+
+def throttle_row(world: tuple[object, str], scope: str, *subject: str) -> models.SignInThrottle:
+    factory, _ = world
+    with factory() as session:
+        return session.get(models.SignInThrottle, throttle._key(scope, *subject))
+
+
+def end_wait(world: tuple[object, str], key: str) -> None:
+    """As if the wait had run out."""
+    factory, _ = world
+    with transaction(factory) as session:
+        row = session.get(models.SignInThrottle, key)
+        row.blocked_until = datetime.now(UTC) - timedelta(seconds=1)
 
 
 def audit_actions(world: tuple[object, str], actor: str) -> list[str]:
@@ -119,19 +151,102 @@ def test_aut003_signed_in_the_header_names_the_account_and_sign_out_is_recorded(
     assert "成都市统计局" not in json.dumps(after.get_json(), ensure_ascii=False)
 
 
-def test_aut004_sign_in_is_rate_limited_across_workers_by_the_audit_log(world) -> None:
+def test_aut004_sign_in_is_throttled_with_back_off_across_workers(world) -> None:
+    """Row 8: 5 failures of a name from an address earn a 1-minute wait, seen by
+    another worker; attempts during it are refused without being counted or
+    logged one by one; the next failure after it doubles the wait."""
+    factory, _ = world
+    address = "203.0.113.4"
     client = app_for(world, False).server.test_client()
-    for _ in range(5):
-        assert sign_in(client, "ratelimited", "x").status_code == 401
+    for _ in range(4):
+        assert sign_in(client, "ratelimited", "x", address=address).status_code == 401
+    fifth = sign_in(client, "ratelimited", "x", address=address)
+    assert fifth.status_code == 401 and "请 1 分钟后再试" in fifth.get_data(as_text=True)
     other_worker = app_for(world, False).server.test_client()
-    refused = sign_in(other_worker, "ratelimited", "x")
-    assert refused.status_code == 429 and "15 分钟后再试" in refused.get_data(as_text=True)
+    for _ in range(10):
+        refused = sign_in(other_worker, "ratelimited", "x", address=address)
+        assert refused.status_code == 429 and "请 1 分钟后再试" in refused.get_data(as_text=True)
+        assert 0 < int(refused.headers["Retry-After"]) <= 60
+    pair = throttle_row(world, "pair", "ratelimited", address)
+    assert pair.failures == 5 and pair.refused == 10  # refusals are not failures
+    assert audit_actions(world, "ratelimited") == ["sign_in_failed"] * 2  # first, and the wait
+    end_wait(world, pair.key)
+    sixth = sign_in(other_worker, "ratelimited", "x", address=address)
+    assert sixth.status_code == 401 and "请 2 分钟后再试" in sixth.get_data(as_text=True)
+    with factory() as session:
+        last = session.scalars(
+            select(models.AuditEvent)
+            .where(models.AuditEvent.actor == "ratelimited")
+            .order_by(models.AuditEvent.id.desc())
+        ).first()
+    assert "失败 6 次，暂停 2 分钟" in last.detail and "另有 10 次尝试被拒" in last.detail
+    assert last.detail.startswith(address)
 
 
-def test_aut005_a_sign_in_never_redirects_off_site(world) -> None:
+def test_aut011_an_attacker_cannot_lock_the_owner_out(world) -> None:
+    """Row 8: failures for a name from the attacker's address do not stop the
+    owner signing in from another address, however often they are repeated."""
+    attacker = app_for(world, False).server.test_client()
+    for _ in range(3):  # three rounds of failures, each waited out
+        for _ in range(5):
+            sign_in(attacker, "leader", "guess-guess-guess", address="203.0.113.66")
+        end_wait(world, throttle_row(world, "pair", "leader", "203.0.113.66").key)
+    blocked = sign_in(attacker, "leader", "guess-guess-guess", address="203.0.113.66")
+    assert sign_in(attacker, "leader", "x", address="203.0.113.66").status_code == 429
+    assert blocked.status_code == 401 and "分钟后再试" in blocked.get_data(as_text=True)
+    owner = app_for(world, False).server.test_client()
+    signed_in = sign_in(owner, "leader", "领导-密码-2026", address="198.51.100.7")
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\t/evil.example/",
+        "/\n/evil.example/",
+        "/\r\n/evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example/",
+        "/\\\\evil.example/",
+        "https://evil.example/",
+        "http:/evil.example/",
+        " //evil.example/",
+        "/\u200b/evil.example/",
+        "evil.example",
+    ],
+)
+def test_aut005_a_sign_in_never_redirects_off_site(world, target: str) -> None:
+    """Row 5: ``next`` that a browser would read as another site lands on /."""
     client = app_for(world, False).server.test_client()
-    response = sign_in(client, "leader", "领导-密码-2026", next_="//evil.example/")
+    response = sign_in(client, "leader", "领导-密码-2026", next_=target)
     assert response.headers["Location"] == "/"
+
+
+def test_aut012_the_attack_link_with_an_encoded_tab_stays_on_the_site(world) -> None:
+    """Row 5 exactly as reported: /login?next=%2F%09%2Fevil.example%2F."""
+    client = app_for(world, False).server.test_client()
+    page = client.get("/login?next=%2F%09%2Fevil.example%2F").get_data(as_text=True)
+    assert hidden(page, "next") == "/"
+    response = sign_in(client, "leader", "领导-密码-2026", next_=hidden(page, "next"))
+    assert response.headers["Location"] == "/"
+    kept = sign_in(client, "leader", "领导-密码-2026", next_="/region?code=510100&lang=en")
+    assert kept.headers["Location"] == "/region?code=510100&lang=en"
+
+
+def test_aut013_a_deep_link_keeps_every_parameter_through_sign_in(world) -> None:
+    """Row 7: the way to /login carries ``next`` URL-encoded, the form escapes it
+    once for HTML, and sign-in returns to the link with both parameters."""
+    client = app_for(world, True).server.test_client()
+    first = client.get("/indicator?id=gdp&region=510100")
+    assert first.status_code == 302
+    location = urlsplit(first.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query) == {"next": ["/indicator?id=gdp&region=510100"]}
+    page = client.get(first.headers["Location"]).get_data(as_text=True)
+    assert 'value="/indicator?id=gdp&amp;region=510100"' in page
+    response = sign_in(client, "leader", "领导-密码-2026", next_=hidden(page, "next"))
+    assert response.headers["Location"] == "/indicator?id=gdp&region=510100"
 
 
 @pytest.mark.parametrize("origin", [None, "https://evil.example"])
@@ -216,7 +331,7 @@ def _save_user(username: str, role: str, regions: list[str]) -> dict:
         "admin-display-name": "新用户",
         "admin-role": role,
         "admin-regions": regions,
-        "admin-password": "新用户-密码-2026",
+        "admin-password": "新用户-初始密码-2026",
         "admin-active": True,
     }
     return {
