@@ -114,6 +114,10 @@ def _size(value: int) -> str:
     return f"{value / MIB:,.1f} MB" if value >= MIB else f"{_n(value)} 字节"
 
 
+def _size_exact(value: int) -> str:
+    return f"{value / MIB:,.1f} MB（{_n(value)} 字节）" if value >= MIB else f"{_n(value)} 字节"
+
+
 # ------------------------------------------------------------------- shape ---
 
 
@@ -121,8 +125,8 @@ def check_size(filename: str, size: int, limits: Limits) -> None:
     if size > limits.max_upload_bytes:
         raise LimitError(
             display_name(filename),
-            f"文件大小 {_size(size)}（{_n(size)} 字节），超过上限 {_size(limits.max_upload_bytes)}"
-            f"（{_n(limits.max_upload_bytes)} 字节）：请拆分成较小的文件后上传",
+            f"文件大小 {_size_exact(size)}，超过上限 {_size_exact(limits.max_upload_bytes)}："
+            "请拆分成较小的文件后上传",
         )
 
 
