@@ -39,7 +39,7 @@ UPLOAD_PATHS = {"/api/v1/submissions": "api", CALLBACK_PATH: "page"}
 
 
 def _mb(size: int) -> str:
-    return f"{size / MIB:,.1f} MB"
+    return f"{size / MIB:,.1f} MB" if size >= MIB else f"{size:,} 字节"
 
 
 def _too_large_message() -> str:
