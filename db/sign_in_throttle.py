@@ -97,7 +97,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def wait_for(level: int) -> timedelta:
     """The wait a counter earns the ``level``-th time in a streak: 1, 2, 4 … 15 minutes."""
-    return min(FIRST_WAIT * 2 ** max(level - 1, 0), MAX_WAIT)
+    return min(FIRST_WAIT * 2 ** min(max(level - 1, 0), 16), MAX_WAIT)
 
 
 def minutes(wait: timedelta) -> int:

@@ -141,8 +141,8 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     type="password",
                     placeholder=t(
                         lang,
-                        "密码（至少 10 位；修改时留空则不变）",
-                        "Password (10+; blank keeps it)",
+                        "密码（至少 12 位，不能是常见密码或用户名；修改时留空则不变）",
+                        "Password (12+, not a common one nor the user name; blank keeps it)",
                     ),
                     className="mb-2",
                 ),

@@ -13,12 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 import dash
 import pytest
 from flask.testing import FlaskClient
+from flask_login.utils import encode_cookie
 from sqlalchemy import select
 
 from config.settings import load_settings
 from dashboard.app import create_app
 from db import models
 from db import sign_in_throttle as throttle
+from db.admin import change_user, command_line
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
 from loaders.first_run import ensure_ready
@@ -379,3 +381,137 @@ def test_aut010_only_an_administrator_creates_users_and_it_is_audited(world) -> 
         ).all()
     assert "x1" not in users and "x2" not in users and "x3" in users
     assert [e.object_id for e in event] == ["x3"] and event[0].after["regions"] == ["510100"]
+
+
+def _signed_in_copy(world, username: str, password: str) -> tuple[FlaskClient, FlaskClient]:
+    """A signed-in client, and a second one holding a copy of its session cookie."""
+    app = app_for(world, True)
+    original, thief = app.server.test_client(), app.server.test_client()
+    assert sign_in(original, username, password).status_code == 302
+    thief.set_cookie("session", original.get_cookie("session").value)
+    assert thief.get("/api/v1/targets").status_code == 200  # the copy works, as a cookie does
+    return original, thief
+
+
+def _change(world, username: str, **changes: object) -> None:
+    factory, _ = world
+    with transaction(factory) as session:
+        change_user(session, command_line("test"), username, **changes)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["sign-out", "password", "role", "regions", "deactivate+activate"],
+)
+def test_aut014_a_copied_cookie_dies_when_the_session_should_end(world, how: str) -> None:
+    """Row 6: sign-out, a new password, a new role or regions, and deactivation
+    (even followed by re-activation) end every copy of the session cookie."""
+    factory, _ = world
+    username = f"copy-{how}"
+    with transaction(factory) as session:
+        create_user(session, username, "复制-密码-2026-长", "reporter", regions=["510100"])
+    original, thief = _signed_in_copy(world, username, "复制-密码-2026-长")
+    if how == "sign-out":
+        page = original.get("/login").get_data(as_text=True)
+        original.post("/auth/logout", data={"csrf": hidden(page, "csrf")}, headers=ORIGIN)
+    elif how == "password":
+        _change(world, username, password="换过的-密码-2026-长")
+    elif how == "role":
+        _change(world, username, role="viewer")
+    elif how == "regions":
+        _change(world, username, regions=["510100", "500000"])
+    else:
+        _change(world, username, active=False)
+        _change(world, username, active=True)
+    refused = thief.get("/api/v1/targets")
+    assert refused.status_code == 401 and refused.get_json()["error"] == "请先登录"
+    assert original.get("/api/v1/targets").status_code == 401
+    assert thief.post("/_dash-update-component", json=HEADER, headers=ORIGIN).status_code == 401
+
+
+def test_aut015_a_change_that_changes_nothing_keeps_the_session(world) -> None:
+    factory, _ = world
+    with transaction(factory) as session:
+        create_user(session, "steady", "稳定-密码-2026-长", "viewer")
+    original, _ = _signed_in_copy(world, "steady", "稳定-密码-2026-长")
+    _change(world, "steady", role="viewer", active=True)  # 保存 with nothing changed
+    assert original.get("/api/v1/targets").status_code == 200
+
+
+def test_aut016_a_remember_me_cookie_signs_nobody_in(world) -> None:
+    """Row 6: no remember-me cookie is issued, and a forged one (signed with the
+    app's own key) carries no session version, so it is no session."""
+    factory, _ = world
+    app = app_for(world, True)
+    client = app.server.test_client()
+    signed_in = sign_in(client, "leader", "领导-密码-2026")
+    assert "remember_token" not in signed_in.headers.get("Set-Cookie", "")
+    with factory() as session:
+        leader = session.scalar(select(models.User).where(models.User.username == "leader"))
+    with app.server.test_request_context():
+        forged = encode_cookie(str(leader.id))
+    stranger = app.server.test_client()
+    stranger.set_cookie("remember_token", forged)
+    assert stranger.get("/api/v1/targets").status_code == 401
+
+
+@pytest.mark.parametrize(("proxies", "recorded"), [("1", "198.51.100.23"), ("0", "127.0.0.1")])
+def test_aut017_behind_trusted_proxies_the_real_client_is_recorded(
+    world, proxies: str, recorded: str
+) -> None:
+    """Build: ProxyFix with TRUSTED_PROXIES=1 takes the client from X-Forwarded-For
+    (the last hop, the one nginx appends); with 0 the header is ignored."""
+    factory, _ = world
+    settings = load_settings({"TRUSTED_PROXIES": proxies})
+    client = create_app(settings, factory).server.test_client()
+    forwarded = {"X-Forwarded-For": "10.9.9.9, 198.51.100.23", "X-Forwarded-Proto": "https"}
+    response = sign_in(client, "leader", "领导-密码-2026", headers=forwarded)
+    assert response.status_code == 302
+    with factory() as session:
+        event = session.scalars(
+            select(models.AuditEvent)
+            .where(models.AuditEvent.actor == "leader", models.AuditEvent.action == "sign_in")
+            .order_by(models.AuditEvent.id.desc())
+        ).first()
+    assert event.detail == recorded
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("aaaaaaaaaa", "至少 12 位"),
+        ("aaaaaaaaaaaa", "重复"),
+        ("password1234", "过于常见"),
+        ("Password-2026!", "过于常见"),
+        ("weakling-user", "与用户名相同"),
+    ],
+)
+def test_aut018_user_management_refuses_weak_passwords(world, password: str, reason: str) -> None:
+    """Row 14: 用户管理 refuses short, common and name-like passwords, on create and on save."""
+    factory, _ = world
+    with transaction(factory) as session:
+        if session.scalar(select(models.User).where(models.User.username == "root2")) is None:
+            create_user(session, "root2", "管理员二-密码-2026", "admin", "管理员")
+    admin = app_for(world, False).server.test_client()
+    sign_in(admin, "root2", "管理员二-密码-2026", address="192.0.2.18")
+    for button in ("admin-create", "admin-save"):
+        request = _save_user("weakling-user", "viewer", [])
+        request["inputs"] = [
+            {"id": b, "property": "n_clicks", "value": 1 if b == button else None}
+            for b in ("admin-create", "admin-save")
+        ]
+        request["changedPropIds"] = [f"{button}.n_clicks"]
+        for state in request["state"]:
+            if state["id"] == "admin-password":
+                state["value"] = password
+        response = admin.post("/_dash-update-component", json=request, headers=ORIGIN)
+        assert reason in json.dumps(response.get_json(), ensure_ascii=False), button
+        if button == "admin-create":  # refused: so create it properly for the save path
+            with transaction(factory) as session:
+                if (
+                    session.scalar(
+                        select(models.User).where(models.User.username == "weakling-user")
+                    )
+                    is None
+                ):
+                    create_user(session, "weakling-user", "弱者-初始密码-2026", "viewer")
