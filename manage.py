@@ -445,7 +445,11 @@ def build_parser() -> argparse.ArgumentParser:
     user.add_argument("--role", required=True, choices=sorted(ROLES), help="角色")
     user.add_argument("--name", help="显示名称")
     user.add_argument("--region", action="append", default=[], help="填报员可报送的地区（可多次）")
-    user.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="从标准输入读取密码（至少 12 位，不能是常见密码或用户名）",
+    )
     add("list-users", cmd_users, "列出用户、角色和地区")
     change = add("change-user", cmd_change_user, "修改用户的角色、地区、状态或密码（写入审计日志）")
     change.add_argument("username")

@@ -77,6 +77,27 @@ def test_cli004_create_user_checks_role_region_and_password(tmp_path: Path) -> N
     assert short.returncode == 2 and "至少 12 位" in short.stderr
 
 
+def test_cli011_create_user_and_change_user_refuse_weak_passwords(tmp_path: Path) -> None:
+    """Issue 17 row 14 on the command line: the same rules as 用户管理."""
+    manage(tmp_path, "init")
+    create = ["create-user", "leader", "--role", "viewer", "--password-stdin"]
+    for weak, reason in [
+        ("aaaaaaaaaa", "至少 12 位"),
+        ("password1234", "过于常见"),
+        ("Leader-2026!", "与用户名相同"),
+    ]:
+        refused = manage(tmp_path, *create, stdin=weak + "\n")
+        assert refused.returncode == 2 and reason in refused.stderr, refused.stderr
+    assert "leader" not in manage(tmp_path, "list-users").stdout
+    assert manage(tmp_path, *create, stdin="领导-看板-密码-2026\n").returncode == 0
+    change = ["change-user", "leader", "--password-stdin"]
+    weak = manage(tmp_path, *change, stdin="qwertyqwerty\n")
+    assert weak.returncode == 2 and "重复" in weak.stderr
+    assert manage(tmp_path, *change, stdin="领导-新的看板密码-2026\n").returncode == 0
+    events = [action for action, *_ in _audit(tmp_path)]
+    assert events == ["user_create", "user_change"]
+
+
 @pytest.mark.parametrize("keep", ["1"])
 def test_cli005_backup_is_a_complete_sqlite_copy(tmp_path: Path, keep: str) -> None:
     manage(tmp_path, "init")
