@@ -36,7 +36,7 @@ def test_dep001_gunicorn_workers_share_the_database_and_the_session_key(tmp_path
             "reviewer",
             "--password-stdin",
         ],
-        input="审核-密码-2026\n",
+        input="审核-登录密码-2026\n",
         **run,
     )
     assert created.returncode == 0, created.stderr
@@ -52,7 +52,7 @@ def test_dep001_gunicorn_workers_share_the_database_and_the_session_key(tmp_path
             raise AssertionError("anonymous reading should be refused")
         except urllib.error.HTTPError as refused:
             assert refused.code == 401
-        opener = signed_in(base, "office", "审核-密码-2026")
+        opener = signed_in(base, "office", "审核-登录密码-2026")
         pids = set()
         for _ in range(30):
             body = opener.open(base + "/api/v1/regions?name=510100").read()

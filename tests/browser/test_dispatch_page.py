@@ -22,7 +22,7 @@ from tests.browser.test_reporting_loop import _manage, sign_in
 pytestmark = pytest.mark.browser
 
 TODAY = "2026-11-27"
-REPORTER = ("cq_stat", "重庆-密码-2026", "重庆市统计局")
+REPORTER = ("cq_stat", "重庆-登录密码-2026", "重庆市统计局")
 PROJECT = "HY27"
 NAME = "涪江安居电厂船闸扩能升级改造工程"
 OTHER = "HY36"

@@ -33,8 +33,8 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-REPORTER = ("cd_stat", "成都-密码-2026", "成都市统计局")
-REVIEWER = ("office", "审核-密码-2026", "联合办公室")
+REPORTER = ("cd_stat", "成都-登录密码-2026", "成都市统计局")
+REVIEWER = ("office", "审核-登录密码-2026", "联合办公室")
 INDICATOR = "international_brand_presence_rate"
 NAME = "国际知名品牌入驻率"
 
