@@ -57,6 +57,7 @@ MIB = 1024 * 1024
 DIMENSION_BYTES = 64 * 1024  # how much of a worksheet's XML is searched for <dimension>
 _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
 _CELL = re.compile(r"^\$?([A-Za-z]{0,3})\$?(\d{0,7})$")
+_ROOT = re.compile(rb"<(?:([\w.-]+):)?worksheet\b")
 _WORKSHEET = re.compile(r"(?:^|/)worksheets/[^/]+\.xml$", re.I)
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(sheet|Relationship)\b([^>]*)>")
 _ATTRIBUTE = re.compile(rb"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -197,16 +198,45 @@ def _check_zip(name: str, content: bytes, limits: Limits) -> None:
         for entry in entries:
             if not _WORKSHEET.search(entry.filename):
                 continue
+            sheet = names.get(PurePath(entry.filename).name, PurePath(entry.filename).stem)
             try:
-                with archive.open(entry) as stream:
-                    head = stream.read(DIMENSION_BYTES)
+                _check_worksheet(name, archive, entry, sheet, limits)
+            except LimitError:
+                raise
             except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError):
                 continue  # read_file says what is wrong with it
-            found = _DIMENSION.search(head)
-            size = declared_size(found.group(1).decode("ascii", "replace")) if found else None
-            if size is not None:
-                sheet = names.get(PurePath(entry.filename).name, PurePath(entry.filename).stem)
-                _check_grid(name, *size, limits, sheet, declared=True)
+
+
+def _check_worksheet(
+    name: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, sheet: str, limits: Limits
+) -> None:
+    """The sheet's declared size, then its rows and cells counted while its XML is
+    streamed through (a sheet without a <dimension>, or one that understates it)."""
+    with archive.open(entry) as stream:
+        head = stream.read(DIMENSION_BYTES)
+        found = _DIMENSION.search(head)
+        size = declared_size(found.group(1).decode("ascii", "replace")) if found else None
+        if size is not None:
+            _check_grid(name, *size, limits, sheet, declared=True)
+        root = _ROOT.search(head)
+        prefix = root.group(1) + b":" if root and root.group(1) else b""
+        row, cells = b"<" + prefix + b"row", (b"<" + prefix + b"c ", b"<" + prefix + b"c>")
+        rows = cells_seen = 0
+        chunk, before = head, b""
+        while chunk:
+            # the end of the chunk before is searched again, so that a tag split
+            # between two chunks is found; what lay wholly in it was counted then
+            buffer = before + chunk
+            rows += buffer.count(row) - before.count(row)
+            cells_seen += sum(buffer.count(c) - before.count(c) for c in cells)
+            before = buffer[-16:]
+            chunk = stream.read(1024 * 1024)
+    if rows > limits.max_rows:
+        problem = f"工作表有 {_n(rows)} 行，超过上限 {_n(limits.max_rows)} 行"
+        raise LimitError(name, problem, sheet)
+    if cells_seen > limits.max_cells:
+        problem = f"工作表有 {_n(cells_seen)} 个单元格，超过上限 {_n(limits.max_cells)} 个单元格"
+        raise LimitError(name, problem, sheet)
 
 
 def _attributes(tag: bytes) -> dict[str, str]:
@@ -298,20 +328,28 @@ def _confine(limits: Limits) -> None:
     os.close(devnull)
 
 
+def _peak_mb() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
 def _child(conn: Connection, filename: str, content: bytes, limits: Limits) -> None:
+    """Runs in the child: (kind, peak MB, …) to the parent — ok and the table, read or
+    limit and the error's parts, memory, or crash and the traceback."""
     try:
         _confine(limits)
         check_shape(filename, content, limits)
         table = read_file(filename, content)
-        conn.send(("ok", table))
+        conn.send(("ok", _peak_mb(), table))
     except ReadError as error:
         kind = "limit" if isinstance(error, LimitError) else "read"
-        conn.send((kind, error.filename, error.problem, error.sheet, error.row))
+        conn.send((kind, _peak_mb(), error.filename, error.problem, error.sheet, error.row))
     except MemoryError:
-        conn.send(("memory",))
+        conn.send(("memory", _peak_mb()))
     except BaseException:  # noqa: BLE001 — a bug of ours: the parent logs it
         try:
-            conn.send(("crash", traceback.format_exc()))
+            conn.send(("crash", _peak_mb(), traceback.format_exc()))
         except BaseException:  # noqa: BLE001, S110 — out of memory while saying so
             pass
     finally:
@@ -405,14 +443,16 @@ def read_untrusted(filename: str, content: bytes, limits: Limits | None = None) 
             child.kill()
         child.join(10)
     elapsed = time.monotonic() - started
-    if message is not None and message[0] == "ok":
-        return message[1]
-    if message is not None and message[0] in ("read", "limit"):
-        error_type = LimitError if message[0] == "limit" else ReadError
-        raise error_type(*message[1:])
+    kind, peak = (message[0], message[1]) if message else (None, None)
+    log.debug("解析子进程：%s，%s，%.2f 秒，峰值内存 %s MB", name, kind, elapsed, peak)
+    if message is not None and kind == "ok":
+        return message[2]
+    if message is not None and kind in ("read", "limit"):
+        error_type = LimitError if kind == "limit" else ReadError
+        raise error_type(*message[2:])
     exitcode = child.exitcode
-    if message is not None and message[0] == "crash":
-        log.error("解析子进程出错：%s\n%s", name, message[1])
+    if message is not None and kind == "crash":
+        log.error("解析子进程出错：%s\n%s", name, message[2])
         raise ReadError(name, "文件无法读取（解析时出错）：请用 Excel 打开后另存为 .xlsx 再上传")
     what = "时间" if timed_out or exitcode == -signal.SIGXCPU else "内存"
     log.warning(
