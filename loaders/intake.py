@@ -323,11 +323,14 @@ def receive(
         raise AccessDenied("该账号无报送权限（不能报送任何地区的数据），文件未保存")
     filename = safe_filename(filename)
     limits = limits or current_limits()
-    sender = Sender(_actor(factory, actor, user_id, channel), channel, user_id, address)
+
+    def sender() -> Sender:  # asked only for a refusal
+        return Sender(_actor(factory, actor, user_id, channel), channel, user_id, address)
+
     try:
         check_size(filename, len(content), limits)
     except LimitError as refused:
-        _record_refusal(factory, sender, filename, content, refused)
+        _record_refusal(factory, sender(), filename, content, refused)
         return Outcome(None, "refused", _refusal(filename, str(refused)))
     declared = None
     if period is not None:
@@ -347,7 +350,7 @@ def receive(
         limits=limits,
     )
     if refused is not None:  # recorded, not stored
-        _record_refusal(factory, sender, filename, content, refused)
+        _record_refusal(factory, sender(), filename, content, refused)
         return Outcome(None, "refused", {**report, "vintage": vintage})
     report = {**report, "vintage": vintage}
     if result is None or not result.ok:
