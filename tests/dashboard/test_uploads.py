@@ -289,3 +289,66 @@ def test_upl008_contents_that_are_no_base64_are_refused_not_a_crash(
     )
     assert response.status_code in (200, 204)
     assert json.dumps(response.get_json() or {}).find("Traceback") < 0
+
+
+def test_upl009_the_reporters_upload_page_refuses_and_records_the_same_files(
+    world: dict[str, Any],
+) -> None:
+    """数据填报's check and its 提交审核 go the same way as the anonymous check."""
+    factory = world["factory"]
+    reporter = _client(world, "192.0.2.10")
+    sign_in(reporter, "cd", "成都-密码-2026-x")
+    body = {
+        "output": "..submit-summary.children...submit-problems.rowData...submit-file.data"
+        "...submit-send.disabled..",
+        "outputs": [
+            {"id": "submit-summary", "property": "children"},
+            {"id": "submit-problems", "property": "rowData"},
+            {"id": "submit-file", "property": "data"},
+            {"id": "submit-send", "property": "disabled"},
+        ],
+        "inputs": [{"id": "submit-upload", "property": "contents", "value": data_url(xfd_bomb())}],
+        "state": [
+            {"id": "submit-upload", "property": "filename", "value": "攻击.xlsx"},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["submit-upload.contents"],
+    }
+    response = reporter.post("/_dash-update-component", json=body, headers=ORIGIN)
+    answer = response.get_json()["response"]
+    assert response.status_code == 200 and answer["submit-send"]["disabled"] is True
+    assert "超过上限 1,000,000 行" in answer["submit-problems"]["rowData"][0]["message"]
+    event = _events(factory, REFUSED)[-1]
+    assert (event.actor, event.after["channel"]) == ("cd", "upload")
+    # a crafted 提交审核 with the same bytes: refused, recorded, nothing stored
+    before = _count(factory, models.Submission)
+    send = {
+        "output": "..submit-result.children...submit-history.rowData..",
+        "outputs": [
+            {"id": "submit-result", "property": "children"},
+            {"id": "submit-history", "property": "rowData"},
+        ],
+        "inputs": [{"id": "submit-send", "property": "n_clicks", "value": 1}],
+        "state": [
+            {
+                "id": "submit-file",
+                "property": "data",
+                "value": {"filename": "攻击\x00.xlsx", "contents": data_url(xfd_bomb())},
+            },
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["submit-send.n_clicks"],
+    }
+    text = json.dumps(
+        reporter.post("/_dash-update-component", json=send, headers=ORIGIN).get_json(),
+        ensure_ascii=False,
+    )
+    assert "文件名含有控制字符" in text
+    send["state"][0]["value"]["filename"] = "攻击.xlsx"
+    text = json.dumps(
+        reporter.post("/_dash-update-component", json=send, headers=ORIGIN).get_json(),
+        ensure_ascii=False,
+    )
+    assert "未通过校验" in text and "超过上限 1,000,000 行" in text, text[:500]
+    assert _count(factory, models.Submission) == before
+    assert _events(factory, REFUSED)[-1].after["channel"] == "upload"
