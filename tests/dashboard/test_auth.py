@@ -7,6 +7,7 @@ import html
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -515,3 +516,27 @@ def test_aut018_user_management_refuses_weak_passwords(world, password: str, rea
                     is None
                 ):
                     create_user(session, "weakling-user", "弱者-初始密码-2026", "viewer")
+
+
+def test_aut019_parallel_attempts_cannot_slip_past_the_limit(world) -> None:
+    """Row 8 across workers: attempts are charged before the slow password check,
+    so 12 wrong passwords sent at once from two workers get the password checked
+    at most 5 times; the rest are refused with the wait."""
+    workers = [app_for(world, False).server for _ in range(2)]
+
+    def attempt(i: int) -> int:
+        client = workers[i % 2].test_client()
+        return sign_in(client, "parallel", "wrong-password", address="203.0.113.99").status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = list(pool.map(attempt, range(12)))
+    assert codes.count(401) == 5 and codes.count(429) == 7
+    pair = throttle_row(world, "pair", "parallel", "203.0.113.99")
+    factory, _ = world
+    with factory() as session:
+        details = session.scalars(
+            select(models.AuditEvent.detail).where(models.AuditEvent.actor == "parallel")
+        ).all()
+    # refusals not yet reported, plus those the row of the 5th failure reported
+    reported = sum(int(n) for d in details for n in re.findall(r"另有 (\d+) 次尝试被拒", d))
+    assert pair.failures == 5 and pair.refused + reported == 7 and len(details) == 2
