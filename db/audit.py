@@ -63,6 +63,8 @@ ACTION_NAMES = {
     "catalogue_change": ("目标库变更", "catalogue change"),
     "project_change": ("重大项目登记变更", "project register change"),
     "dispatch": ("项目调度报送", "project dispatch"),
+    "upload_refused": ("拒收文件（超出大小或格式上限）", "file refused (size or shape)"),
+    "anonymous_check": ("匿名数据校验", "anonymous check"),
 }
 
 

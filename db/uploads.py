@@ -22,11 +22,6 @@ from db import audit, models
 REFUSED = "upload_refused"
 ANONYMOUS_CHECK = "anonymous_check"
 ANONYMOUS = "匿名"
-# for the 审计日志 page's action names (db.audit.ACTION_NAMES)
-ACTION_NAMES = {
-    REFUSED: ("拒收文件（超出大小或格式上限）", "file refused (size or shape)"),
-    ANONYMOUS_CHECK: ("匿名数据校验", "anonymous check"),
-}
 CHANNEL_ZH = {
     "check": "数据校验",
     "page": "网页上传",
