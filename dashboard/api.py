@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from dashboard.context import region_directory, session_factory
+from dashboard.security import link_year
 from db.catalogue import indicators_frame, targets_frame
 from db.progress import snapshots_frame
 from indicators.progress import STATUS_ZH
@@ -136,9 +137,10 @@ def targets() -> ResponseReturnValue:
         if name in args:
             frame = frame[frame[column] == args[name]]
     if "year" in args:
-        if not args["year"].isdigit():
+        year = link_year(args["year"])
+        if year is None:
             return error_response(f"参数 year 应为年份数字，收到“{args['year']}”", 400)
-        frame = frame[frame.year == int(args["year"])]
+        frame = frame[frame.year == year]
     if "headline" in args:
         frame = frame[frame.headline == (args["headline"].lower() in ("1", "true", "yes"))]
     items = [_provenance(row) for row in json_records(frame)]
@@ -150,10 +152,11 @@ def progress() -> ResponseReturnValue:
     """Stored assessments; filter by ``indicator``, ``target``, ``region`` (any
     spelling) and ``as_of`` (year; default the latest computed)."""
     args = request.args
-    if "as_of" in args and not args["as_of"].isdigit():
+    as_of = link_year(args.get("as_of"))
+    if "as_of" in args and as_of is None:
         return error_response(f"参数 as_of 应为年份数字，收到“{args['as_of']}”", 400)
     with session_factory()() as session:
-        frame = snapshots_frame(session, int(args["as_of"]) if "as_of" in args else None)
+        frame = snapshots_frame(session, as_of)
     if frame.empty:
         return jsonify({"count": 0, "results": []})
     if "region" in args:

@@ -22,6 +22,7 @@ from dashboard.context import EXTENSION
 from dashboard.errors import register_error_pages
 from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
+from dashboard.security import register_security
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes  # 413 before a byte is read
     init_auth(server, settings)
+    register_security(server, settings)
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)

@@ -15,6 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.auth import current_account
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from dashboard.security import MAX_ID, InvalidInput, bounded_int, text_value
 from db.admin import add_user, change_user, issue_token, tokens_frame, users_frame, withdraw_token
 from db.session import transaction
 from db.users import UserError
@@ -305,7 +306,7 @@ def save_user(
     account = current_account()
     if not can_administer(account):
         return _refused(lang), dash.no_update
-    username = (username or "").strip()
+    username = (text_value(username, "用户名") or "").strip()
     if not username:
         return dbc.Alert(
             t(lang, "请填写用户名", "Enter a user name"), color="danger"
@@ -331,6 +332,15 @@ def save_user(
     except UserError as error:
         return dbc.Alert(str(error), color="danger"), dash.no_update
     return dbc.Alert(done, color="success"), _users(lang)
+
+
+def _typed(value: Any, what: str, high: int) -> int:
+    """A number the administrator typed: anything not a whole number up to
+    ``high`` is said in the form, like the other mistakes."""
+    try:
+        return bounded_int(value, what, -high, high)
+    except InvalidInput as refused:
+        raise UserError(refused.description) from None
 
 
 @callback(
@@ -363,7 +373,13 @@ def manage_token(
             if dash.ctx.triggered_id == Ids.TOKEN_CREATE:
                 if not username or not name:
                     raise UserError("请选择用户并填写令牌名称")
-                token = issue_token(session, account, username, name, int(days) if days else None)
+                token = issue_token(
+                    session,
+                    account,
+                    username,
+                    name,
+                    _typed(days, "有效天数", 36500) if days else None,
+                )
                 shown: Any = [
                     t(
                         lang,
@@ -375,7 +391,7 @@ def manage_token(
             else:
                 if token_id is None:
                     raise UserError("请填写要撤销的令牌编号")
-                withdraw_token(session, account, int(token_id))
+                withdraw_token(session, account, _typed(token_id, "令牌编号", MAX_ID))
                 shown = t(lang, f"已撤销令牌 {token_id}", f"Token {token_id} revoked")
     except UserError as error:
         return dbc.Alert(str(error), color="danger"), dash.no_update

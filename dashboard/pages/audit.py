@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.auth import current_account
 from dashboard.context import session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, t
+from dashboard.security import InvalidInput, date_value, text_value
 from db.audit import ACTION_NAMES, events_frame
 from indicators.access import can_audit
 
@@ -67,8 +68,10 @@ def _json(value: Any) -> str:
 def _frame(
     action: str | None, actor: str | None, start: str | None, end: str | None, lang: str
 ) -> pd.DataFrame:
-    since = datetime.fromisoformat(start).replace(tzinfo=UTC) if start else None
-    until = (datetime.fromisoformat(end) + timedelta(days=1)).replace(tzinfo=UTC) if end else None
+    action, actor = text_value(action, "操作"), text_value(actor, "操作人")
+    since, until = date_value(start, "起始日期"), date_value(end, "截止日期")
+    since = since.replace(tzinfo=UTC) if since else None
+    until = (until + timedelta(days=1)).replace(tzinfo=UTC) if until else None
     with session_factory()() as session:
         frame = events_frame(session, action or None, actor or None, since, until)
     names = {k: (zh if lang == "zh" else en) for k, (zh, en) in ACTION_NAMES.items()}
@@ -100,7 +103,10 @@ def layout(
     lang = lang_of(lang)
     if not can_audit(current_account()):
         return denied(lang)
-    frame = _frame(action, actor, start, end, lang)
+    try:
+        frame = _frame(action, actor, start, end, lang)
+    except InvalidInput as refused:  # a date typed into the link
+        return dbc.Alert(refused.description, color="warning")
     options = [
         {"value": k, "label": zh if lang == "zh" else en} for k, (zh, en) in ACTION_NAMES.items()
     ]

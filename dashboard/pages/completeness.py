@@ -25,6 +25,7 @@ from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.security import text_value
 from indicators.access import Account, report_scope
 from indicators.completeness import URGENCY, most_urgent, region_summary, state_totals
 from indicators.formatting import share_text
@@ -379,6 +380,7 @@ def show(period: str | None, regions: list[str] | None, search: str | None) -> t
     lang = lang_of(search)
     if current_account() is None:  # the server decides, whatever the page shows
         return [], denied(lang), dash.no_update
+    period = text_value(period, "期间")
     if not period:
         return dash.no_update, None, dash.no_update
     body, error = _body(period, regions, lang)
@@ -397,7 +399,7 @@ def export(
     _n: int | None, period: str | None, regions: list[str] | None, search: str | None
 ) -> Any:
     lang = lang_of(search)
-    if current_account() is None or not period:
+    if current_account() is None or not text_value(period, "期间"):
         return dash.no_update
     try:
         frame = _matrix(period, regions, lang)

@@ -26,6 +26,7 @@ from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from dashboard.maps import MAP_GRAPH_CONFIG, mapped_codes, value_map
 from dashboard.project_data import progress, register
+from dashboard.security import bounded_year, link_year
 from indicators.access import AccessDenied, Account, can_report
 from indicators.formatting import share_text
 from indicators.projects import (
@@ -511,7 +512,7 @@ def form(account: Account | None, year: int, today: date, lang: str) -> Any:
 def layout(year: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     today = beijing_today()
-    chosen = int(year) if year and year.isdigit() else today.year
+    chosen = link_year(year) or today.year
     years = sorted({today.year, today.year - 1, chosen}, reverse=True)
     return html.Div(
         [
@@ -560,7 +561,7 @@ def layout(year: str | None = None, lang: str | None = None, **_query: str) -> h
     prevent_initial_call=True,
 )
 def change_year(year: int, search: str | None) -> list[Any]:
-    return body(int(year), lang_of(search))
+    return body(bounded_year(year), lang_of(search))
 
 
 @callback(
@@ -613,4 +614,4 @@ def send(
         f"已报送：{project} {report.period}，年初至本月累计 {report.ytd_investment:g} 亿元",
         f"Filed: {project} {report.period}, {report.ytd_investment:g} to date",
     )
-    return dbc.Alert(done, color="success", id="dispatch-outcome"), body(int(year), lang)
+    return dbc.Alert(done, color="success", id="dispatch-outcome"), body(bounded_year(year), lang)

@@ -28,6 +28,7 @@ from dashboard.i18n import (
     region_name,
     t,
 )
+from dashboard.security import refuse
 from indicators.catalogue import (
     AGGREGATION_EN,
     AGGREGATION_ZH,
@@ -155,6 +156,8 @@ def layout(
 
 def _data(indicator_id: str, lang: str) -> dict[str, Any]:
     indicators = frames.indicators().set_index("id")
+    if not isinstance(indicator_id, str) or indicator_id not in indicators.index:
+        refuse(f"没有编号为“{str(indicator_id)[:40]}”的指标")
     targets = frames.targets()
     observations = frames.observations(indicator_id)
     snapshots = frames.snapshots(lang)

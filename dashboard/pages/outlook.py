@@ -22,6 +22,7 @@ from dashboard.components.scorecard import (
 )
 from dashboard.data import snapshots
 from dashboard.i18n import dropdown_labels, href, lang_of, pillar_name, t
+from dashboard.security import bounded_year, link_year
 from indicators.catalogue import PILLARS
 from indicators.outlook import SYMBOL_ORDER
 
@@ -57,7 +58,7 @@ def _filter(
     if scope:
         frame = frame[frame.scope_code == scope]
     if year:
-        frame = frame[frame.target_year == int(year)]
+        frame = frame[frame.target_year == bounded_year(year)]
     if symbol:
         frame = frame[frame.outlook.fillna("none") == symbol]
     return frame
@@ -151,7 +152,7 @@ def layout(
     lang = lang_of(lang)
     include_due = due == "1"
     frame = snapshots(lang)
-    year_value = int(year) if year and year.isdigit() else None
+    year_value = link_year(year)
     scopes = (
         frame[["scope_code", "scope_label"]].drop_duplicates().sort_values("scope_code")
         if not frame.empty

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard.auth import current_account
 from dashboard.context import session_factory
 from dashboard.i18n import grid_locale, lang_of, t
+from dashboard.security import bounded_id
 from db.review import review_queue, submission_rows_frame
 from indicators.access import AccessDenied, can_review
 from loaders.review import DECISION_ZH, ReviewError, decide
@@ -190,6 +191,11 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     )
 
 
+def _submission_id(selected: list[dict[str, Any]]) -> int:
+    """The chosen file's id, as the grid sends it back (the browser's word: checked)."""
+    return bounded_id(selected[0].get("submission_id"), "提交编号")
+
+
 @callback(
     Output(Ids.ROWS, "rowData"),
     Input(Ids.QUEUE, "selectedRows"),
@@ -201,7 +207,7 @@ def show_rows(selected: list[dict[str, Any]] | None, _result: Any, search: str |
     """The chosen file's rows, again after each decision."""
     if not selected or not can_review(current_account()):
         return []
-    return _rows(int(selected[0]["submission_id"]), lang_of(search))
+    return _rows(_submission_id(selected), lang_of(search))
 
 
 @callback(
@@ -233,7 +239,7 @@ def review(
             dbc.Alert(t(lang, "请先选择一份文件", "Choose a file first"), color="warning"),
             dash.no_update,
         )
-    submission_id = int(submission[0]["submission_id"])
+    submission_id = _submission_id(submission)
     trigger = dash.ctx.triggered_id
     verdict = "approve" if trigger in (Ids.APPROVE_SELECTED, Ids.APPROVE_ALL) else "reject"
     if trigger in (Ids.APPROVE_ALL, Ids.REJECT_ALL):
@@ -244,7 +250,7 @@ def review(
                 dbc.Alert(t(lang, "请先勾选要审核的行", "Select rows first"), color="warning"),
                 dash.no_update,
             )
-        decisions = {int(r["row_id"]): verdict for r in rows}
+        decisions = {bounded_id(r.get("row_id"), "行编号"): verdict for r in rows}
     try:
         outcome = decide(
             session_factory(), submission_id, current_account(), decisions, comment or ""

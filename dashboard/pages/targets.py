@@ -23,6 +23,7 @@ from dashboard.i18n import (
     region_name,
     t,
 )
+from dashboard.security import bounded_year, link_year, refuse, text_value
 from db.catalogue import indicators_frame, targets_frame
 from indicators.catalogue import COMPARATOR_NAMES_ZH, KIND_NAMES_EN, KIND_NAMES_ZH, PILLARS
 from indicators.formatting import target_text
@@ -94,7 +95,7 @@ def _filter(
     if scope:
         frame = frame[frame.scope_code == scope]
     if year:
-        frame = frame[frame.year == int(year)]
+        frame = frame[frame.year == bounded_year(year)]
     if headline:
         frame = frame[frame.headline]
     return frame
@@ -184,7 +185,7 @@ def layout(
         int((frame.kind != "baseline").sum()),
         int((frame.kind == "baseline").sum()),
     )
-    year_value = int(year) if year and year.isdigit() else None
+    year_value = link_year(year)
     is_headline = headline in ("1", "true")
     shown = _filter(frame, plan, pillar, scope, year_value, is_headline, target)
     plans = (
@@ -420,4 +421,8 @@ def show_source(rows: list[dict[str, Any]] | None, search: str | None) -> Any:
     if not rows:
         return None
     lang = lang_of(search)
-    return source_card(_load(lang), rows[0]["id"], lang)
+    target_id = text_value(rows[0].get("id"), "目标编号")
+    frame = _load(lang)
+    if target_id not in set(frame.id):
+        refuse(f"目标库中没有编号为“{target_id}”的目标")
+    return source_card(frame, target_id, lang)

@@ -94,16 +94,24 @@ def page(live_app: str) -> Iterator[tuple[object, BrowserLog]]:
 
 
 @contextmanager
-def chromium_page() -> Iterator[tuple[object, BrowserLog]]:
+def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLog]]:
     """A fresh headless Chromium (no cookies) with its console errors and any
-    request leaving this machine recorded."""
+    request leaving this machine recorded.
+
+    The app's Content-Security-Policy forbids evaluating strings as scripts, and
+    Playwright's ``wait_for_function`` polls its predicate through ``eval``
+    (microsoft/playwright#7395), so pages here ignore the policy unless
+    ``enforce_csp``; tests/browser/test_security_headers.py visits every page
+    with it enforced."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     record = BrowserLog()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+        context = browser.new_context(
+            viewport={"width": 1440, "height": 1000}, locale="zh-CN", bypass_csp=not enforce_csp
+        )
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and record.errors.append(m.text))
         page.on("pageerror", lambda e: record.errors.append(str(e)))
