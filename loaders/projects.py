@@ -40,6 +40,7 @@ from indicators.project_annex import AnnexProject, load_annex, location_regions
 from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
 from loaders.project_register import RegisterRow, read_register
+from loaders.readers.sandbox import LimitError, Limits, check_shape, current_limits
 from loaders.validate import ERROR, Problem
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,11 @@ class ImportOutcome:
 
 
 def import_register(
-    factory: sessionmaker[Session], account: Account | None, filename: str, content: bytes
+    factory: sessionmaker[Session],
+    account: Account | None,
+    filename: str,
+    content: bytes,
+    limits: Limits | None = None,
 ) -> ImportOutcome:
     """Check a register file and store it whole, or nothing when any row has an
     error. Only the joint office (reviewers, administrators) keeps the register.
@@ -178,6 +183,14 @@ def import_register(
     years replace the estimates (basis ``stated``).
     """
     require_review(account)
+    try:  # a register is read in this process: its size and declared shape first
+        check_shape(filename, content, limits or current_limits())
+    except LimitError as error:
+        return ImportOutcome(
+            0,
+            0,
+            [Problem(ERROR, filename, error.sheet or "", error.row, None, None, error.problem)],
+        )
     with factory() as session:
         directory = load_directory(session)
         plan_ids = set(session.scalars(select(models.Plan.id)))

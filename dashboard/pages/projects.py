@@ -6,7 +6,6 @@ register file (whole or nothing, checked in loaders/projects.import_register).
 
 from __future__ import annotations
 
-import base64
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +20,7 @@ from dashboard.components.validation import problems_grid
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from dashboard.project_data import progress, region_names, register
+from dashboard.uploads import UploadError, decode_upload, upload_limits
 from db.projects import reports_frame
 from indicators.access import AccessDenied, can_review
 from indicators.formatting import share_text
@@ -486,10 +486,12 @@ def upload(contents: str | None, filename: str | None, search: str | None) -> tu
     lang = lang_of(search)
     if not contents or not filename:
         return dash.no_update, dash.no_update, dash.no_update
-    content = base64.b64decode(contents.split(",", 1)[1])
     try:
-        outcome = import_register(session_factory(), current_account(), filename, content)
-    except AccessDenied as denied:
+        content = decode_upload(contents)
+        outcome = import_register(
+            session_factory(), current_account(), filename, content, upload_limits()
+        )
+    except (AccessDenied, UploadError) as denied:
         return dbc.Alert(str(denied), color="danger"), [], dash.no_update
     alert = dbc.Alert(
         outcome.message, color="success" if outcome.ok else "danger", id="projects-import-outcome"

@@ -26,8 +26,8 @@ from db.session import make_engine, make_session_factory, transaction
 from db.uploads import ANONYMOUS_CHECK, REFUSED
 from db.users import create_token, create_user
 from loaders.first_run import ensure_ready
+from tests.attack_files import HEADER, xfd_bomb
 from tests.dashboard.test_auth import ORIGIN, sign_in
-from tests.loaders.test_readers_sandbox import HEADER, xfd_bomb
 
 LIMIT = 30_000  # MAX_UPLOAD_BYTES of these tests
 MIB = 1024 * 1024

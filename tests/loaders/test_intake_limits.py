@@ -28,7 +28,7 @@ from loaders.intake import (
     safe_filename,
 )
 from loaders.readers.sandbox import Limits
-from tests.loaders.test_readers_sandbox import HEADER, declared_rows, xfd_bomb
+from tests.attack_files import HEADER, declared_rows, xfd_bomb
 
 
 @pytest.fixture

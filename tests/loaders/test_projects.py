@@ -24,6 +24,7 @@ from loaders.projects import (
     import_register,
     load_sample_dispatch,
 )
+from tests.attack_files import declared_rows, xfd_bomb
 
 TODAY = date(2026, 11, 22)
 CHONGQING_PROJECT = "HY06"
@@ -223,6 +224,16 @@ def test_pjl004_a_register_file_is_stored_whole_or_not_at_all(world) -> None:
 
     with pytest.raises(AccessDenied, match="无审核权限"):
         import_register(world, account(world, "cq"), "项目库.xlsx", good)
+
+
+def test_pjl013_a_register_claiming_a_huge_sheet_is_refused_before_it_is_read(world) -> None:
+    """The register is read in the web process (openpyxl): the XFD1048576 workbook and
+    a sheet declaring 8 M rows are refused by their declared shape, in Chinese."""
+    office = account(world, "office")
+    for content in (xfd_bomb(), declared_rows(8_000_000)):
+        outcome = import_register(world, office, "项目库.xlsx", content)
+        assert not outcome.ok and (outcome.added, outcome.changed) == (0, 0)
+        assert "超过上限" in outcome.problems[0].message, outcome.problems
 
 
 def _regions(factory: sessionmaker[Session]) -> list[tuple[str, str]]:

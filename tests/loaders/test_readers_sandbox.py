@@ -4,9 +4,7 @@ with memory and time limits (loaders/readers/sandbox.py)."""
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -21,98 +19,17 @@ from loaders.readers.sandbox import (
     read_untrusted,
     text_shape,
 )
+from tests.attack_files import (
+    HEADER,
+    cell_text,
+    declared_rows,
+    one_char_lines,
+    raw_xlsx,
+    undeclared_rows,
+    xfd_bomb,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HEADER = "地区,指标,期间,数值,单位,备注\n"
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def raw_xlsx(sheet_data: str, dimension: str | None = None, sheet: str = "数据") -> bytes:
-    """A minimal .xlsx written by hand (zipfile), so that it may claim what no
-    spreadsheet program would write: a ``<dimension>`` and cells anywhere."""
-    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
-            f'<Relationship Id="rId1" Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
-            f'xmlns:r="{_DOC}"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_RELS}">'
-            f'<Relationship Id="rId1" Type="{_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/worksheets/sheet1.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{dim}'
-            f"<sheetData>{sheet_data}</sheetData></worksheet>"
-        ),
-    }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in parts.items():
-            archive.writestr(name, text)
-    return out.getvalue()
-
-
-def _text(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def xfd_bomb(dimension: str | None = "A1:XFD1048576") -> bytes:
-    """The issue's 1.5 KB file: a header cell, and one cell at XFD1048576."""
-    rows = (
-        f'<row r="1">{_text("A1", "地区")}</row><row r="1048576">{_text("XFD1048576", "x")}</row>'
-    )
-    return raw_xlsx(rows, dimension)
-
-
-def declared_rows(rows: int) -> bytes:
-    """A small .xlsx whose sheet declares ``rows`` rows (the 8 M-row attack)."""
-    return raw_xlsx(f'<row r="1">{_text("A1", "地区")}</row>', f"A1:F{rows}")
-
-
-def undeclared_rows(rows: int) -> bytes:
-    """An .xlsx of ``rows`` one-cell rows and no <dimension>: the issue's 508 KB
-    file of 8 M rows (86 s and 4.7 GB to parse), written in pieces."""
-    piece = "<row><c><v>1</v></c></row>" * 100_000
-    sheet = raw_xlsx("@")
-    source = zipfile.ZipFile(io.BytesIO(sheet))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if not info.filename.endswith("sheet1.xml"):
-                archive.writestr(info.filename, data)
-                continue
-            head, tail = data.split(b"@")
-            with archive.open(info.filename, "w", force_zip64=True) as stream:
-                stream.write(head)
-                for _ in range(rows // 100_000):
-                    stream.write(piece.encode())
-                stream.write(tail)
-    return out.getvalue()
-
-
-def one_char_lines(count: int = 10_000_000) -> bytes:
-    """The issue's 20 MB CSV of ten million one-character rows."""
-    return b"x\n" * count
 
 
 def refused(filename: str, content: bytes, limits: Limits | None = None) -> tuple[str, float]:
@@ -158,7 +75,7 @@ def test_sbx003_eight_million_declared_rows_are_refused_before_parsing() -> None
     assert message == "八百万行.xlsx（工作表“数据”）：工作表有 8,000,000 行，超过上限 1,000,000 行"
     assert seconds < 15
     # the cells limit: within rows and columns, too many together
-    wide = raw_xlsx(f'<row r="1">{_text("A1", "地区")}</row>', "A1:ALL10000")
+    wide = raw_xlsx(f'<row r="1">{cell_text("A1", "地区")}</row>', "A1:ALL10000")
     message, _ = refused("宽.xlsx", wide)
     assert (
         "工作表声明了 10,000 行 × 1,000 列（10,000,000 个单元格），超过上限 5,000,000 个单元格"
@@ -167,7 +84,7 @@ def test_sbx003_eight_million_declared_rows_are_refused_before_parsing() -> None
 
 
 def test_sbx004_an_xlsx_that_inflates_past_the_limit_is_refused_from_its_directory() -> None:
-    rows = "".join(f'<row r="{r}">{_text(f"A{r}", "0" * 50)}</row>' for r in range(1, 20_001))
+    rows = "".join(f'<row r="{r}">{cell_text(f"A{r}", "0" * 50)}</row>' for r in range(1, 20_001))
     content = raw_xlsx(rows)  # ~2.3 MB of XML, a few KB zipped, no dimension
     limits = Limits(max_uncompressed_bytes=1024 * 1024)
     message, _ = refused("膨胀.xlsx", content, limits)
