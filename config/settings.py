@@ -96,8 +96,9 @@ SETTINGS: tuple[Setting, ...] = (
         "MAX_UPLOAD_BYTES",
         str(20 * 1024 * 1024),
         int,
-        "Largest request body accepted (bytes, default 20 MiB); larger requests get 413 "
-        "before anything is read or stored.",
+        "Largest file accepted (bytes, default 20 MiB) on every channel; a larger request gets "
+        "413 before anything is read or stored (the pages' upload callbacks, which carry the "
+        "file in base64, may be 4/3 of this plus 256 KiB).",
     ),
     Setting(
         "MAX_FILE_ROWS",
