@@ -14,6 +14,7 @@ from dashboard.components.outlook import symbol_word
 from dashboard.components.scorecard import indicator_label, target_label
 from dashboard.data import records
 from dashboard.i18n import pillar_name, status_word, t
+from indicators.exports import spreadsheet_safe
 from indicators.summary import OFF_TRACK, headline_targets, shown_status, status_counts
 
 
@@ -63,7 +64,8 @@ def report_workbook(frame: pd.DataFrame, lang: str, title: str, notes: list[str]
     }
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, table in sheets.items():
+        for name, unsafe in sheets.items():
+            table = spreadsheet_safe(unsafe)  # no cell a spreadsheet reads as a formula
             table.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
             for cell in sheet[1]:

@@ -22,6 +22,7 @@ from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, t
 from dashboard.security import InvalidInput, date_value, text_value
 from db.audit import ACTION_NAMES, events_frame
 from indicators.access import can_audit
+from indicators.exports import spreadsheet_safe
 
 dash.register_page(__name__, path="/audit", name="审计日志", title="审计日志 · 成渝监测平台")
 
@@ -256,5 +257,6 @@ def export(
         return dash.no_update
     frame = _frame(action, actor, start, end, lang)[[c for c, *_ in COLUMNS]]
     frame = frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in COLUMNS})
+    frame = spreadsheet_safe(frame)  # a user name like =HYPERLINK(…) stays text
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"audit-{stamp}.csv"}

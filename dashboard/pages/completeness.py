@@ -28,6 +28,7 @@ from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_n
 from dashboard.security import text_value
 from indicators.access import Account, report_scope
 from indicators.completeness import URGENCY, most_urgent, region_summary, state_totals
+from indicators.exports import spreadsheet_safe
 from indicators.formatting import share_text
 from indicators.reporting_calendar import STATE_EN, STATE_ZH, STATES, CalendarError
 from loaders.reminders import beijing_today, reporting_calendar, reporting_matrix
@@ -419,6 +420,7 @@ def workbook(frame: pd.DataFrame, lang: str) -> bytes:
         columns={c: t(lang, zh, en) for c, zh, en, _ in DETAIL}
     )
     buffer = io.BytesIO()
+    summary, detail = spreadsheet_safe(summary), spreadsheet_safe(detail)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         summary.to_excel(writer, sheet_name=t(lang, "按地区", "by region"), index=False)
         detail.to_excel(writer, sheet_name=t(lang, "明细", "cells"), index=False)

@@ -37,6 +37,7 @@ from indicators.catalogue import (
     FREQUENCY_EN,
     FREQUENCY_ZH,
 )
+from indicators.exports import spreadsheet_safe
 from indicators.formatting import target_text, unit_text
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
@@ -399,7 +400,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
 def download(_csv: int | None, _xlsx: int | None, indicator_id: str, search: str | None) -> Any:
     lang = lang_of(search)
     frame = _data(indicator_id, lang)["observations"][[c for c, *_ in TABLE]]
-    frame = frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in TABLE})
+    frame = spreadsheet_safe(frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in TABLE}))
     if dash.ctx.triggered_id == Ids.XLSX:
         buffer = io.BytesIO()
         frame.to_excel(buffer, index=False, sheet_name=indicator_id[:31])
