@@ -140,12 +140,16 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 dbc.Input(
                     id=Ids.PASSWORD,
                     type="password",
-                    placeholder=t(
+                    placeholder=t(lang, "密码", "Password"),
+                ),
+                dbc.FormText(
+                    t(
                         lang,
-                        "密码（至少 12 位，不能是常见密码或用户名；修改时留空则不变）",
-                        "Password (12+, not a common one nor the user name; blank keeps it)",
+                        "至少 12 位，不能是常见密码或用户名；修改用户时留空则密码不变。",
+                        "At least 12 characters, not a common password nor the user name; "
+                        "leave blank when editing to keep the password.",
                     ),
-                    className="mb-2",
+                    className="d-block mb-2",
                 ),
                 dbc.Checkbox(
                     id=Ids.ACTIVE, label=t(lang, "启用", "Active"), value=True, className="mb-2"
