@@ -121,6 +121,31 @@ def _plan_baseline(entry: Entry, catalogue: Catalogue) -> Point | None:
     return max(candidates, key=lambda p: p.year) if candidates else None
 
 
+def target_spec(entry: Entry, catalogue: Catalogue) -> TargetSpec:
+    """What the method needs of a catalogue target, its values in the indicator's unit
+    (a unit that cannot be converted leaves them as the plan wrote them)."""
+    indicator = catalogue.indicators[entry.indicator_id]
+    try:
+        value = convert(entry.value, entry.unit, indicator.unit)
+        high = (
+            None
+            if entry.value_high is None
+            else convert(entry.value_high, entry.unit, indicator.unit)
+        )
+    except UnitError:
+        value, high = entry.value, entry.value_high
+    return TargetSpec(
+        entry.id,
+        entry.kind,
+        entry.year,
+        value,
+        entry.comparator,
+        indicator.direction,
+        entry.base_year,
+        high,
+    )
+
+
 def assess_all(
     catalogue: Catalogue, directory: RegionDirectory, observations: pd.DataFrame, as_of: int
 ) -> list[Result]:
@@ -132,25 +157,7 @@ def assess_all(
     results = []
     for entry in catalogue.targets:
         indicator = catalogue.indicators[entry.indicator_id]
-        try:
-            value = convert(entry.value, entry.unit, indicator.unit)
-            high = (
-                None
-                if entry.value_high is None
-                else convert(entry.value_high, entry.unit, indicator.unit)
-            )
-        except UnitError:
-            value, high = entry.value, entry.value_high
-        spec = TargetSpec(
-            entry.id,
-            entry.kind,
-            entry.year,
-            value,
-            entry.comparator,
-            indicator.direction,
-            entry.base_year,
-            high,
-        )
+        spec = target_spec(entry, catalogue)
         points, origin, layer = _series_for(entry, catalogue, directory, by_indicator, index)
         baseline = _plan_baseline(entry, catalogue)
         assessment = assess(spec, points, as_of, baseline)
