@@ -8,14 +8,19 @@ from baseline to target) and a projection of the target-year value at the
 actual rate (as Germany's sustainability indicators and the UN Statistics
 Division's progress chart do). Targets that start from zero (change versus a
 base year, cumulative totals, counts of new things) follow a straight path, so
-R is the share of the way done over the share of the time gone. Every choice
-is written in docs/methodology.md, whose worked examples are tests.
+R is the share of the way done over the share of the time gone. Class and rank
+targets (一级航道, 全国前三) are reached or not; relative targets (翻一番) are a
+level target whose value is the base year's times the factor. Series with
+negative values and indicators without a target follow Open SDG's reference
+(``sdg/ProgressMeasure.py`` of open-sdg/sdg-build, commit 139fede7: the sign
+factor, methodology 1 and its limit coefficient). Every choice is written in
+docs/methodology.md, whose worked examples are tests.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ON_TRACK, ACCELERATION, LIMITED = 0.95, 0.60, 0.0
 ABOUT_TOLERANCE = 0.02  # 左右: within 2 % of the target value counts as reached
@@ -84,7 +89,7 @@ class TargetSpec:
     """What the assessment needs of a catalogue target, values in the indicator's unit."""
 
     id: str
-    kind: str  # level | growth | change | cumulative | count
+    kind: str  # level | growth | change | cumulative | count | class | rank | relative
     year: int
     value: float
     comparator: str  # reach | at_least | at_most | about | range | equal
@@ -183,6 +188,15 @@ def cagr(start: float, end: float, years: float) -> float | None:
     return (end / start) ** (1 / years) - 1
 
 
+def signed_growth(start: float, end: float, years: float) -> float | None:
+    """The compound annual growth of the magnitude, for two values of the same sign
+    (Open SDG's ``growth_calculation``: (end/start)^(1/years) − 1, defined for a
+    negative series as for a positive one); None across zero or without time."""
+    if years <= 0 or start == 0 or end / start <= 0:
+        return None
+    return (end / start) ** (1 / years) - 1
+
+
 def _insufficient(
     target: TargetSpec, as_of: int, baseline: Point | None, from_plan: bool, note: str
 ) -> Assessment:
@@ -216,6 +230,10 @@ def assess(
         return _assess_growth(target, series, as_of)
     if target.kind in ("change", "cumulative", "count"):
         return _assess_from_zero(target, series, as_of)
+    if target.kind in ORDINAL_KINDS:
+        return _assess_ordinal(target, series, as_of)
+    if target.kind == "relative":
+        return _assess_relative(target, series, as_of, plan_baseline)
     return _assess_level(target, series, as_of, plan_baseline)
 
 
@@ -267,8 +285,11 @@ def _assess_level(
         )
     share_time = (t - t0) / (ty - t0)
     share_way = _share(baseline.value, latest.value, target.value)
-    actual = cagr(baseline.value, latest.value, t - t0)
-    required = cagr(baseline.value, target.value, ty - t0)
+    # a negative series (all three values below zero) grows in magnitude as a
+    # positive one does: Open SDG's sign rule, under which R needs no sign factor
+    # because it is the observed over the required growth of the same series
+    actual = signed_growth(baseline.value, latest.value, t - t0)
+    required = signed_growth(baseline.value, target.value, ty - t0)
     if actual is not None and required is not None and required != 0:
         # R from continuously compounded rates: equal to StatCan's CAGR ratio to
         # within rounding at the rates plans set, and symmetric, so that a
@@ -433,18 +454,147 @@ def _assess_from_zero(target: TargetSpec, series: list[Point], as_of: int) -> As
     )
 
 
-def trend_status(series: list[Point], direction: str, as_of: int) -> str:
-    """Without a target: Statistics Canada's bands on the direction-adjusted
-    CAGR (≥1.5 % substantial → on_track, ≥0.5 % moderate, ≥0 limited, <0 deterioration)."""
+ORDINAL_KINDS = ("class", "rank")
+
+
+def _assess_ordinal(target: TargetSpec, series: list[Point], as_of: int) -> Assessment:
+    """一级航道 / 国道二级及以上 / 水质Ⅱ类 / 全国前三: the series holds the class number
+    or the rank, smaller being better on every scale (indicators/scales.py); the
+    target is reached when the number is at most the target's. There is no rate
+    on an ordered scale: before the target year a class not yet reached is
+    "limited", or "deterioration" when it is worse than the first observation."""
     known = _known(series, as_of)
-    if len(known) < 2 or direction in ("none", "band"):
-        return "insufficient"
-    rate = cagr(known[0].value, known[-1].value, known[-1].year - known[0].year)
-    if rate is None:
-        return "insufficient"
-    v = rate * (-1 if direction == "lower" else 1)
-    if v >= 0.015:
-        return "on_track"
-    if v >= 0.005:
-        return "needs_acceleration"
-    return "limited" if v >= 0 else "deterioration"
+    if not known:
+        return _insufficient(target, as_of, None, False, "尚无观测值")
+    first, latest = known[0], known[-1]
+    reached = latest.value <= target.value
+    word = "名次" if target.kind == "rank" else "等级"
+    if as_of >= target.year:
+        at_year = next((p for p in known if p.year == target.year), None)
+        if at_year is None:
+            return _insufficient(target, as_of, first, False, "目标年份的数据尚未报送")
+        latest, reached = at_year, at_year.value <= target.value
+        status, note = ("met" if reached else "missed"), f"目标年份的{word}"
+    elif reached:
+        status, note = "achieved", f"已达到目标{word}"
+    elif latest.value > first.value:
+        status, note = "deterioration", f"尚未达到目标{word}，且比{first.year}年差"
+    else:
+        status, note = "limited", f"尚未达到目标{word}（{word}目标只判定达到与否）"
+    return Assessment(
+        target.id,
+        as_of,
+        status,
+        as_of >= target.year,
+        "ordinal",
+        first,
+        False,
+        latest,
+        None,
+        None,
+        target.value,
+        None,
+        None,
+        None,
+        None,
+        latest.value - target.value,  # > 0: classes or places short
+        tuple(p.source for p in (first, latest) if p.source),
+        note,
+    )
+
+
+def relative_base_year(target: TargetSpec) -> int:
+    """The base year of a relative target: as the plan states it, else the year
+    before a five-year plan period ending in the target year."""
+    return target.base_year if target.base_year is not None else target.year - 5
+
+
+def _assess_relative(
+    target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None
+) -> Assessment:
+    """翻一番 / 倍增 / 增长 X 倍: ``target.value`` is the factor; the goal is the base
+    year's value times it (the plan's own figure for that year where it states
+    one, else the observation), then judged as a level target from that base."""
+    start = relative_base_year(target)
+    base = plan_baseline if plan_baseline is not None and plan_baseline.year == start else None
+    if base is None:
+        base = next((p for p in series if p.year == start), None)
+    if base is None:
+        return _insufficient(target, as_of, None, False, f"基期（{start}年）尚无数值")
+    goal = base.value * target.value
+    level = replace(target, kind="level", value=goal, comparator="reach", value_high=None)
+    result = _assess_level(level, series, as_of, base)
+    basis = "规划所给" if base.source.startswith("plan:") else "观测"
+    note = f"目标值 = {start}年{basis}值 {base.value:g} × {target.value:g} = {goal:g}"
+    return replace(result, note=f"{note}；{result.note}" if result.note else note)
+
+
+SUBSTANTIAL, MODERATE = 0.015, 0.005  # Open SDG methodology 1 cut-offs on the CAGR
+LIMIT_EXPONENT = 4.44  # Open SDG's ``a`` in the limit coefficient
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Open SDG's methodology 1 (no target): the direction- and sign-adjusted CAGR
+    ``value`` from ``base`` to ``latest`` read against 1.5 % / 0.5 % / 0, each
+    cut-off times ``coefficient`` (1 without a limit)."""
+
+    status: str
+    value: float | None
+    base: Point | None
+    latest: Point | None
+    coefficient: float = 1.0
+    note: str = ""
+
+    @property
+    def status_zh(self) -> str:
+        return STATUS_ZH[self.status]
+
+
+def limit_coefficient(base: float, limit: float) -> float:
+    """How much the cut-offs shrink as the base value nears a natural limit (a
+    100 % rate, zero deaths), as in Open SDG's ``get_progress_thresholds``."""
+    base, limit = abs(base), abs(limit)
+    if base >= 2 * limit:
+        return 1.0
+    if base <= limit:
+        return 1 - (base / limit) ** LIMIT_EXPONENT
+    return 1 - ((2 * limit - base) / limit) ** LIMIT_EXPONENT
+
+
+def trend(series: list[Point], direction: str, as_of: int, limit: float | None = None) -> Trend:
+    """Without a target: Open SDG's methodology 1 (Statistics Canada's bands) on the
+    first and the latest value up to ``as_of``. The sign rule of the reference: a
+    zero base counts as 0.001, a negative base multiplies the growth by −1, and a
+    base and a latest value of opposite signs cannot be judged."""
+    known = _known(series, as_of)
+    if direction in ("none", "band"):
+        return Trend("insufficient", None, None, None, note="指标无好坏方向")
+    if len(known) < 2:
+        return Trend("insufficient", None, None, None, note="至少需要两个年度数值")
+    base, latest = known[0], known[-1]
+    start = base.value if base.value != 0 else 0.001
+    if (start > 0 > latest.value) or (start < 0 < latest.value):
+        return Trend("insufficient", None, base, latest, note="基期值与最新值正负号不同")
+    sign = -1 if start < 0 else 1
+    d = -1 if direction == "lower" else 1
+    value = sign * d * ((latest.value / start) ** (1 / (latest.year - base.year)) - 1)
+    coefficient = limit_coefficient(start, limit) if limit is not None else 1.0
+    high, med, low = SUBSTANTIAL * coefficient, MODERATE * coefficient, 0.0
+    if value >= high:
+        status = "on_track"
+    elif value >= med:
+        status = "needs_acceleration"
+    else:
+        status = "limited" if value >= low else "deterioration"
+    note = f"{base.year}—{latest.year}年方向调整后的年均增速 {value * 100:+.2f}%"
+    if coefficient != 1.0:
+        note += f"（临界值按接近极限 {limit:g} 的程度乘以 {coefficient:.3f}）"
+    return Trend(status, value, base, latest, coefficient, note)
+
+
+def trend_status(
+    series: list[Point], direction: str, as_of: int, limit: float | None = None
+) -> str:
+    """The status of :func:`trend`."""
+    return trend(series, direction, as_of, limit).status
