@@ -18,10 +18,27 @@ from typing import Any
 import yaml
 
 from indicators.regions import RegionDirectory, RegionError
+from indicators.scales import SCALES, classes_in, factors_in, ranks_in
 from indicators.seed_text import SeedText, numbers_in
 from indicators.units import UnitError, conversion_factor
 
-KINDS = ("level", "growth", "change", "cumulative", "count", "baseline")
+KINDS = (
+    "level",
+    "growth",
+    "change",
+    "cumulative",
+    "count",
+    "class",
+    "rank",
+    "relative",
+    "baseline",
+)
+# class: a class on the indicator's ordered scale (一级航道, Ⅱ类), value = its number;
+# rank: a place in a national ranking (全国前三), value = N; relative: a factor on the
+# base year's value (翻一番 = 2), unit 倍. Each is stated in words, not digits, so the
+# quote is read for the class, the place or the factor instead of for a number.
+RANK_UNIT, RELATIVE_UNIT = "位", "倍"
+WORDED_KINDS = {"class": classes_in, "rank": ranks_in, "relative": factors_in}
 COMPARATORS = ("reach", "at_least", "at_most", "about", "range", "equal")
 DIRECTIONS = ("higher", "lower", "band", "none")
 FREQUENCIES = ("annual", "quarterly", "monthly")
@@ -53,6 +70,9 @@ KIND_NAMES_ZH = {
     "change": "较基期变化",
     "cumulative": "累计值",
     "count": "新增数量",
+    "class": "等级类别",
+    "rank": "排名",
+    "relative": "倍数（较基期）",
     "baseline": "基期值",
 }
 COMPARATOR_NAMES_ZH = {
@@ -97,6 +117,9 @@ KIND_NAMES_EN = {
     "change": "change from base year",
     "cumulative": "cumulative total",
     "count": "number added",
+    "class": "class on an ordered scale",
+    "rank": "rank",
+    "relative": "multiple of the base year",
     "baseline": "baseline",
 }
 INDICATORS_FILE = "indicators.yaml"
@@ -127,6 +150,10 @@ class IndicatorDef:
     weight: str | None = None
     headline: bool = False
     aliases: tuple[str, ...] = ()  # other names statistics tables use for it
+    scale: str | None = None  # an ordered scale of indicators/scales.py: values are class numbers
+    limit: float | None = (
+        None  # a natural limit (100 %, 0): the no-target trend's cut-offs shrink near it
+    )
 
 
 @dataclass(frozen=True)
@@ -273,6 +300,9 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
         weight = _require(raw, "weight", str, where, problems, optional=True)
         headline = _require(raw, "headline", bool, where, problems, optional=True) or False
         aliases = _require(raw, "aliases", list, where, problems, optional=True) or []
+        scale = _require(raw, "scale", str, where, problems, optional=True)
+        _choice(scale, SCALES, where, "scale", problems)
+        limit = _require(raw, "limit", (int, float), where, problems, optional=True)
         if values["aggregation"] == "ratio" and len(components) != 2:
             problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
         if values["aggregation"] == "weighted_mean" and not weight:
@@ -287,6 +317,8 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
             weight=weight,
             headline=headline,
             aliases=tuple(str(a) for a in aliases),
+            scale=scale,
+            limit=None if limit is None else float(limit),
         )
     for indicator in result.values():
         for ref in (*indicator.components, indicator.weight):
@@ -356,6 +388,7 @@ def _parse_entry(
         )
     if values["comparator"] == "range" and values["value_high"] is None:
         problems.add(where, "value_high", "区间目标须给出上限")
+    _check_worded_kind(values, where, problems)
     if values["scope"] is not None:
         try:
             values["scope_code"] = regions.resolve(values["scope"]).code
@@ -368,6 +401,23 @@ def _parse_entry(
     if values["value_high"] is not None:
         values["value_high"] = float(values["value_high"])
     return Entry(plan_id=plan.id, **values)
+
+
+def _check_worded_kind(values: Mapping[str, Any], where: str, problems: _Problems) -> None:
+    """Class and rank targets are met at or below their number; a relative target
+    is a factor (unit 倍) reached from its base year."""
+    kind, comparator, unit = values["kind"], values["comparator"], values["unit"]
+    if kind in ("class", "rank") and comparator not in (None, "reach", "at_most"):
+        problems.add(where, "comparator", "等级、排名目标只能是 reach 或 at_most（达到或优于）")
+    if kind == "rank" and unit not in (None, RANK_UNIT):
+        problems.add(where, "unit", f"排名目标的单位应为“{RANK_UNIT}”")
+    if kind == "relative":
+        if unit not in (None, RELATIVE_UNIT):
+            problems.add(where, "unit", f"倍数目标的单位应为“{RELATIVE_UNIT}”")
+        if comparator not in (None, "reach", "at_least"):
+            problems.add(where, "comparator", "倍数目标只能是 reach 或 at_least")
+    if kind in WORDED_KINDS and values["value_high"] is not None:
+        problems.add(where, "value_high", "等级、排名、倍数目标没有上限")
 
 
 def parse_plan_file(
@@ -395,6 +445,19 @@ def check_entry_against_indicator(
     if indicator is None:
         problems.add(where, "indicator", f"未定义的指标 {entry.indicator_id}")
         return
+    if entry.kind == "class" and indicator.scale is None:
+        problems.add(
+            where, "indicator", f"等级目标的指标 {indicator.id} 须在 indicators.yaml 写明 scale"
+        )
+    if entry.kind == "class" and indicator.scale is not None:
+        if int(entry.value) != entry.value or entry.value not in SCALES[indicator.scale].labels:
+            problems.add(
+                where, "value", f"{entry.value:g} 不是{SCALES[indicator.scale].name_zh}中的等级"
+            )
+    if entry.kind != "class" and indicator.scale is not None and not entry.is_baseline:
+        problems.add(where, "kind", f"指标 {indicator.id} 是等级量表，目标应为 class")
+    if entry.kind == "relative":
+        return  # a factor (倍) on the indicator's own unit: nothing to convert
     try:
         conversion_factor(entry.unit, indicator.unit)
     except UnitError:
@@ -417,7 +480,8 @@ def check_traceability(entry: Entry, seed: SeedText, where: str, problems: _Prob
         )
         problems.add(where, "quote", f"引文不是从第 {entry.line} 行开始{hint}")
         return
-    stated = numbers_in(entry.quote) | numbers_in(match.original)
+    read = WORDED_KINDS.get(entry.kind, numbers_in)
+    stated = read(entry.quote) | read(match.original)
     for name, value in (("value", entry.value), ("value_high", entry.value_high)):
         if value is not None and not any(abs(abs(value) - n) < 1e-9 for n in stated):
             problems.add(

@@ -19,7 +19,7 @@ import pandas as pd
 from indicators.aggregation import Rule, derive
 from indicators.catalogue import Catalogue, Entry
 from indicators.outlook import Outlook, outlook
-from indicators.progress import Assessment, Point, TargetSpec, assess
+from indicators.progress import Assessment, Point, TargetSpec, assess, relative_base_year
 from indicators.regions import RegionDirectory
 from indicators.units import UnitError, convert
 
@@ -106,13 +106,19 @@ def _series_for(
 
 
 def _plan_baseline(entry: Entry, catalogue: Catalogue) -> Point | None:
+    """The plan's latest figure before the target year; for a relative target
+    (翻一番) only a figure of its base year will do."""
     unit = catalogue.indicators[entry.indicator_id].unit
     candidates = []
+    wanted = None
+    if entry.kind == "relative":
+        wanted = relative_base_year(target_spec(entry, catalogue))
     for b in catalogue.baselines:
         if (
             b.indicator_id == entry.indicator_id
             and b.scope_code == entry.scope_code
             and b.year < entry.year
+            and (wanted is None or b.year == wanted)
         ):
             try:
                 candidates.append(Point(b.year, convert(b.value, b.unit, unit), f"plan:{b.id}"))
@@ -125,15 +131,13 @@ def target_spec(entry: Entry, catalogue: Catalogue) -> TargetSpec:
     """What the method needs of a catalogue target, its values in the indicator's unit
     (a unit that cannot be converted leaves them as the plan wrote them)."""
     indicator = catalogue.indicators[entry.indicator_id]
-    try:
-        value = convert(entry.value, entry.unit, indicator.unit)
-        high = (
-            None
-            if entry.value_high is None
-            else convert(entry.value_high, entry.unit, indicator.unit)
-        )
-    except UnitError:
-        value, high = entry.value, entry.value_high
+    value, high = entry.value, entry.value_high
+    if entry.kind != "relative":  # a relative target's value is a factor (倍), kept as is
+        try:
+            value = convert(entry.value, entry.unit, indicator.unit)
+            high = None if high is None else convert(high, entry.unit, indicator.unit)
+        except UnitError:
+            value, high = entry.value, entry.value_high
     return TargetSpec(
         entry.id,
         entry.kind,

@@ -1,0 +1,206 @@
+"""Class, rank and relative targets in the catalogue: the shipped entries with
+their sentences, the loader's checks on them, and their assessment from the
+catalogue (issue 20 item 4)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from config.settings import CONFIG_DIR
+from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
+from indicators.progress_run import assess_all
+from indicators.regions import load_region_directory
+from tests.helpers import small_directory
+
+SEED = (
+    "前言\n到 2025 年，长江干线朝天门至涪陵段提\n升到一级航道标准，产量迈入全国前三。\n"
+    "社会物流总额在“十四五”期间翻一番。2020 年社会物流总额 100 亿元。\n"
+)
+INDICATORS = """
+indicators:
+  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, unit: 级, scale: waterway_grade,
+     direction: lower, frequency: annual, pillar: infrastructure, source: s,
+     aggregation: not_combinable}
+  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, unit: 位, direction: lower,
+     frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
+  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, unit: 亿元,
+     direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
+"""
+BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)
+ENTRIES = {
+    "grade": dict(
+        BASE,
+        id="p-001",
+        indicator="grade",
+        line=2,
+        quote="到2025年，长江干线朝天门至涪陵段提升到一级航道标准",
+        kind="class",
+        year=2025,
+        value=1,
+        unit="级",
+        comparator="at_most",
+    ),
+    "rank": dict(
+        BASE,
+        id="p-002",
+        indicator="rank",
+        line=3,
+        quote="产量迈入全国前三",
+        kind="rank",
+        year=2025,
+        value=3,
+        unit="位",
+        comparator="at_most",
+    ),
+    "double": dict(
+        BASE,
+        id="p-003",
+        indicator="logistics",
+        line=4,
+        quote="社会物流总额在“十四五”期间翻一番",
+        kind="relative",
+        year=2025,
+        base_year=2020,
+        value=2,
+        unit="倍",
+        comparator="reach",
+    ),
+    "base": dict(
+        BASE,
+        id="p-004",
+        indicator="logistics",
+        line=4,
+        quote="2020年社会物流总额100亿元",
+        kind="baseline",
+        year=2020,
+        value=100,
+        unit="亿元",
+        comparator="equal",
+    ),
+}
+
+
+def world(tmp: Path, **changes: dict) -> Catalogue:
+    (tmp / "sources").mkdir(exist_ok=True)
+    (tmp / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
+    folder = tmp / "catalogue"
+    folder.mkdir(exist_ok=True)
+    (folder / "indicators.yaml").write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
+    plan = {
+        "plan": {"id": "p", "title": "t", "seed": "seed.txt", "lines": [1, 4]},
+        "entries": [{**e, **changes.get(k, {})} for k, e in ENTRIES.items()],
+    }
+    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return load_catalogue(folder, small_directory(), tmp / "sources")
+
+
+def test_ckd001_class_rank_and_relative_entries_load(tmp_path: Path) -> None:
+    catalogue = world(tmp_path)
+    assert [(e.kind, e.value) for e in catalogue.targets] == [
+        ("class", 1.0),
+        ("rank", 3.0),
+        ("relative", 2.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"grade": {"value": 2}}, "条目 p-001 字段 value：数值 2 在引文中找不到"),
+        ({"grade": {"value": 9}}, "条目 p-001 字段 value：9 不是内河航道等级中的等级"),
+        ({"grade": {"comparator": "at_least"}}, "条目 p-001 字段 comparator：等级、排名目标只能是"),
+        ({"grade": {"indicator": "rank", "unit": "位"}}, "须在 indicators.yaml 写明 scale"),
+        ({"rank": {"value": 5}}, "条目 p-002 字段 value：数值 5 在引文中找不到"),
+        ({"rank": {"unit": "个"}}, "条目 p-002 字段 unit：排名目标的单位应为“位”"),
+        ({"double": {"value": 3}}, "条目 p-003 字段 value：数值 3 在引文中找不到"),
+        ({"double": {"unit": "亿元"}}, "条目 p-003 字段 unit：倍数目标的单位应为“倍”"),
+        (
+            {"double": {"kind": "level", "unit": "亿元"}},
+            "条目 p-003 字段 value：数值 2 在引文中找不到",
+        ),
+    ],
+)
+def test_ckd002_wrong_worded_targets_are_refused(
+    tmp_path: Path, changes: dict, message: str
+) -> None:
+    with pytest.raises(CatalogueError) as info:
+        world(tmp_path, **changes)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def observations(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            dict(
+                id=i,
+                indicator_id=ind,
+                region_code="wandakai",
+                period=period,
+                value=value,
+                unit="",
+                layer="reported",
+            )
+            for i, (ind, period, value) in enumerate(rows, start=1)
+        ]
+    )
+
+
+def test_ckd003_assessed_from_the_catalogue(tmp_path: Path) -> None:
+    catalogue = world(tmp_path)
+    rows = [
+        ("grade", "2021", 3.0),
+        ("grade", "2025", 1.0),
+        ("rank", "2021", 5.0),
+        ("rank", "2025", 4.0),
+        ("logistics", "2020", 90.0),  # the plan states 100 for 2020: its figure is the base
+        ("logistics", "2025", 190.0),
+    ]
+    results = {
+        r.assessment.target_id: r.assessment
+        for r in assess_all(catalogue, small_directory(), observations(rows), 2025)
+    }
+    assert results["p-001"].status == "met"
+    assert results["p-002"].status == "missed"
+    double = results["p-003"]
+    assert double.status == "missed" and double.baseline.source == "plan:p-004"
+    assert double.expected_now == 200.0
+
+
+# ------------------------------------------------------------ the shipped ones ---
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalogue:
+    return load_catalogue(
+        CONFIG_DIR / "catalogue",
+        load_region_directory(CONFIG_DIR / "regions.yaml"),
+        CONFIG_DIR / "sources",
+    )
+
+
+@pytest.mark.parametrize(
+    ("indicator", "kind", "year", "value", "line", "words"),
+    [
+        ("waterway_grade_yangtze_chaotianmen_fuling", "class", 2025, 1, 15399, "一级航道"),
+        ("waterway_grade_yangtze_yibin_chongqing", "class", 2025, 2, 15401, "二级航道"),
+        ("waterway_grade_qujiang_dazhou_quhezui", "class", 2025, 3, 15417, "三级航道"),
+        ("national_road_grade_border_areas", "class", 2025, 2, 7491, "国道基本达到二级及以上"),
+        ("yangtze_mainstream_water_quality_class", "class", 2027, 2, 5317, "Ⅱ类"),
+        ("power_semiconductor_output_national_rank", "rank", 2027, 3, 5037, "全国前三"),
+        ("lcd_panel_output_national_rank", "rank", 2027, 3, 5037, "全国前三"),
+        ("green_financing_balance", "relative", 2027, 2, 5073, "绿色融资余额翻一番"),
+        ("logistics_total_value", "relative", 2025, 2, 6575, "“十四五”期间翻一番"),
+        ("soe_listing_reserve_enterprises", "relative", 2027, 2, 5437, "上市后备企业实现“倍增”"),
+    ],
+)
+def test_ckd004_the_plans_worded_targets_are_in_the_catalogue(
+    shipped: Catalogue, indicator: str, kind: str, year: int, value: int, line: int, words: str
+) -> None:
+    [entry] = [e for e in shipped.targets if e.indicator_id == indicator and e.kind == kind]
+    assert (entry.year, entry.value, entry.line) == (year, value, line)
+    assert words in entry.quote
