@@ -62,13 +62,37 @@ def main() -> int:
     print(f"headline targets with a verdict: {len(head_judged):4d} of {len(head)}")
     print("by status:", frame.status.value_counts().to_dict())
     print("\nheadline targets without a verdict:")
-    cols = ["target_id", "indicator_id", "scope_code", "target_year", "target_value", "target_unit", "note"]
-    for row in head[head.status == "insufficient"].sort_values("indicator_id")[cols].itertuples(index=False):
+    cols = [
+        "target_id",
+        "indicator_id",
+        "scope_code",
+        "target_year",
+        "target_value",
+        "target_unit",
+        "note",
+    ]
+    for row in (
+        head[head.status == "insufficient"]
+        .sort_values("indicator_id")[cols]
+        .itertuples(index=False)
+    ):
         print("  " + " | ".join("" if v is None else str(v) for v in row))
     if args.targets:
         print("\nall targets:")
-        cols = ["target_id", "headline", "indicator_id", "scope_code", "kind", "target_year",
-                "target_value", "target_unit", "comparator", "status", "latest_year", "latest_value"]
+        cols = [
+            "target_id",
+            "headline",
+            "indicator_id",
+            "scope_code",
+            "kind",
+            "target_year",
+            "target_value",
+            "target_unit",
+            "comparator",
+            "status",
+            "latest_year",
+            "latest_value",
+        ]
         for row in frame.sort_values(["indicator_id", "scope_code"])[cols].itertuples(index=False):
             print("  " + " | ".join("" if v is None else str(v) for v in row))
     return 0
