@@ -39,6 +39,7 @@ from indicators.catalogue import (
 )
 from indicators.exports import spreadsheet_safe
 from indicators.formatting import target_text, unit_text
+from indicators.progress import Point, trend
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
 
@@ -77,6 +78,55 @@ def _options(lang: str) -> list[dict[str, str]]:
     ]
 
 
+def _untargeted_option(indicator_id: str, lang: str) -> list[dict[str, str]]:
+    """An indicator no plan sets a target for, when data are reported for it (its
+    trend is shown instead of a status): reached by its link, not listed."""
+    indicators = frames.indicators().set_index("id")
+    if indicator_id not in indicators.index or frames.observations(indicator_id).empty:
+        return []
+    r = indicators.loc[indicator_id]
+    label = (
+        f"{r.name_en} ({unit_text(r.unit, lang) or '-'}, no target)"
+        if lang == "en"
+        else f"{r.name_zh}（{r.unit}，无目标）"
+    )
+    return [{"label": label, "value": indicator_id}]
+
+
+def _trend(indicator: Any, series: Any, lang: str) -> html.Div | None:
+    """Without a target for the region: Open SDG's methodology 1 on its annual series
+    (indicators.progress.trend), the status word and how it was reached."""
+    if series.empty:
+        return None
+    by_year = series.sort_values("period").groupby("period").value.last()
+    points = [Point(int(period), float(value)) for period, value in by_year.items()]
+    limit = getattr(indicator, "trend_limit", None)
+    result = trend(points, indicator.direction, points[-1].year, limit)
+    if result.value is None:
+        how = t(lang, result.note, "two annual values of an indicator with a direction needed")
+    else:
+        years = f"{result.base.year}—{result.latest.year}"
+        how = t(
+            lang,
+            result.note,
+            f"{years} direction-adjusted annual growth {result.value * 100:+.2f}%",
+        )
+    return html.Div(
+        [
+            t(lang, "无目标值，按趋势评估：", "No target; judged on its trend: "),
+            status_badge(result.status, lang, className="ms-1"),
+            html.Span(f"（{how}）" if lang != "en" else f" ({how})", className="small ms-2"),
+            html.A(
+                t(lang, "方法", "Method"),
+                href=href("/methodology", lang),
+                className="small ms-2",
+            ),
+        ],
+        id="ind-trend",
+        className="mb-2",
+    )
+
+
 def layout(
     id: str = "gdp",  # noqa: A002
     region: str | None = None,
@@ -85,6 +135,8 @@ def layout(
 ) -> html.Div:
     lang = lang_of(lang)
     options = _options(lang)
+    if id not in {o["value"] for o in options}:
+        options += _untargeted_option(id, lang)
     if id not in {o["value"] for o in options}:
         return dbc.Alert(
             t(
@@ -373,11 +425,13 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         },
         style={"height": "420px"},
     )
+    untargeted = scope_targets.empty and snaps.empty
     body = [
         definition,
         html.H3(t(lang, "规划目标与原文", "Targets and the plans' sentences"), className="h6"),
         sentences,
         statuses,
+        _trend(indicator, series, lang) if untargeted else None,
         chart,
         html.H3(
             t(lang, "地区排名（最新年度）", "Regions ranked (latest year)"), className="h6 mt-3"
