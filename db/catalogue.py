@@ -48,10 +48,15 @@ def _indicator_values(ind: IndicatorDef, with_refs: bool) -> dict[str, Any]:
         "source": ind.source,
         "aggregation": ind.aggregation,
         "headline": ind.headline,
+        "scale": ind.scale,
+        "trend_limit": ind.limit,
         "numerator_id": numerator if with_refs else None,
         "denominator_id": denominator if with_refs else None,
         "weight_id": ind.weight if with_refs else None,
     }
+
+
+_VISION_LESS = ("value", "unit", "comparator")  # a vision (远景目标) has none of these
 
 
 def _entry_values(entry: Entry) -> dict[str, Any]:
@@ -68,6 +73,8 @@ def _entry_values(entry: Entry) -> dict[str, Any]:
         "seed_line": entry.line,
         "quote": entry.quote,
     }
+    if entry.is_vision:
+        return {k: v for k, v in values.items() if k not in _VISION_LESS}
     if not entry.is_baseline:
         values.update(
             kind=entry.kind,
@@ -97,18 +104,21 @@ def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
     session.flush()
     for indicator in catalogue.indicators.values():
         _upsert(session, models.Indicator, indicator.id, _indicator_values(indicator, True))
+    tables = (models.Target, models.Baseline, models.Vision)
     for entry in catalogue.entries.values():
-        model = models.Baseline if entry.is_baseline else models.Target
-        other = models.Target if entry.is_baseline else models.Baseline
-        stale = session.get(other, entry.id)  # an entry whose kind changed moves table
-        if stale is not None:
-            session.delete(stale)
+        model = tables[1] if entry.is_baseline else tables[2] if entry.is_vision else tables[0]
+        for other in tables:  # an entry whose kind changed moves table
+            stale = session.get(other, entry.id) if other is not model else None
+            if stale is not None:
+                session.delete(stale)
         _upsert(session, model, entry.id, _entry_values(entry))
     session.flush()
     keep_targets = [e.id for e in catalogue.targets]
     keep_baselines = [e.id for e in catalogue.baselines]
+    keep_visions = [e.id for e in catalogue.visions]
     session.execute(delete(models.Target).where(models.Target.id.not_in(keep_targets)))
     session.execute(delete(models.Baseline).where(models.Baseline.id.not_in(keep_baselines)))
+    session.execute(delete(models.Vision).where(models.Vision.id.not_in(keep_visions)))
     session.execute(delete(models.Plan).where(models.Plan.id.not_in(list(catalogue.plans))))
     stale_indicators = session.scalars(
         select(models.Indicator).where(models.Indicator.id.not_in(list(catalogue.indicators)))
@@ -126,7 +136,8 @@ def count_targets(session: Session) -> int:
 
 
 def targets_frame(session: Session) -> pd.DataFrame:
-    """Every target and baseline with its plan, indicator and scope, for the 目标库 and the API."""
+    """Every target, baseline and vision (远景目标, kind "vision": no value) with its plan,
+    indicator and scope, for the 目标库 and the API."""
     columns = [
         "id",
         "plan_id",
@@ -141,12 +152,13 @@ def targets_frame(session: Session) -> pd.DataFrame:
         "quote",
     ]
     frames = []
-    for model, kind in ((models.Target, None), (models.Baseline, "baseline")):
+    kinds = ((models.Target, None), (models.Baseline, "baseline"), (models.Vision, "vision"))
+    for model, kind in kinds:
         extra = [] if kind else ["kind", "base_year", "value_high", "stretch"]
         rows = (
             session.execute(
                 select(
-                    *(getattr(model, c) for c in columns + extra),
+                    *(getattr(model, c) for c in columns + extra if hasattr(model, c)),
                     models.Plan.title.label("plan_title"),
                     models.Plan.seed_file,
                     models.Indicator.name_zh.label("indicator_name"),
@@ -164,6 +176,8 @@ def targets_frame(session: Session) -> pd.DataFrame:
         frame = pd.DataFrame(rows)
         if kind and not frame.empty:
             frame = frame.assign(kind=kind, base_year=None, value_high=None, stretch=False)
+            if kind == "vision":
+                frame = frame.assign(value=None, unit=None, comparator=None)
         frames.append(frame)
     frame = (
         pd.concat([f for f in frames if not f.empty], ignore_index=True)

@@ -136,6 +136,8 @@ class Indicator(Base):
     denominator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
     weight_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
     headline: Mapped[bool] = mapped_column(Boolean, default=False)
+    scale: Mapped[str | None] = mapped_column(String(30))  # indicators/scales.py, class indicators
+    trend_limit: Mapped[float | None] = mapped_column(Float)  # no-target trend: natural limit
 
 
 class _Provenance:
@@ -177,6 +179,18 @@ class Baseline(_Provenance, Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str] = mapped_column(String(30))
     comparator: Mapped[str] = mapped_column(String(10))
+
+
+class Vision(_Provenance, Base):
+    """A goal a plan sets in words for 2035 (远景目标), shown beside the indicator it
+    concerns and never judged: no value, no progress snapshot."""
+
+    __tablename__ = "visions"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicators.id"), index=True)
+    scope_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    year: Mapped[int]
 
 
 # ---------------------------------------------------------- users & audit ---

@@ -32,6 +32,7 @@ KINDS = (
     "rank",
     "relative",
     "baseline",
+    "vision",
 )
 # class: a class on the indicator's ordered scale (一级航道, Ⅱ类), value = its number;
 # rank: a place in a national ranking (全国前三), value = N; relative: a factor on the
@@ -39,6 +40,9 @@ KINDS = (
 # quote is read for the class, the place or the factor instead of for a number.
 RANK_UNIT, RELATIVE_UNIT = "位", "倍"
 WORDED_KINDS = {"class": classes_in, "rank": ranks_in, "relative": factors_in}
+# vision: a goal set in words for 2035 (远景目标), with its sentence and the indicator it
+# concerns, no value, unit or comparator: shown beside the indicator, never judged.
+VISION_FIELDS = ("value", "value_high", "unit", "comparator")
 COMPARATORS = ("reach", "at_least", "at_most", "about", "range", "equal")
 DIRECTIONS = ("higher", "lower", "band", "none")
 FREQUENCIES = ("annual", "quarterly", "monthly")
@@ -74,6 +78,7 @@ KIND_NAMES_ZH = {
     "rank": "排名",
     "relative": "倍数（较基期）",
     "baseline": "基期值",
+    "vision": "远景目标（不评估）",
 }
 COMPARATOR_NAMES_ZH = {
     "reach": "达到",
@@ -121,6 +126,7 @@ KIND_NAMES_EN = {
     "rank": "rank",
     "relative": "multiple of the base year",
     "baseline": "baseline",
+    "vision": "vision (in words, not assessed)",
 }
 INDICATORS_FILE = "indicators.yaml"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
@@ -182,15 +188,19 @@ class Entry:
     kind: str
     year: int
     base_year: int | None
-    value: float
+    value: float  # None for a vision
     value_high: float | None
-    unit: str
-    comparator: str
+    unit: str  # None for a vision
+    comparator: str  # None for a vision
     stretch: bool
 
     @property
     def is_baseline(self) -> bool:
         return self.kind == "baseline"
+
+    @property
+    def is_vision(self) -> bool:
+        return self.kind == "vision"
 
 
 @dataclass
@@ -201,18 +211,24 @@ class Catalogue:
 
     @property
     def targets(self) -> list[Entry]:
-        return [e for e in self.entries.values() if not e.is_baseline]
+        return [e for e in self.entries.values() if not e.is_baseline and not e.is_vision]
 
     @property
     def baselines(self) -> list[Entry]:
         return [e for e in self.entries.values() if e.is_baseline]
+
+    @property
+    def visions(self) -> list[Entry]:
+        """远景目标: goals in words, shown and never judged."""
+        return [e for e in self.entries.values() if e.is_vision]
 
     def counts_by_plan(self) -> dict[str, tuple[int, int]]:
         """(targets, baselines) per plan, in the plans' order."""
         ordered = sorted(self.plans.values(), key=lambda p: (p.seed, p.lines[0]))
         counts = {plan.id: [0, 0] for plan in ordered}
         for entry in self.entries.values():
-            counts[entry.plan_id][entry.is_baseline] += 1
+            if not entry.is_vision:
+                counts[entry.plan_id][entry.is_baseline] += 1
         return {plan: (t, b) for plan, (t, b) in counts.items()}
 
 
@@ -362,6 +378,7 @@ def _parse_entry(
 ) -> Entry | None:
     where = f"文件 {path.name} 条目 {raw.get('id', '?')}"
     before = len(problems.items)
+    vision = raw.get("kind") == "vision"
     values: dict[str, Any] = {
         "id": _require(raw, "id", str, where, problems),
         "indicator_id": _require(raw, "indicator", str, where, problems),
@@ -372,11 +389,11 @@ def _parse_entry(
         "kind": _require(raw, "kind", str, where, problems),
         "year": _require(raw, "year", int, where, problems),
         "base_year": _require(raw, "base_year", int, where, problems, optional=True),
-        "value": _require(raw, "value", (int, float), where, problems),
+        "value": _require(raw, "value", (int, float), where, problems, optional=vision),
         "value_high": _require(raw, "value_high", (int, float), where, problems, optional=True),
-        "unit": _require(raw, "unit", (str, int), where, problems),
-        "comparator": _require(raw, "comparator", str, where, problems),
-        "stretch": _require(raw, "stretch", bool, where, problems),
+        "unit": _require(raw, "unit", (str, int), where, problems, optional=vision),
+        "comparator": _require(raw, "comparator", str, where, problems, optional=vision),
+        "stretch": _require(raw, "stretch", bool, where, problems, optional=vision),
     }
     _choice(values["kind"], KINDS, where, "kind", problems)
     _choice(values["comparator"], COMPARATORS, where, "comparator", problems)
@@ -389,6 +406,9 @@ def _parse_entry(
     if values["comparator"] == "range" and values["value_high"] is None:
         problems.add(where, "value_high", "区间目标须给出上限")
     _check_worded_kind(values, where, problems)
+    for name in VISION_FIELDS if vision else ():
+        if values[name] is not None:
+            problems.add(where, name, "远景目标以文字表述，不填数值、单位和比较方式（写 null）")
     if values["scope"] is not None:
         try:
             values["scope_code"] = regions.resolve(values["scope"]).code
@@ -396,6 +416,9 @@ def _parse_entry(
             problems.add(where, "scope", str(exc))
     if len(problems.items) > before:
         return None
+    if vision:
+        values["stretch"] = bool(values["stretch"])
+        return Entry(plan_id=plan.id, **values)
     values["unit"] = str(values["unit"])
     values["value"] = float(values["value"])
     if values["value_high"] is not None:
@@ -445,6 +468,8 @@ def check_entry_against_indicator(
     if indicator is None:
         problems.add(where, "indicator", f"未定义的指标 {entry.indicator_id}")
         return
+    if entry.is_vision:
+        return  # no value, no unit: only the indicator it concerns
     if entry.kind == "class" and indicator.scale is None:
         problems.add(
             where, "indicator", f"等级目标的指标 {indicator.id} 须在 indicators.yaml 写明 scale"

@@ -73,6 +73,9 @@ def target_text(
     lang: str = "zh",
 ) -> str:
     """The target as a person would say it, with the comparator the wording means."""
+    worded = _worded_target(value, unit, kind, lang)
+    if worded is not None:
+        return worded
     if lang == "en":
         return _target_text_en(value, unit, comparator, value_high, kind)
     shown = number(abs(value)) if kind == "change" else number(value)
@@ -85,6 +88,26 @@ def target_text(
     prefix = {"at_least": "≥", "at_most": "≤"}.get(comparator, "")
     suffix = "左右" if comparator == "about" else ""
     return f"{prefix}{shown}{unit}{suffix}"
+
+
+def _worded_target(value: float, unit: str, kind: str, lang: str) -> str | None:
+    """Class, rank, relative and vision entries (一级航道, 全国前三, 翻一番, 远景目标)."""
+    if kind == "vision":
+        return "远景目标（不评估）" if lang != "en" else "vision (not assessed)"
+    if kind not in ("class", "rank", "relative"):
+        return None
+    shown = number(value)
+    if lang == "en":
+        return {
+            "class": f"class {shown} or better",
+            "rank": f"top {shown}",
+            "relative": f"{shown}× the base year",
+        }[kind]
+    return {
+        "class": f"{shown}{unit}或更优",
+        "rank": f"前{shown}{unit}",
+        "relative": f"基期的{shown}倍",
+    }[kind]
 
 
 # Base units (after units.split_unit strips 万/亿 …) in English: a quantity in

@@ -63,7 +63,8 @@ def generate(
             entry.comparator != "at_least"
             and catalogue.indicators[entry.indicator_id].direction == "lower"
         )
-        whole = split_unit(unit)[1] == "个"  # things counted one by one
+        # things counted one by one; classes and ranks are whole numbers too
+        whole = split_unit(unit)[1] == "个" or entry.kind in ("class", "rank")
         baseline = _baseline_for(catalogue, entry)
         series = _series(
             entry.kind, goal, start_year, entry.year, last_year, profile, baseline, falling, rng

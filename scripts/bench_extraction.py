@@ -39,7 +39,11 @@ def main() -> None:
     for plan in sorted(catalogue.plans.values(), key=lambda p: p.lines[0]):
         seed = SeedText.from_file(config / "sources" / plan.seed)
         candidates = extract(seed, *plan.lines)
-        entries = [(e.line, e.value) for e in catalogue.entries.values() if e.plan_id == plan.id]
+        entries = [  # 远景目标 (visions) state no number
+            (e.line, e.value)
+            for e in catalogue.entries.values()
+            if e.plan_id == plan.id and e.value is not None
+        ]
         entries += [
             (e.line, e.value_high)
             for e in catalogue.entries.values()

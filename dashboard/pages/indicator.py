@@ -52,6 +52,9 @@ TABLE = [
 ]
 
 
+NOT_JUDGED = ("baseline", "vision")  # 远景目标 are shown with their sentence, never judged
+
+
 class Ids(StrEnum):
     INDICATOR = "ind-indicator"
     REGION = "ind-region"
@@ -348,7 +351,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         if region
         else series.iloc[0:0]
     )
-    scope_targets = targets[(targets.scope_code == region) & (targets.kind != "baseline")]
+    scope_targets = targets[(targets.scope_code == region) & ~targets.kind.isin(NOT_JUDGED)]
     scope_targets = scope_targets.assign(
         label=[
             target_text(e.value, e.unit, e.comparator, e.value_high, e.kind, lang=lang)

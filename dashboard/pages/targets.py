@@ -181,8 +181,8 @@ def layout(
             ),
             color="warning",
         )
-    n_targets, n_baselines = (
-        int((frame.kind != "baseline").sum()),
+    n_targets, n_baselines = (  # 远景目标 (vision) are listed, not counted as targets
+        int((~frame.kind.isin(["baseline", "vision"])).sum()),
         int((frame.kind == "baseline").sum()),
     )
     year_value = link_year(year)

@@ -114,3 +114,13 @@ def test_itr002_a_negative_series_gets_a_verdict_not_insufficient_data(
 def test_itr003_a_region_with_targets_shows_no_trend(client: FlaskClient) -> None:
     assert trend_of(client, "gdp", "chuannan_yuxi") == ""
     assert "ind-trend" not in body(client, "gdp", "chuannan_yuxi")
+
+
+def test_itr004_the_2035_goal_stands_beside_the_indicator_without_a_verdict(
+    client: FlaskClient,
+) -> None:
+    shown = body(client, "gdp", "ccec")
+    assert "到2035年，建成实力雄厚、特色鲜明的双城经济圈" in shown
+    assert "远景目标（不评估）" in shown
+    english = body(client, "gdp", "ccec", "?lang=en")
+    assert "vision (not assessed)" in english

@@ -20,6 +20,7 @@ from tests.helpers import small_directory
 SEED = (
     "前言\n到 2025 年，长江干线朝天门至涪陵段提\n升到一级航道标准，产量迈入全国前三。\n"
     "社会物流总额在“十四五”期间翻一番。2020 年社会物流总额 100 亿元。\n"
+    "到 2035 年，建成实力雄厚、特色鲜明的物流枢纽。\n"
 )
 INDICATORS = """
 indicators:
@@ -82,6 +83,18 @@ ENTRIES = {
         unit="亿元",
         comparator="equal",
     ),
+    "vision": dict(
+        BASE,
+        id="p-005",
+        indicator="logistics",
+        line=5,
+        quote="到2035年，建成实力雄厚、特色鲜明的物流枢纽",
+        kind="vision",
+        year=2035,
+        value=None,
+        unit=None,
+        comparator=None,
+    ),
 }
 
 
@@ -92,7 +105,7 @@ def world(tmp: Path, **changes: dict) -> Catalogue:
     folder.mkdir(exist_ok=True)
     (folder / "indicators.yaml").write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
     plan = {
-        "plan": {"id": "p", "title": "t", "seed": "seed.txt", "lines": [1, 4]},
+        "plan": {"id": "p", "title": "t", "seed": "seed.txt", "lines": [1, 5]},
         "entries": [{**e, **changes.get(k, {})} for k, e in ENTRIES.items()],
     }
     (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
@@ -106,6 +119,11 @@ def test_ckd001_class_rank_and_relative_entries_load(tmp_path: Path) -> None:
         ("rank", 3.0),
         ("relative", 2.0),
     ]
+    # the 2035 goal in words: kept with its sentence, neither a target nor a baseline
+    [vision] = catalogue.visions
+    assert (vision.id, vision.value, vision.unit, vision.year) == ("p-005", None, None, 2035)
+    assert vision not in catalogue.targets and vision not in catalogue.baselines
+    assert catalogue.counts_by_plan() == {"p": (3, 1)}
 
 
 @pytest.mark.parametrize(
@@ -123,6 +141,9 @@ def test_ckd001_class_rank_and_relative_entries_load(tmp_path: Path) -> None:
             {"double": {"kind": "level", "unit": "亿元"}},
             "条目 p-003 字段 value：数值 2 在引文中找不到",
         ),
+        ({"vision": {"value": 2035}}, "条目 p-005 字段 value：远景目标以文字表述"),
+        ({"vision": {"kind": "level"}}, "条目 p-005 字段 value：缺少此字段"),
+        ({"vision": {"line": 4}}, "条目 p-005 字段 quote：引文不是从第 4 行开始"),
     ],
 )
 def test_ckd002_wrong_worded_targets_are_refused(
@@ -204,3 +225,21 @@ def test_ckd004_the_plans_worded_targets_are_in_the_catalogue(
     [entry] = [e for e in shipped.targets if e.indicator_id == indicator and e.kind == kind]
     assert (entry.year, entry.value, entry.line) == (year, value, line)
     assert words in entry.quote
+
+
+@pytest.mark.parametrize(
+    ("entry", "indicator", "words"),
+    [
+        ("outline-028", "gdp", "建成实力雄厚、特色鲜明的双城经济圈"),
+        ("outline-029", "rd_intensity", "具有全国影响力的科技创新中心基本建成"),
+        ("science_city-006", "rd_intensity", "科技综合实力迈入全国前列"),
+        ("cq_metro_area-026", "gdp", "综合经济实力"),
+    ],
+)
+def test_ckd005_the_2035_goals_are_visions(
+    shipped: Catalogue, entry: str, indicator: str, words: str
+) -> None:
+    vision = shipped.entries[entry]
+    assert vision.is_vision and vision.year == 2035 and vision.value is None
+    assert vision.indicator_id == indicator and words in vision.quote
+    assert vision not in shipped.targets
