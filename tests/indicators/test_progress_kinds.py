@@ -1,5 +1,5 @@
 """Class, rank and relative targets, negative series and the no-target trend
-(docs/methodology.md, sections 6 and 11–13; issue 20 items 4 and 6)."""
+(docs/methodology.md, sections 6 and 11, examples 13–17; issue 20 items 4 and 6)."""
 
 from __future__ import annotations
 
