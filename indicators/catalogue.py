@@ -5,7 +5,10 @@ the plans fix, each tied to the sentence that set it.
 every problem with file, entry and field, when anything is off: a missing or
 mistyped field, an unknown indicator, a scope the regions master data cannot
 resolve, a unit that does not convert to the indicator's, a quote that does
-not begin on its line, or a value the quote does not state.
+not begin on its line, or a value the quote does not state — and, reading the
+entry against its sentence (``indicators.catalogue_rules``), a plan-area
+definition entered as a figure, a base_year the text does not state, a plan's
+own area not used, or a location description entered as a baseline.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from indicators.catalogue_rules import check_reading
 from indicators.regions import RegionDirectory, RegionError
 from indicators.scales import SCALES, classes_in, factors_in, ranks_in
 from indicators.seed_text import SeedText, numbers_in
@@ -193,6 +197,9 @@ class Entry:
     unit: str  # None for a vision
     comparator: str  # None for a vision
     stretch: bool
+    # plan text before the quote that states base_year ("“十三五”以来"), when its
+    # own sentence does not (indicators.catalogue_rules.check_base_year)
+    base_year_quote: str | None = None
 
     @property
     def is_baseline(self) -> bool:
@@ -394,6 +401,7 @@ def _parse_entry(
         "unit": _require(raw, "unit", (str, int), where, problems, optional=vision),
         "comparator": _require(raw, "comparator", str, where, problems, optional=vision),
         "stretch": _require(raw, "stretch", bool, where, problems, optional=vision),
+        "base_year_quote": _require(raw, "base_year_quote", str, where, problems, optional=True),
     }
     _choice(values["kind"], KINDS, where, "kind", problems)
     _choice(values["comparator"], COMPARATORS, where, "comparator", problems)
@@ -550,6 +558,7 @@ def load_catalogue(folder: Path, regions: RegionDirectory, sources: Path) -> Cat
                 entry, catalogue.indicators.get(entry.indicator_id), where, problems
             )
             check_traceability(entry, seed, where, problems)
+            check_reading(entry, plan, seed, regions, where, problems)
             catalogue.entries[entry.id] = entry
     _check_duplicates(catalogue, problems)
     if problems.items:

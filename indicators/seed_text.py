@@ -34,6 +34,7 @@ _DIGITS = {
 }
 _ORDERS = {"十": 10, "百": 100, "千": 1000}
 _ALL = ("全部", "全覆盖", "全面覆盖")
+_STOPS = ("。", "！", "？")
 
 
 def squeeze(text: str) -> str:
@@ -126,6 +127,28 @@ class SeedText:
             lines.append(self.line_of(position))
             position = self.squeezed.find(needle, position + 1)
         return lines
+
+    def line_start(self, line: int) -> int:
+        """Where ``line`` begins in the squeezed text."""
+        return self._starts[line - 1]
+
+    def position(self, quote: str, line: int) -> int | None:
+        """Where in the squeezed text the quote begins, if it begins on ``line``."""
+        if self.find(quote, line) is None:
+            return None
+        return self.squeezed.find(squeeze(quote), self._starts[line - 1])
+
+    def sentence(self, quote: str, line: int) -> str | None:
+        """The squeezed sentence the quote stands in: from the full stop (。！？)
+        before it to the one after it, both excluded; None if the quote is not
+        on ``line``."""
+        begin = self.position(quote, line)
+        if begin is None:
+            return None
+        end = begin + len(squeeze(quote))
+        start = max(self.squeezed.rfind(stop, 0, begin) for stop in _STOPS) + 1
+        stops = [p for p in (self.squeezed.find(stop, end - 1) for stop in _STOPS) if p >= 0]
+        return self.squeezed[start : min(stops, default=len(self.squeezed))]
 
     def _original(self, position: int, length: int) -> str:
         first_line, first_col = self._original_index[position]

@@ -13,7 +13,8 @@ from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
 from indicators.regions import load_region_directory
 from tests.helpers import small_directory
 
-SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，力争新增 1—2 个口岸。\n"
+# the ports target counts from 2020: its sentence says so ("十四五"期间, base year 2020)
+SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，“十四五”期间力争新增 1—2 个口岸。\n"
 INDICATORS = """
 indicators:
   - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, unit: 亿元, direction: higher,
@@ -75,20 +76,30 @@ ENTRIES = {
 }
 
 
-def write_world(tmp: Path, **changes: dict) -> Path:
-    """A catalogue folder of one plan over a five-line seed; ``changes`` edit entries."""
+def write_world(
+    tmp: Path,
+    *,
+    seed: str = SEED,
+    indicators: str = INDICATORS,
+    title: str = "示例规划",
+    entries: list[dict] | None = None,
+    **changes: dict,
+) -> Path:
+    """A catalogue folder of one plan ``p`` over a short seed (lines 1–6): by
+    default the five-line seed and entries above, ``changes`` editing them."""
     import yaml
 
     (tmp / "sources").mkdir(exist_ok=True)
-    (tmp / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
+    (tmp / "sources" / "seed.txt").write_text(seed, encoding="utf-8")
     folder = tmp / "catalogue"
     folder.mkdir(exist_ok=True)
-    (folder / "indicators.yaml").write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
-    entries = [{**entry, **changes.get(key, {})} for key, entry in ENTRIES.items()]
+    (folder / "indicators.yaml").write_text(textwrap.dedent(indicators), encoding="utf-8")
+    if entries is None:
+        entries = [{**entry, **changes.get(key, {})} for key, entry in ENTRIES.items()]
     plan = {
         "plan": {
             "id": "p",
-            "title": "示例规划",
+            "title": title,
             "issuer": "某机关",
             "date": "2021",
             "seed": "seed.txt",
