@@ -71,6 +71,9 @@ def judge(target: TargetSpec, assessment: Assessment, series: tuple[Point, ...])
         verdict = "mostly_done" if share is not None and share >= MOSTLY_DONE else "not_done"
         return FinalVerdict(target.id, verdict, share, a.latest, a.gap, a.note)
     at_year = next((p for p in series if p.year == target.year), None)
+    if at_year is not None and target.kind == "relative":
+        # 翻一番 without a figure for its base year: the goal itself is unknown
+        return FinalVerdict(target.id, "no_data", None, at_year, None, a.note)
     if at_year is not None and target.kind not in GROWTH + FROM_ZERO:
         # the only figure is the target year's: met or not is clear, the share is not
         d = _wanted(target)

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from indicators.final_evaluation import judge
 from indicators.progress import (
     Point,
     TargetSpec,
@@ -174,3 +175,14 @@ def test_kin014_trend_needs_two_values_and_a_direction() -> None:
     assert trend_status([Point(2020, 5.0), Point(2023, 6.0)], "none", 2023) == "insufficient"
     # only values up to the as-of year count
     assert trend_status([Point(2020, 5.0), Point(2024, 6.0)], "higher", 2023) == "insufficient"
+
+
+def test_kin015_final_evaluation_of_a_doubling_without_its_base_year() -> None:
+    # a 2025 figure but none for 2020: the goal (2 × 2020's value) is unknown, so the
+    # final evaluation cannot call it done (it compared 150 with the factor 2 before)
+    target = spec("relative", 2.0, 2025, base_year=2020)
+    series = (Point(2025, 150.0),)
+    verdict = judge(target, assess(target, list(series), 2025), series)
+    assert verdict.verdict == "no_data" and "2020" in verdict.note
+    complete = (Point(2020, 70.0), Point(2025, 150.0))
+    assert judge(target, assess(target, list(complete), 2025), complete).verdict == "done"
