@@ -35,6 +35,7 @@ from indicators.progress import (
     TargetSpec,
     assess,
     desired_direction,
+    relative_as_level,
 )
 
 WINDOW = 5  # DNS: the mean of the last five annual changes
@@ -88,6 +89,12 @@ def outlook(
     if as_of >= target.year:
         return _final(target, series, as_of, plan_baseline)
     known = _known(series, as_of)
+    if target.kind == "relative":  # 翻一番: the level its base year's value sets
+        as_level = relative_as_level(target, known, plan_baseline)
+        if as_level is None:
+            return _none("基期尚无数值，目标值未知，无法推算")
+        level, base = as_level
+        return _level(level, known, base if base.source.startswith("plan:") else None)
     if target.kind == "level":
         return _level(target, known, plan_baseline)
     if target.kind == "growth":

@@ -509,6 +509,22 @@ def relative_base_year(target: TargetSpec) -> int:
     return target.base_year if target.base_year is not None else target.year - 5
 
 
+def relative_as_level(
+    target: TargetSpec, series: list[Point], plan_baseline: Point | None
+) -> tuple[TargetSpec, Point] | None:
+    """A relative target as the level target it means and the base it starts from:
+    the plan's figure for the base year where it states one, else the observation
+    of that year; None when there is neither."""
+    start = relative_base_year(target)
+    base = plan_baseline if plan_baseline is not None and plan_baseline.year == start else None
+    if base is None:
+        base = next((p for p in series if p.year == start), None)
+    if base is None:
+        return None
+    goal = base.value * target.value
+    return replace(target, kind="level", value=goal, comparator="reach", value_high=None), base
+
+
 def _assess_relative(
     target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None
 ) -> Assessment:
@@ -516,13 +532,11 @@ def _assess_relative(
     year's value times it (the plan's own figure for that year where it states
     one, else the observation), then judged as a level target from that base."""
     start = relative_base_year(target)
-    base = plan_baseline if plan_baseline is not None and plan_baseline.year == start else None
-    if base is None:
-        base = next((p for p in series if p.year == start), None)
-    if base is None:
+    as_level = relative_as_level(target, series, plan_baseline)
+    if as_level is None:
         return _insufficient(target, as_of, None, False, f"基期（{start}年）尚无数值")
-    goal = base.value * target.value
-    level = replace(target, kind="level", value=goal, comparator="reach", value_high=None)
+    level, base = as_level
+    goal = level.value
     result = _assess_level(level, series, as_of, base)
     basis = "规划所给" if base.source.startswith("plan:") else "观测"
     note = f"目标值 = {start}年{basis}值 {base.value:g} × {target.value:g} = {goal:g}"

@@ -8,6 +8,7 @@ import math
 import pytest
 
 from indicators.final_evaluation import judge
+from indicators.outlook import outlook
 from indicators.progress import (
     Point,
     TargetSpec,
@@ -186,3 +187,14 @@ def test_kin015_final_evaluation_of_a_doubling_without_its_base_year() -> None:
     assert verdict.verdict == "no_data" and "2020" in verdict.note
     complete = (Point(2020, 70.0), Point(2025, 150.0))
     assert judge(target, assess(target, list(complete), 2025), complete).verdict == "done"
+
+
+def test_kin016_weather_outlook_of_a_doubling() -> None:
+    # 100 (2020) to be doubled by 2025; +15, +15, +20: mean change 16.67, 2025 ≈ 183.3,
+    # 16.7 short of 200 = 33 % of the 50 still to go → cloud (DNS, methodology §9)
+    target = spec("relative", 2.0, 2025, base_year=2020)
+    series = [Point(2020, 100.0), Point(2021, 115.0), Point(2022, 130.0), Point(2023, 150.0)]
+    result = outlook(target, series, 2023)
+    assert result.symbol == "cloud" and result.projected == pytest.approx(183.333, abs=1e-3)
+    assert "规划基期" not in result.note
+    assert outlook(target, series[1:], 2023).symbol == "none"
