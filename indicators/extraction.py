@@ -52,6 +52,12 @@ _SENTENCE_END = re.compile(r"[。；;！？]")
 _YEAR = re.compile(r"(?:到|至|于|在)?(20\d\d)年")
 _NOT_A_TARGET_AFTER = ("年", "月", "日", "号", "批", "届", "次会议", "G")
 _BASELINE_CUES = ("现有", "目前", "已", "拥有", "现状", "达到了", "实现了", "截至", "共有")
+# what the catalogue refuses (docs/catalogue-format.md, "What is not an entry"): the count of
+# the districts, counties or cities a plan-area sentence lists, and a number in a location clause
+_PLAN_AREA = re.compile(r"范围(?:包括|为)")
+_AREA_COUNT = re.compile(r"个?(?:区|县|市)")
+_LOCATION = re.compile(r"规划建设有|属.{0,30}?(?:圈|范围)")
+_CLAUSE = re.compile(r"[，,；;。]")
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,17 @@ def _is_identifier(sentence: str, match: re.Match[str]) -> bool:
     return False
 
 
+def _not_a_figure(sentence: str, match: re.Match[str]) -> bool:
+    """A plan-area count (规划范围包括……等27个区（县）) or a number of a location
+    clause (规划建设有渝蓉等7条高速, 属成渝1小时通勤圈): no entry, so no candidate."""
+    if _PLAN_AREA.search(sentence) and _AREA_COUNT.match(sentence, match.end("value")):
+        return True
+    starts = [m.end() for m in _CLAUSE.finditer(sentence, 0, match.start())]
+    end = _CLAUSE.search(sentence, match.end())
+    clause = sentence[starts[-1] if starts else 0 : end.start() if end else len(sentence)]
+    return _LOCATION.search(clause) is not None
+
+
 def extract(seed: SeedText, first: int = 1, last: int | None = None) -> list[Candidate]:
     """Candidate targets and stated values in lines ``first``..``last`` of ``seed``."""
     last = last or seed.line_count
@@ -143,7 +160,7 @@ def extract(seed: SeedText, first: int = 1, last: int | None = None) -> list[Can
         if governing:
             horizon = int(governing[-1])
         for match in _NUMBER.finditer(sentence):
-            if _is_identifier(sentence, match):
+            if _is_identifier(sentence, match) or _not_a_figure(sentence, match):
                 continue
             before = sentence[: match.start()]
             after = sentence[match.end() :]

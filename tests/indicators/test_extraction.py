@@ -67,3 +67,16 @@ def test_ext004_score_counts_matches_both_ways(candidates) -> None:
     assert (result.candidates, result.entries) == (len(candidates), 3)
     assert result.matched_entries == 2 and result.recall == pytest.approx(2 / 3)
     assert result.precision == pytest.approx(2 / len(candidates))
+
+
+def test_ext011_plan_area_counts_and_locations_are_not_candidates() -> None:
+    """What the catalogue refuses is not proposed: the counts a 规划范围 sentence
+    makes of its members, and the numbers of a location clause; the measured
+    figures of the same sentences are."""
+    text = (
+        "规划范围包括重庆市的中心城区及万州等 27 个区（县），四川省的成都、资阳等 15 个市，"
+        "总面积 18.5 万平方公里。\n"
+        "距机场 18 公里，规划建设有渝蓉等 7 条高速、成资等 16 条快速通道，属成渝 1 小时通勤圈。\n"
+    )
+    values = {c.value for c in extract(SeedText(text))}
+    assert values == {18.5, 18.0}
