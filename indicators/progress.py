@@ -593,6 +593,8 @@ def trend(series: list[Point], direction: str, as_of: int, limit: float | None =
     sign = -1 if start < 0 else 1
     d = -1 if direction == "lower" else 1
     value = sign * d * ((latest.value / start) ** (1 / (latest.year - base.year)) - 1)
+    if limit is not None and math.isnan(limit):  # a table's empty cell: no limit
+        limit = None
     coefficient = limit_coefficient(start, limit) if limit is not None else 1.0
     high, med, low = SUBSTANTIAL * coefficient, MODERATE * coefficient, 0.0
     if value >= high:

@@ -10,6 +10,7 @@ from typing import Any
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data as frames
@@ -104,6 +105,7 @@ def _trend(indicator: Any, series: Any, lang: str) -> html.Div | None:
     by_year = series.sort_values("period").groupby("period").value.last()
     points = [Point(int(period), float(value)) for period, value in by_year.items()]
     limit = getattr(indicator, "trend_limit", None)
+    limit = None if limit is None or pd.isna(limit) else float(limit)  # NaN in the frame: none
     result = trend(points, indicator.direction, points[-1].year, limit)
     if result.value is None:
         how = t(lang, result.note, "two annual values of an indicator with a direction needed")

@@ -23,6 +23,9 @@ SERIES = {
     # a negative growth series: −2 % → −3 %; higher is better, the magnitude grew
     # (+14.47 % a year), sign −1 × direction +1 → −14.47 % → 偏离 (not 数据不足)
     ("gdp_growth", "510100"): [("2020", -2.0), ("2023", -3.0)],
+    # 成都 good-air days ratio (targets are set for other scopes only): 90 → 92 % is
+    # +0.735 % a year, moderate; near its limit of 100 the cut-offs shrink by 0.374 → on track
+    ("good_air_days_ratio", "510100"): [("2020", 90.0), ("2023", 92.0)],
     # a target region: the status of its targets, no trend
     ("gdp", "chuannan_yuxi"): [("2020", 100.0), ("2023", 90.0)],
 }
@@ -124,3 +127,8 @@ def test_itr004_the_2035_goal_stands_beside_the_indicator_without_a_verdict(
     assert "远景目标（不评估）" in shown
     english = body(client, "gdp", "ccec", "?lang=en")
     assert "vision (not assessed)" in english
+
+
+def test_itr005_cut_offs_shrink_near_the_indicators_limit(client: FlaskClient) -> None:
+    shown = trend_of(client, "good_air_days_ratio", "510100")
+    assert "符合进度" in shown and "+0.74%" in shown and "乘以 0.374" in shown

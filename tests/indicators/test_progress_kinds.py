@@ -166,6 +166,7 @@ def test_kin013_trend_cut_offs_scaled_by_a_limit() -> None:
     assert trend_status(series, "higher", 2023) == "needs_acceleration"
     t = trend(series, "higher", 2023, limit=100.0)
     assert t.coefficient == pytest.approx(1 - 0.9**4.44) and t.status == "on_track"
+    assert trend_status(series, "higher", 2023, limit=math.nan) == "needs_acceleration"
     assert limit_coefficient(250.0, 100.0) == 1.0
     assert limit_coefficient(110.0, 100.0) == pytest.approx(1 - 0.9**4.44)
     assert limit_coefficient(100.0, 100.0) == 0.0
