@@ -210,6 +210,8 @@ def shipped() -> Catalogue:
         ("waterway_grade_yangtze_chaotianmen_fuling", "class", 2025, 1, 15399, "一级航道"),
         ("waterway_grade_yangtze_yibin_chongqing", "class", 2025, 2, 15401, "二级航道"),
         ("waterway_grade_qujiang_dazhou_quhezui", "class", 2025, 3, 15417, "三级航道"),
+        ("waterway_grade_minjiang_pengshan_leshan", "class", 2025, 4, 15426, "四级航道"),
+        ("waterway_grade_minjiang_leshan_yibin", "class", 2025, 3, 15428, "三级航道"),
         ("national_road_grade_border_areas", "class", 2025, 2, 7491, "国道基本达到二级及以上"),
         ("yangtze_mainstream_water_quality_class", "class", 2027, 2, 5317, "Ⅱ类"),
         ("power_semiconductor_output_national_rank", "rank", 2027, 3, 5037, "全国前三"),
