@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from dashboard.context import master_data, per_request, region_directory, session_factory
 from dashboard.i18n import region_name
 from db.catalogue import indicators_frame, targets_frame
-from db.observations import current_observations
+from db.observations import current_observations, layer_version
 from db.progress import snapshots_frame, snapshots_version, status_changes
+from loaders.final_evaluation import PUBLISHED
+from loaders.final_evaluation import final_evaluation as evaluate_final
 
 
 def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
@@ -45,6 +47,35 @@ def _versioned(session: Session, as_of: int | None) -> pd.DataFrame:
             _kept.pop(next(iter(_kept)))
         _kept[key] = frame
     return frame
+
+
+_finals: dict[tuple[object, ...], pd.DataFrame] = {}
+
+
+def final_evaluation(lang: str, through_year: int) -> pd.DataFrame:
+    """终期评估 of the targets due by ``through_year`` on published figures, joined with
+    each target's plan, sentence, indicator, pillar and scope name in ``lang``.
+
+    Kept by this worker while the published layer and the snapshots are unchanged."""
+
+    def compute(session: Session) -> pd.DataFrame:
+        key = (
+            str(session.get_bind().url),
+            through_year,
+            *layer_version(session, PUBLISHED),
+            *snapshots_version(session),  # moves on every recompute, a catalogue load included
+        )
+        if key not in _finals:
+            _finals.clear()
+            _finals[key] = evaluate_final(session, through_year)
+        return _finals[key]
+
+    frame = per_request(f"final:{through_year}", lambda: _query(compute))
+    described = targets().rename(columns={"id": "target_id"})
+    frame = frame.merge(described, on="target_id", how="left")
+    directory = region_directory()
+    labels = {c: region_name(directory[c], lang) for c in frame.scope_code.dropna().unique()}
+    return frame.assign(scope_label=frame.scope_code.map(labels))
 
 
 def records(frame: pd.DataFrame) -> list[SimpleNamespace]:

@@ -132,3 +132,25 @@ def observations_frame(
         frame["layer_zh"] = frame.layer.map(LAYER_NAMES_ZH)
         frame["created_at"] = frame.created_at.astype(str)
     return frame
+
+
+def layer_version(session: Session, layer: str) -> tuple[object, ...]:
+    """What changes whenever the current observations of ``layer`` change (their
+    count, highest id and latest write): a key for views computed from one layer."""
+    o = models.Observation
+    row = session.execute(
+        select(func.count(), func.max(o.id), func.max(o.created_at)).where(
+            o.layer == layer, o.is_current
+        )
+    ).one()
+    return tuple(str(x) for x in row)
+
+
+def observation_sources(session: Session, ids: list[int]) -> pd.DataFrame:
+    """The vintage and source note (publisher, wording, URL) of the observations ``ids``."""
+    o = models.Observation
+    columns = ["id", "vintage", "source_note"]
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    rows = session.execute(select(o.id, o.vintage, o.source_note).where(o.id.in_(ids))).all()
+    return pd.DataFrame(rows, columns=columns)

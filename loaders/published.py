@@ -10,6 +10,7 @@ that order, the latest current; views say which vintage they show.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,31 @@ def _source_note(entry: dict) -> str:
     if entry.get("url"):
         parts.append(entry["url"])
     return "；".join(parts)
+
+
+_NOTE = re.compile(
+    r"公开数据（(?P<grade>[^）]*)级）；(?P<publisher>.*?)；原文：“(?P<wording>.*)”(?P<rest>.*)",
+    re.S,
+)
+
+
+def parse_source_note(note: object) -> dict[str, str]:
+    """The parts ``_source_note`` joined — grade, publisher, wording, url — for views
+    that show them apart (publishers and wordings may hold "；" themselves); a note
+    of another form is all publisher."""
+    parts = {"grade": "", "publisher": "", "wording": "", "url": ""}
+    if not isinstance(note, str) or not note:  # none, or a missing value of a frame
+        return parts
+    match = _NOTE.fullmatch(note)
+    if match is None:
+        return parts | {"publisher": note}
+    url = match["rest"].rsplit("；", 1)[-1]
+    return {
+        "grade": match["grade"],
+        "publisher": match["publisher"],
+        "wording": match["wording"],
+        "url": url if url.startswith(("http://", "https://")) else "",
+    }
 
 
 def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR) -> PublishedCounts:

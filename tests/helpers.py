@@ -1,6 +1,12 @@
-"""Small worlds for tests: a handful of regions, built in code."""
+"""Shared test helpers: small worlds built in code, and Dash pages driven without a browser."""
 
 from __future__ import annotations
+
+import json
+from typing import Any
+
+import dash
+from flask.testing import FlaskClient
 
 from indicators.regions import Member, Region, RegionDirectory, Source
 
@@ -52,3 +58,40 @@ def small_directory() -> RegionDirectory:
         ),
     ]
     return RegionDirectory({r.code: r for r in regions})
+
+
+# Dash pages without a browser: a page's layout as JSON text, a callback over HTTP.
+
+
+def layout(app: dash.Dash, path: str, **query: str) -> str:
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    with app.server.test_request_context():
+        return json.dumps(page["layout"](**query), cls=_Encoder, ensure_ascii=False)
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o: Any) -> Any:
+        return o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o)
+
+
+def callback(
+    client: FlaskClient,
+    output: str,
+    inputs: list[dict[str, Any]],
+    state: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
+    ]
+    body = {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
+    }
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"Origin": "http://localhost"}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_json()["response"]

@@ -28,6 +28,7 @@ NAV = [
     ("/region", "地区", "Region"),
     ("/outlook", "预期差距", "Outlook"),
     ("/report", "进展报告", "Report"),
+    ("/final", "终期评估", "Final review"),
     ("/targets", "目标库", "Targets"),
     ("/regions", "区划", "Areas"),
     ("/projects", "重大项目", "Projects"),

@@ -10,6 +10,7 @@ from dash import html
 
 from dashboard.figures import status_pillar_chart
 from dashboard.i18n import pillar_name, status_word, t
+from indicators.final_evaluation import VERDICT_EN, VERDICT_ZH
 from indicators.summary import SHOWN_ORDER, shown_status, status_counts
 
 STATUS_COLOURS = {
@@ -32,19 +33,37 @@ REPORTING_COLOURS = {
 }
 
 
+# 终期评估's verdicts (indicators/final_evaluation.VERDICTS), same palette
+VERDICT_COLOURS = {
+    "done": "#0072B2",
+    "mostly_done": "#56B4E9",
+    "not_done": "#D55E00",
+    "no_data": "#BBBBBB",
+}
+_DARK_VERDICTS = {"mostly_done", "no_data"}
+
+
+def verdict_badge(verdict: str, lang: str, **kwargs: object) -> html.Span:
+    """A final verdict as a coloured badge with its word."""
+    word = t(lang, VERDICT_ZH[verdict], VERDICT_EN[verdict])
+    return _badge(word, VERDICT_COLOURS[verdict], verdict in _DARK_VERDICTS, **kwargs)
+
+
 def status_colour(status: str) -> str:
     return STATUS_COLOURS[shown_status(status)]
 
 
 def status_badge(status: str, lang: str, **kwargs: object) -> html.Span:
     shown = shown_status(status)
+    return _badge(status_word(shown, lang), STATUS_COLOURS[shown], shown in _DARK_TEXT, **kwargs)
+
+
+def _badge(word: str, colour: str, dark_text: bool, **kwargs: object) -> html.Span:
+    """A coloured badge with its word: colour alone never carries the meaning."""
     return html.Span(
-        status_word(shown, lang),
+        word,
         className="badge status-badge " + kwargs.pop("className", ""),  # type: ignore[operator]
-        style={
-            "backgroundColor": STATUS_COLOURS[shown],
-            "color": "#222" if shown in _DARK_TEXT else "#fff",
-        },
+        style={"backgroundColor": colour, "color": "#222" if dark_text else "#fff"},
         **kwargs,  # type: ignore[arg-type]
     )
 

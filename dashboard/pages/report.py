@@ -11,13 +11,14 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.outlook import weather_icon
+from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
 from dashboard.components.scorecard import scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
 from dashboard.data import snapshots
-from dashboard.i18n import dropdown_labels, href, lang_of, layer_name, t
+from dashboard.i18n import href, lang_of, layer_name, t
 from dashboard.report_workbook import report_workbook
 from indicators.outlook import SYMBOL_ORDER
 from indicators.summary import OFF_TRACK, headline_targets
@@ -184,56 +185,11 @@ def body(scope: str | None, lang: str) -> Any:
 
 def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
-    frame = snapshots(lang)
-    scopes = (
-        frame[["scope_code", "scope_label"]].drop_duplicates().sort_values("scope_code")
-        if not frame.empty
-        else None
-    )
+    scopes = scope_options(snapshots(lang))
+    share = ("本报告链接", "Link to this report")
     return html.Div(
         [
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.SCOPE,
-                            options=[]
-                            if scopes is None
-                            else [
-                                {"value": c, "label": n} for c, n in scopes.itertuples(index=False)
-                            ],
-                            value=scope,
-                            placeholder=t(lang, "全部范围（整个经济圈及各区域）", "All scopes"),
-                            labels=dropdown_labels(lang),
-                        ),
-                        md=5,
-                    ),
-                    dbc.Col(
-                        [
-                            dbc.Button(
-                                t(lang, "打印 / 另存为 PDF", "Print / save as PDF"),
-                                id=Ids.PRINT,
-                                color="primary",
-                                className="me-2",
-                            ),
-                            dbc.Button(
-                                t(lang, "下载 Excel", "Download Excel"),
-                                id=Ids.XLSX,
-                                color="secondary",
-                                outline=True,
-                            ),
-                            html.A(
-                                t(lang, "本报告链接", "Link to this report"),
-                                id="report-share",
-                                href=href("/report", lang, scope=scope),
-                                className="small ms-3",
-                            ),
-                        ],
-                        md=7,
-                    ),
-                ],
-                className="g-2 mb-3 d-print-none",
-            ),
+            report_toolbar(Ids, scopes, scope, lang, "/report", "report-share", share),
             dcc.Loading(html.Div(body(scope, lang), id=Ids.BODY), type="dot"),
             dcc.Download(id=Ids.DOWNLOAD),
         ]
@@ -273,9 +229,4 @@ def download(_n: int | None, scope: str | None, search: str | None) -> Any:
     return dcc.send_bytes(content, name)
 
 
-clientside_callback(
-    "(n) => { if (n) { window.print(); } return window.dash_clientside.no_update; }",
-    Output(Ids.PRINT, "className"),
-    Input(Ids.PRINT, "n_clicks"),
-    prevent_initial_call=True,
-)
+print_on_click(Ids.PRINT)

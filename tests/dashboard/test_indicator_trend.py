@@ -14,7 +14,7 @@ from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_pages import callback, layout
+from tests.helpers import callback, layout
 
 SERIES = {
     # 重庆市 port container throughput (no plan sets a target): 100 → 130 in three

@@ -8,7 +8,6 @@ import base64
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
 
 import dash
 import pandas as pd
@@ -21,6 +20,7 @@ from dashboard.app import create_app
 from db.progress import snapshots_frame
 from db.session import make_engine, make_session_factory
 from loaders.first_run import ensure_ready
+from tests.helpers import callback, layout
 
 
 @pytest.fixture(scope="module")
@@ -44,40 +44,6 @@ def snapshots(module_db_url: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def client(app: dash.Dash) -> FlaskClient:
     return app.server.test_client()
-
-
-def layout(app: dash.Dash, path: str, **query: str) -> str:
-    page = next(p for p in dash.page_registry.values() if p["path"] == path)
-    with app.server.test_request_context():
-        return json.dumps(page["layout"](**query), cls=_Encoder, ensure_ascii=False)
-
-
-class _Encoder(json.JSONEncoder):
-    def default(self, o: Any) -> Any:
-        return o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o)
-
-
-def callback(
-    client: FlaskClient,
-    output: str,
-    inputs: list[dict[str, Any]],
-    state: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    outputs = [
-        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
-    ]
-    body = {
-        "output": output,
-        "outputs": outputs if output.startswith("..") else outputs[0],
-        "inputs": inputs,
-        "state": state or [],
-        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
-    }
-    response = client.post(
-        "/_dash-update-component", json=body, headers={"Origin": "http://localhost"}
-    )
-    assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return response.get_json()["response"]
 
 
 def test_pag001_home_has_a_card_per_headline_indicator_in_both_languages(app: dash.Dash) -> None:

@@ -1,0 +1,93 @@
+"""终期评估 page: layout, scope callback and Excel workbook on a seeded database."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from collections.abc import Iterator
+
+import dash
+import pytest
+from flask.testing import FlaskClient
+from openpyxl import load_workbook
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from db.session import make_engine, make_session_factory
+from loaders.final_evaluation import final_evaluation
+from loaders.first_run import ensure_ready
+from loaders.reminders import beijing_today
+from tests.helpers import callback, layout
+
+
+def through_year() -> int:
+    """As the page reckons it (its module registers a page, so it is not imported here)."""
+    return beijing_today().year - 1
+
+
+@pytest.fixture(scope="module")
+def world(module_db_url: str) -> Iterator[tuple[dash.Dash, object]]:
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory)
+    with factory() as session:
+        expected = final_evaluation(session, through_year())
+    yield create_app(load_settings({}), factory), expected
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(world: tuple[dash.Dash, object]) -> FlaskClient:
+    return world[0].server.test_client()
+
+
+def test_fpg001_page_counts_every_due_target_once_with_its_verdict(world) -> None:
+    app, expected = world
+    text = layout(app, "/final")
+    counts = expected.verdict.value_counts()
+    assert f"目标年份在 {through_year()} 年及以前" in text
+    assert f"无公开数据 {counts['no_data']} 个" in text
+    assert f"已完成 {counts.get('done', 0)} 个" in text
+    assert "示例数据和未公开的报送数据不参与评估" in text
+    assert "final-judged" in text and "final-no-data" in text
+    english = layout(app, "/final", lang="en")
+    assert "final evaluation of plan targets due by" in english and "已完成" not in english
+
+
+def test_fpg002_a_scope_shows_only_its_targets_and_keeps_the_link(client: FlaskClient) -> None:
+    response = callback(
+        client,
+        "..final-body.children...final-share.href..",
+        [{"id": "final-scope", "property": "value", "value": "500000"}],
+        [{"id": "url", "property": "search", "value": "?lang=en"}],
+    )
+    assert response["final-share"]["href"] == "/final?scope=500000&lang=en"
+    text = json.dumps(response["final-body"]["children"], ensure_ascii=False)
+    assert "Chongqing" in text and "Chengdu–Chongqing Economic Circle:" not in text
+
+
+def test_fpg003_workbook_holds_each_verdict_with_figure_source_and_sentence(
+    client: FlaskClient, world
+) -> None:
+    _, expected = world
+    response = callback(
+        client,
+        "final-download.data",
+        [{"id": "final-xlsx", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "final-scope", "property": "value", "value": None},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+    )
+    data = response["final-download"]["data"]
+    assert data["filename"] == f"终期评估-ccec-{through_year()}.xlsx"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"])))["终期评估"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert len(rows) - 1 == len(expected)
+    verdicts = [r[header.index("结论")] for r in rows[1:]]
+    assert verdicts.count("无公开数据") == (expected.verdict == "no_data").sum()
+    judged = [r for r in rows[1:] if r[header.index("结论")] != "无公开数据"]
+    assert judged and all(r[header.index("发布者")] and r[header.index("规划原文")] for r in judged)
+    assert all(str(r[header.index("网址")] or "").startswith("http") for r in judged)
