@@ -13,6 +13,7 @@ from dashboard.i18n import region_name
 from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations, layer_version
 from db.progress import snapshots_frame, snapshots_version, status_changes
+from indicators.formatting import decimals_by_indicator
 from loaders.final_evaluation import PUBLISHED
 from loaders.final_evaluation import final_evaluation as evaluate_final
 
@@ -24,7 +25,9 @@ def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
         return frame
     directory = region_directory()
     labels = {c: region_name(directory[c], lang) for c in frame.scope_code.unique()}
-    return frame.assign(scope_label=frame.scope_code.map(labels))
+    return frame.assign(
+        scope_label=frame.scope_code.map(labels), decimals=decimals_by_indicator(frame)
+    )
 
 
 def _snapshots(as_of: int | None) -> pd.DataFrame:

@@ -9,10 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import records
+from indicators.formatting import fixed
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
 SERIES, TARGET, PATH, PROJECTION = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+# axis ticks as full numbers with thousands grouped (30,000), never SI's "30k"
+AXIS_NUMBERS = ",~r"
 
 
 def indicator_chart(
@@ -21,15 +24,18 @@ def indicator_chart(
     targets: pd.DataFrame,
     snapshots: pd.DataFrame,
     lang: str = "zh",
+    decimals: int = 2,
 ) -> go.Figure:
     """The annual series of one region with its targets, the path each target requires
     (from the baseline at the required rate) and the projection at the actual rate.
 
     ``series``: period, value, layer; ``targets``: id, year, value, comparator_zh;
     ``snapshots``: target_id, baseline_year, baseline_value, cagr_required, latest_year,
-    latest_value, cagr_actual, target_year, target_value.
+    latest_value, cagr_actual, target_year, target_value — all in ``unit``;
+    ``decimals``: the indicator's (indicators.formatting.decimals_for).
     """
     en = lang == "en"
+    shown = f"%{{y:,.{decimals}f}}"
     figure = go.Figure()
     if not series.empty:
         figure.add_trace(
@@ -40,9 +46,9 @@ def indicator_chart(
                 name="Actual" if en else "实际值",
                 line={"color": SERIES, "width": 3},
                 customdata=series.layer_name,
-                hovertemplate=("%{x}: %{y:,.2f} " + unit + " (%{customdata})<extra></extra>")
+                hovertemplate=(f"%{{x}}: {shown} {unit} (%{{customdata}})<extra></extra>")
                 if en
-                else ("%{x}年：%{y:,.2f} " + unit + "（%{customdata}）<extra></extra>"),
+                else (f"%{{x}}年：{shown} {unit}（%{{customdata}}）<extra></extra>"),
             )
         )
     for snap in records(snapshots):
@@ -97,11 +103,11 @@ def indicator_chart(
         height=460,
     )
     figure.update_xaxes(showgrid=True, gridcolor="#eee")
-    figure.update_yaxes(showgrid=True, gridcolor="#eee")
+    figure.update_yaxes(showgrid=True, gridcolor="#eee", tickformat=AXIS_NUMBERS)
     return figure
 
 
-def ranking_chart(latest: pd.DataFrame, unit: str) -> go.Figure:
+def ranking_chart(latest: pd.DataFrame, unit: str, decimals: int = 2) -> go.Figure:
     """Regions by their latest annual value (``name``, ``value``, ``period``)."""
     ordered = latest.sort_values("value")
     figure = go.Figure(
@@ -110,9 +116,9 @@ def ranking_chart(latest: pd.DataFrame, unit: str) -> go.Figure:
             y=ordered.name,
             orientation="h",
             marker_color=SERIES,
-            text=[f"{v:,.2f}" for v in ordered.value],
+            text=[fixed(v, decimals) for v in ordered.value],
             textposition="outside",
-            hovertemplate="%{y}：%{x:,.2f} " + unit + "<extra></extra>",
+            hovertemplate=f"%{{y}}：%{{x:,.{decimals}f}} {unit}<extra></extra>",
         )
     )
     figure.update_layout(
@@ -120,6 +126,7 @@ def ranking_chart(latest: pd.DataFrame, unit: str) -> go.Figure:
         height=max(260, 26 * len(ordered)),
         margin={"l": 120, "r": 60, "t": 10, "b": 30},
         xaxis_title=unit,
+        xaxis_tickformat=AXIS_NUMBERS,
         plot_bgcolor="white",
     )
     return figure

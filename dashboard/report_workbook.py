@@ -15,12 +15,14 @@ from dashboard.components.scorecard import indicator_label, target_label
 from dashboard.data import records
 from dashboard.i18n import pillar_name, status_word, t
 from indicators.exports import spreadsheet_safe
+from indicators.formatting import row_decimals
 from indicators.summary import OFF_TRACK, headline_targets, shown_status, status_counts
 
 
 def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = frame.sort_values(["pillar", "indicator_id", "scope_code", "target_year"])
     objects = records(rows)
+    decimals = [row_decimals(r) for r in objects]
     return pd.DataFrame(
         {
             t(lang, "领域", "Pillar"): [pillar_name(p, lang) for p in rows.pillar],
@@ -30,9 +32,9 @@ def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t(lang, "目标", "Target"): [target_label(r, lang) for r in objects],
             t(lang, "单位", "Unit"): rows.unit.to_list(),
             t(lang, "最新年份", "Latest year"): rows.latest_year.astype("Int64").to_list(),
-            t(lang, "最新值", "Latest value"): rows.latest_value.round(4).to_list(),
+            t(lang, "最新值", "Latest value"): _rounded(rows.latest_value, decimals),
             t(lang, "状态", "Status"): [status_word(shown_status(s), lang) for s in rows.status],
-            t(lang, "目标年预计值", "Projected"): rows.outlook_projected.round(4).to_list(),
+            t(lang, "目标年预计值", "Projected"): _rounded(rows.outlook_projected, decimals),
             t(lang, "预计差距（%）", "Expected shortfall (%)"): (rows.outlook_shortfall * 100)
             .round(1)
             .to_list(),
@@ -41,6 +43,14 @@ def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             t(lang, "目标编号", "Target id"): rows.target_id.to_list(),
         }
     )
+
+
+def _rounded(values: pd.Series, decimals: list[int]) -> list[float | None]:
+    """Figures as numbers (the sheet stays computable), each with its indicator's
+    decimals, as the pages show them (indicators.formatting)."""
+    return [
+        None if pd.isna(v) else round(float(v), d) for v, d in zip(values, decimals, strict=True)
+    ]
 
 
 def _status_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

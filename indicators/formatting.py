@@ -1,9 +1,25 @@
-"""How a target reads: "≥9000 公里", "66% 左右", "1—2 个" — or, in English,
-"≥9,000 km", "about 66%", "1–2"."""
+"""How numbers read, on every page, report and export — the one home of the rules.
+
+A target reads as a person would say it: "≥9000 公里", "66% 左右", "1—2 个" — or,
+in English, "≥9,000 km", "about 66%", "1–2".
+
+Beside a measured value, a target and a gap are shown in the **indicator's unit**
+(the catalogue's, never the plan's 亿吨 beside a value in 万吨) and with the same
+number of decimals (``decimals_for``: none for things counted one by one, else by
+the magnitude of the target); the gap of a share reads in 个百分点, and a gap that
+is not zero never reads as 0. ``row_value`` / ``row_target`` / ``row_gap`` apply
+them to a progress snapshot (any object with its fields).
+"""
 
 from __future__ import annotations
 
-from indicators.units import split_unit
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+from indicators.units import UnitError, convert, split_unit
 
 
 def number(value: float | None) -> str:
@@ -134,18 +150,26 @@ BASE_EN = {
 SCALES_EN = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
-def quantity_en(value: float, unit: str, digits: int = 4) -> str:
+def quantity_en(value: float, unit: str, digits: int | None = 4) -> str:
     """A value with its unit in English, magnitude prefixes spelled as words."""
     factor, base = split_unit(unit)
     if factor != 1 and base in BASE_EN:
         absolute = value * factor
         for size, word in SCALES_EN:
             if abs(absolute) >= size:
-                return f"{number(round(absolute / size, digits))} {word} {BASE_EN[base]}"
-        return f"{number(round(absolute, digits))} {BASE_EN[base]}"
+                scaled = absolute / size
+                return f"{_digits(scaled, digits)} {word} {BASE_EN[base]}"
+        return f"{_digits(absolute, digits)} {BASE_EN[base]}"
     unit_en = UNIT_EN.get(unit, unit)
     sep = "" if unit_en in ("%", "‰", "") or unit_en.startswith("-") else " "
-    return f"{number(round(value, digits))}{sep}{unit_en}"
+    return f"{_digits(value, digits)}{sep}{unit_en}"
+
+
+def _digits(value: float, digits: int | None) -> str:
+    """``digits`` decimals (trailing zeros dropped); None: by magnitude, three figures."""
+    if digits is None:
+        digits = _by_magnitude(value)
+    return number(round(value, digits))
 
 
 def quantity(value: float, unit: str, lang: str = "zh", digits: int = 4) -> str:
@@ -168,3 +192,163 @@ def _target_text_en(
         shown = "average annual growth " + shown
     prefix = {"at_least": "≥", "at_most": "≤", "about": "about "}.get(comparator, "")
     return prefix + shown
+
+
+# -------------------------------------------------- values, targets and gaps ---
+
+# bases of things counted one by one (家, 所, 处 … are 个 after split_unit), people,
+# households, trains, and the places of ordered scales: whole numbers
+COUNTED_BASES = {"个", "人", "人次", "户", "列", "头", "票", "套(间)", "位", "级", "类", "吨级"}
+# kinds whose value is not a quantity in the indicator's unit
+UNCONVERTED_KINDS = ("relative", "class", "rank", "vision", "baseline")
+MAX_DECIMALS = 6
+
+
+def _by_magnitude(reference: float) -> int:
+    """Three figures from 1 up (100 and above: none; 10 and above: one; else two),
+    two significant figures below 1 (0.005 → three decimals)."""
+    size = abs(reference)
+    if size >= 100:
+        return 0
+    if size >= 10:
+        return 1
+    if size >= 1 or size == 0 or not math.isfinite(size):
+        return 2
+    return min(MAX_DECIMALS, max(2, 1 - math.floor(math.log10(size))))
+
+
+def decimals_for(unit: str, reference: float | None = None) -> int:
+    """How many decimals an indicator's values, targets and gaps carry: none for a
+    count in its base unit (家, 个, 列, 人, 级 …); otherwise by the magnitude of
+    ``reference`` — the target in the indicator's unit, or, without one, the value
+    itself (26,818万吨 → none, 65.84% → one, 2.68亿吨 → two); a share at least one."""
+    factor, base = split_unit(unit)
+    if factor == 1 and base in COUNTED_BASES:
+        return 0
+    if reference is None or not math.isfinite(reference) or reference == 0:
+        return 2
+    shares = 1 if unit in ("%", "‰") else 0  # a share keeps one decimal: 89.6%, not 90%
+    return max(shares, min(2, _by_magnitude(reference)))
+
+
+def fixed(value: float, decimals: int) -> str:
+    """Thousands grouped, exactly ``decimals`` decimals, and never "-0"."""
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        return text[1:]
+    return text
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or not math.isfinite(float(value))
+
+
+def measured(value: float | None, unit: str, decimals: int, lang: str = "zh") -> str:
+    """A measured value in ``unit`` with ``decimals``: "26,818万吨", "65.8%"; in English
+    magnitudes spelled as words ("268 million t"); "—" for none."""
+    if _missing(value):
+        return "—"
+    value = float(value)  # type: ignore[arg-type]
+    if lang == "en":
+        factor, base = split_unit(unit)
+        scaled = factor != 1 and base in BASE_EN
+        return quantity_en(value, unit, None if scaled else decimals)
+    return f"{fixed(value, decimals)}{unit}"
+
+
+def gap_text(gap: float | None, unit: str, decimals: int, lang: str = "zh") -> str:
+    """A gap in the value's unit and decimals; the gap of a share (%) in 个百分点 /
+    percentage points; a gap that is not zero never reads as 0 (decimals are
+    added until a figure shows)."""
+    if _missing(gap):
+        return "—"
+    gap = float(gap)  # type: ignore[arg-type]
+    while (
+        gap != 0
+        and decimals < MAX_DECIMALS
+        and float(fixed(abs(gap), decimals).replace(",", "")) == 0
+    ):
+        decimals += 1
+    if unit == "%":
+        return fixed(gap, decimals) + ("个百分点" if lang != "en" else " percentage points")
+    if lang == "en":
+        factor, base = split_unit(unit)
+        if factor != 1 and base in BASE_EN:
+            return quantity_en(gap, unit, None)
+        return quantity_en(gap, unit, decimals)
+    return f"{fixed(gap, decimals)}{unit}"
+
+
+def in_unit(value: float | None, unit: str, kind: str, to_unit: str) -> tuple[float | None, str]:
+    """A target's value in ``to_unit`` (the indicator's), where the kind is a quantity
+    and the units convert (3.1亿吨 → 31,000万吨, 200个 → 200家); else as the plan wrote it."""
+    if value is None or kind in UNCONVERTED_KINDS or not to_unit:
+        return value, unit
+    try:
+        return convert(value, unit, to_unit), to_unit
+    except UnitError:
+        return value, unit
+
+
+def _field(row: Any, name: str) -> Any:
+    """A row's field; None when absent, NaN or NA."""
+    value = getattr(row, name, None)
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def indicator_decimals(targets: Iterable[tuple[float | None, str, str]], unit: str) -> int | None:
+    """One number of decimals for an indicator, whatever the scope: by the largest of
+    its targets (value, unit, kind) in the indicator's ``unit``; None when none of
+    them is a quantity in that unit."""
+    sizes = []
+    for value, target_unit, kind in targets:
+        shown, shown_unit = in_unit(value, target_unit, kind, unit)
+        if shown is not None and shown_unit == unit and math.isfinite(shown):
+            sizes.append(abs(shown))
+    return decimals_for(unit, max(sizes)) if sizes else None
+
+
+def decimals_by_indicator(snapshots: pd.DataFrame) -> pd.Series:
+    """``indicator_decimals`` for each row of a snapshots frame (indicator_id, unit,
+    target_value, target_unit, kind): every target of an indicator shown alike."""
+    if snapshots.empty:
+        return pd.Series(dtype="Int64")
+    by_indicator = {
+        key: indicator_decimals(
+            zip(group.target_value, group.target_unit, group.kind, strict=True), group.unit.iloc[0]
+        )
+        for key, group in snapshots.groupby("indicator_id")
+    }
+    return snapshots.indicator_id.map(by_indicator).astype("Int64")
+
+
+def row_decimals(row: Any) -> int:
+    """The decimals of a snapshot row: its indicator's (a ``decimals`` field, see
+    ``indicator_decimals``) where given; else by its own target in the indicator's
+    unit, or by its latest value when the target is not a quantity (翻一番, 一级航道)."""
+    given = _field(row, "decimals")
+    if given is not None:
+        return int(given)
+    value, unit = in_unit(row.target_value, row.target_unit, row.kind, row.unit)
+    if unit != row.unit or value is None:
+        value = _field(row, "latest_value")
+    return decimals_for(row.unit, value)
+
+
+def row_value(row: Any, value: float | None, lang: str = "zh") -> str:
+    """A figure of a snapshot row (latest, projected …) in the indicator's unit."""
+    return measured(value, row.unit, row_decimals(row), lang)
+
+
+def row_target(row: Any, lang: str = "zh") -> str:
+    """A snapshot row's target as worded, in the indicator's unit: "≥31,000万吨"."""
+    high = _field(row, "target_value_high")
+    value, unit = in_unit(row.target_value, row.target_unit, row.kind, row.unit)
+    if high is not None:
+        high, _ = in_unit(high, row.target_unit, row.kind, row.unit)
+    return target_text(value, unit, row.comparator, high, row.kind, lang=lang)  # type: ignore[arg-type]
+
+
+def row_gap(row: Any, gap: float | None, lang: str = "zh") -> str:
+    """A snapshot row's gap in the indicator's unit and decimals (个百分点 for a share)."""
+    return gap_text(gap, row.unit, row_decimals(row), lang)

@@ -15,18 +15,21 @@ from dashboard.components.status import status_badge
 from dashboard.data import records
 from dashboard.i18n import href, pillar_name, t
 from indicators.catalogue import PILLARS
-from indicators.formatting import quantity, target_text
+from indicators.formatting import decimals_for, measured, row_gap, row_target, row_value
 
 
-def value_text(value: float | None, unit: str, lang: str) -> str:
-    """A measured value as it reads on a page: rounded to 2 decimals, with its unit."""
+def value_text(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
+    """A measured value as it reads on a page, with its unit; ``decimals`` as the
+    indicator's (indicators.formatting.decimals_for), by the value's magnitude if not given."""
     if value is None or pd.isna(value):
         return "—"
-    return quantity(float(value), unit, lang, digits=2)
+    shown = decimals_for(unit, float(value)) if decimals is None else decimals
+    return measured(float(value), unit, shown, lang)
 
 
 def target_label(row: Any, lang: str) -> str:
-    return target_text(row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang)
+    """A snapshot's target in the indicator's unit (indicators.formatting.row_target)."""
+    return row_target(row, lang)
 
 
 def indicator_label(row: Any, lang: str) -> str:
@@ -35,7 +38,7 @@ def indicator_label(row: Any, lang: str) -> str:
 
 def latest_text(row: Any, lang: str) -> str:
     """The latest value with its year: "65.84%（2025）"."""
-    text = value_text(row.latest_value, row.unit, lang)
+    text = row_value(row, row.latest_value, lang)
     if pd.isna(row.latest_year):
         return text
     year = int(row.latest_year)
@@ -101,7 +104,7 @@ def pillar_table(
 def _cells(row: Any, lang: str, show_scope: bool) -> list[html.Td]:
     gap = "—"
     if row.gap is not None and not pd.isna(row.gap) and row.status not in ("met", "achieved"):
-        gap = value_text(row.gap, row.unit, lang) if row.gap > 0 else t(lang, "无", "none")
+        gap = row_gap(row, row.gap, lang) if row.gap > 0 else t(lang, "无", "none")
     return [
         indicator_cell(row, lang),
         *([html.Td(row.scope_label)] if show_scope else []),

@@ -12,7 +12,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.scorecard import value_text
 from dashboard.components.status import (
     STATUS_COLOURS,
     pillar_status_figure,
@@ -36,7 +35,7 @@ from dashboard.i18n import (
 from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_map
 from db.catalogue import indicators_frame
 from db.observations import current_observations
-from indicators.formatting import target_text, unit_text
+from indicators.formatting import decimals_for, measured, row_target, row_value, unit_text
 from indicators.regions import RegionDirectory
 from indicators.summary import (
     SHOWN_ORDER,
@@ -62,9 +61,7 @@ class Ids(StrEnum):
 def _card(row: Any, lang: str) -> dbc.Col:
     indicator_link = href("/indicator", lang, id=row.indicator_id, region=row.scope_code)
     series = [v for _, v in (row.series or [])]
-    target = target_text(
-        row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang
-    )
+    target = row_target(row, lang)
     latest_year, latest_value = row.latest_year, row.latest_value
     if pd.isna(latest_value) and row.series:  # e.g. the target year passed without a figure
         latest_year, latest_value = row.series[-1]
@@ -84,7 +81,7 @@ def _card(row: Any, lang: str) -> dbc.Col:
                     html.Div(
                         [
                             html.A(
-                                value_text(latest_value, row.unit, lang),
+                                row_value(row, latest_value, lang),
                                 href=indicator_link,
                                 className="headline-value",
                             ),
@@ -161,9 +158,7 @@ def status_figure(indicator_id: str, lang: str) -> Any:
         if code not in drawn:
             continue
         word = status_word(row.status, lang)
-        target = target_text(
-            row.target_value, row.target_unit, row.comparator, None, row.kind, lang=lang
-        )
+        target = row_target(row, lang)
         scope = region_name(directory[row.scope_code], lang)
         classes[shown_status(row.status)][code] = (
             f"<b>{region_name(directory[code], lang)}</b><br>"
@@ -202,10 +197,11 @@ def value_figure(indicator_id: str, lang: str) -> Any:
     latest = annual.sort_values("period").groupby("region_code").tail(1)
     values = dict(zip(latest.region_code, latest.value.astype(float), strict=True))
     shown_unit = unit_text(unit, lang)
+    decimals = decimals_for(unit, float(latest.value.abs().median()))
     hover = {
         r.region_code: f"<b>{region_name(directory[r.region_code], lang)}</b><br>"
         + t(lang, f"{r.period}年：", f"{r.period}: ")
-        + value_text(r.value, unit, lang)
+        + measured(r.value, unit, decimals, lang)
         for r in records(latest)
     }
     return value_map(hover, values, shown_unit, height=520)

@@ -39,7 +39,13 @@ from indicators.catalogue import (
     FREQUENCY_ZH,
 )
 from indicators.exports import spreadsheet_safe
-from indicators.formatting import target_text, unit_text
+from indicators.formatting import (
+    decimals_for,
+    in_unit,
+    indicator_decimals,
+    target_text,
+    unit_text,
+)
 from indicators.progress import Point, trend
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
@@ -354,12 +360,23 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         else series.iloc[0:0]
     )
     scope_targets = targets[(targets.scope_code == region) & ~targets.kind.isin(NOT_JUDGED)]
+    # on the chart, targets in the indicator's unit: a 3万亿元 star on an axis of 亿元
+    # stands at 30,000, not near 0
+    shown = [
+        in_unit(e.value, e.unit, e.kind, indicator.unit) for e in frames.records(scope_targets)
+    ]
+    highs = [
+        in_unit(e.value_high, e.unit, e.kind, indicator.unit)[0] if pd.notna(e.value_high) else None
+        for e in frames.records(scope_targets)
+    ]
     scope_targets = scope_targets.assign(
+        value=[v for v, _ in shown],
         label=[
-            target_text(e.value, e.unit, e.comparator, e.value_high, e.kind, lang=lang)
-            for e in frames.records(scope_targets)
-        ]
+            target_text(v, u, e.comparator, h, e.kind, lang=lang)
+            for (v, u), h, e in zip(shown, highs, frames.records(scope_targets), strict=True)
+        ],
     )
+    decimals = _decimals(indicator, targets, data["observations"])
     snaps = data["snapshots"]
     snaps = snaps[snaps.scope_code == region] if not snaps.empty and region else snaps.iloc[0:0]
     level = scope_targets[scope_targets.kind == "level"]
@@ -371,6 +388,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
             level,
             snaps[snaps.target_id.isin(level.id)] if not snaps.empty else snaps,
             lang,
+            decimals,
         ),
         config={"displaylogo": False},
     )
@@ -407,7 +425,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         .rename(columns={"region": "name"})
     )
     ranking = (
-        dcc.Graph(id="ind-ranking", figure=ranking_chart(latest, unit))
+        dcc.Graph(id="ind-ranking", figure=ranking_chart(latest, unit, decimals))
         if len(latest) > 1
         else html.P(
             t(lang, "地区数据不足，暂无排名。", "Too few regions report it to rank."),
@@ -417,7 +435,8 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
     table = dag.AgGrid(
         id="ind-table",
         rowData=data["observations"]
-        .sort_values(["region_code", "period"])[[c for c, *_ in TABLE]]
+        .sort_values(["region_code", "period"])
+        .assign(value=lambda f: f.value.astype(float).round(decimals))[[c for c, *_ in TABLE]]
         .to_dict(orient="records"),
         columnDefs=[
             {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
@@ -446,6 +465,18 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         table,
     ]
     return html.Div(body), share
+
+
+def _decimals(indicator: Any, targets: pd.DataFrame, observations: pd.DataFrame) -> int:
+    """The indicator's decimals (indicators.formatting): by its targets in its own
+    unit, else by the typical size of its figures."""
+    rows = zip(targets.value, targets.unit, targets.kind, strict=True)
+    decimals = indicator_decimals(rows, indicator.unit)
+    if decimals is not None:
+        return decimals
+    if observations.empty:
+        return decimals_for(indicator.unit)
+    return decimals_for(indicator.unit, float(observations.value.astype(float).abs().median()))
 
 
 @callback(

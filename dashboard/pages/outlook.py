@@ -18,12 +18,12 @@ from dashboard.components.scorecard import (
     latest_text,
     pillar_table,
     target_cell,
-    value_text,
 )
 from dashboard.data import snapshots
 from dashboard.i18n import dropdown_labels, href, lang_of, pillar_name, t
 from dashboard.security import bounded_year, link_year
 from indicators.catalogue import PILLARS
+from indicators.formatting import row_value
 from indicators.outlook import SYMBOL_ORDER
 
 dash.register_page(
@@ -95,7 +95,7 @@ def _table(frame: pd.DataFrame, lang: str) -> Any:
             html.Td(row.scope_label),
             target_cell(row, lang),
             html.Td(latest_text(row, lang)),
-            html.Td(value_text(row.outlook_projected, row.unit, lang)),
+            html.Td(row_value(row, row.outlook_projected, lang)),
             html.Td(_shortfall(row, lang)),
             *(
                 [html.Td(row.outlook_note or "", className="small text-muted")]

@@ -1,6 +1,21 @@
+from types import SimpleNamespace
+
 import pytest
 
-from indicators.formatting import number, quantity, target_text, unit_text
+from indicators.formatting import (
+    decimals_by_indicator,
+    decimals_for,
+    gap_text,
+    indicator_decimals,
+    measured,
+    number,
+    quantity,
+    row_gap,
+    row_target,
+    row_value,
+    target_text,
+    unit_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +62,144 @@ def test_fmt_share_text_is_a_whole_percentage_or_the_missing_mark() -> None:
     assert share_text(0.708) == "71%" and share_text(1.0) == "100%"
     assert share_text(None) == "—" and share_text(float("nan")) == "—"
     assert share_text(None, missing="") == ""
+
+
+# ------------------------------------------- the formatter table (issue 18) ---
+
+
+@pytest.mark.parametrize(
+    ("unit", "reference", "decimals"),
+    [
+        ("万吨", 31000, 0),  # 26,818万吨, not 26,818.01万吨
+        ("公里", 9000, 0),  # 8,410公里
+        ("列", 5000, 0),  # counted: 25,462列
+        ("所", 40, 0),  # counted (所 is a classifier): 差距 24所
+        ("家", None, 0),
+        ("吨级", 1000, 0),  # 995吨级
+        ("%", 66, 1),  # 65.8%
+        ("%", 100, 1),  # a share keeps one decimal: 89.6%, not 90%
+        ("%", 2.5, 2),  # 2.45%
+        ("亿吨", 3.1, 2),  # 2.68亿吨
+        ("万家", 1.27, 2),  # a count with a prefix is a quantity
+        ("人/亿元", 0.05, 2),
+        ("元", None, 2),  # no reference: two
+    ],
+)
+def test_fmt001_decimals_by_unit_and_magnitude(
+    unit: str, reference: float | None, decimals: int
+) -> None:
+    assert decimals_for(unit, reference) == decimals
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "lang", "text"),
+    [
+        (26818.01, "万吨", 0, "zh", "26,818万吨"),
+        (8410.41, "公里", 0, "zh", "8,410公里"),
+        (994.61, "吨级", 0, "zh", "995吨级"),
+        (25462.39, "列", 0, "zh", "25,462列"),
+        (65.844, "%", 1, "zh", "65.8%"),
+        (2.0, "亿吨", 2, "zh", "2.00亿吨"),  # the same decimals on every row
+        (None, "%", 1, "zh", "—"),
+        (float("nan"), "%", 1, "zh", "—"),
+        (26818.01, "万吨", 0, "en", "268 million t"),
+        (65.844, "%", 1, "en", "65.8%"),
+        (-0.01, "%", 1, "zh", "0.0%"),  # never "-0.0"
+    ],
+)
+def test_fmt002_measured_values(value, unit, decimals, lang, text) -> None:  # noqa: ANN001
+    assert measured(value, unit, decimals, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("gap", "unit", "decimals", "lang", "text"),
+    [
+        (23.54, "所", 0, "zh", "24所"),
+        (0.005, "人/亿元", 2, "zh", "0.01人/亿元"),  # not zero: never "0"
+        (0.004, "人/亿元", 2, "zh", "0.004人/亿元"),
+        (0.3, "个", 0, "zh", "0.3个"),
+        (1.41, "%", 1, "zh", "1.4个百分点"),  # a share's gap in percentage points
+        (1.41, "%", 1, "en", "1.4 percentage points"),
+        (4649.9563, "列", 0, "zh", "4,650列"),
+        (0.0, "%", 1, "zh", "0.0个百分点"),
+    ],
+)
+def test_fmt003_gaps(gap, unit, decimals, lang, text) -> None:  # noqa: ANN001
+    assert gap_text(gap, unit, decimals, lang) == text
+
+
+def _row(**fields: object) -> SimpleNamespace:
+    defaults = {
+        "unit": "万吨",
+        "target_value": 3.1,
+        "target_unit": "亿吨",
+        "comparator": "at_least",
+        "kind": "level",
+        "latest_value": 26818.01,
+        "gap": 4181.99,
+    }
+    return SimpleNamespace(**{**defaults, **fields})
+
+
+@pytest.mark.parametrize(
+    ("fields", "value", "target", "gap"),
+    [
+        # the issue's card: 26,818.01万吨 beside 目标 3.1亿吨 — now one unit, one precision
+        ({}, "26,818万吨", "≥31,000万吨", "4,182万吨"),
+        # one counting unit: ≥200个 beside 201家 reads ≥200家
+        (
+            {"unit": "家", "target_value": 200, "target_unit": "个", "latest_value": 201, "gap": 0},
+            "201家",
+            "≥200家",
+            "0家",
+        ),
+        # 2万亿元 on an indicator in 亿元
+        (
+            {"unit": "亿元", "target_value": 2, "target_unit": "万亿元", "latest_value": 15740.47},
+            "15,740亿元",
+            "≥20,000亿元",
+            "4,182亿元",
+        ),
+        # a share: value and target with one decimal, the gap in 个百分点
+        (
+            {"unit": "%", "target_value": 66, "target_unit": "%", "comparator": "about"}
+            | {"latest_value": 64.93, "gap": 1.07},
+            "64.9%",
+            "66%左右",
+            "1.1个百分点",
+        ),
+        # 翻一番 is a factor, not a quantity in 亿元: kept as worded, decimals by the value
+        (
+            {"unit": "亿元", "target_value": 2, "target_unit": "倍", "kind": "relative"}
+            | {"comparator": "reach", "latest_value": 1234.567, "gap": None},
+            "1,235亿元",
+            "基期的2倍",
+            "—",
+        ),
+    ],
+)
+def test_fmt004_a_snapshot_row_reads_in_one_unit(
+    fields: dict, value: str, target: str, gap: str
+) -> None:
+    row = _row(**fields)
+    assert row_value(row, row.latest_value) == value
+    assert row_target(row) == target
+    assert row_gap(row, row.gap) == gap
+
+
+def test_fmt005_one_precision_per_indicator_whatever_the_scope() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "indicator_id": ["gdp", "gdp", "rate"],
+            "unit": ["亿元", "亿元", "%"],
+            "target_value": [2, 8.5, 66],  # the circle in 万亿元, a district in 亿元
+            "target_unit": ["万亿元", "亿元", "%"],
+            "kind": ["level", "level", "level"],
+        }
+    )
+    assert decimals_by_indicator(frame).to_list() == [0, 0, 1]
+    assert indicator_decimals([(1, "倍", "relative")], "亿元") is None
+    row = _row(unit="亿元", target_value=8.5, target_unit="亿元", latest_value=7.25, decimals=0)
+    assert row_value(row, row.latest_value) == "7亿元"  # the indicator's precision, not the row's
