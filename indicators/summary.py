@@ -1,6 +1,7 @@
 """What the summary views pick out of the progress snapshots: the headline
 targets, the count of targets in each status by pillar, and which target's
-status a map shows for each unit.
+status a map shows for each unit (only a target set for the unit itself
+colours it by status).
 
 Pure pandas over the frame ``db.progress.snapshots_frame`` returns, so that
 the choices (which target stands for an indicator, which scope wins where
@@ -8,6 +9,8 @@ several cover a unit) are tested without a database or a browser.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -77,22 +80,53 @@ def covered_units(directory: RegionDirectory, code: str) -> set[str]:
     return below | {code}
 
 
+def own_unit(directory: RegionDirectory, code: str) -> str | None:
+    """The one unit a scope is set for: the unit itself, or a grouping that one
+    unit alone forms; None for a scope over several units (a province's target is
+    not its cities', a grouping's not its members')."""
+    region = directory.regions.get(code)
+    if region is None:
+        return None
+    if not region.is_grouping:
+        return code
+    leaves = directory.leaf_members(code)
+    return leaves[0].code if len(leaves) == 1 else None
+
+
+@dataclass(frozen=True)
+class UnitStatuses:
+    """Which target's status a map shows for each unit.
+
+    ``own``: units with a target set for them (the one due soonest); ``wider``:
+    units with none of their own that lie under a wider scope's target (the
+    narrowest such) — to be drawn as covered, never in that target's status
+    colour: a circle-wide target missed does not say that each district missed."""
+
+    own: dict[str, pd.Series] = field(default_factory=dict)
+    wider: dict[str, pd.Series] = field(default_factory=dict)
+
+
 def unit_statuses(
     snapshots: pd.DataFrame, directory: RegionDirectory, indicator_id: str
-) -> dict[str, pd.Series]:
-    """For each unit, the snapshot of the indicator's target whose scope covers it
-    most narrowly (a 都市圈 target before the whole circle's); among targets of
-    the same scope, the one due soonest."""
+) -> UnitStatuses:
+    """For each unit, the snapshot of the indicator's target set for it, else of the
+    narrowest wider target covering it (a 都市圈 target before the whole circle's);
+    among targets of the same scope, the one due soonest."""
     mine = snapshots[snapshots.indicator_id == indicator_id] if not snapshots.empty else snapshots
+    result = UnitStatuses()
     if mine.empty:
-        return {}
-    result: dict[str, pd.Series] = {}
+        return result
     width: dict[str, int] = {}
     for _, row in _nearest_first(mine).iterrows():
-        units = covered_units(directory, row.scope_code)
+        own = own_unit(directory, row.scope_code)
+        if own is not None:
+            result.own.setdefault(own, row)
+        units = covered_units(directory, row.scope_code) - {own}
         for unit in units:
-            if unit not in result or len(units) < width[unit]:
-                result[unit], width[unit] = row, len(units)
+            if unit not in result.wider or len(units) < width[unit]:
+                result.wider[unit], width[unit] = row, len(units)
+    for unit in result.own:
+        result.wider.pop(unit, None)
     return result
 
 

@@ -148,37 +148,88 @@ def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     ]
 
 
+# units with no target of their own under a wider scope's target: a pale tint of
+# their own, never that target's status colour; units with no target at all: grey
+WIDER_COLOUR, NONE_COLOUR = "#CFE0EE", "#EEEEEE"
+
+
 def status_figure(indicator_id: str, lang: str) -> Any:
-    """Each unit coloured by the status of the narrowest target of the indicator covering it."""
+    """Each unit coloured by the status of a target set for it (indicators.summary.
+    unit_statuses); a unit under a wider scope's target only is drawn as covered by
+    it and says whose target it is; the title names the indicator, year and scope."""
     directory = region_directory()
-    statuses = unit_statuses(load_snapshots(lang), directory, indicator_id)
+    snapshots = load_snapshots(lang)
+    statuses = unit_statuses(snapshots, directory, indicator_id)
     drawn = set(mapped_codes(directory))
     classes: dict[str, dict[str, str]] = {s: {} for s in SHOWN_ORDER}
-    for code, row in statuses.items():
-        if code not in drawn:
-            continue
-        word = status_word(row.status, lang)
-        target = row_target(row, lang)
-        scope = region_name(directory[row.scope_code], lang)
-        classes[shown_status(row.status)][code] = (
-            f"<b>{region_name(directory[code], lang)}</b><br>"
-            + t(lang, f"目标范围：{scope}", f"Target for: {scope}")
-            + "<br>"
-            + t(
-                lang,
-                f"{int(row.target_year)}年目标 {target}：{word}",
-                f"{int(row.target_year)} target {target}: {word}",
-            )
-        )
+    for code, row in statuses.own.items():
+        if code in drawn:
+            classes[shown_status(row.status)][code] = _unit_hover(directory, code, row, lang)
+    wider = {
+        code: _unit_hover(directory, code, row, lang, own=False)
+        for code, row in statuses.wider.items()
+        if code in drawn and code not in statuses.own
+    }
+    scopes = {statuses.wider[c].scope_code for c in wider}
     uncovered = {
         c: f"<b>{region_name(directory[c], lang)}</b><br>"
         + t(lang, "该指标无覆盖此地的目标", "no target of this indicator covers it")
-        for c in drawn - set(statuses)
+        for c in drawn - set(statuses.own) - set(wider)
     }
-    return category_map(
+    figure = category_map(
         [(status_word(s, lang), STATUS_COLOURS[s], classes[s]) for s in SHOWN_ORDER]
-        + [(t(lang, "无目标", "no target"), "#EEEEEE", uncovered)],
+        + [(_wider_label(directory, scopes, lang), WIDER_COLOUR, wider)]
+        + [(t(lang, "无目标", "no target"), NONE_COLOUR, uncovered)],
         height=520,
+    )
+    mine = snapshots[snapshots.indicator_id == indicator_id] if not snapshots.empty else snapshots
+    if not mine.empty:
+        name = mine.indicator_name_en.iloc[0] if lang == "en" else mine.indicator_name.iloc[0]
+        as_of = int(mine.as_of.iloc[0])
+        figure["layout"]["title"] = {
+            "text": t(
+                lang,
+                f"{name}：各地自身目标的进展（截至{as_of}年）",
+                f"{name}: progress on each unit's own target (as of {as_of})",
+            ),
+            "font": {"size": 15},
+            "x": 0,
+        }
+        figure["layout"]["margin"]["t"] = 36
+    return figure
+
+
+def _unit_hover(
+    directory: RegionDirectory, code: str, row: Any, lang: str, own: bool = True
+) -> str:
+    word = status_word(row.status, lang)
+    target = row_target(row, lang)
+    scope = region_name(directory[row.scope_code], lang)
+    head = f"<b>{region_name(directory[code], lang)}</b><br>"
+    year = int(row.target_year)
+    if own:
+        return head + t(
+            lang,
+            f"{scope} {year}年目标 {target}：{word}",
+            f"{scope} {year} target {target}: {word}",
+        )
+    return head + t(
+        lang,
+        f"本地没有该指标的目标；属{scope}的目标范围<br>{scope}整体 {year}年目标 {target}：{word}",
+        f"no target of its own; under the target of {scope}<br>"
+        f"{scope} as a whole, {year} target {target}: {word}",
+    )
+
+
+def _wider_label(directory: RegionDirectory, scopes: set[str], lang: str) -> str:
+    """The legend entry of units covered only by wider targets: whose targets."""
+    if len(scopes) > 3:
+        return t(lang, "无本地目标（属更大范围的目标）", "no own target (under wider targets)")
+    names = [region_name(directory[c], lang) for c in sorted(scopes)]
+    return t(
+        lang,
+        f"无本地目标（属{'、'.join(names)}的目标）",
+        f"no own target (under {', '.join(names)})",
     )
 
 

@@ -55,16 +55,21 @@ def test_pag001_home_has_a_card_per_headline_indicator_in_both_languages(app: da
     assert "与上期相比" in zh and "Since the previous period" in en
 
 
-def test_pag002_map_callback_colours_units_by_value_with_the_unit(client: FlaskClient) -> None:
-    response = callback(
+def _home_map(client: FlaskClient, mode: str, indicator: str, search: str) -> dict:
+    """The 总览 map callback's answer, as the browser would get it."""
+    return callback(
         client,
         "..home-map.figure...home-share.href..",
         [
-            {"id": "home-map-mode", "property": "value", "value": "value"},
-            {"id": "home-map-indicator", "property": "value", "value": "gdp"},
+            {"id": "home-map-mode", "property": "value", "value": mode},
+            {"id": "home-map-indicator", "property": "value", "value": indicator},
         ],
-        [{"id": "url", "property": "search", "value": "?lang=en"}],
+        [{"id": "url", "property": "search", "value": search}],
     )
+
+
+def test_pag002_map_callback_colours_units_by_value_with_the_unit(client: FlaskClient) -> None:
+    response = _home_map(client, "value", "gdp", "?lang=en")
     figure = response["home-map"]["figure"]
     trace = figure["data"][0]
     assert trace["type"] == "choropleth" and trace["geojson"] == "/geo/circle.geojson"
@@ -74,21 +79,30 @@ def test_pag002_map_callback_colours_units_by_value_with_the_unit(client: FlaskC
 
 
 def test_pag003_status_map_names_every_colour(client: FlaskClient) -> None:
-    response = callback(
-        client,
-        "..home-map.figure...home-share.href..",
-        [
-            {"id": "home-map-mode", "property": "value", "value": "status"},
-            {"id": "home-map-indicator", "property": "value", "value": "urbanization_rate"},
-        ],
-        [{"id": "url", "property": "search", "value": ""}],
-    )
+    response = _home_map(client, "status", "urbanization_rate", "")
     names = [t["name"] for t in response["home-map"]["figure"]["data"]]
     assert names and "无目标" not in names[:-1]
     assert all(
         n in {"已实现", "符合进度", "需加快", "进展缓慢", "偏离", "未实现", "数据不足", "无目标"}
+        or n.startswith("无本地目标（属")  # units under a wider scope's target, named
         for n in names
     )
+
+
+def test_pag009_status_map_colours_no_unit_by_a_wider_scopes_target(client: FlaskClient) -> None:
+    """机场货邮吞吐量 has targets for the circle and for 重庆市 as a whole only: no
+    district or city is painted in a status colour (all of 四川 read "missed");
+    they are drawn as under those targets, the legend and hover say whose."""
+    response = _home_map(client, "status", "airport_cargo_throughput", "")
+    figure = response["home-map"]["figure"]
+    by_name = {t["name"]: t for t in figure["data"]}
+    covered = by_name.pop("无本地目标（属重庆市、成渝地区双城经济圈的目标）")
+    assert set(by_name) <= {"无目标"}  # no unit in a status colour
+    assert "510100" in covered["locations"] and "500101" in covered["locations"]
+    hover = dict(zip(covered["locations"], covered["text"], strict=True))
+    assert "本地没有该指标的目标；属成渝地区双城经济圈的目标范围" in hover["510100"]
+    assert "属重庆市的目标范围" in hover["500101"]  # the narrowest wider target
+    assert "机场货邮吞吐量：各地自身目标的进展" in figure["layout"]["title"]["text"]
 
 
 def test_pag004_region_scorecard_lists_every_target_of_the_region(

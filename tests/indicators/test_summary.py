@@ -9,6 +9,7 @@ from indicators.summary import (
     SHOWN_ORDER,
     covered_units,
     headline_targets,
+    own_unit,
     status_counts,
     unit_statuses,
 )
@@ -84,16 +85,33 @@ def test_sum005_scopes_cover_members_units_below_a_province_or_themselves() -> N
     assert covered_units(directory, "nowhere") == set()
 
 
-def test_sum006_a_unit_shows_its_narrowest_covering_target() -> None:
+def test_sum006_a_unit_is_coloured_only_by_its_own_target() -> None:
+    """A unit without a target of its own is never given a wider scope's status
+    (all of 四川 painted "missed" from a circle-wide target); it is listed as
+    under the narrowest wider target. A grouping's target is not its members'."""
     directory = small_directory()
     frame = _snapshots(
         [
-            ("circle", "gdp", "ccec", 2025, 2024, "on_track", "overall", True),
+            ("circle", "gdp", "ccec", 2025, 2024, "missed", "overall", True),
             ("wdk", "gdp", "wandakai", 2025, 2024, "deterioration", "overall", False),
+            ("cd", "gdp", "510100", 2025, 2024, "on_track", "overall", False),
             ("other", "rd", "wandakai", 2025, 2024, "met", "innovation", False),
         ]
     )
     shown = unit_statuses(frame, directory, "gdp")
-    assert shown["500101"].target_id == "wdk" and shown["500154"].target_id == "wdk"
-    assert shown["510100"].target_id == "circle"
-    assert unit_statuses(frame, directory, "nothing") == {}
+    assert {c: r.target_id for c, r in shown.own.items()} == {"510100": "cd"}
+    assert shown.wider["500101"].target_id == "wdk" and shown.wider["500154"].target_id == "wdk"
+    assert "510100" not in shown.wider
+    circle_only = unit_statuses(frame[frame.target_id == "circle"], directory, "gdp")
+    assert circle_only.own == {}
+    assert {r.target_id for r in circle_only.wider.values()} == {"circle"}
+    assert {"500101", "500154", "510100"} <= set(circle_only.wider)
+    assert unit_statuses(frame, directory, "nothing").own == {}
+
+
+def test_sum007_a_grouping_of_one_unit_is_that_units_own_target() -> None:
+    directory = small_directory()
+    assert own_unit(directory, "510100") == "510100"
+    assert own_unit(directory, "wandakai") is None  # two members
+    assert own_unit(directory, "500000") == "500000"  # the province's own shape, not its units'
+    assert own_unit(directory, "nowhere") is None
