@@ -61,6 +61,7 @@ log = logging.getLogger(__name__)
 STATUS_ZH = {
     "imported": "已导入",
     "refused": "未通过校验，未导入",
+    "empty": "无可导入数据，未导入",
     "duplicate": "重复文件，未再次导入",
     "failed": "导入中断，未写入任何数据",
     "received": "已接收",
@@ -83,7 +84,7 @@ VINTAGES = {
 @dataclass(frozen=True)
 class Outcome:
     submission_id: int | None  # None: refused for size or shape, not stored
-    status: str  # imported | pending | refused | duplicate | failed
+    status: str  # imported | pending | refused | empty (无可导入数据) | duplicate | failed
     report: dict[str, Any]
 
     @property
@@ -354,7 +355,8 @@ def receive(
         return Outcome(None, "refused", {**report, "vintage": vintage})
     report = {**report, "vintage": vintage}
     if result is None or not result.ok:
-        return _stored(factory, filename, content, channel, user_id, report, "refused", actor)
+        status = "empty" if result is not None and result.nothing else "refused"
+        return _stored(factory, filename, content, channel, user_id, report, status, actor)
     # only now, with the sender's right to every row settled, may it hear of a duplicate
     with factory() as session:
         earlier = find_submission(session, sha256(content), TAKEN)

@@ -15,7 +15,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,7 @@ import pandas as pd
 from indicators.catalogue import FREQUENCY_ZH, IndicatorDef
 from indicators.formatting import number
 from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
-from indicators.regions import RegionDirectory, RegionError, normalise_name
+from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
 from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.normalise import (
     NormaliseError,
@@ -34,6 +34,7 @@ from loaders.normalise import (
     period_kind,
     unit_from_label,
 )
+from loaders.places import MISSPELLED, is_outside_region
 
 ERROR, WARNING = "错误", "提示"
 _SHARE = re.compile(r"率|比重|占比|比例")
@@ -51,6 +52,7 @@ class Problem:
     column: str | None  # the cell (D) or, for a label problem, the field (地区, 指标, 期间, 单位)
     value: str | None
     message: str
+    count: int = 1  # cells this line stands for: a reason met many times is one line
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -120,6 +122,8 @@ class Result:
     rows: pd.DataFrame  # indicator_id, region_code, period, value, unit, note, sheet, row, column
     problems: list[Problem]
     skipped_blank: int = 0
+    # why a file without an error still has no row to import (无可导入数据), else None
+    nothing: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -130,15 +134,24 @@ class Result:
         return not self.errors
 
     def report(self) -> dict[str, object]:
-        """The validation report, as shown, downloaded and returned by the API."""
-        return {
+        """The validation report, as shown, downloaded and returned by the API.
+
+        ``errors`` and ``warnings`` count cells; ``problems`` has one line per
+        cell, except that a reason met more than three times is one line with
+        its count and three examples."""
+        errors = sum(p.count for p in self.errors)
+        report: dict[str, object] = {
             "ok": self.ok,
             "rows": int(len(self.rows)),
-            "errors": len(self.errors),
-            "warnings": len(self.problems) - len(self.errors),
+            "errors": errors,
+            "warnings": sum(p.count for p in self.problems) - errors,
             "skipped_blank": self.skipped_blank,
             "problems": [p.to_dict() for p in self.problems],
         }
+        if self.nothing:
+            report["empty"] = True
+            report["empty_reason"] = self.nothing
+        return report
 
 
 def _lookup(values: Iterable[object], parse) -> dict[object, tuple[object, str | None]]:  # type: ignore[no-untyped-def]
@@ -229,11 +242,16 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
     blank = np.isnan(values) & np.array([e is None for e in number_error], dtype=bool)
     region_raw = frame["region"].fillna(context.default_region or "")
     indicator_raw = frame["indicator"].fillna(context.default_indicator or "")
+    # a file that names no region (or indicator) anywhere hears so once, with the way to name it
+    no_region = not (region_raw != "").any()
+    no_indicator = not (indicator_raw != "").any()
     regions = _lookup(
-        region_raw.unique(), lambda r: context.directory.resolve(r).code if r else _missing("地区")
+        region_raw.unique(),
+        lambda r: _region_code(context, r) if r else _missing("地区", no_region),
     )
     indicators = _lookup(
-        indicator_raw.unique(), lambda i: context.resolve_indicator(i) if i else _missing("指标")
+        indicator_raw.unique(),
+        lambda i: context.resolve_indicator(i) if i else _missing("指标", no_indicator),
     )
     periods = _lookup(frame["period"].unique(), parse_period)
     # plain lists: the loop below touches every row, and list indexing is cheap
@@ -252,6 +270,7 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
     unit_cache: dict[tuple[str, object, str, str], tuple[float | None, str, str | None]] = {}
     outlier_cache: dict[tuple[str, str], _Spread | None] = {}
     seen: dict[tuple[str, str, str], int] = {}
+    skipped: dict[str, list[tuple[int, str]]] = {}  # field → (record, raw label) outside
     for i in range(len(frame)):
         if blank[i]:
             continue
@@ -262,18 +281,10 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
             ("期间", periods, period_raw_l[i]),
         ):
             message = mapping[raw][1]
-            if (
-                message
-                and context.skip_unknown
-                and message.startswith(("未知地区", "未知指标", "缺少地区"))
+            if message == OUTSIDE or (
+                message and context.skip_unknown and message.startswith(("未知地区", "未知指标"))
             ):
-                add(
-                    WARNING,
-                    i,
-                    field_name,
-                    raw,
-                    message.split("；")[0] + "：不在本系统范围内，已跳过",
-                )
+                skipped.setdefault(field_name, []).append((i, raw))
                 bad = True
             elif message:
                 add(ERROR, i, field_name, raw, message)
@@ -352,11 +363,122 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
             "column": frame["column"][keep].to_numpy(),
         }
     )
-    return Result(rows, problems, int(blank.sum()))
+    for field_name, cells in skipped.items():
+        first = cells[0][0]
+        names = list(dict.fromkeys(raw for _, raw in cells))
+        add(WARNING, first, field_name, None, _skip_line(field_name, len(cells), names))
+        problems[-1] = replace(problems[-1], count=len(cells))
+    nothing = None
+    if not rows.shape[0] and not any(p.level == ERROR for p in problems):
+        nothing = _nothing_reason(skipped, frame, int(blank.sum()))
+        problems.insert(0, Problem(ERROR, filename, "", None, None, None, nothing))
+    return Result(rows, group(problems), int(blank.sum()), nothing)
 
 
-def _missing(what: str) -> str:
-    raise NormaliseError(f"缺少{what}")
+SKIP_LABEL = {"地区": "地区", "指标": "指标", "期间": "期间"}
+OUTSIDE = "不在本系统范围内"
+EXAMPLES = 3
+GROUP_OVER = 3  # a reason met more often than this is reported once, with a count
+
+
+def _skip_line(field_name: str, cells: int, names: list[str]) -> str:
+    shown = "、".join(f"“{n}”" for n in names[:EXAMPLES])
+    more = f"等 {len(names)} 个" if len(names) > EXAMPLES else ""
+    return f"{field_name}{shown}{more}不在本系统范围内：已跳过 {cells} 个数值"
+
+
+def _nothing_reason(
+    skipped: dict[str, list[tuple[int, str]]], frame: pd.DataFrame, blank: int
+) -> str:
+    """无可导入数据 and why: which indicators, regions or periods were outside the monitor."""
+    parts = []
+    for field_name, cells in skipped.items():
+        names = list(dict.fromkeys(raw for _, raw in cells))
+        shown = "、".join(names[:5]) + (f"等 {len(names)} 个" if len(names) > 5 else "")
+        parts.append(f"{field_name}（{shown}）不在本系统监测范围内")
+    if blank and not parts:
+        parts.append(f"文件中的 {blank} 个数值单元格全部为空")
+    elif not parts and frame.empty:
+        parts.append("文件中没有数据单元格")
+    elif blank:
+        parts.append(f"另有 {blank} 个空单元格")
+    return "无可导入数据：" + "；".join(parts) + "。文件未导入"
+
+
+def _reason_key(problem: Problem) -> tuple[str, str | None, str]:
+    """What makes two problems the same reason: level, field and message without the
+    quoted values and row numbers that differ from cell to cell."""
+    text = re.sub(r"“[^”]*”", "“…”", problem.message.split("；")[0])
+    text = re.sub(r"\d+(?:\.\d+)?", "#", text)
+    field_name = problem.column if problem.column in ("地区", "指标", "期间", "单位") else None
+    return problem.level, field_name, text
+
+
+def group(problems: list[Problem]) -> list[Problem]:
+    """One line per reason met more than GROUP_OVER times (its count, three examples);
+    rarer problems stay one line per cell so that each can be found and fixed."""
+    buckets: dict[tuple[str, str | None, str], list[Problem]] = {}
+    for problem in problems:
+        buckets.setdefault(_reason_key(problem), []).append(problem)
+    out: list[Problem] = []
+    for same in buckets.values():
+        cells = sum(p.count for p in same)
+        if len(same) <= GROUP_OVER and not same[0].message.startswith(_WHOLE_FILE):
+            out.extend(same)
+            continue
+        first = same[0]
+        if first.message.startswith(_WHOLE_FILE):
+            message = f"{first.message}（涉及 {cells} 个数值）"
+        else:
+            examples = "；".join(_where(p) for p in same[:EXAMPLES])
+            message = f"{first.message}（同类问题共 {cells} 处，例如：{examples}）"
+        out.append(replace(first, message=message, count=cells))
+    return out
+
+
+def _where(problem: Problem) -> str:
+    place = "".join(
+        part
+        for part in (
+            f"工作表 {problem.sheet} " if problem.sheet else "",
+            f"第 {problem.row} 行" if problem.row else "",
+            f" {problem.column} 列" if problem.column and problem.column not in SKIP_LABEL else "",
+        )
+    )
+    seen = f"“{problem.value}”" if problem.value not in (None, "") else ""
+    return f"{place}{seen}" or "整个文件"
+
+
+_WHOLE_FILE = ("缺少地区：", "缺少指标：")
+_NAMES = {
+    "地区": ("地区", "--region", "region", "“地区：重庆市”一行或地区列"),
+    "指标": ("指标", "--indicator", "indicator", "“指标：地区生产总值(亿元)”一行或指标列"),
+}
+
+
+def _missing(what: str, whole_file: bool = False) -> str:
+    if not whole_file or what not in _NAMES:
+        raise NormaliseError(f"缺少{what}")
+    name, option, form, line = _NAMES[what]
+    raise NormaliseError(
+        f"缺少{name}：文件没有注明{name}（导出时{name}行被删去，或表中没有{name}列）。"
+        f"请在导入时指定{name}：页面上的“{name}”选项、命令行 {option}、接口的 {form} 字段；"
+        f"或在文件的表头上方加上{line}"
+    )
+
+
+def _region_code(context: Context, raw: str) -> str:
+    """The region's code; a province or city outside the monitor (北京市, Beijing, 全国) is
+    OUTSIDE — skipped with one notice in any layout, never "did you mean 渝北区"."""
+    try:
+        return context.directory.resolve(raw).code
+    except UnknownRegionError:
+        key = normalise_name(raw)
+        if key in MISSPELLED:
+            return context.directory.resolve(MISSPELLED[key]).code
+        if is_outside_region(raw):
+            raise NormaliseError(OUTSIDE) from None
+        raise
 
 
 def _impossible(indicator: IndicatorDef, value: float) -> str | None:

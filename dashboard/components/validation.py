@@ -109,6 +109,15 @@ def template_links(region: str | None, period: str | None, lang: str) -> Any:
 def summary(filename: str, report: dict[str, Any], lang: str = "zh") -> dbc.Alert:
     zh, en = LAYOUT_NAMES.get(report.get("layout") or "", ("无法识别", "not recognised"))
     layout_name = t(lang, zh, en)
+    if report.get("empty"):
+        reason = str(report.get("empty_reason") or "无可导入数据")
+        text = t(
+            lang,
+            f"“{filename}”无可导入数据（{layout_name}）：{reason.removeprefix('无可导入数据：')}",
+            f"“{filename}” has nothing to import ({layout_name}): no cell is an indicator, region "
+            f"and period the monitor tracks. {reason}",
+        )
+        return dbc.Alert(text, color="danger", id="upload-result")
     if report["ok"]:
         text = t(
             lang,

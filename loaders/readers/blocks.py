@@ -25,6 +25,8 @@ from loaders.readers.labels import (
 )
 from loaders.readers.model import Grid
 
+NATIONAL_DATABASES = ("年度数据", "季度数据", "月度数据", "Annual", "Quarterly", "Monthly")
+
 
 @dataclass
 class Meta:
@@ -52,6 +54,8 @@ def read_meta(grid: Grid, rows: Iterable[int]) -> Meta:
             text = clean(raw)
             if text is not None:
                 _take_meta(found, text)
+    if found.region is None and (found.database or "").strip() in NATIONAL_DATABASES:
+        found.region = "全国"  # the portal's national databases are the nation's figures
     return found
 
 

@@ -76,5 +76,9 @@ def test_fmt002_a_national_export_skips_what_the_monitor_does_not_track(
         (FIXTURES / "nbs_national_gbk.csv").read_bytes(),
         recompute=False,
     )
-    assert outcome.report["errors"] == 0 and outcome.report["warnings"] > 0
-    assert all("已跳过" in p["message"] for p in outcome.report["problems"])
+    # the nation's figures only (全国), so nothing to import: refused as 无可导入数据, the
+    # skipped cells named once per reason (issue 15)
+    assert outcome.status == "empty" and outcome.report["errors"] == 1
+    first, *skips = outcome.report["problems"]
+    assert first["message"].startswith("无可导入数据")
+    assert skips and all("已跳过" in p["message"] for p in skips)
