@@ -47,6 +47,7 @@ from indicators.formatting import (
     unit_text,
 )
 from indicators.progress import Point, trend
+from indicators.ranking import like_units, rank_like_units
 
 dash.register_page(__name__, path="/indicator", name="指标", title="指标 · 成渝监测平台", order=3)
 
@@ -414,24 +415,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         if not snaps.empty
         else None
     )
-    latest = data["observations"]
-    latest = latest[latest.period.str.fullmatch(r"\d{4}")]
-    units = {r.code for r in directory if not r.is_grouping}
-    latest = (
-        latest[latest.region_code.isin(units)]
-        .sort_values("period")
-        .groupby("region_code")
-        .tail(1)
-        .rename(columns={"region": "name"})
-    )
-    ranking = (
-        dcc.Graph(id="ind-ranking", figure=ranking_chart(latest, unit, decimals))
-        if len(latest) > 1
-        else html.P(
-            t(lang, "地区数据不足，暂无排名。", "Too few regions report it to rank."),
-            className="text-muted",
-        )
-    )
+    ranking = _ranking(data["observations"], directory, unit, decimals, lang)
     table = dag.AgGrid(
         id="ind-table",
         rowData=data["observations"]
@@ -457,14 +441,49 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         statuses,
         _trend(indicator, series, lang) if untargeted else None,
         chart,
-        html.H3(
-            t(lang, "地区排名（最新年度）", "Regions ranked (latest year)"), className="h6 mt-3"
-        ),
         ranking,
         html.H3(t(lang, "数据", "Data"), className="h6 mt-3"),
         table,
     ]
     return html.Div(body), share
+
+
+def _ranking(
+    observations: pd.DataFrame, directory: Any, unit: str, decimals: int, lang: str
+) -> html.Div:
+    """重庆's districts and counties with 四川's cities, one year and one data layer
+    (indicators.ranking), the heading saying which; never a province among them."""
+    result = rank_like_units(observations, like_units(directory))
+    rows = result.rows.rename(columns={"region": "name"})
+    if len(rows) < 2 or result.year is None or result.layer is None:
+        heading = t(lang, "地区排名", "Regions ranked")
+        body: Any = html.P(
+            t(lang, "地区数据不足，暂无排名。", "Too few regions report it to rank."),
+            className="text-muted",
+        )
+    else:
+        layer = layer_name(result.layer, lang)
+        heading = t(
+            lang,
+            f"地区排名：重庆各区县与四川各市（{result.year}年 · {layer} · {len(rows)} 个）",
+            f"Regions ranked: the districts and counties of Chongqing and the cities of "
+            f"Sichuan ({result.year}, {layer}, {len(rows)})",
+        )
+        body = dcc.Graph(id="ind-ranking", figure=ranking_chart(rows, unit, decimals))
+    note = (
+        html.P(
+            t(
+                lang,
+                f"另有 {result.left_out} 个地区只有其他年份或其他数据层的数据，未列入排名。",
+                f"{result.left_out} more regions have figures for other years or layers only "
+                "and are not ranked.",
+            ),
+            className="small text-muted",
+        )
+        if result.left_out
+        else None
+    )
+    return html.Div([html.H3(heading, className="h6 mt-3", id="ind-ranking-title"), body, note])
 
 
 def _decimals(indicator: Any, targets: pd.DataFrame, observations: pd.DataFrame) -> int:
