@@ -32,9 +32,17 @@ from db.users import ROLES, UserError
 from indicators.access import Account
 from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
-from indicators.regions import RegionError
+from indicators.regions import RegionError, load_region_directory
 from indicators.reporting_calendar import CalendarError
 from indicators.seed_text import SeedText, squeeze
+from loaders.bulletin import (
+    GRADES,
+    BulletinFileError,
+    append_entries,
+    propose_from,
+    published_entries,
+    read_text,
+)
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into, shipped_catalogue
 from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
@@ -42,7 +50,7 @@ from loaders.intake import STATUS_ZH, VINTAGES, receive
 from loaders.master_data import REGIONS_FILE, load_regions
 from loaders.normalise import NormaliseError
 from loaders.progress import recompute_progress
-from loaders.published import load_published
+from loaders.published import VINTAGE_ORDER, load_published
 from loaders.reminders import MailError, beijing_today, overdue_job
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
@@ -125,6 +133,47 @@ def cmd_extract(args: argparse.Namespace, engine: Engine, factory: sessionmaker[
     return 0
 
 
+def cmd_extract_figures(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    """Proposals of a bulletin; 0 only when something was proposed (and written, if asked)."""
+    path = Path(args.file)
+    try:
+        directory = load_region_directory(REGIONS_FILE)
+        region, proposals = propose_from(
+            read_text(path), args.region, args.publisher, args.year, directory
+        )
+        entries = (
+            published_entries(proposals, args.publisher, args.url, args.vintage, args.grade)
+            if args.append_to and proposals
+            else []
+        )
+    except (BulletinFileError, OSError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    name = directory[region].name_zh if region else "未能确定（请用 --region 指定）"
+    print(f"# {args.file}：地区 {name}，{len(proposals)} 条候选数据，请对照原文逐条核对")
+    print("指标\t地区\t期间\t数值\t单位\t增速(%)\t原文")
+    for p in proposals:
+        growth = "" if p.growth is None else f"{p.growth:.12g}"
+        value = f"{p.value:.12g}" + {"at_least": "（下限）", "about": "（约数）"}.get(
+            p.comparator, ""
+        )
+        print(
+            f"{p.indicator}\t{p.region or '？'}\t{p.period}\t{value}\t{p.unit}\t{growth}\t{p.wording}"
+        )
+    if not proposals:
+        print(
+            "未找到可识别的指标数据（指标名称及别名见 config/catalogue/indicators.yaml）",
+            file=sys.stderr,
+        )
+        return 1
+    if entries:
+        append_entries(Path(args.append_to), entries, path.name)
+        print(f"已追加 {len(entries)} 条到 {args.append_to}（待联合办公室核对后保留）")
+    return 0
+
+
 def cmd_load_sample(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
@@ -193,6 +242,7 @@ def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[S
         path.read_bytes(),
         channel="cli",
         vintage=args.vintage,
+        force_vintage=args.force_vintage,
         default_indicator=args.indicator,
         default_region=args.region,
     )
@@ -203,7 +253,13 @@ def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[S
         f"提交编号 {number}：{STATUS_ZH[outcome.status]}"
         + (
             f"（新增 {outcome.report.get('inserted', 0)}，修订 {outcome.report.get('revised', 0)}，"
-            f"未变 {outcome.report.get('unchanged', 0)}）"
+            f"未变 {outcome.report.get('unchanged', 0)}"
+            + (
+                f"，较新的修订值已存在未覆盖 {outcome.report['kept_newer']}"
+                if outcome.report.get("kept_newer")
+                else ""
+            )
+            + "）"
             if outcome.ok
             else ""
         )
@@ -405,7 +461,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp = add("import-file", cmd_import, "导入统计数据文件（校验通过才导入，全部或全不）")
     imp.add_argument("file")
-    imp.add_argument("--vintage", default="initial", choices=sorted(VINTAGES), help="数据版本")
+    imp.add_argument(
+        "--vintage",
+        choices=sorted(VINTAGES),
+        help="数据版本（默认：文件注明经济普查修订的年份为经济普查修订数，其余为初步数）",
+    )
+    imp.add_argument(
+        "--force-vintage",
+        action="store_true",
+        help="以本文件为准，即使库中已有较新的修订值（审核人员确认后使用）",
+    )
     imp.add_argument("--indicator", help="文件未注明指标时使用的指标")
     imp.add_argument("--region", help="文件未注明地区时使用的地区")
     add("process-drop-folder", cmd_drop, "处理投放目录中的文件一次").add_argument(
@@ -437,6 +502,25 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("file", help="规划文本文件（UTF-8）")
     ext.add_argument("--lines", help="行范围，如 1-1404（默认全文）")
     ext.add_argument("--plan", default="plan", help="条目编号前缀（规划 id）")
+    fig = add(
+        "extract-figures",
+        cmd_extract_figures,
+        "从统计公报、经济运行情况或政府工作报告中提出候选数据（供联合办公室核对后写入公开数据层）",
+    )
+    fig.add_argument("file", help="公报文件（.txt、.md、.html，UTF-8 或 GBK）")
+    fig.add_argument("--region", help="地区（默认从标题或发布机构识别）")
+    fig.add_argument(
+        "--publisher", default="", help="发布者，如 重庆市统计局（写入公开数据时必填）"
+    )
+    fig.add_argument("--url", help="原文网址")
+    fig.add_argument(
+        "--vintage", default="initial", choices=VINTAGE_ORDER, help="数据版本（默认 initial）"
+    )
+    fig.add_argument("--grade", default="B", choices=GRADES, help="可信度等级（默认 B）")
+    fig.add_argument("--year", type=int, help="年份（默认从正文识别）")
+    fig.add_argument(
+        "--append-to", help="把候选数据追加到此文件（config/published/figures.yaml 格式）"
+    )
     add("resolve-region", cmd_resolve, "把任意写法的地区名称解析为标准地区").add_argument(
         "names", nargs="+", help="地区名称、别名、英文名或代码"
     )

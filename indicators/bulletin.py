@@ -1,29 +1,94 @@
-"""Statistics-bulletin reader (issue 20 item 1, first part): propose observations from bulletin text.
+"""Statistics-bulletin reader (issue 20 item 1): propose observations from bulletin text.
 
 Pure: no file reading. ``propose`` splits the text into sentences, finds an indicator name (or alias)
-followed by a number and unit, converts the value to the indicator's unit (indicators.units), reads the
-period (全年 / 上半年 / 一季度 / 1—5月 / 前三季度) and turns ``比上年增长X%`` after a figure into the
-indicator's growth indicator (``<id>_growth``) when the catalogue has one.
+that is the subject of its clause, followed by a number and unit; converts the value to the
+indicator's unit (indicators.units); reads the period (全年 / 上半年 / 一季度 / 1—5月 / 前三季度,
+else the document's own, from its title) and turns ``比上年增长X%`` into the indicator's growth
+indicator (``<id>_growth`` or the one named ``<name>增速``) and ``占地区生产总值比重为Y%`` into its
+share indicator (``<name>占地区生产总值比重``) when the catalogue has them. ``region_of`` names
+the region a document speaks of, from its title or lead sentence, through the regions directory.
+
+Numbers are read by the intake's own parser (loaders/normalise.parse_number: full-width digits,
+万/亿 prefixes), which is pure text handling.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from indicators.units import UnitError, convert
+from indicators.catalogue import Catalogue
+from indicators.regions import RegionDirectory, RegionError
+from indicators.units import BASE_UNITS, UnitError, convert
+from loaders.normalise import NormaliseError, parse_number
 
-_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+IndicatorNames = Mapping[str, tuple[Sequence[str], str]]
+
+_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
 _YEAR = re.compile(r"(\d{4})年")
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_RANGE = "[—\\-－~～至―–]"
 _PART = [
     (re.compile(r"一季度"), "03"),
     (re.compile(r"上半年"), "06"),
     (re.compile(r"前三季度"), "09"),
-    (re.compile(r"1[—\-－~～至]\s*(\d{1,2})月"), None),
+    (re.compile(rf"1月?{_RANGE}\s*(\d{{1,2}})月"), None),
 ]
-_NUMBER_UNIT = r"\s*(?:为|达到|达|实现|是)?\s*(\d+(?:\.\d+)?)\s*(万亿元|亿元|万元|元|万人|人|%|公里|万标箱|万吨|列|天)"
-_GROWTH = re.compile(r"(?:比上年|同比)?(增长|下降)\s*(\d+(?:\.\d+)?)\s*%")
+_ANNUAL = re.compile(r"全年|年末|年底|\d{4}年末")
+_NUM = r"\d+(?:\.\d+)?"
+_UNIT = (
+    r"(?P<prefix>万亿|亿|万|千)?(?P<base>"
+    + "|".join(re.escape(u) for u in BASE_UNITS)
+    + r"|辆|天|岁|%|‰)"
+)
+_VERB = {
+    "为": "equal",
+    "达到": "equal",
+    "达": "equal",
+    "实现": "equal",
+    "是": "equal",
+    "增至": "equal",
+    "超过": "at_least",
+    "超": "at_least",
+    "突破": "at_least",
+    "近": "about",
+    "约": "about",
+}
+_PAREN = r"(?:[（(][^)）]{0,24}[)）])?"
+_LEVEL = re.compile(
+    _PAREN
+    + r"\s*(?:现价总量|总量)?\s*(?P<verb>"
+    + "|".join(sorted(_VERB, key=len, reverse=True))
+    + rf")?\s*(?P<num>{_NUM})\s*"
+    + _UNIT
+)
+_SIGNED = rf"(?P<dir>增长|下降)\s*(?P<rate>{_NUM})\s*%"
+# what may stand between a level and its growth rate: a note in brackets, the price basis,
+# the absolute change (比上年增加159.2亿元)
+_BRIDGE = (
+    _PAREN
+    + r"[，,、]?\s*(?:按(?:可比|不变)价格?计算[，,]?)?\s*"
+    + rf"(?:比上年末?增加{_NUM}\s*(?:万亿|亿|万|千)?\S{{0,2}}?[，,])?\s*"
+)
+_GROWTH_AFTER = re.compile(_BRIDGE + r"(?:比上年同期|比上年|同比)?" + _SIGNED)
+_GROWTH_ONLY = re.compile(_PAREN + r"(?:增速)?\s*(?:比上年同期|比上年|同比)?\s*" + _SIGNED)
+_SHARE_AFTER = re.compile(
+    r"[，,、]?\s*(?:总量)?占(?:地区生产总值|GDP)的?比重(?:为|达到|达)?\s*"
+    + rf"(?P<share>{_NUM})\s*%"
+)
+# the words a clause may hold before its subject: time, scope, verbs, a region's name
+_LEAD = re.compile(
+    r"(?:\d{4}年|\d{1,2}月(?:\d{1,2}日)?|全年|上半年|下半年|前三季度|[一二三四]季度|"
+    rf"1月?{_RANGE}\d{{1,2}}月|年末|年底|末|全市|全省|全区|全县|全社会|其中|共|累计|"
+    r"实现|完成|投入|当年|今年|去年|经初步核算|初步核算)"
+)
+# a region's name before the subject, when the document's own region names are not given
+_ANY_REGION = r"[^\s，,；;：:。、]{1,10}?(?:省|市|区|县|经济圈|都市圈)"
+_CLAUSE = re.compile(r"[，,；;：:。、！？（）()“”\"\s丨|【】]")
+_GAP = re.compile(r"(\d)[.．]\s+(\d)")  # 7492. 4万人次, as some pages print it
 
 
 @dataclass(frozen=True)
@@ -34,52 +99,287 @@ class Proposal:
     value: float
     unit: str
     wording: str
+    comparator: str = "equal"  # at_least (超/突破), about (近/约)
+    growth: float | None = None  # the rate stated with the figure (比上年增长X%), for display
 
 
-def period_of(sentence: str, year: int) -> str:
-    """The canonical period string (``YYYY`` or ``YYYY-01/MM``) a sentence speaks of."""
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC) and the split decimals some pages print closed up."""
+    return _GAP.sub(r"\1.\2", unicodedata.normalize("NFKC", text))
+
+
+def _part(sentence: str) -> str | None:
+    """The month a cumulative period ends (``03`` … ``11``), ``""`` for a year, None if unsaid."""
     for pattern, month in _PART:
         match = pattern.search(sentence)
         if match:
-            return f"{year}-01/{month or int(match.group(1)):0>2}"
-    return str(year)
+            return f"{month or int(match.group(1)):0>2}"
+    return "" if _ANNUAL.search(sentence) else None
+
+
+def period_of(sentence: str, year: int, default: str | None = None) -> str:
+    """The canonical period (``YYYY`` or ``YYYY-01/MM``) a sentence speaks of; one that names
+    none speaks of the document's (``default``: a month as _part gives it, or annual)."""
+    part = _part(fold(sentence))
+    if part is None:
+        part = default or ""
+    return f"{year}-01/{part}" if part else str(year)
+
+
+def document_year(text: str, part: str | None) -> int | None:
+    """The year a document reports on: the first ``YYYY年``; else from a release date (a
+    year's figures come out the year after, part-year figures the same year)."""
+    found = _YEAR.search(text)
+    if found:
+        return int(found.group(1))
+    date = _DATE.search(text)
+    if date:
+        return int(date.group(1)) - (0 if part else 1)
+    return None
+
+
+def title_of(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def _lead_sentences(text: str, count: int = 3) -> list[str]:
+    """The first sentences that state a figure (a number with a unit)."""
+    unit = re.compile(rf"{_NUM}\s*(?:万亿|亿|万)?(?:元|人|%)")
+    return [raw for raw in _SENTENCE.findall(fold(text)) if unit.search(raw)][:count]
+
+
+def region_of(text: str, directory: RegionDirectory, issuer: str | None = None) -> str | None:
+    """The region a document reports on: the one its title names, else its lead sentence,
+    else its issuer (重庆市统计局). The earliest name wins, the longest at one place; names
+    of one character (渝, 川) are too ambiguous inside words to count."""
+    names = sorted(
+        {
+            name
+            for region in directory
+            for name in (region.name_zh, *region.aliases)
+            if len(name) >= 2 and not name.isascii()
+        },
+        key=len,
+        reverse=True,
+    )
+    for place in (title_of(text), *_lead_sentences(text), issuer or ""):
+        hits = [(place.find(name), -len(name), name) for name in names if name in place]
+        for _, _, name in sorted(hits):
+            try:
+                return directory.resolve(name).code
+            except RegionError:
+                continue
+    return None
+
+
+def catalogue_indicators(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Each indicator's names (its Chinese name first, then its aliases) and unit."""
+    return {
+        ind.id: ((ind.name_zh, *ind.aliases), ind.unit) for ind in catalogue.indicators.values()
+    }
+
+
+def _related(indicators: IndicatorNames) -> tuple[dict[str, str], dict[str, str]]:
+    """Each indicator's growth indicator and its share-of-GDP indicator, by id or name."""
+    by_name = {names[0]: ind for ind, (names, _) in indicators.items() if names}
+    growth: dict[str, str] = {}
+    share: dict[str, str] = {}
+    for ind, (names, _) in indicators.items():
+        if not names:
+            continue
+        if f"{ind}_growth" in indicators:
+            growth[ind] = f"{ind}_growth"
+        elif f"{names[0]}增速" in by_name:
+            growth[ind] = by_name[f"{names[0]}增速"]
+        if f"{names[0]}占地区生产总值比重" in by_name:
+            share[ind] = by_name[f"{names[0]}占地区生产总值比重"]
+    return growth, share
+
+
+def _subject_pattern(region_names: Sequence[str]) -> re.Pattern[str]:
+    """What may stand before a subject: time, scope and verb words, and the document's region
+    (its names; any region-like name when they are not given). Another area's name (成都平原
+    经济区 in Sichuan's bulletin) makes the figure that area's, not the document's."""
+    names = sorted({unicodedata.normalize("NFKC", n) for n in region_names}, key=len, reverse=True)
+    region = "|".join(re.escape(n) for n in names) if names else _ANY_REGION
+    return re.compile(f"(?:{_LEAD.pattern}|{region})+")
+
+
+def _is_subject(sentence: str, start: int, lead: re.Pattern[str]) -> bool:
+    """Whether the name at ``start`` heads its clause: nothing before it in the clause but
+    ``lead`` (not 人均, 城镇居民, 规模以上工业企业, another area …, which make it a part)."""
+    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence, 0, start)), default=0)
+    prefix = sentence[clause_start:start]
+    return not prefix or lead.fullmatch(prefix) is not None
+
+
+def _value(number: str, prefix: str | None, base: str, unit: str) -> float | None:
+    """The figure in the indicator's unit, read by the intake's number parser."""
+    try:
+        parsed = parse_number(number + (prefix or ""))
+    except NormaliseError:
+        return None
+    if parsed.value is None:
+        return None
+    try:
+        return round(convert(parsed.value, f"{parsed.prefix}{base}", unit), 6)
+    except UnitError:
+        return None
+
+
+def _spellings(name: str) -> set[str]:
+    """A name as bulletins write it: 第一产业增加值 also as 第一产业实现增加值."""
+    name = unicodedata.normalize("NFKC", name)
+    if name.endswith("增加值") and len(name) > 3:
+        return {name, f"{name[:-3]}实现增加值"}
+    return {name}
+
+
+def _occurrences(sentence: str, indicators: IndicatorNames) -> list[tuple[int, int, str]]:
+    """Where each indicator's names stand in ``sentence``: (start, end, id), in reading order,
+    the longest name first at one place."""
+    found = []
+    for ind, (names, _) in indicators.items():
+        for spelling in {s for name in names for s in _spellings(name)}:
+            for match in re.finditer(re.escape(spelling), sentence):
+                found.append((match.start(), match.end(), ind))
+    return sorted(found, key=lambda o: (o[0], o[0] - o[1]))
 
 
 def propose(
     text: str,
-    indicators: Mapping[str, tuple[Sequence[str], str]],
+    indicators: IndicatorNames,
     region: str | None = None,
     year: int | None = None,
+    region_names: Sequence[str] = (),
 ) -> list[Proposal]:
-    """Proposals from ``text``; ``indicators`` maps an id to (names and aliases, catalogue unit)."""
+    """Proposals from ``text``; ``indicators`` maps an id to (names and aliases, catalogue unit);
+    ``region_names`` are the names of ``region`` as the text may write them."""
+    folded_text = fold(text)
+    default = _part(title_of(folded_text))
     if year is None:
-        found = _YEAR.search(text)
-        year = int(found.group(1)) if found else None
+        year = document_year(folded_text, default)
+    if year is None:
+        return []
+    growth_of, share_of = _related(indicators)
+    lead = _subject_pattern(region_names)
     proposals: list[Proposal] = []
     for raw in _SENTENCE.findall(text):
-        sentence = raw.strip()
-        if not sentence or year is None:
+        wording = raw.strip()
+        sentence = fold(wording)
+        if not sentence:
             continue
         years = _YEAR.findall(sentence)
-        sentence_year = int(years[0]) if years else year
-        period = period_of(sentence, sentence_year)
-        for ind_id, (names, unit) in indicators.items():
-            for name in sorted(names, key=len, reverse=True):
-                match = re.search(
-                    re.escape(name) + r"(?:[（(][^)）]{0,8}[)）])?" + _NUMBER_UNIT, sentence
-                )
-                if not match:
-                    continue
-                try:
-                    value = convert(float(match.group(1)), match.group(2), unit)
-                except UnitError:
-                    break
-                proposals.append(Proposal(ind_id, region, period, round(value, 6), unit, sentence))
-                growth = _GROWTH.match(sentence[match.end() :].lstrip("，,"))
-                growth_id = f"{ind_id}_growth"
-                if growth and growth_id in indicators:
-                    sign = -1 if growth.group(1) == "下降" else 1
-                    rate = sign * float(growth.group(2))
-                    proposals.append(Proposal(growth_id, region, period, rate, "%", sentence))
-                break
-    return proposals
+        period = period_of(sentence, int(years[0]) if years else year, default)
+        base = Proposal("", region, period, 0.0, "", wording)
+        proposals += _in_sentence(sentence, base, indicators, lead, growth_of, share_of)
+    return _once(proposals, title_of(text))
+
+
+def _in_sentence(
+    sentence: str,
+    base: Proposal,
+    indicators: IndicatorNames,
+    lead: re.Pattern[str],
+    growth_of: Mapping[str, str],
+    share_of: Mapping[str, str],
+) -> list[Proposal]:
+    """The figures of one sentence (``base`` holds its region, period and wording); each
+    indicator once, at the first place it heads a clause with a figure."""
+    found: dict[str, Proposal] = {}
+
+    def add(ind: str, value: float, unit: str, comparator: str = "equal", **kw: Any) -> None:
+        if ind not in found:
+            found[ind] = replace(
+                base, indicator=ind, value=value, unit=unit, comparator=comparator, **kw
+            )
+
+    for start, end, ind in _occurrences(sentence, indicators):
+        if ind in found or not _is_subject(sentence, start, lead):
+            continue
+        unit = indicators[ind][1]
+        rest = sentence[end:]
+        level = _LEVEL.match(rest)
+        value = level and _value(level["num"], level["prefix"], level["base"], unit)
+        if level and value is not None:
+            after = rest[level.end() :]
+            growth = _GROWTH_AFTER.match(after)
+            rate = _rate(growth)
+            add(ind, value, unit, _VERB.get(level["verb"] or "", "equal"), growth=rate)
+            if rate is not None and ind in growth_of:
+                add(growth_of[ind], rate, "%")
+            share = _SHARE_AFTER.match(after[growth.end() :] if growth else after)
+            share_value = share and _value(share["share"], None, "%", "%")
+            if share_value is not None and ind in share_of:
+                add(share_of[ind], share_value, "%")
+            continue
+        rate = _rate(_GROWTH_ONLY.match(rest))
+        if rate is not None and ind in growth_of:
+            add(growth_of[ind], rate, "%")
+    return list(found.values())
+
+
+def _once(proposals: list[Proposal], title: str) -> list[Proposal]:
+    """Each figure once (a title repeats the body's): the first sentence that states it, a
+    sentence of the body before the title's."""
+    chosen: dict[Key, Proposal] = {}
+    for p in proposals:
+        key = key_of(p)
+        if key not in chosen or (chosen[key].wording == title and p.wording != title):
+            chosen[key] = p
+    return list(chosen.values())
+
+
+def _rate(growth: re.Match[str] | None) -> float | None:
+    if growth is None:
+        return None
+    rate = parse_number(growth["rate"]).value
+    if rate is None:
+        return None
+    return -rate if growth["dir"] == "下降" else rate
+
+
+def read_bulletin(
+    text: str,
+    directory: RegionDirectory,
+    indicators: IndicatorNames,
+    region: str | None = None,
+    issuer: str | None = None,
+    year: int | None = None,
+) -> tuple[str | None, list[Proposal]]:
+    """The region (``region`` resolved, else the document's own) and the proposals of a bulletin."""
+    code = directory.resolve(region).code if region else region_of(text, directory, issuer)
+    names: tuple[str, ...] = ()
+    if code is not None:
+        found = directory[code]
+        names = tuple(n for n in (found.name_zh, *found.aliases) if len(n) >= 2)
+    return code, propose(text, indicators, code, year, names)
+
+
+Key = tuple[str, str | None, str, float]
+
+
+def key_of(p: Proposal) -> Key:
+    return (p.indicator, p.region, p.period, round(p.value, 6))
+
+
+@dataclass(frozen=True)
+class Score:
+    proposed: int
+    expected: int
+    matched: int
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.proposed if self.proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+
+def score(proposals: Sequence[Proposal], expected: set[Key]) -> Score:
+    """Proposals against hand labels: a proposal is right when indicator, region, period and
+    value all agree (once per figure: a figure the title repeats counts once)."""
+    found = {key_of(p) for p in proposals}
+    return Score(len(found), len(expected), len(found & expected))

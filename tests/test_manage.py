@@ -229,3 +229,69 @@ def test_cli010_restore_asks_for_confirmation_then_brings_the_rows_back(tmp_path
     assert "office\t" in manage(tmp_path, "list-users").stdout
     missing = manage(tmp_path, "restore", str(tmp_path / "none.sqlite"), "--yes")
     assert missing.returncode == 2 and "备份文件不存在" in missing.stderr
+
+
+BULLETINS = PROJECT_ROOT / "tests" / "fixtures" / "bulletins"
+
+
+def test_cli012_extract_figures_exit_codes(tmp_path: Path) -> None:
+    """0 only when something was proposed; a file with nothing recognisable is 1; a file
+    the reader refuses, or a region that does not resolve, is 2 — each said in Chinese."""
+    result = manage(tmp_path, "extract-figures", str(BULLETINS / "cq_2024_q1.txt"))
+    assert result.returncode == 0, result.stderr
+    assert "地区 重庆市，4 条候选数据" in result.stdout
+    assert "gdp\t500000\t2024-01/03\t7232.03\t亿元\t6.2\t据重庆市政府网站消息" in result.stdout
+    empty = tmp_path / "empty.txt"
+    empty.write_text("全市经济运行总体平稳，稳中有进。", encoding="utf-8")
+    result = manage(tmp_path, "extract-figures", str(empty))
+    assert result.returncode == 1 and "未找到可识别的指标数据" in result.stderr
+    pdf = tmp_path / "bulletin.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    result = manage(tmp_path, "extract-figures", str(pdf))
+    assert result.returncode == 2 and "不支持的文件类型" in result.stderr
+    result = manage(tmp_path, "extract-figures", str(empty), "--region", "成度")
+    assert result.returncode == 2 and "未知地区“成度”" in result.stderr
+    result = manage(
+        tmp_path, "extract-figures", str(BULLETINS / "cq_2024_q1.txt"), "--append-to", "x.yaml"
+    )
+    assert result.returncode == 2 and "请注明发布者" in result.stderr
+
+
+def test_cli013_appended_entries_load_with_the_published_layer_loader(tmp_path: Path) -> None:
+    import shutil
+
+    from db.observations import observations_frame
+    from db.session import make_engine, make_session_factory
+    from loaders.first_run import ensure_ready
+    from loaders.published import PUBLISHED_DIR, load_published
+
+    folder = tmp_path / "published"
+    shutil.copytree(PUBLISHED_DIR, folder)
+    before = (folder / "figures.yaml").read_text(encoding="utf-8")
+    result = manage(
+        tmp_path,
+        "extract-figures",
+        str(BULLETINS / "sc_2022_bulletin.txt"),
+        "--publisher",
+        "四川省统计局、国家统计局四川调查总队",
+        "--url",
+        "http://yc.smartjx.com/shehui/2023/0322/253017335.html",
+        "--grade",
+        "A/B",
+        "--append-to",
+        str(folder / "figures.yaml"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "已追加 8 条" in result.stdout
+    text = (folder / "figures.yaml").read_text(encoding="utf-8")
+    assert text.startswith(before) and "公报读取候选（sc_2022_bulletin.txt" in text
+    engine = make_engine(f"sqlite:///{tmp_path / 'load.sqlite'}")
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False, published=False)
+    counts = load_published(factory, folder)
+    frame = observations_frame(factory(), current_only=False)
+    engine.dispose()
+    assert counts.figures >= 8
+    rows = frame[(frame.layer == "published") & (frame.region_code == "510000")]
+    got = {(r.indicator_id, r.period, r.value) for r in rows.itertuples()}
+    assert {("population", "2022", 8374.0), ("expressway_length", "2022", 9179.0)} <= got

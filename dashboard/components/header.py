@@ -42,6 +42,7 @@ NAV = [
 WORK = [
     ("/submit", "数据填报", "Submit data", may_submit),
     ("/review", "数据审核", "Review", can_review),
+    ("/bulletin", "公报读取", "Bulletin reader", can_review),
     ("/completeness", "报送进度", "Reporting progress", lambda account: account is not None),
     ("/audit", "审计日志", "Audit log", can_audit),
     ("/admin", "用户管理", "Users", can_administer),

@@ -1,6 +1,13 @@
-"""Bulletin reader on real wording kept in config/published/figures.yaml (with its URL there)."""
+"""Bulletin reader on real wording: config/published/figures.yaml (bul001–004) and the bulletin
+excerpts of tests/fixtures/bulletins, each with its publisher, URL and hand labels (bul005–)."""
 
-from indicators.bulletin import period_of, propose
+import pytest
+import yaml
+
+from config.settings import PROJECT_ROOT
+from indicators.bulletin import key_of, period_of, propose, read_bulletin, region_of, score
+from indicators.regions import load_region_directory
+from loaders.bulletin import read_text, shipped_reference
 
 INDICATORS = {"gdp": (["地区生产总值"], "亿元"), "gdp_growth": (["地区生产总值增速"], "%")}
 
@@ -31,3 +38,99 @@ def test_bul003_periods_and_units():
 
 def test_bul004_figure_without_indicator_ignored():
     assert propose("2022年，全市常住人口9600万人", INDICATORS) == []
+
+
+# --- real bulletin excerpts (tests/fixtures/bulletins, publisher and URL in each .yaml) ---
+
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "bulletins"
+DOCUMENTS = sorted(p.stem for p in FIXTURES.glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return shipped_reference(load_region_directory(PROJECT_ROOT / "config" / "regions.yaml"))
+
+
+def _read(reference, stem: str, **kw):
+    directory, indicators = reference
+    return read_bulletin(read_text(FIXTURES / f"{stem}.txt"), directory, indicators, **kw)
+
+
+def _labels(stem: str) -> tuple[dict, set]:
+    label = yaml.safe_load((FIXTURES / f"{stem}.yaml").read_text(encoding="utf-8"))
+    keys = {
+        (e["indicator"], str(e.get("region", label["region"])), str(e["period"]), e["value"])
+        for e in label["expected"]
+    }
+    return label, keys
+
+
+def test_bul005_every_fixture_has_a_source_and_labels() -> None:
+    assert len(DOCUMENTS) >= 10
+    for stem in DOCUMENTS:
+        label, keys = _labels(stem)
+        assert label["publisher"] and label["url"].startswith("http") and keys, stem
+
+
+@pytest.mark.parametrize("stem", DOCUMENTS)
+def test_bul006_fixture_proposals_are_all_labelled(reference, stem: str) -> None:
+    """Precision on every real excerpt: nothing proposed that the hand labels do not hold."""
+    label, keys = _labels(stem)
+    _, proposals = _read(reference, stem)
+    assert {key_of(p) for p in proposals} <= keys
+    if stem != "deyang_2024_bulletin":  # traditional characters: nothing is read (see docs)
+        assert score(proposals, keys).recall >= 0.75 or stem == "ccec_2024_h1"
+
+
+def test_bul007_region_from_title_lead_sentence_or_issuer(reference) -> None:
+    directory, _ = reference
+    assert _read(reference, "cq_2022_annual")[0] == "500000"  # 2022年重庆实现GDP…
+    assert _read(reference, "cd_2023_gwr")[0] == "510100"  # 成都市政府工作报告丨…
+    # title 上半年成渝“双圈”… names none: the lead sentence's 成渝地区双城经济圈
+    assert _read(reference, "ccec_2024_h1")[0] == "ccec"
+    assert region_of("全年经济运行情况\n全市经济平稳", directory, "重庆市统计局") == "500000"
+    assert region_of("全年经济运行情况", directory) is None
+
+
+def test_bul008_another_areas_figure_is_not_the_documents(reference) -> None:
+    """四川's bulletin gives the five economic zones' GDP: not the province's."""
+    _, proposals = _read(reference, "sc_2020_bulletin")
+    assert [p.value for p in proposals if p.indicator == "gdp"] == [48598.8]
+
+
+def test_bul009_qualified_names_are_parts_not_the_whole(reference) -> None:
+    """人均GDP, 各类企业/高技术制造业 R&D 经费 are not GDP and the province's R&D spending."""
+    _, proposals = _read(reference, "cq_2024_annual")
+    assert {(p.indicator, p.value) for p in proposals} == {("gdp_growth", 5.7), ("gdp", 32193.15)}
+    _, proposals = _read(reference, "sc_rd_2021")
+    assert sorted((p.indicator, p.value) for p in proposals) == [
+        ("rd_intensity", 2.26),
+        ("rd_spending", 1214.5),
+        ("rd_spending_growth", 15.1),  # after 比上年增加159.2亿元,增长15.1%
+    ]
+
+
+def test_bul010_bounds_split_decimals_and_the_year_of_a_release_date(reference) -> None:
+    _, proposals = _read(reference, "cd_2023_gwr")
+    gdp = next(p for p in proposals if p.indicator == "gdp")
+    assert (gdp.value, gdp.comparator, gdp.growth) == (22000, "at_least", 6)  # 超2. 2万亿元
+    assert ("airport_passenger_throughput", 7492.4) in {(p.indicator, p.value) for p in proposals}
+    # no 2024年 in the text: the release date 2024-08-21 and 上半年 give 2024-01/06
+    _, proposals = _read(reference, "ccec_2024_h1")
+    assert {p.period for p in proposals} == {"2024-01/06"}
+
+
+def test_bul011_a_figure_said_twice_is_proposed_once_with_the_bodys_sentence(reference) -> None:
+    _, proposals = _read(reference, "sc_rd_2021")
+    spending = [p for p in proposals if p.indicator == "rd_spending"]
+    assert len(spending) == 1 and spending[0].wording.startswith("2021年,全省共投入")
+
+
+def test_bul012_periods_of_releases_and_the_final_figure_of_the_year_before(reference) -> None:
+    _, proposals = _read(reference, "cq_2024_q3")
+    assert {p.period for p in proposals} == {"2024-01/09"}  # 其中… sentences: the document's
+    _, proposals = _read(reference, "sc_2023_economy")
+    assert ("gdp", "2022", 56610.2) in {(p.indicator, p.period, p.value) for p in proposals}
+    assert period_of("2024年1―11月,全市", 2024) == "2024-01/11"
+    assert period_of("2024年1月至8月,重庆市", 2024) == "2024-01/08"
