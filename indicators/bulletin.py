@@ -1,12 +1,18 @@
 """Statistics-bulletin reader (issue 20 item 1): propose observations from bulletin text.
 
-Pure: no file reading. ``propose`` splits the text into sentences, finds an indicator name (or alias)
-that is the subject of its clause, followed by a number and unit; converts the value to the
-indicator's unit (indicators.units); reads the period (全年 / 上半年 / 一季度 / 1—5月 / 前三季度,
-else the document's own, from its title) and turns ``比上年增长X%`` into the indicator's growth
-indicator (``<id>_growth`` or the one named ``<name>增速``) and ``占地区生产总值比重为Y%`` into its
-share indicator (``<name>占地区生产总值比重``) when the catalogue has them. ``region_of`` names
-the region a document speaks of, from its title or lead sentence, through the regions directory.
+Pure: no file reading. ``propose`` splits the text into sentences and finds an indicator name
+(or alias, config/catalogue/indicators.yaml) that heads its clause — only time, scope, verb
+words or a region's name before it, so 人均GDP, 各类企业R&D经费 and 成都平原经济区's GDP are
+not taken — followed by a number and unit; converts the value to the indicator's unit
+(indicators.units); reads the period (全年 / 上半年 / 一季度 / 1—5月 / 前三季度, else the
+document's, from its first line; the year from the text, else from a release date); turns
+``比上年增长X%`` into the indicator's growth indicator (``<id>_growth`` or the one named
+``<name>增速``) and ``占地区生产总值比重为Y%`` into its share indicator when the catalogue has
+them. A figure is the region's named at the head of its clause or of an earlier clause of the
+sentence (成都市固定资产投资…,社会消费品零售总额…), else the document's; the parts a sentence
+lists after a figure (其中,四川部分…,重庆部分…) get the figure's indicator. ``region_of`` names
+the region a document speaks of from its title, lead sentence or issuer, through the regions
+directory.
 
 Numbers are read by the intake's own parser (loaders/normalise.parse_number: full-width digits,
 万/亿 prefixes), which is pure text handling.
@@ -65,7 +71,12 @@ _LEVEL = re.compile(
     + rf")?\s*(?P<num>{_NUM})\s*"
     + _UNIT
 )
-_SIGNED = rf"(?P<dir>增长|下降)\s*(?P<rate>{_NUM})\s*%"
+# 比上年增长6.0%, 同比(下同)增长6.2%, 同比增长为24.3%
+_SIGNED = (
+    r"(?:比上年同期|比上年|同比)?"
+    + r"(?:[（(][^)）]{0,8}[)）])?"
+    + rf"\s*(?P<dir>增长|下降)\s*为?\s*(?P<rate>{_NUM})\s*%"
+)
 # what may stand between a level and its growth rate: a note in brackets, the price basis,
 # the absolute change (比上年增加159.2亿元)
 _BRIDGE = (
@@ -73,8 +84,8 @@ _BRIDGE = (
     + r"[，,、]?\s*(?:按(?:可比|不变)价格?计算[，,]?)?\s*"
     + rf"(?:比上年末?增加{_NUM}\s*(?:万亿|亿|万|千)?\S{{0,2}}?[，,])?\s*"
 )
-_GROWTH_AFTER = re.compile(_BRIDGE + r"(?:比上年同期|比上年|同比)?" + _SIGNED)
-_GROWTH_ONLY = re.compile(_PAREN + r"(?:增速)?\s*(?:比上年同期|比上年|同比)?\s*" + _SIGNED)
+_GROWTH_AFTER = re.compile(_BRIDGE + _SIGNED)
+_GROWTH_ONLY = re.compile(_PAREN + r"(?:增速)?\s*" + _SIGNED)
 _SHARE_AFTER = re.compile(
     r"[，,、]?\s*(?:总量)?占(?:地区生产总值|GDP)的?比重(?:为|达到|达)?\s*"
     + rf"(?P<share>{_NUM})\s*%"
@@ -138,14 +149,23 @@ def document_year(text: str, part: str | None) -> int | None:
     return None
 
 
-def title_of(text: str) -> str:
+def first_line(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def title_of(text: str) -> str:
+    """The document's heading: its first line when that is one (short, no full stop)."""
+    line = first_line(text)
+    return line if len(line) <= 80 and "。" not in line else ""
+
+
+_COMMA = re.compile(r"[，,；;：:。！？]")
+_FIGURE = re.compile(rf"{_NUM}\s*(?:万亿|亿|万)?(?:元|人|%)")
 
 
 def _lead_sentences(text: str, count: int = 3) -> list[str]:
     """The first sentences that state a figure (a number with a unit)."""
-    unit = re.compile(rf"{_NUM}\s*(?:万亿|亿|万)?(?:元|人|%)")
-    return [raw for raw in _SENTENCE.findall(fold(text)) if unit.search(raw)][:count]
+    return [raw for raw in _SENTENCE.findall(fold(text)) if _FIGURE.search(raw)][:count]
 
 
 def region_of(text: str, directory: RegionDirectory, issuer: str | None = None) -> str | None:
@@ -162,7 +182,12 @@ def region_of(text: str, directory: RegionDirectory, issuer: str | None = None) 
         key=len,
         reverse=True,
     )
-    for place in (title_of(text), *_lead_sentences(text), issuer or ""):
+    places = [title_of(text)]
+    for sentence in _lead_sentences(text):  # the clause of its first figure, then all of it
+        figure = _FIGURE.search(sentence)
+        start = max((m.end() for m in _COMMA.finditer(sentence, 0, figure.start())), default=0)
+        places += [sentence[start : figure.end()], sentence]
+    for place in (*places, first_line(text), issuer or ""):
         hits = [(place.find(name), -len(name), name) for name in names if name in place]
         for _, _, name in sorted(hits):
             try:
@@ -196,21 +221,63 @@ def _related(indicators: IndicatorNames) -> tuple[dict[str, str], dict[str, str]
     return growth, share
 
 
-def _subject_pattern(region_names: Sequence[str]) -> re.Pattern[str]:
-    """What may stand before a subject: time, scope and verb words, and the document's region
-    (its names; any region-like name when they are not given). Another area's name (成都平原
-    经济区 in Sichuan's bulletin) makes the figure that area's, not the document's."""
-    names = sorted({unicodedata.normalize("NFKC", n) for n in region_names}, key=len, reverse=True)
-    region = "|".join(re.escape(n) for n in names) if names else _ANY_REGION
-    return re.compile(f"(?:{_LEAD.pattern}|{region})+")
+@dataclass(frozen=True)
+class _Reading:
+    """What reading a document needs besides its sentences."""
+
+    indicators: IndicatorNames
+    growth_of: Mapping[str, str]
+    share_of: Mapping[str, str]
+    lead: re.Pattern[str]  # what may stand before a subject
+    places: re.Pattern[str] | None  # the regions' names
+    regions: Mapping[str, str]  # each name's region code
 
 
-def _is_subject(sentence: str, start: int, lead: re.Pattern[str]) -> bool:
-    """Whether the name at ``start`` heads its clause: nothing before it in the clause but
-    ``lead`` (not 人均, 城镇居民, 规模以上工业企业, another area …, which make it a part)."""
+def _reading(indicators: IndicatorNames, regions: Mapping[str, str]) -> _Reading:
+    """Time, scope and verb words and the regions' names may stand before a subject (any
+    region-like name when the names are not given); an area that is no region of the master
+    data (成都平原经济区 in Sichuan's bulletin) makes the figure that area's: not proposed."""
+    names = sorted(regions, key=len, reverse=True)
+    places = re.compile("|".join(re.escape(n) for n in names)) if names else None
+    region = places.pattern if places else _ANY_REGION
+    growth_of, share_of = _related(indicators)
+    lead = re.compile(f"(?:{_LEAD.pattern}|{region})+")
+    return _Reading(indicators, growth_of, share_of, lead, places, regions)
+
+
+def _subject(
+    sentence: str, start: int, reading: _Reading, own: str | None
+) -> tuple[bool, str | None]:
+    """Whether the name at ``start`` heads its clause (nothing before it but what ``lead``
+    allows: not 人均, 城镇居民, 规模以上工业企业 …, which make it a part), and the region it
+    speaks of: the last region named before it in the clause (其中,成都市完成地区生产总值…),
+    else the document's."""
     clause_start = max((m.end() for m in _CLAUSE.finditer(sentence, 0, start)), default=0)
     prefix = sentence[clause_start:start]
-    return not prefix or lead.fullmatch(prefix) is not None
+    if prefix and reading.lead.fullmatch(prefix) is None:
+        return False, None
+    return True, _clause_region(sentence, start, reading) or own
+
+
+_BRACKETS = re.compile(r"[（(][^)）]*[)）]")
+_WORDS = re.compile(f"(?:{_LEAD.pattern})*")
+
+
+def _clause_region(sentence: str, end: int, reading: _Reading) -> str | None:
+    """The region the sentence speaks of at ``end``: the last one named at the head of a
+    clause before it (成都市固定资产投资…,社会消费品零售总额… is 成都市's), not in brackets
+    (成都都市圈(成都、德阳、眉山、资阳) is the area's)."""
+    if reading.places is None:
+        return None
+    inside = [m.span() for m in _BRACKETS.finditer(sentence, 0, end)]
+    found = None
+    for match in reading.places.finditer(sentence, 0, end):
+        if any(a <= match.start() < b for a, b in inside):
+            continue
+        head = max((m.end() for m in _CLAUSE.finditer(sentence, 0, match.start())), default=0)
+        if _WORDS.fullmatch(sentence[head : match.start()]):
+            found = reading.regions[match.group()]
+    return found
 
 
 def _value(number: str, prefix: str | None, base: str, unit: str) -> float | None:
@@ -251,19 +318,19 @@ def propose(
     indicators: IndicatorNames,
     region: str | None = None,
     year: int | None = None,
-    region_names: Sequence[str] = (),
+    regions: Mapping[str, str] | None = None,
 ) -> list[Proposal]:
     """Proposals from ``text``; ``indicators`` maps an id to (names and aliases, catalogue unit);
-    ``region_names`` are the names of ``region`` as the text may write them."""
+    ``regions`` maps the names of every region, as texts write them, to its code."""
     folded_text = fold(text)
-    default = _part(title_of(folded_text))
+    default = _part(first_line(folded_text))
     if year is None:
         year = document_year(folded_text, default)
     if year is None:
         return []
-    growth_of, share_of = _related(indicators)
-    lead = _subject_pattern(region_names)
+    reading = _reading(indicators, regions or {})
     proposals: list[Proposal] = []
+    last: Proposal | None = None  # the last figure, whose indicator parts (四川部分…) share
     for raw in _SENTENCE.findall(text):
         wording = raw.strip()
         sentence = fold(wording)
@@ -272,32 +339,38 @@ def propose(
         years = _YEAR.findall(sentence)
         period = period_of(sentence, int(years[0]) if years else year, default)
         base = Proposal("", region, period, 0.0, "", wording)
-        proposals += _in_sentence(sentence, base, indicators, lead, growth_of, share_of)
+        found = _in_sentence(sentence, base, reading)
+        if not found and last is not None:
+            found = _parts(sentence, replace(last, period=period, wording=wording), reading)
+        last = next((p for p in found if p.unit != "%"), last)
+        proposals += found
     return _once(proposals, title_of(text))
 
 
-def _in_sentence(
-    sentence: str,
-    base: Proposal,
-    indicators: IndicatorNames,
-    lead: re.Pattern[str],
-    growth_of: Mapping[str, str],
-    share_of: Mapping[str, str],
-) -> list[Proposal]:
+def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Proposal]:
     """The figures of one sentence (``base`` holds its region, period and wording); each
     indicator once, at the first place it heads a clause with a figure."""
     found: dict[str, Proposal] = {}
+    growth_of, share_of = reading.growth_of, reading.share_of
+    region = base.region
 
     def add(ind: str, value: float, unit: str, comparator: str = "equal", **kw: Any) -> None:
         if ind not in found:
             found[ind] = replace(
-                base, indicator=ind, value=value, unit=unit, comparator=comparator, **kw
+                base,
+                indicator=ind,
+                region=region,
+                value=value,
+                unit=unit,
+                comparator=comparator,
+                **kw,
             )
 
-    for start, end, ind in _occurrences(sentence, indicators):
-        if ind in found or not _is_subject(sentence, start, lead):
+    for start, end, ind in _occurrences(sentence, reading.indicators):
+        heads, region = _subject(sentence, start, reading, base.region)
+        if ind in found or not heads:
             continue
-        unit = indicators[ind][1]
+        unit = reading.indicators[ind][1]
         rest = sentence[end:]
         level = _LEVEL.match(rest)
         value = level and _value(level["num"], level["prefix"], level["base"], unit)
@@ -317,6 +390,29 @@ def _in_sentence(
         if rate is not None and ind in growth_of:
             add(growth_of[ind], rate, "%")
     return list(found.values())
+
+
+def _parts(sentence: str, last: Proposal, reading: _Reading) -> list[Proposal]:
+    """Figures of the last figure's indicator for the regions a sentence names without naming
+    the indicator again: 其中,四川部分26267.5亿元、同比增长5.6%,重庆部分14098.2亿元…"""
+    if reading.places is None:
+        return []
+    clause = re.compile(
+        rf"(?:^|[，,；;])\s*(?:其中[，,]?\s*)?(?P<place>{reading.places.pattern})"
+        rf"(?:为|实现|完成)?\s*(?P<num>{_NUM})\s*{_UNIT}"
+    )
+    found: list[Proposal] = []
+    for match in clause.finditer(sentence):
+        value = _value(match["num"], match["prefix"], match["base"], last.unit)
+        if value is None:
+            continue
+        region = reading.regions[match["place"]]
+        rate = _rate(_GROWTH_AFTER.match(sentence[match.end() :]))
+        found.append(replace(last, region=region, value=value, comparator="equal", growth=rate))
+        if rate is not None and last.indicator in reading.growth_of:
+            growth = reading.growth_of[last.indicator]
+            found.append(replace(found[-1], indicator=growth, value=rate, unit="%", growth=None))
+    return found
 
 
 def _once(proposals: list[Proposal], title: str) -> list[Proposal]:
@@ -349,11 +445,22 @@ def read_bulletin(
 ) -> tuple[str | None, list[Proposal]]:
     """The region (``region`` resolved, else the document's own) and the proposals of a bulletin."""
     code = directory.resolve(region).code if region else region_of(text, directory, issuer)
-    names: tuple[str, ...] = ()
-    if code is not None:
-        found = directory[code]
-        names = tuple(n for n in (found.name_zh, *found.aliases) if len(n) >= 2)
-    return code, propose(text, indicators, code, year, names)
+    return code, propose(text, indicators, code, year, region_names(directory))
+
+
+def region_names(directory: RegionDirectory) -> dict[str, str]:
+    """Every region's Chinese names and aliases that name it alone, to its code (names of one
+    character, 渝 and 川, stand inside too many words to count)."""
+    names: dict[str, str] = {}
+    for region in directory:
+        for name in (region.name_zh, *region.aliases):
+            if len(name) < 2 or name.isascii():
+                continue
+            try:
+                names[unicodedata.normalize("NFKC", name)] = directory.resolve(name).code
+            except RegionError:
+                continue
+    return names
 
 
 Key = tuple[str, str | None, str, float]

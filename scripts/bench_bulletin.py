@@ -45,8 +45,9 @@ def expected_of(label: dict) -> set[Key]:
 
 def run(misses: bool = False) -> tuple[list[str], Score]:
     directory = load_region_directory(REGIONS_FILE)
-    lines = [f"{'document':22} {'region':>8} {'prop':>5} {'labels':>6} {'prec':>7} {'recall':>7}"]
+    lines = [f"{'document':22} {'region':>18} {'prop':>5} {'labels':>6} {'prec':>7} {'recall':>7}"]
     notes: list[str] = []
+    first_runs: list[str] = []
     totals = [0, 0, 0]
     for path in sorted(FIXTURES.glob("*.txt")):
         label = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
@@ -55,9 +56,12 @@ def run(misses: bool = False) -> tuple[list[str], Score]:
         result = score(proposals, expected)
         for i, value in enumerate((result.proposed, result.expected, result.matched)):
             totals[i] += value
-        name = f"{path.stem}{' *' if label.get('held_out') else ''}"
+        mark = " †" if label.get("first_run") else " *" if label.get("held_out") else ""
+        name = f"{path.stem}{mark}"
+        if label.get("first_run"):
+            first_runs.append(f"  {path.stem}: {label['first_run']}")
         lines.append(
-            f"{name:22} {region or '—':>8} {result.proposed:>5} {result.expected:>6} "
+            f"{name:22} {region or '—':>18} {result.proposed:>5} {result.expected:>6} "
             f"{result.precision:>7.1%} {result.recall:>7.1%}"
         )
         found = {key_of(p) for p in proposals}
@@ -65,10 +69,12 @@ def run(misses: bool = False) -> tuple[list[str], Score]:
         notes += [f"  {path.stem}: 多 {k}" for k in sorted(found - expected, key=str)]
     total = Score(*totals)
     lines.append(
-        f"{'total':22} {'':>8} {total.proposed:>5} {total.expected:>6} "
+        f"{'total':22} {'':>18} {total.proposed:>5} {total.expected:>6} "
         f"{total.precision:>7.1%} {total.recall:>7.1%}"
     )
     lines.append("* held out: labelled before the reader was first run on it")
+    lines.append("† held out at first, then rules fixed on it; its first run:")
+    lines += first_runs
     if misses or notes:
         lines += ["", "labels not proposed (漏) and proposals not labelled (多):", *notes]
     return lines, total

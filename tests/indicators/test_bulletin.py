@@ -134,3 +134,20 @@ def test_bul012_periods_of_releases_and_the_final_figure_of_the_year_before(refe
     assert ("gdp", "2022", 56610.2) in {(p.indicator, p.period, p.value) for p in proposals}
     assert period_of("2024年1―11月,全市", 2024) == "2024-01/11"
     assert period_of("2024年1月至8月,重庆市", 2024) == "2024-01/08"
+
+
+def test_bul013_the_parts_of_a_grouping_and_the_cities_a_release_names(reference) -> None:
+    """其中,四川部分26267.5亿元、同比增长5.6%… names the circle's parts without naming GDP again;
+    成都都市圈's release gives each city's figures after the city's name, and the document's
+    region is the area its first figure is for, not the issuer's province."""
+    _, proposals = _read(reference, "ccec_2024_h1")
+    got = {(p.indicator, p.region, p.value) for p in proposals}
+    assert {("gdp", "ccec_sc", 26267.5), ("gdp_growth", "ccec_cq", 6.1)} <= got
+    region, proposals = _read(reference, "chengdu_metro_2025_q1")
+    assert region == "chengdu_metro_area"
+    got = {(p.indicator, p.region, p.value) for p in proposals}
+    assert ("gdp_growth", "chengdu_metro_area", 6.2) in got  # 同比(下同)增长6.2%
+    assert ("industrial_value_added_growth", "chengdu_metro_area", 10.5) in got  # not 资阳's
+    assert ("retail_sales", "510100", 2732.7) in got  # after 成都市固定资产投资…
+    assert ("retail_sales", "511400", 180.6) in got  # 眉山市…,全市社会消费品零售总额
+    assert ("industrial_value_added_growth", "511400", 24.3) in got  # 同比增长为24.3%
