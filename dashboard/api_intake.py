@@ -85,8 +85,8 @@ def submissions() -> ResponseReturnValue:
     for field in ("indicator", "region", "vintage"):
         if filename_problem(request.form.get(field, "")):
             return error_response(f"参数 {field} 含有控制字符（如 NUL）", 400)
-    vintage = request.form.get("vintage", "initial")
-    if vintage not in VINTAGES:
+    vintage = request.form.get("vintage") or None  # None: as the file's notes say
+    if vintage is not None and vintage not in VINTAGES:
         return error_response(f"vintage 取值无效，可选：{'、'.join(VINTAGES)}", 400)
     outcome = receive(
         session_factory(),

@@ -22,6 +22,12 @@ from db import models
 
 CHUNK = 5000
 BULK = 20000
+# later releases rank higher; an unknown vintage ranks with the initial figure
+RANK = {"estimate": 0, "provisional": 1, "initial": 1, "final": 2, "census_revision": 3}
+
+
+def rank(vintage: str | None) -> int:
+    return RANK.get(vintage or "initial", 1)
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class ImportCounts:
     inserted: int  # new indicator × region × period
     revised: int  # a new revision of an existing figure
     unchanged: int  # the same value again: nothing written
+    # figures of an earlier release than the current one: kept as history, not current
+    kept: tuple[tuple[str, str, str], ...] = ()
 
 
 def sha256(content: bytes) -> str:
@@ -88,34 +96,52 @@ def store_submission(
     return submission
 
 
-def _current(
-    session: Session, layer: str, keys: list[tuple[str, str, str]]
-) -> dict[tuple[str, str, str], tuple[int, float, int]]:
+Key = tuple[str, str, str]
+
+
+def _current(session: Session, layer: str, keys: list[Key]) -> dict[Key, tuple[int, float, int]]:
     """Current rows for ``keys``: key → (id, value, revision)."""
+    return {k: v[:3] for k, v in _state(session, layer, keys).items() if v[0] is not None}
+
+
+def _state(
+    session: Session, layer: str, keys: list[Key]
+) -> dict[Key, tuple[Any, Any, Any, Any, int]]:
+    """For ``keys`` with any row: key → (current id, value, revision, vintage — all None
+    when no row is current — and the highest revision of any row, history included)."""
     o = models.Observation
-    found: dict[tuple[str, str, str], tuple[int, float, int]] = {}
+    columns = (o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision, o.vintage)
+    found: dict[Key, tuple[Any, Any, Any, Any, int]] = {}
+
+    def take(rows) -> None:  # type: ignore[no-untyped-def]
+        for ind, reg, per, id_, value, revision, vintage, current in rows:
+            key = (ind, reg, per)
+            if wanted is not None and key not in wanted:
+                continue
+            before = found.get(key, (None, None, None, None, 0))
+            top = max(before[4], revision)
+            found[key] = (id_, value, revision, vintage, top) if current else (*before[:4], top)
+
+    wanted: set[Key] | None = None
     if len(keys) > BULK:  # a large file: one pass over the layer's rows of its indicators
         wanted = set(keys)
-        rows = session.execute(
-            select(o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision).where(
-                o.layer == layer, o.is_current, o.indicator_id.in_({k[0] for k in keys})
+        take(
+            session.execute(
+                select(*columns, o.is_current).where(
+                    o.layer == layer, o.indicator_id.in_({k[0] for k in keys})
+                )
             )
         )
-        for ind, reg, per, id_, value, revision in rows:
-            if (ind, reg, per) in wanted:
-                found[(ind, reg, per)] = (id_, value, revision)
         return found
     for start in range(0, len(keys), CHUNK // 5):
         chunk = keys[start : start + CHUNK // 5]
-        rows = session.execute(
-            select(o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision).where(
-                o.layer == layer,
-                o.is_current,
-                tuple_(o.indicator_id, o.region_code, o.period).in_(chunk),
+        take(
+            session.execute(
+                select(*columns, o.is_current).where(
+                    o.layer == layer, tuple_(o.indicator_id, o.region_code, o.period).in_(chunk)
+                )
             )
         )
-        for ind, reg, per, id_, value, revision in rows:
-            found[(ind, reg, per)] = (id_, value, revision)
     return found
 
 
@@ -137,38 +163,52 @@ def import_observations(
     submission_id: int | None,
     user_id: int | None,
     source_note: str | None = None,
+    force: bool = False,
 ) -> ImportCounts:
-    """Write validated ``rows`` (indicator_id, region_code, period, value, unit, note) as
-    current observations of ``layer``, keeping every value they replace."""
+    """Write validated ``rows`` (indicator_id, region_code, period, value, unit, note and,
+    optionally, a per-row ``vintage``) as current observations of ``layer``, keeping
+    every value they replace.
+
+    A figure of an earlier release (``RANK``: estimate < initial <
+    final < census revision) than the current one does not replace it: it is
+    written as history (not current) and its key listed in ``kept`` — unless
+    ``force`` (a reviewer's explicit choice)."""
     keys = list(zip(rows.indicator_id, rows.region_code, rows.period, strict=True))
-    current = _current(session, layer, keys) if keys else {}
+    state = _state(session, layer, keys) if keys else {}
     now = datetime.now(UTC)
     new_rows: list[tuple[Any, ...]] = []
     superseded: list[int] = []
+    kept: list[Key] = []
     unchanged = 0
     notes = rows["note"].tolist() if "note" in rows else [None] * len(rows)
-    for key, value, unit, note in zip(
-        keys, rows.value.tolist(), rows.unit.tolist(), notes, strict=True
+    vintages = rows["vintage"].tolist() if "vintage" in rows else [vintage] * len(rows)
+    for key, value, unit, note, row_vintage in zip(
+        keys, rows.value.tolist(), rows.unit.tolist(), notes, vintages, strict=True
     ):
-        previous = current.get(key)
+        found = state.get(key)
+        previous = found if found is not None and found[0] is not None else None
         if previous is not None and previous[1] == value:
             unchanged += 1
             continue
-        if previous is not None:
+        older = previous is not None and not force and rank(row_vintage) < rank(previous[3])
+        if older:
+            kept.append(key)
+        elif previous is not None:
             superseded.append(previous[0])
+        top = found[4] if found is not None else 0
         new_rows.append(
             (
                 key[0],
                 key[1],
                 key[2],
                 layer,
-                previous[2] + 1 if previous else 1,
+                top + 1,
                 float(value),
                 unit,
-                vintage,
+                row_vintage,
                 "accepted",
-                True,
-                previous[0] if previous else None,
+                not older,
+                None if older or previous is None else previous[0],
                 submission_id,
                 source_note,
                 None if note is None or pd.isna(note) else note,
@@ -183,7 +223,8 @@ def import_observations(
         )
     for start in range(0, len(new_rows), BULK):
         write_chunk(session, new_rows[start : start + BULK])
-    return ImportCounts(len(new_rows) - len(superseded), len(superseded), unchanged)
+    inserted = len(new_rows) - len(superseded) - len(kept)
+    return ImportCounts(inserted, len(superseded), unchanged, tuple(kept))
 
 
 COLUMNS = (

@@ -56,6 +56,7 @@ from loaders.progress import refresh_progress
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
 from loaders.validate import ERROR, Context, Problem, Result, validate
+from loaders.vintage import MIXED, census_note, file_rows, kept_problems
 
 log = logging.getLogger(__name__)
 STATUS_ZH = {
@@ -212,6 +213,9 @@ def _check(
         )
     result = validate(table.records, filename, context)
     report = {**result.report(), "layout": table.layout, "encoding": table.encoding}
+    census = census_note(table.notes)
+    if census is not None:  # said in the report; receive() applies it
+        report["census_revision"] = {"note": census[0], "years": list(census[1] or [])}
     return result, report, None
 
 
@@ -295,10 +299,11 @@ def receive(
     user_id: int | None = None,
     allowed_regions: set[str] | None = None,
     layer: str = "reported",
-    vintage: str = "initial",
+    vintage: str | None = None,
     default_indicator: str | None = None,
     default_region: str | None = None,
     recompute: bool = True,
+    force_vintage: bool = False,
     review: bool = False,
     period: str | None = None,
     actor: str | None = None,
@@ -353,7 +358,7 @@ def receive(
     if refused is not None:  # recorded, not stored
         _record_refusal(factory, sender(), filename, content, refused)
         return Outcome(None, "refused", {**report, "vintage": vintage})
-    report = {**report, "vintage": vintage}
+    report = {**report, "vintage": vintage or "initial"}
     if result is None or not result.ok:
         status = "empty" if result is not None and result.nothing else "refused"
         return _stored(factory, filename, content, channel, user_id, report, status, actor)
@@ -374,23 +379,31 @@ def receive(
         return _pending(
             factory, filename, content, channel, user_id, report, result, declared, actor
         )
+    # no vintage given: a census-revision note in the file makes its years a census revision
+    rows, vintage = file_rows(result.rows, vintage, report.get("census_revision"))
+    report = {**report, "vintage": vintage}
     outcome = _stored(factory, filename, content, channel, user_id, report, "received", actor)
     try:
         with transaction(factory) as session:
             counts = import_observations(
                 session,
-                result.rows,
+                rows,
                 layer=layer,
                 vintage=vintage,
                 submission_id=outcome.submission_id,
                 user_id=user_id,
-                source_note=f"{VINTAGES.get(vintage, vintage)}；{filename}",
+                source_note=f"{VINTAGES.get(vintage, MIXED)}；{filename}",
+                force=force_vintage,
             )
+            kept = kept_problems(session, filename, counts.kept)
             report = {
                 **report,
                 "inserted": counts.inserted,
                 "revised": counts.revised,
                 "unchanged": counts.unchanged,
+                "kept_newer": sum(p["count"] for p in kept),
+                "warnings": report["warnings"] + sum(p["count"] for p in kept),
+                "problems": [*report["problems"], *kept],
             }
             submission = session.get(models.Submission, outcome.submission_id)
             submission.status, submission.report = "imported", report
