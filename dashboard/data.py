@@ -14,13 +14,16 @@ from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations, layer_version
 from db.progress import snapshots_frame, snapshots_version, status_changes
 from indicators.formatting import decimals_by_indicator
+from indicators.summary import merge_duplicates
 from loaders.final_evaluation import PUBLISHED
 from loaders.final_evaluation import final_evaluation as evaluate_final
 
 
 def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
-    """The progress snapshots with the scope's name in ``lang`` (``scope_label``)."""
-    frame = _snapshots(as_of)
+    """The progress snapshots with the scope's name in ``lang`` (``scope_label``) and
+    the indicator's decimals; a target set in several plans once, with its plans
+    (indicators.summary.merge_duplicates)."""
+    frame = merge_duplicates(_snapshots(as_of))
     if frame.empty:
         return frame
     directory = region_directory()
@@ -91,7 +94,7 @@ def changes(lang: str) -> pd.DataFrame:
     """The latest snapshots whose previous-year snapshot exists, with ``change``."""
     current = _snapshots(None)
     with session_factory()() as session:
-        return status_changes(session, current=current)
+        return merge_duplicates(status_changes(session, current=current))
 
 
 def indicators() -> pd.DataFrame:

@@ -40,9 +40,20 @@ def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             .to_list(),
             t(lang, "展望", "Outlook"): [symbol_word(s, lang) for s in rows.outlook],
             t(lang, "数据层", "Data layer"): rows.layer.fillna("").to_list(),
-            t(lang, "目标编号", "Target id"): rows.target_id.to_list(),
+            t(lang, "规划", "Plans"): [_joined(r, "plans", "plan_title", "；") for r in objects],
+            t(lang, "目标编号", "Target id"): [
+                _joined(r, "same_targets", "target_id", "、") for r in objects
+            ],
         }
     )
+
+
+def _joined(row: object, many: str, one: str, sep: str) -> str:
+    """A target set in several plans: every plan (or target id), else its own."""
+    values = getattr(row, many, None)
+    if isinstance(values, list) and values:
+        return sep.join(str(v) for v in values)
+    return str(getattr(row, one, "") or "")
 
 
 def _rounded(values: pd.Series, decimals: list[int]) -> list[float | None]:

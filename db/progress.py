@@ -60,8 +60,9 @@ def snapshots_version(session: Session) -> tuple[object, ...]:
 
 
 def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
-    """Snapshots joined to their target, indicator and scope names."""
+    """Snapshots joined to their target (with its plan's title), indicator and scope names."""
     s, t, i, r = models.ProgressSnapshot, models.Target, models.Indicator, models.Region
+    p = models.Plan
     as_of = as_of if as_of is not None else latest_as_of(session)
     if as_of is None:
         return pd.DataFrame()
@@ -74,7 +75,10 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
             t.value.label("target_value"),
             t.unit.label("target_unit"),
             t.comparator,
+            t.base_year.label("target_base_year"),
+            t.value_high.label("target_value_high"),
             t.plan_id,
+            p.title.label("plan_title"),
             i.name_zh.label("indicator_name"),
             i.name_en.label("indicator_name_en"),
             i.pillar,
@@ -82,6 +86,7 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
             r.name_zh.label("scope_name"),
         )
         .join(t, t.id == s.target_id)
+        .join(p, p.id == t.plan_id)
         .join(i, i.id == t.indicator_id)
         .join(r, r.code == s.scope_code)
         .where(s.as_of == as_of)

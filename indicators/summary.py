@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.catalogue import PILLARS
+from indicators.formatting import in_unit
 from indicators.progress import STATUS_ORDER
 from indicators.regions import RegionDirectory
 
@@ -128,6 +129,51 @@ def unit_statuses(
     for unit in result.own:
         result.wider.pop(unit, None)
     return result
+
+
+# what makes two plans' targets one: the same indicator, scope, kind, year, value
+# (in the indicator's unit), upper end and base year — and the same verdict, so that
+# wordings judged differently (达到 1000 missed, 1000 左右 met) both stay in view
+SAME_TARGET = ("indicator_id", "scope_code", "kind", "target_year", "_value", "_high", "_base")
+FIRST_PLAN = "outline"  # 《成渝地区双城经济圈建设规划纲要》 names a target shared with it
+
+
+def merge_duplicates(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """One row per target set in several plans (the same target of 纲要 and of the
+    plans implementing it), with ``same_targets`` (its target ids) and ``plans``
+    (their plans' titles), the 纲要's first; each row kept where it stood."""
+    if snapshots.empty:
+        return snapshots
+    value = [
+        in_unit(v, u, k, unit)[0]
+        for v, u, k, unit in zip(
+            snapshots.target_value,
+            snapshots.target_unit,
+            snapshots.kind,
+            snapshots.unit,
+            strict=True,
+        )
+    ]
+    keyed = snapshots.assign(
+        _value=[None if v is None or pd.isna(v) else round(float(v), 9) for v in value],
+        _high=snapshots.get("target_value_high"),
+        _base=snapshots.get("target_base_year"),
+        _later=snapshots.get("plan_id", pd.Series("", index=snapshots.index)) != FIRST_PLAN,
+    )
+    columns = [keyed[c] for c in (*SAME_TARGET, "status")]
+    keyed = keyed.assign(_key=["|".join(map(str, key)) for key in zip(*columns, strict=True)])
+    ordered = keyed.sort_values(["_later", "target_id"])
+    grouped = ordered.groupby("_key", sort=False)
+    ids = grouped.target_id.agg(list)
+    titles = (
+        grouped.plan_title.agg(list)
+        if "plan_title" in keyed
+        else grouped.target_id.agg(lambda x: [None] * len(x))
+    )
+    kept = ordered.drop_duplicates("_key").sort_index()
+    return kept.assign(same_targets=kept._key.map(ids), plans=kept._key.map(titles)).drop(
+        columns=["_value", "_high", "_base", "_later", "_key"]
+    )
 
 
 # the statuses a report lists as needing attention

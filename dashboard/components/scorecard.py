@@ -56,13 +56,32 @@ def indicator_cell(row: Any, lang: str) -> html.Td:
 
 
 def target_cell(row: Any, lang: str) -> html.Td:
-    """The target, linked to its plan sentence."""
+    """The target, linked to its plan sentence; a target set in several plans once,
+    each plan named and linked to its own sentence (``same_targets``, ``plans``)."""
     sep = "：" if lang == "zh" else ": "
+    link = html.A(
+        f"{int(row.target_year)}{sep}{target_label(row, lang)}",
+        href=href("/targets", lang, target=row.target_id),
+        title=getattr(row, "plan_title", None) or None,
+    )
+    ids = getattr(row, "same_targets", None)
+    if not isinstance(ids, list) or len(ids) < 2:
+        return html.Td(link)
+    plans = [
+        html.A(f"《{title}》", href=href("/targets", lang, target=target), className="me-1")
+        for target, title in zip(ids, row.plans, strict=True)
+    ]
     return html.Td(
-        html.A(
-            f"{int(row.target_year)}{sep}{target_label(row, lang)}",
-            href=href("/targets", lang, target=row.target_id),
-        )
+        [
+            link,
+            html.Div(
+                [
+                    t(lang, f"同一目标见于 {len(ids)} 个规划：", f"Set in {len(ids)} plans: "),
+                    *plans,
+                ],
+                className="small text-muted same-target-plans",
+            ),
+        ]
     )
 
 

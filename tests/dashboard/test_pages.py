@@ -159,8 +159,14 @@ def test_pag006_report_workbook_has_every_target_and_the_sample_warning(
     ]
     assert "示例数据" in str(book["About"]["A2"].value)
     all_targets = book["All targets"]
-    assert all_targets.max_row - 1 == len(snapshots)
     header = [c.value for c in all_targets[1]]
+    # every target once: one set in several plans is one row naming all its ids and plans
+    ids = [
+        i
+        for row in all_targets.iter_rows(min_row=2, values_only=True)
+        for i in row[header.index("Target id")].split("、")
+    ]
+    assert sorted(ids) == sorted(snapshots.target_id) and all_targets.max_row - 1 < len(ids)
     statuses = {
         row[header.index("Status")] for row in all_targets.iter_rows(min_row=2, values_only=True)
     }
@@ -194,3 +200,15 @@ def test_pag008_geojson_is_served_by_the_app(client: FlaskClient) -> None:
     response = client.get("/geo/circle.geojson")
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
     assert len(response.get_json()["features"]) > 60
+
+
+def test_pag010_a_target_of_several_plans_is_one_row_on_region_naming_its_plans(
+    app: dash.Dash,
+) -> None:
+    """中心城市间1小时通达 (≤1小时, 2025, the circle) is set by 纲要, 碳达峰 and the joint
+    implementation plan: one row on 地区, its plans named and linked."""
+    page = layout(app, "/region", code="ccec")
+    assert page.count("target=outline-023") == 2  # the row's target and its plan link
+    assert page.count("target=carbon_peak-003") == 1
+    assert page.count("target=joint_implementation-001") == 1
+    assert "同一目标见于 3 个规划：" in page

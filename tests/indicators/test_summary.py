@@ -9,6 +9,7 @@ from indicators.summary import (
     SHOWN_ORDER,
     covered_units,
     headline_targets,
+    merge_duplicates,
     own_unit,
     status_counts,
     unit_statuses,
@@ -115,3 +116,53 @@ def test_sum007_a_grouping_of_one_unit_is_that_units_own_target() -> None:
     assert own_unit(directory, "wandakai") is None  # two members
     assert own_unit(directory, "500000") == "500000"  # the province's own shape, not its units'
     assert own_unit(directory, "nowhere") is None
+
+
+def _targets(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["target_id", "plan_id", "plan_title", "target_value", "target_unit", "comparator"]
+    columns += ["status"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.assign(
+        indicator_id="commute",
+        scope_code="ccec",
+        kind="level",
+        target_year=2025,
+        unit="小时",
+        target_value_high=None,
+        target_base_year=None,
+    )
+
+
+def test_sum008_a_target_set_in_several_plans_appears_once_with_its_plans() -> None:
+    """中心城市间1小时通达 is set by 纲要, 碳达峰方案 and 联合实施方案: one row, the
+    纲要's, naming all three plans; a target judged differently stays apart."""
+    frame = _targets(
+        [
+            ("carbon_peak-003", "carbon_peak", "碳达峰实施方案", 1, "小时", "at_most", "met"),
+            ("joint-001", "joint", "联合实施方案", 60, "分钟", "at_most", "met"),  # same, in 分钟
+            ("outline-023", "outline", "规划纲要", 1, "小时", "at_most", "met"),
+            ("other-001", "other", "另一规划", 1.5, "小时", "at_most", "missed"),  # another value
+            ("about-001", "about", "约数规划", 1, "小时", "about", "limited"),  # judged otherwise
+        ]
+    )
+    frame["target_value"] = frame.target_value.astype(float)
+    frame.loc[frame.target_id == "joint-001", "target_value"] = 1.0  # as the catalogue stores it
+    merged = merge_duplicates(frame)
+    assert list(merged.target_id) == ["outline-023", "other-001", "about-001"]
+    first = merged.iloc[0]
+    assert first.same_targets == ["outline-023", "carbon_peak-003", "joint-001"]
+    assert first.plans == ["规划纲要", "碳达峰实施方案", "联合实施方案"]
+    assert merged.iloc[1].same_targets == ["other-001"]
+    assert merge_duplicates(frame.iloc[0:0]).empty
+
+
+def test_sum009_a_target_in_another_unit_or_for_another_year_is_not_merged() -> None:
+    frame = _targets(
+        [
+            ("a-001", "a", "甲", 3.1, "亿吨", "at_least", "missed"),
+            ("b-001", "b", "乙", 31000, "万吨", "at_least", "missed"),  # the same in 万吨
+        ]
+    ).assign(unit="万吨")
+    assert list(merge_duplicates(frame).same_targets) == [["a-001", "b-001"]]
+    later = frame.assign(target_year=[2025, 2027])
+    assert len(merge_duplicates(later)) == 2
