@@ -62,14 +62,20 @@ _VERB = {
     "突破": "at_least",
     "近": "about",
     "约": "about",
+    "迈上": "at_least",  # 迈上3万亿元新台阶
+    "稳定在": "equal",  # 稳定在1050万吨以上: the bound after it says more
 }
+_BOUND = {"以上": "at_least", "左右": "about", "以内": "at_most"}
 _PAREN = r"(?:[（(][^)）]{0,24}[)）])?"
 _LEVEL = re.compile(
     _PAREN
-    + r"\s*(?:现价总量|总量)?\s*(?P<verb>"
+    + r"\s*(?:现价总量|总量)?\s*(?:连续\d+年)?(?P<verb>"
     + "|".join(sorted(_VERB, key=len, reverse=True))
     + rf")?\s*(?P<num>{_NUM})\s*"
     + _UNIT
+    + "(?P<bound>"
+    + "|".join(_BOUND)
+    + ")?"
 )
 # 比上年增长6.0%, 同比(下同)增长6.2%, 同比增长为24.3%
 _SIGNED = (
@@ -87,14 +93,14 @@ _BRIDGE = (
 _GROWTH_AFTER = re.compile(_BRIDGE + _SIGNED)
 _GROWTH_ONLY = re.compile(_PAREN + r"(?:增速)?\s*" + _SIGNED)
 _SHARE_AFTER = re.compile(
-    r"[，,、]?\s*(?:总量)?占(?:地区生产总值|GDP)的?比重(?:为|达到|达)?\s*"
+    r"[，,、]?\s*(?:总量)?占(?:地区生产总值|GDP)的?(?:比重)?(?:为|达到|达)?\s*"
     + rf"(?P<share>{_NUM})\s*%"
 )
 # the words a clause may hold before its subject: time, scope, verbs, a region's name
 _LEAD = re.compile(
     r"(?:\d{4}年|\d{1,2}月(?:\d{1,2}日)?|全年|上半年|下半年|前三季度|[一二三四]季度|"
     rf"1月?{_RANGE}\d{{1,2}}月|年末|年底|末|全市|全省|全区|全县|全社会|其中|共|累计|"
-    r"实现|完成|投入|当年|今年|去年|经初步核算|初步核算)"
+    r"实现|完成|投入|培育|引进|当年|今年|去年|经初步核算|初步核算)"
 )
 # a region's name before the subject, when the document's own region names are not given
 _ANY_REGION = r"[^\s，,；;：:。、]{1,10}?(?:省|市|区|县|经济圈|都市圈)"
@@ -331,6 +337,7 @@ def propose(
     reading = _reading(indicators, regions or {})
     proposals: list[Proposal] = []
     last: Proposal | None = None  # the last figure, whose indicator parts (四川部分…) share
+    parts_of_part = False
     for raw in _SENTENCE.findall(text):
         wording = raw.strip()
         sentence = fold(wording)
@@ -340,6 +347,11 @@ def propose(
         period = period_of(sentence, int(years[0]) if years else year, default)
         base = Proposal("", region, period, 0.0, "", wording)
         found = _in_sentence(sentence, base, reading)
+        if sentence.startswith("其中"):  # the parts of a part (民营经济增加值's 第一产业增加值…)
+            parts_of_part = last is not None and not _is_total(last, reading)
+        if parts_of_part:  # until the enumeration's full stop
+            found = []
+        parts_of_part = parts_of_part and sentence.endswith((";", "；"))
         if not found and last is not None:
             found = _parts(sentence, replace(last, period=period, wording=wording), reading)
         last = next((p for p in found if p.unit != "%"), last)
@@ -378,7 +390,8 @@ def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Propo
             after = rest[level.end() :]
             growth = _GROWTH_AFTER.match(after)
             rate = _rate(growth)
-            add(ind, value, unit, _VERB.get(level["verb"] or "", "equal"), growth=rate)
+            bound = _BOUND.get(level["bound"] or "") or _VERB.get(level["verb"] or "", "equal")
+            add(ind, value, unit, bound, growth=rate)
             if rate is not None and ind in growth_of:
                 add(growth_of[ind], rate, "%")
             share = _SHARE_AFTER.match(after[growth.end() :] if growth else after)
@@ -390,6 +403,11 @@ def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Propo
         if rate is not None and ind in growth_of:
             add(growth_of[ind], rate, "%")
     return list(found.values())
+
+
+def _is_total(figure: Proposal, reading: _Reading) -> bool:
+    """Whether a figure is the region's total (地区生产总值), whose parts are the region's own."""
+    return any("地区生产总值" in name for name in reading.indicators[figure.indicator][0])
 
 
 def _parts(sentence: str, last: Proposal, reading: _Reading) -> list[Proposal]:

@@ -151,3 +151,20 @@ def test_bul013_the_parts_of_a_grouping_and_the_cities_a_release_names(reference
     assert ("retail_sales", "510100", 2732.7) in got  # after 成都市固定资产投资…
     assert ("retail_sales", "511400", 180.6) in got  # 眉山市…,全市社会消费品零售总额
     assert ("industrial_value_added_growth", "511400", 24.3) in got  # 同比增长为24.3%
+
+
+def test_bul014_work_report_wording_and_the_parts_of_a_part(reference) -> None:
+    """迈上3万亿元新台阶 and 稳定在1050万吨以上 are lower bounds; the 2024 target (预期目标增长6%左右)
+    is no figure; 民营经济增加值's 其中,第一产业…;第三产业… are not the city's industries."""
+    _, proposals = _read(reference, "cq_2023_gwr")
+    got = {(p.indicator, p.value, p.comparator) for p in proposals}
+    assert got == {
+        ("gdp", 30000, "at_least"),
+        ("urban_new_jobs", 73.9, "equal"),
+        ("grain_output", 1050, "at_least"),
+        ("brand_first_stores", 469, "equal"),
+    }
+    _, proposals = _read(reference, "leshan_2024_bulletin")
+    got = {(p.indicator, p.value) for p in proposals}
+    assert ("private_economy_share_gdp", 61.4) in got  # 总量占地区生产总值的61.4%
+    assert not {("primary_industry_value_added", 255.51), ("services_value_added", 563.2)} & got
