@@ -13,6 +13,10 @@ from db import models
 # where several layers hold a value for the same indicator, region and period,
 # the published figure wins over a reported one, and both over the sample
 LAYER_PRECEDENCE = {"published": 0, "reported": 1, "sample": 2}
+# the note the published layer gives a figure that is a bound, not a value
+# (超过 8.2 万亿元: at least), and the bound it means for the progress method
+NOTE_OF_BOUND = {"lower": "公开数据：下限", "upper": "公开数据：上限"}
+BOUND_NOTES = {note: bound for bound, note in NOTE_OF_BOUND.items()}
 LAYER_NAMES_ZH = {"published": "公开数据", "reported": "报送数据", "sample": "示例数据"}
 LAYER_NAMES_EN = {"published": "published", "reported": "reported", "sample": "sample data"}
 
@@ -65,19 +69,20 @@ def count_layer(session: Session, layer: str) -> int:
 
 
 def current_observations(session: Session, indicator: str | None = None) -> pd.DataFrame:
-    """The current value of every indicator × region × period, best layer first."""
+    """The current value of every indicator × region × period, best layer first;
+    ``bound`` is "lower" / "upper" for a published bound (BOUND_NOTES), else ""."""
     o = models.Observation
-    query = select(o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer).where(
-        o.is_current
-    )
+    query = select(
+        o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer, o.note
+    ).where(o.is_current)
     if indicator is not None:
         query = query.where(o.indicator_id == indicator)
     rows = session.execute(query).all()
-    frame = pd.DataFrame(
-        rows, columns=["id", "indicator_id", "region_code", "period", "value", "unit", "layer"]
-    )
+    columns = ["id", "indicator_id", "region_code", "period", "value", "unit", "layer", "bound"]
+    frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return frame
+    frame["bound"] = frame.bound.map(BOUND_NOTES).fillna("")
     frame["rank"] = frame.layer.map(LAYER_PRECEDENCE).fillna(9)
     frame = frame.sort_values("rank").drop_duplicates(["indicator_id", "region_code", "period"])
     return frame.drop(columns="rank").reset_index(drop=True)

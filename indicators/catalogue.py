@@ -51,6 +51,7 @@ COMPARATORS = ("reach", "at_least", "at_most", "about", "range", "equal")
 DIRECTIONS = ("higher", "lower", "band", "none")
 FREQUENCIES = ("annual", "quarterly", "monthly")
 AGGREGATIONS = ("sum", "ratio", "weighted_mean", "not_combinable")
+MEASURES = ("stock", "flow")  # what a count target's series holds (IndicatorDef.measure)
 PILLARS = {
     "overall": "综合",
     "spatial": "空间格局",
@@ -164,6 +165,10 @@ class IndicatorDef:
     limit: float | None = (
         None  # a natural limit (100 %, 0): the no-target trend's cut-offs shrink near it
     )
+    # what a count target (新增 / 建成 N) on it counts from: None — the series is the
+    # running number of new things; "stock" — a level to difference from the base
+    # year's (通车里程); "flow" — the number added each year, summed
+    measure: str | None = None
 
 
 @dataclass(frozen=True)
@@ -326,6 +331,8 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
         scale = _require(raw, "scale", str, where, problems, optional=True)
         _choice(scale, SCALES, where, "scale", problems)
         limit = _require(raw, "limit", (int, float), where, problems, optional=True)
+        measure = _require(raw, "measure", str, where, problems, optional=True)
+        _choice(measure, MEASURES, where, "measure", problems)
         if values["aggregation"] == "ratio" and len(components) != 2:
             problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
         if values["aggregation"] == "weighted_mean" and not weight:
@@ -342,6 +349,7 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
             aliases=tuple(str(a) for a in aliases),
             scale=scale,
             limit=None if limit is None else float(limit),
+            measure=measure,
         )
     for indicator in result.values():
         for ref in (*indicator.components, indicator.weight):
@@ -561,9 +569,33 @@ def load_catalogue(folder: Path, regions: RegionDirectory, sources: Path) -> Cat
             check_reading(entry, plan, seed, regions, where, problems)
             catalogue.entries[entry.id] = entry
     _check_duplicates(catalogue, problems)
+    _check_count_measures(catalogue, problems)
     if problems.items:
         raise CatalogueError(problems.items)
     return catalogue
+
+
+def _check_count_measures(catalogue: Catalogue, problems: _Problems) -> None:
+    """A count target (新增 / 建成 N) on an indicator other entries hold as a level
+    (a baseline, a level target: 通车里程 4000 公里) would be set against a stock;
+    the indicator must say what its series holds (``measure``: stock or flow)."""
+    levels = {
+        e.indicator_id
+        for e in catalogue.entries.values()
+        if e.kind not in ("count", "change", "cumulative", "growth", "vision")
+    }
+    for entry in catalogue.entries.values():
+        indicator = catalogue.indicators.get(entry.indicator_id)
+        if entry.kind != "count" or indicator is None or indicator.measure is not None:
+            continue
+        if entry.indicator_id in levels:
+            problems.add(
+                f"条目 {entry.id}",
+                "indicator",
+                f"新增数量目标的指标 {entry.indicator_id} 另有条目按水平值（存量）使用，"
+                "须在 indicators.yaml 写明 measure: stock（存量，按基期差额计新增）"
+                "或 flow（逐年新增量，按年加总）",
+            )
 
 
 def _check_duplicates(catalogue: Catalogue, problems: _Problems) -> None:

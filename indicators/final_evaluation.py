@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators.catalogue import Catalogue
-from indicators.progress import Assessment, Point, TargetSpec, is_met
+from indicators.progress import BOUND_ZH, Assessment, Point, TargetSpec, bounds_decide, is_met
 from indicators.progress_run import assess_all, target_spec
 from indicators.regions import RegionDirectory
 
@@ -78,7 +78,13 @@ def judge(target: TargetSpec, assessment: Assessment, series: tuple[Point, ...])
         # the only figure is the target year's: met or not is clear, the share is not
         d = _wanted(target)
         gap = d * (target.value - at_year.value)
-        if is_met(target, at_year.value, d):
+        met = is_met(target, at_year.value, d)
+        if at_year.bound and not bounds_decide("met" if met else "missed", {at_year.bound}, d):
+            bound = f"{BOUND_ZH[at_year.bound]} {at_year.value:g}"
+            return FinalVerdict(
+                target.id, "no_data", None, at_year, None, f"目标年份只公布了{bound}，不能判定"
+            )
+        if met:
             return FinalVerdict(target.id, "done", 1.0, at_year, gap, "")
         return FinalVerdict(
             target.id, "not_done", None, at_year, gap, "无基期数据，无法计算完成程度"

@@ -34,7 +34,9 @@ from indicators.progress import (
     Point,
     TargetSpec,
     assess,
+    count_as_running,
     desired_direction,
+    missing_years,
     relative_as_level,
 )
 
@@ -88,6 +90,10 @@ def outlook(
     """The DNS weather symbol of ``target`` as of ``as_of``, from points of years ≤ ``as_of``."""
     if as_of >= target.year:
         return _final(target, series, as_of, plan_baseline)
+    if target.kind == "count" and target.measure:  # a stock or yearly additions
+        target, series, note = count_as_running(target, series, as_of)
+        if not series:
+            return _none(note)
     known = _known(series, as_of)
     if target.kind == "relative":  # 翻一番: the level its base year's value sets
         as_level = relative_as_level(target, known, plan_baseline)
@@ -243,6 +249,9 @@ def _from_zero(target: TargetSpec, known: list[Point]) -> Outlook:
         return _none("基期之后尚无观测值")
     d = -1 if target.comparator == "at_most" or target.value < 0 else 1
     if target.kind == "cumulative":
+        missing = missing_years(period, start)
+        if missing:
+            return _none(f"累计值缺少{'、'.join(map(str, missing))}年的数，无法推算")
         recent = period[-WINDOW:]
         mean, used = sum(p.value for p in recent) / len(recent), len(recent)
         latest = Point(period[-1].year, sum(p.value for p in period))

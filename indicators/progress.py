@@ -82,6 +82,9 @@ class Point:
     year: int
     value: float
     source: str = ""
+    # a published bound: "lower" — the value is at least this (超过, 突破, 以上);
+    # "upper" — at most this; "" — the value itself
+    bound: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ class TargetSpec:
     direction: str  # the indicator's: higher | lower | band | none
     base_year: int | None = None
     value_high: float | None = None
+    # for a count target, what the indicator's series holds: "" the running number
+    # of new things; "stock" a level (通车里程, 企业总数) to difference from the base
+    # year's; "flow" the things added each year, to sum (indicators.yaml ``measure``)
+    measure: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,7 +232,76 @@ def _insufficient(
 def assess(
     target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None = None
 ) -> Assessment:
-    """The status of ``target`` as of year ``as_of`` from annual ``series``."""
+    """The status of ``target`` as of year ``as_of`` from annual ``series``.
+
+    A figure published as a bound (超过 X: at least X) decides only what it
+    makes certain — a lower bound at or above a goal to be reached meets it,
+    one above a ceiling misses it; otherwise the bounds are set aside and the
+    target judged on the exact figures alone, with a note."""
+    bounded = [p for p in _known(series, as_of) if p.bound]
+    if not bounded:
+        return _assess_exact(target, series, as_of, plan_baseline)
+    taken = _assess_exact(target, series, as_of, plan_baseline)
+    if bounds_decide(taken.status, {p.bound for p in bounded}, _sense(target, taken)) and not (
+        taken.baseline is not None and taken.baseline.bound and target.kind != "level"
+    ):
+        note = f"{_years(bounded)}年的数为{_bound_words(bounded)}，已足以判定"
+        return replace(taken, note=_join(taken.note, note))
+    exact = [p for p in series if not p.bound]
+    result = _assess_exact(target, exact, as_of, plan_baseline)
+    note = f"{_years(bounded)}年的数为{_bound_words(bounded)}，不能据以判定，未采用"
+    return replace(result, note=_join(result.note, note))
+
+
+BOUND_ZH = {"lower": "下限（超过、突破、以上）", "upper": "上限（以下、不超过）"}
+
+
+def bounds_decide(status: str, bounds: set[str], sense: int) -> bool:
+    """Whether a verdict reached on figures that are bounds holds for the true
+    values: a goal met on lower bounds when more is better (the truth is higher
+    still) or on upper bounds when less is better; missed on the opposite ones."""
+    favourable = "lower" if sense > 0 else "upper"
+    if status in ("met", "achieved"):
+        return bounds == {favourable}
+    if status == "missed":
+        return bounds == ({"lower", "upper"} - {favourable})
+    return False
+
+
+def _sense(target: TargetSpec, a: Assessment) -> int:
+    """+1 when a higher figure is better for ``target``, −1 when a lower one is."""
+    if target.kind in ORDINAL_KINDS:
+        return -1
+    if target.kind in ("growth", "change", "cumulative", "count"):
+        return -1 if target.comparator == "at_most" or target.value < 0 else 1
+    if a.baseline is not None:
+        return desired_direction(target, a.baseline.value)
+    if target.comparator in ("at_least", "at_most"):
+        return 1 if target.comparator == "at_least" else -1
+    return -1 if target.direction == "lower" else 1
+
+
+def _years(points: list[Point]) -> str:
+    return "、".join(str(p.year) for p in points)
+
+
+def _bound_words(points: list[Point]) -> str:
+    return "、".join(dict.fromkeys(BOUND_ZH[p.bound] for p in points))
+
+
+def _join(*notes: str) -> str:
+    return "；".join(n for n in notes if n)
+
+
+def _assess_exact(
+    target: TargetSpec, series: list[Point], as_of: int, plan_baseline: Point | None
+) -> Assessment:
+    if target.kind == "count" and target.measure:
+        target, series, note = count_as_running(target, series, as_of)
+        if not series:
+            return _insufficient(target, as_of, None, False, note)
+        result = _assess_from_zero(target, series, as_of)
+        return replace(result, note=_join(note, result.note))
     if target.kind == "growth":
         return _assess_growth(target, series, as_of)
     if target.kind in ("change", "cumulative", "count"):
@@ -396,6 +472,10 @@ def _assess_from_zero(target: TargetSpec, series: list[Point], as_of: int) -> As
         return _insufficient(target, as_of, None, False, note or "基期之后尚无观测值")
     t = period[-1].year
     if target.kind == "cumulative":
+        missing = missing_years(period, start)
+        if missing:
+            gap = f"累计值缺少{'、'.join(map(str, missing))}年的数，期间各年不全，不作判定"
+            return _insufficient(target, as_of, None, False, _join(note, gap))
         now = sum(p.value for p in period)
     else:
         now = period[-1].value
@@ -452,6 +532,43 @@ def _assess_from_zero(target: TargetSpec, series: list[Point], as_of: int) -> As
         used,
         note,
     )
+
+
+def missing_years(period: list[Point], start: int) -> list[int]:
+    """The years after ``start`` up to the last of ``period`` that it has no figure
+    for: a cumulative total summed over them would be short by their flows."""
+    have = {p.year for p in period}
+    return [y for y in range(start + 1, period[-1].year + 1) if y not in have] if period else []
+
+
+def count_as_running(
+    target: TargetSpec, series: list[Point], as_of: int
+) -> tuple[TargetSpec, list[Point], str]:
+    """A count target (新增 / 建成 N) on an indicator whose series is not the running
+    number of new things, turned into one that is: a stock (通车里程) minus the
+    stock of the base year — the plan's, else the first observed year — or yearly
+    additions summed as a cumulative total. The series is empty, and the note says
+    why, when the base year's stock is not known (never a stock against a count)."""
+    if target.measure == "flow":
+        return replace(target, kind="cumulative", measure=""), series, ""
+    known = _known(series, as_of)
+    start = target.base_year if target.base_year is not None else (known[0].year if known else None)
+    base = next((p for p in known if p.year == start and not p.bound), None)
+    level = replace(target, base_year=start, measure="")
+    if base is None:
+        why = (
+            "尚无观测值"
+            if start is None
+            else f"基期（{start}年）的存量尚无确切数值，无法算出新增量"
+        )
+        return level, [], why
+    running = [
+        Point(p.year, p.value - base.value, p.source, p.bound) for p in series if p.year > start
+    ]
+    note = f"新增量 = 当年存量 − {start}年存量 {base.value:g}"
+    if target.base_year is None:
+        note = f"规划未给出基期年份，以首个观测年份（{start}年）的存量为基期；{note}"
+    return level, running, note
 
 
 ORDINAL_KINDS = ("class", "rank")

@@ -52,16 +52,25 @@ def up_to(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return frame[frame.period.str[:4].astype(int) <= year]
 
 
-Series = dict[str, tuple[float, int, str]]  # period → (value, observation id, layer)
+# period → (value, observation id, layer, bound: "lower" | "upper" | "")
+Series = dict[str, tuple[float, int, str, str]]
 
 
 def _index(observations: pd.DataFrame) -> dict[tuple[str, str], Series]:
+    """The series of each indicator × region; a ``bound`` column, where the frame
+    has one, marks published figures that are bounds (超过 X), not values."""
     index: dict[tuple[str, str], Series] = {}
-    for row in observations.itertuples(index=False):
+    bounds = (
+        observations["bound"].fillna("").astype(str)
+        if "bound" in observations
+        else pd.Series("", index=observations.index)
+    )
+    for row, bound in zip(observations.itertuples(index=False), bounds, strict=True):
         index.setdefault((row.indicator_id, row.region_code), {})[row.period] = (
             float(row.value),
             int(row.id),
             row.layer,
+            bound,
         )
     return index
 
@@ -80,10 +89,10 @@ def _series_for(
     """
     direct = index.get((entry.indicator_id, entry.scope_code))
     if direct:
-        layers = {layer for _, _, layer in direct.values()}
+        layers = {layer for _, _, layer, _ in direct.values()}
         points = [
-            Point(int(period), value, f"obs:{obs_id}")
-            for period, (value, obs_id, _) in sorted(direct.items())
+            Point(int(period), value, f"obs:{obs_id}", bound)
+            for period, (value, obs_id, _, bound) in sorted(direct.items())
         ]
         return points, "reported", layers.pop() if len(layers) == 1 else None
     scope = directory.regions.get(entry.scope_code)
@@ -147,6 +156,7 @@ def target_spec(entry: Entry, catalogue: Catalogue) -> TargetSpec:
         indicator.direction,
         entry.base_year,
         high,
+        indicator.measure or "",
     )
 
 

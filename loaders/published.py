@@ -20,13 +20,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import CONFIG_DIR
 from db.intake import import_observations
-from db.observations import observations_frame
+from db.observations import NOTE_OF_BOUND, observations_frame
 from db.session import transaction
 from loaders.intake import receive
 
 PUBLISHED_DIR = CONFIG_DIR / "published"
 VINTAGE_ORDER = ("estimate", "initial", "final", "census_revision")
 CORRIDOR = "land_sea_corridor_provinces"
+# 超过 / 突破 / 以上 (comparator at_least) is a lower bound, 以下 an upper one: the
+# observation's note says so, and the progress method judges it as a bound
+BOUND_NOTE = {"at_least": NOTE_OF_BOUND["lower"], "at_most": NOTE_OF_BOUND["upper"]}
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR)
                             "period": str(entry["period"]),
                             "value": float(entry["value"]),
                             "unit": entry["unit"],
-                            "note": None,
+                            "note": BOUND_NOTE.get(entry.get("comparator")),
                         }
                     ]
                 )
