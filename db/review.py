@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.observations import LAYER_NAMES_ZH, LAYER_PRECEDENCE
-from indicators.outliers import HISTORY_YEARS, can_be_negative, flag
+from indicators.outliers import HISTORY_YEARS, can_be_negative, change, flag, year_change
+from indicators.review_view import RowFace
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+REPORTED = "reported"  # the layer an approval writes to (loaders/review.py)
 
 QUEUE_COLUMNS = [
     "submission_id",
@@ -60,6 +62,10 @@ ROW_COLUMNS = [
     "current_layer_zh",
     "change",
     "change_pct",
+    "reported",
+    "previous",
+    "year_change_pct",
+    "z",
     "history",
     "flags",
 ]
@@ -145,6 +151,28 @@ def rows_of(session: Session, submission_id: int) -> list[models.SubmissionRow]:
     return list(
         session.scalars(select(r).where(r.submission_id == submission_id).order_by(r.row_no, r.id))
     )
+
+
+def row_face(row: models.SubmissionRow) -> RowFace:
+    """What a row says, as indicators.review_view fingerprints it."""
+    return (
+        row.id,
+        row.indicator_id,
+        row.region_code,
+        row.period,
+        row.value,
+        row.unit,
+        row.decision,
+    )
+
+
+def frame_faces(frame: pd.DataFrame) -> list[RowFace]:
+    """The same, for every row of a submission_rows_frame."""
+    columns = ["row_id", "indicator_id", "region_code", "period", "value", "unit", "decision"]
+    return [
+        (int(i), ind, reg, per, float(v), unit, dec)
+        for i, ind, reg, per, v, unit, dec in frame[columns].itertuples(index=False)
+    ]
 
 
 def set_decision(
@@ -243,12 +271,17 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
     ``current`` is the value accepted now for the same indicator × region × period,
     taken from the best layer as db.observations ranks them (published, then
     reported, then the sample) — ``current_layer`` says which; ``change`` and
-    ``change_pct`` are the row's value against it. Approving writes to the
-    reported layer, so where the current value is published the published figure
-    stays the one shown. ``history`` is the region's last five annual values of
-    the indicator before the row's year, oldest first, as (year, value, layer);
-    ``flags`` are indicators.outliers' reasons to look twice (range and year-on-year
-    checks only for annual rows — a quarter is not comparable with years).
+    ``change_pct`` (per cent, indicators.outliers.change) are the row's value
+    against it. Approving writes to the reported layer, so where the current value
+    is published the published figure stays the one shown; ``reported`` is the
+    reported layer's value, the one an approval revises (flagged 将作为修订 only
+    then, the word the decision's result uses). ``history`` is the region's last
+    ``HISTORY_YEARS`` annual values of the indicator before the row's year, oldest
+    first, as (year, value, layer); ``previous`` the year before's value,
+    ``year_change_pct`` the change on it in per cent and ``z`` the modified
+    z-score of that change among the earlier year-on-year changes
+    (indicators.outliers.year_change; annual rows only — a quarter is not
+    comparable with years); ``flags`` are indicators.outliers' reasons to look twice.
     Three queries: the rows, the current values, the histories.
     """
     r, i, g, u = models.SubmissionRow, models.Indicator, models.Region, models.User
@@ -283,14 +316,14 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
     same_key = and_(
         o.indicator_id == r.indicator_id, o.region_code == r.region_code, o.period == r.period
     )
-    currents = _best(
-        session.execute(
-            select(o.indicator_id, o.region_code, o.period, o.value, o.layer)
-            .join(r, same_key)
-            .where(r.submission_id == submission_id, o.is_current)
-            .distinct()
-        ).all()
-    )
+    found = session.execute(
+        select(o.indicator_id, o.region_code, o.period, o.value, o.layer)
+        .join(r, same_key)
+        .where(r.submission_id == submission_id, o.is_current)
+        .distinct()
+    ).all()
+    currents = _best(found)
+    reported = {(ind, reg, per): v for ind, reg, per, v, layer in found if layer == REPORTED}
     series = (
         select(r.indicator_id, r.region_code)
         .where(r.submission_id == submission_id)
@@ -323,7 +356,13 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
         current, layer = currents.get((ind, reg, period), (None, None))
         year = int(period[:4])
         history = [p for p in by_series.get((ind, reg), []) if p[0] < year][-HISTORY_YEARS:]
-        annual_row = len(period) == 4 and period.isdigit()
+        signed = can_be_negative(unit)
+        moved = (
+            year_change(year, value, {y: v for y, v, _ in history}, signed=signed)
+            if len(period) == 4 and period.isdigit()
+            else None
+        )
+        difference, difference_pct = change(value, current)
         records.append(
             {
                 "row_id": row_id,
@@ -345,14 +384,15 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
                 "current": current,
                 "current_layer": layer,
                 "current_layer_zh": LAYER_NAMES_ZH.get(layer) if layer else None,
-                "change": None if current is None else value - current,
-                "change_pct": None if not current else value / current - 1,
+                "change": difference,
+                "change_pct": difference_pct,
+                "reported": reported.get((ind, reg, period)),
+                "previous": moved.previous if moved else None,
+                "year_change_pct": change(value, moved.previous)[1] if moved else None,
+                "z": moved.z if moved else None,
                 "history": history,
                 "flags": flag(
-                    value,
-                    [v for _, v, _ in history] if annual_row else [],
-                    current,
-                    can_be_negative=can_be_negative(unit),
+                    value, moved, reported.get((ind, reg, period)), can_be_negative=signed
                 ),
             }
         )

@@ -29,21 +29,24 @@ from db.review import (
     APPROVED,
     PENDING,
     REJECTED,
+    REPORTED,
     decision_counts,
     link_observations,
     lock_submission,
+    row_face,
     rows_of,
     set_decision,
 )
 from db.session import transaction
 from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
+from indicators.review_view import View, fingerprint
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
 from loaders.progress import refresh_progress
 from loaders.readers.sandbox import Limits
 
 log = logging.getLogger(__name__)
 
-LAYER = "reported"
+LAYER = REPORTED
 DECISION_ZH = {PENDING: "待审核", APPROVED: "已通过", REJECTED: "已退回"}
 # what a reviewer asks for → what a row becomes
 WORDS = {"approve": APPROVED, "reject": REJECTED}
@@ -128,6 +131,7 @@ def decide(
     decisions: dict[int, str] | str,
     comment: str,
     *,
+    view: View | None = None,
     recompute: bool = True,
 ) -> ReviewOutcome:
     """Approve or reject a pending submission, whole (``"approve"``/``"reject"``: every
@@ -155,7 +159,11 @@ def decide(
                 f"提交编号 {submission_id}（{STATUS_ZH.get(submission.status, submission.status)}）"
                 "不是待审核的提交，没有可审核的数据行"
             )
+        if view is not None:  # a stale page first: it explains any refusal below
+            _still_shown(view, submission_id, rows)
         plan = _plan(submission, rows, decisions)
+        if view is not None:
+            _held(view, plan)
         approve = [row for row, decision in plan if decision == APPROVED]
         reject = [row for row, decision in plan if decision == REJECTED]
         if reject and not comment:
@@ -220,6 +228,28 @@ def _plan(
             )
         )
     return sorted(plan, key=lambda item: (item[0].row_no, item[0].id))
+
+
+def _still_shown(view: View, submission_id: int, rows: list[models.SubmissionRow]) -> None:
+    """Refuse a decision taken on a page of another file, or whose rows no longer
+    say what the page showed (decided by someone else since)."""
+    if view.submission_id != submission_id:
+        raise ReviewError(f"页面显示的不是提交编号 {submission_id}，请刷新后重新审核；未作任何更改")
+    if fingerprint(row_face(row) for row in rows if row.id in view.rows) != view.digest:
+        raise ReviewError(
+            f"提交编号 {submission_id} 的数据行在您打开页面后已变更（可能已被其他审核员审核），"
+            "页面已过期；未作任何更改，请刷新后重新审核"
+        )
+
+
+def _held(view: View, plan: list[tuple[models.SubmissionRow, str]]) -> None:
+    """Refuse a decision covering rows the reviewer's page did not hold."""
+    missing = [row for row, _ in plan if row.id not in view.rows]
+    if missing:
+        raise ReviewError(
+            f"{_where_all(missing)}不在您审核的页面上，不能审核（页面已过期或请求被改动）；"
+            "未作任何更改，请刷新后重新审核"
+        )
 
 
 def _word(word: str, row: models.SubmissionRow | None = None) -> str:

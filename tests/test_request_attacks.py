@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from config.settings import PROJECT_ROOT
+from tests.dashboard.test_workflow import show_rows_body
 from tests.live import gunicorn, signed_in
 
 REVIEWER = ("atk_office", "攻击测试-审核员-口令-2026")
@@ -24,18 +25,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def _rows_body(selected: object) -> bytes:
     """数据审核's request for a chosen file's rows, with the id as sent."""
-    return json.dumps(
-        {
-            "output": "review-rows.rowData",
-            "outputs": {"id": "review-rows", "property": "rowData"},
-            "inputs": [
-                {"id": "review-queue", "property": "selectedRows", "value": selected},
-                {"id": "review-result", "property": "children", "value": None},
-            ],
-            "state": [{"id": "url", "property": "search", "value": ""}],
-            "changedPropIds": ["review-queue.selectedRows"],
-        }
-    ).encode()
+    return json.dumps(show_rows_body(selected)).encode()
 
 
 def _send(opener: urllib.request.OpenerDirector, request: urllib.request.Request) -> tuple:

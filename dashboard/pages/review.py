@@ -1,7 +1,12 @@
 """数据审核: the joint office's queue of submitted files; for each, the values
 against the currently accepted ones and the region's recent history, with
 outlier flags; approve or reject with a comment, whole or row by row. The
-server checks the reviewer's role in loaders/review.decide, whatever this page shows."""
+server checks the reviewer's role in loaders/review.decide, whatever this page shows.
+
+Every row of the file is on the page (paged, ``PAGE_SIZE`` a page, each row keyed by
+its id), and the page holds a sealed view of them (indicators/review_view.py): a
+decision names its rows and is refused unless the view held them as they are
+now. 全部通过 / 全部退回 of a file longer than a page asks first (通过全部 N 行)."""
 
 from __future__ import annotations
 
@@ -13,13 +18,16 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
+from flask import current_app
 
 from dashboard.auth import current_account
 from dashboard.context import session_factory
 from dashboard.i18n import grid_locale, lang_of, t
 from dashboard.security import bounded_id
-from db.review import review_queue, submission_rows_frame
-from indicators.access import AccessDenied, can_review
+from db.review import frame_faces, review_queue, submission_rows_frame
+from indicators.access import AccessDenied, can_review, require_review
+from indicators.outliers import FLAGS_EN
+from indicators.review_view import ViewError, check, seal
 from loaders.review import DECISION_ZH, ReviewError, decide
 
 dash.register_page(__name__, path="/review", name="数据审核", title="数据审核 · 成渝监测平台")
@@ -41,11 +49,16 @@ ROWS = [
     ("value", "报送值", "Value", 110),
     ("unit", "单位", "Unit", 70),
     ("current", "现行值", "Accepted now", 110),
+    ("change", "变动", "Change", 100),
     ("change_pct", "变动%", "Change %", 90),
+    ("previous", "上年值", "Year before", 110),
+    ("year_change_pct", "较上年%", "On year before %", 100),
+    ("z", "修正z值", "Modified z", 90),
     ("history", "近年数值", "Recent years", 200),
     ("flags", "提示", "Flags", 260),
     ("decision", "状态", "State", 90),
 ]
+PAGE_SIZE = 25  # rows a page; 全部通过 of a file longer than this asks first
 
 
 class Ids(StrEnum):
@@ -57,9 +70,28 @@ class Ids(StrEnum):
     APPROVE_ALL = "review-approve-all"
     REJECT_ALL = "review-reject-all"
     RESULT = "review-result"
+    VIEW = "review-view"  # the sealed view of the rows shown (indicators/review_view.py)
+    ASKED = "review-asked"  # the whole-file verdict awaiting confirmation
+    CONFIRM = "review-confirm"
+    CONFIRM_TEXT = "review-confirm-text"
+    CONFIRM_YES = "review-confirm-yes"
+    CONFIRM_NO = "review-confirm-no"
 
 
 def _grid(id_: str, columns: list[tuple[str, str, str, int]], lang: str, multi: bool) -> dag.AgGrid:
+    """The queue (one file chosen) or a file's rows (ticked, paged). Rows are keyed
+    by ``key``, their id as a string (AG Grid wants strings; its expression
+    evaluator knows no ``String()``)."""
+    paging = (
+        {
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "paginationPageSizeSelector": False,
+            "domLayout": "autoHeight",  # a whole page of rows on screen, none scrolled away
+        }
+        if multi
+        else {}
+    )
     return dag.AgGrid(
         id=id_,
         rowData=[],
@@ -81,10 +113,13 @@ def _grid(id_: str, columns: list[tuple[str, str, str, int]], lang: str, multi: 
                 "mode": "multiRow" if multi else "singleRow",
                 "checkboxes": multi,
                 "enableClickSelection": not multi,
+                # the header box ticks the page on screen, never rows on other pages
+                **({"headerCheckbox": True, "selectAll": "currentPage"} if multi else {}),
             },
+            **paging,
         },
-        getRowId="String(params.data.row_id)" if multi else "String(params.data.submission_id)",
-        style={"height": "360px"},
+        getRowId="params.data.key",
+        style={} if multi else {"height": "360px"},
     )
 
 
@@ -93,8 +128,11 @@ def _queue_rows() -> list[dict[str, Any]]:
         frame = review_queue(session)
     if frame.empty:
         return []
-    frame = frame.assign(received_at=frame.received_at.astype(str).str[:19])
-    return frame[[c for c, *_ in QUEUE]].to_dict(orient="records")
+    frame = frame.assign(
+        received_at=frame.received_at.astype(str).str[:19],
+        key=frame.submission_id.astype(str),
+    )
+    return frame[["key", *[c for c, *_ in QUEUE]]].to_dict(orient="records")
 
 
 def _text(value: Any) -> str:
@@ -106,23 +144,36 @@ def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _rows(submission_id: int, lang: str) -> list[dict[str, Any]]:
+def _signed(pattern: str) -> Any:
+    return lambda v: "" if v is None or pd.isna(v) else format(v, pattern)
+
+
+def _rows(submission_id: int, lang: str) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The file's rows for the grid, and the sealed view of them for the decision."""
+    account = current_account()
     with session_factory()() as session:
         frame = submission_rows_frame(session, submission_id)
-    if frame.empty:
-        return []
+    if frame.empty or account is None:
+        return [], None
+    view = seal(current_app.secret_key, submission_id, account.id, frame_faces(frame))
+    words = (lambda f: f) if lang == "zh" else (lambda f: FLAGS_EN.get(f, f))
     frame = frame.assign(
-        history=frame.history.map(_text),
-        flags=frame["flags"].map(_text),  # not frame.flags: pandas' own attribute
+        key=frame.row_id.astype(str),
+        history=frame.history.map(lambda h: _text(list(h)[-5:])),
+        flags=frame["flags"].map(lambda fs: _text([words(f) for f in fs])),  # not frame.flags
         decision=frame.decision.map(lambda d: DECISION_ZH.get(d, d) if lang == "zh" else d),
-        change_pct=frame.change_pct.map(lambda v: "" if pd.isna(v) else f"{v:+.1f}"),
+        change=frame.change.map(_signed("+,.2f")),
+        change_pct=frame.change_pct.map(_signed("+.2f")),
+        year_change_pct=frame.year_change_pct.map(_signed("+.2f")),
+        z=frame.z.map(_signed("+.1f")),
     )
-    return (
-        frame[["row_id", *[c for c, *_ in ROWS]]]
+    records = (
+        frame[["key", "row_id", *[c for c, *_ in ROWS]]]
         .astype(object)
         .where(frame.notna(), None)
         .to_dict(orient="records")
     )
+    return records, view
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
@@ -187,6 +238,22 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ]
             ),
             dcc.Loading(html.Div(id=Ids.RESULT, className="mt-2"), type="dot"),
+            dcc.Store(id=Ids.VIEW),
+            dcc.Store(id=Ids.ASKED),
+            dbc.Modal(
+                [
+                    dbc.ModalHeader(dbc.ModalTitle(t(lang, "确认", "Confirm"))),
+                    dbc.ModalBody(id=Ids.CONFIRM_TEXT),
+                    dbc.ModalFooter(
+                        [
+                            dbc.Button(t(lang, "取消", "Cancel"), id=Ids.CONFIRM_NO),
+                            dbc.Button(t(lang, "确认", "Confirm"), id=Ids.CONFIRM_YES),
+                        ]
+                    ),
+                ],
+                id=Ids.CONFIRM,
+                is_open=False,
+            ),
         ]
     )
 
@@ -198,29 +265,45 @@ def _submission_id(selected: list[dict[str, Any]]) -> int:
 
 @callback(
     Output(Ids.ROWS, "rowData"),
+    Output(Ids.VIEW, "data"),
     Input(Ids.QUEUE, "selectedRows"),
     Input(Ids.RESULT, "children"),
     State("url", "search"),
     prevent_initial_call=True,
 )
 def show_rows(selected: list[dict[str, Any]] | None, _result: Any, search: str | None) -> Any:
-    """The chosen file's rows, again after each decision."""
+    """The chosen file's rows and their sealed view, again after each decision."""
     if not selected or not can_review(current_account()):
-        return []
+        return [], None
     return _rows(_submission_id(selected), lang_of(search))
+
+
+def _whole(verdict: str, pending: int, lang: str) -> str:
+    """The question 全部通过 / 全部退回 asks of a file longer than a page."""
+    if verdict == "approve":
+        return t(lang, f"通过全部 {pending} 行", f"Approve all {pending} rows")
+    return t(lang, f"退回全部 {pending} 行", f"Reject all {pending} rows")
 
 
 @callback(
     Output(Ids.RESULT, "children"),
     Output(Ids.QUEUE, "rowData"),
+    Output(Ids.CONFIRM, "is_open"),
+    Output(Ids.CONFIRM_TEXT, "children"),
+    Output(Ids.CONFIRM_YES, "children"),
+    Output(Ids.ASKED, "data"),
     Input(Ids.APPROVE_SELECTED, "n_clicks"),
     Input(Ids.REJECT_SELECTED, "n_clicks"),
     Input(Ids.APPROVE_ALL, "n_clicks"),
     Input(Ids.REJECT_ALL, "n_clicks"),
+    Input(Ids.CONFIRM_YES, "n_clicks"),
+    Input(Ids.CONFIRM_NO, "n_clicks"),
     State(Ids.QUEUE, "selectedRows"),
     State(Ids.ROWS, "selectedRows"),
     State(Ids.COMMENT, "value"),
     State("url", "search"),
+    State(Ids.VIEW, "data"),
+    State(Ids.ASKED, "data"),
     prevent_initial_call=True,
 )
 def review(
@@ -228,45 +311,73 @@ def review(
     _b: int | None,
     _c: int | None,
     _d: int | None,
+    _yes: int | None,
+    _no: int | None,
     submission: list[dict[str, Any]] | None,
     rows: list[dict[str, Any]] | None,
     comment: str | None,
     search: str | None,
+    view_data: dict[str, Any] | None,
+    asked: str | None,
 ) -> tuple[Any, ...]:
+    """A decision on the rows the page holds: the ticked ones, or every pending row
+    of the view (asked first when the file is longer than a page)."""
     lang = lang_of(search)
+    keep = (dash.no_update,) * 3
+    trigger = dash.ctx.triggered_id
+    if trigger == Ids.CONFIRM_NO:
+        return dash.no_update, dash.no_update, False, *keep
     if not submission:
         return (
-            dbc.Alert(t(lang, "请先选择一份文件", "Choose a file first"), color="warning"),
+            _alert(t(lang, "请先选择一份文件", "Choose a file first")),
             dash.no_update,
+            False,
+            *keep,
         )
     submission_id = _submission_id(submission)
-    trigger = dash.ctx.triggered_id
-    verdict = "approve" if trigger in (Ids.APPROVE_SELECTED, Ids.APPROVE_ALL) else "reject"
-    if trigger in (Ids.APPROVE_ALL, Ids.REJECT_ALL):
-        decisions: dict[int, str] | str = verdict
+    account = current_account()
+    try:
+        require_review(account)  # before the view: its refusal would hide this one
+        assert account is not None  # for the type checker: require_review refused None
+        view = check(current_app.secret_key, view_data, submission_id, account.id)
+    except (AccessDenied, ViewError) as error:
+        return _alert(str(error), "danger"), dash.no_update, False, *keep
+    if trigger == Ids.CONFIRM_YES:
+        verdict = "approve" if asked == "approve" else "reject"
+        decisions = {row_id: verdict for row_id in view.pending}
+    elif trigger in (Ids.APPROVE_ALL, Ids.REJECT_ALL):
+        verdict = "approve" if trigger == Ids.APPROVE_ALL else "reject"
+        if len(view.pending) > PAGE_SIZE:
+            question = _whole(verdict, len(view.pending), lang)
+            return dash.no_update, dash.no_update, True, question + "？", question, verdict
+        decisions = {row_id: verdict for row_id in view.pending}
     else:
         if not rows:
             return (
-                dbc.Alert(t(lang, "请先勾选要审核的行", "Select rows first"), color="warning"),
+                _alert(t(lang, "请先勾选要审核的行", "Select rows first")),
                 dash.no_update,
+                False,
+                *keep,
             )
+        verdict = "approve" if trigger == Ids.APPROVE_SELECTED else "reject"
         decisions = {bounded_id(r.get("row_id"), "行编号"): verdict for r in rows}
+    if not decisions:
+        decisions = verdict  # nothing pending on the page: decide() says the file is done
     try:
         outcome = decide(
-            session_factory(), submission_id, current_account(), decisions, comment or ""
+            session_factory(), submission_id, account, decisions, comment or "", view=view
         )
     except (AccessDenied, ReviewError) as error:
-        return (
-            dbc.Alert(str(error), color="danger", id="review-outcome"),
-            dash.no_update,
-        )
+        return _alert(str(error), "danger"), dash.no_update, False, *keep
     text = t(
         lang,
         outcome.message,
         f"Submission {submission_id}: {outcome.approved} approved, {outcome.rejected} rejected, "
         f"{outcome.pending} pending.",
     )
-    return (
-        dbc.Alert(text, color="success", id="review-outcome"),
-        _queue_rows(),  # the rows grid follows the result through show_rows
-    )
+    # the rows grid follows the result through show_rows, with a new view
+    return _alert(text, "success"), _queue_rows(), False, *keep
+
+
+def _alert(text: str, color: str = "warning") -> dbc.Alert:
+    return dbc.Alert(text, color=color, id="review-outcome")

@@ -25,6 +25,7 @@ from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
 from tests.dashboard.test_auth import ORIGIN, sign_in
+from tests.dashboard.test_workflow import show_rows_body
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEWER = ("sec_office", "安全-审核员-口令-2026")
@@ -52,20 +53,6 @@ def client_for(factory: object, who: tuple[str, str] | None = None, **env: str) 
 
 def callback(client: FlaskClient, body: dict) -> object:
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
-
-
-def show_rows_body(selected: object) -> dict:
-    """What 数据审核 sends when a file is chosen in the queue."""
-    return {
-        "output": "review-rows.rowData",
-        "outputs": {"id": "review-rows", "property": "rowData"},
-        "inputs": [
-            {"id": "review-queue", "property": "selectedRows", "value": selected},
-            {"id": "review-result", "property": "children", "value": None},
-        ],
-        "state": [{"id": "url", "property": "search", "value": ""}],
-        "changedPropIds": ["review-queue.selectedRows"],
-    }
 
 
 HEADER_CALLBACK = {

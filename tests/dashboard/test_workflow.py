@@ -64,26 +64,46 @@ def send(client: object, filename: str, text: str) -> str:
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
-def approve_all(client: object, submission_id: int) -> str:
+def approve_all(client: object, submission_id: int, view: dict | None) -> str:
     response = client.post(
-        "/_dash-update-component", json=approve_all_body(submission_id), headers=ORIGIN
+        "/_dash-update-component", json=approve_all_body(submission_id, view), headers=ORIGIN
     )
     return json.dumps(response.get_json(), ensure_ascii=False)
 
 
-def approve_all_body(submission_id: int) -> dict:
-    """What 数据审核 sends when 全部通过 is pressed with the file chosen."""
+REVIEW_BUTTONS = (
+    "review-approve-selected",
+    "review-reject-selected",
+    "review-approve-all",
+    "review-reject-all",
+    "review-confirm-yes",
+    "review-confirm-no",
+)
+
+
+def review_body(
+    submission_id: int,
+    view: dict | None,
+    button: str = "review-approve-all",
+    rows: list[dict] | None = None,
+    comment: str = "与统计公报一致",
+) -> dict:
+    """What 数据审核 sends when ``button`` is pressed with the file chosen, the
+    ``rows`` ticked and the page holding ``view`` (show_rows gives it)."""
+    outputs = [
+        ("review-result", "children"),
+        ("review-queue", "rowData"),
+        ("review-confirm", "is_open"),
+        ("review-confirm-text", "children"),
+        ("review-confirm-yes", "children"),
+        ("review-asked", "data"),
+    ]
     return {
-        "output": "..review-result.children...review-queue.rowData..",
-        "outputs": [
-            {"id": "review-result", "property": "children"},
-            {"id": "review-queue", "property": "rowData"},
-        ],
+        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
         "inputs": [
-            {"id": "review-approve-selected", "property": "n_clicks", "value": None},
-            {"id": "review-reject-selected", "property": "n_clicks", "value": None},
-            {"id": "review-approve-all", "property": "n_clicks", "value": 1},
-            {"id": "review-reject-all", "property": "n_clicks", "value": None},
+            {"id": b, "property": "n_clicks", "value": 1 if b == button else None}
+            for b in REVIEW_BUTTONS
         ],
         "state": [
             {
@@ -91,33 +111,45 @@ def approve_all_body(submission_id: int) -> dict:
                 "property": "selectedRows",
                 "value": [{"submission_id": submission_id}],
             },
-            {"id": "review-rows", "property": "selectedRows", "value": []},
-            {"id": "review-comment", "property": "value", "value": "与统计公报一致"},
+            {"id": "review-rows", "property": "selectedRows", "value": rows or []},
+            {"id": "review-comment", "property": "value", "value": comment},
             {"id": "url", "property": "search", "value": ""},
+            {"id": "review-view", "property": "data", "value": view},
+            {"id": "review-asked", "property": "data", "value": None},
         ],
-        "changedPropIds": ["review-approve-all.n_clicks"],
+        "changedPropIds": [f"{button}.n_clicks"],
     }
 
 
-def show_rows(client: object, submission_id: int) -> list[dict]:
-    """The rows the review page lists for a chosen file."""
-    body = {
-        "output": "review-rows.rowData",
-        "outputs": {"id": "review-rows", "property": "rowData"},
+def approve_all_body(submission_id: int, view: dict | None) -> dict:
+    """What 数据审核 sends when 全部通过 is pressed with the file chosen."""
+    return review_body(submission_id, view)
+
+
+def show_rows_body(selected: object) -> dict:
+    """What 数据审核 sends when a file is chosen in the queue."""
+    return {
+        "output": "..review-rows.rowData...review-view.data..",
+        "outputs": [
+            {"id": "review-rows", "property": "rowData"},
+            {"id": "review-view", "property": "data"},
+        ],
         "inputs": [
-            {
-                "id": "review-queue",
-                "property": "selectedRows",
-                "value": [{"submission_id": submission_id}],
-            },
+            {"id": "review-queue", "property": "selectedRows", "value": selected},
             {"id": "review-result", "property": "children", "value": None},
         ],
         "state": [{"id": "url", "property": "search", "value": ""}],
         "changedPropIds": ["review-queue.selectedRows"],
     }
+
+
+def show_rows(client: object, submission_id: int) -> tuple[list[dict], dict | None]:
+    """The rows the review page lists for a chosen file, and the view it holds."""
+    body = show_rows_body([{"submission_id": submission_id}])
     response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
-    return response.get_json()["response"]["review-rows"]["rowData"]
+    answer = response.get_json()["response"]
+    return answer["review-rows"]["rowData"], answer["review-view"]["data"]
 
 
 def test_wfl001_a_chengdu_reporter_cannot_submit_chongqing_rows_even_by_a_crafted_request(
@@ -139,15 +171,16 @@ def test_wfl002_a_viewer_cannot_approve_and_a_reviewer_can(factory) -> None:
             select(models.Submission).where(models.Submission.status == "pending")
         ).one()
     viewer = client_for(factory, "leader", "领导-密码-2026")
-    assert show_rows(viewer, submission.id) == []
-    assert "无审核权限" in approve_all(viewer, submission.id)
+    assert show_rows(viewer, submission.id) == ([], None)
+    reviewer = client_for(factory, "office", "审核-密码-2026")
+    (row,), view = show_rows(reviewer, submission.id)
+    assert "无审核权限" in approve_all(viewer, submission.id, view)
     with factory() as session:
         assert session.get(models.Submission, submission.id).status == "pending"
-    reviewer = client_for(factory, "office", "审核-密码-2026")
-    (row,) = show_rows(reviewer, submission.id)
     assert (row["region_name"], row["value"], row["decision"]) == ("成都市", 23511.3, "待审核")
+    assert row["key"] == str(row["row_id"]) and view["rows"] == [row["row_id"]]
     assert isinstance(row["flags"], str) and isinstance(row["history"], str)
-    answer = approve_all(reviewer, submission.id)
+    answer = approve_all(reviewer, submission.id, view)
     assert f"提交编号 {submission.id}" in answer and "通过 1 行" in answer, answer
     with factory() as session:
         assert session.get(models.Submission, submission.id).status == "approved"
@@ -159,3 +192,68 @@ def test_wfl002_a_viewer_cannot_approve_and_a_reviewer_can(factory) -> None:
             )
         ).one()
     assert value == 23511.3
+
+
+def _decisions(factory) -> list[tuple[int, str]]:
+    with factory() as session:
+        return sorted(
+            (i, d)
+            for i, d in session.execute(
+                select(models.SubmissionRow.id, models.SubmissionRow.decision)
+            )
+        )
+
+
+def test_wfl003_a_decision_on_rows_the_page_did_not_hold_is_refused(factory) -> None:
+    reporter = client_for(factory, "cd", "成都-密码-2026")
+    for name, year in (("a.csv", 2021), ("b.csv", 2020)):
+        text = (
+            "地区,指标,期间,数值,单位,备注\n"
+            f"成都市,地区生产总值,{year}年,{year * 9},亿元,\n"
+            f"成都市,常住人口,{year}年,2100,万人,\n"
+        )
+        assert "已提交审核" in send(reporter, name, text)
+    with factory() as session:
+        a, b = session.scalars(
+            select(models.Submission.id)
+            .where(models.Submission.filename.in_(["a.csv", "b.csv"]))
+            .order_by(models.Submission.filename)
+        )
+    reviewer = client_for(factory, "office", "审核-密码-2026")
+    rows_a, view_a = show_rows(reviewer, a)
+    rows_b, _ = show_rows(reviewer, b)
+    before = _decisions(factory)
+
+    def answer(body: dict) -> str:
+        return json.dumps(
+            reviewer.post("/_dash-update-component", json=body, headers=ORIGIN).get_json(),
+            ensure_ascii=False,
+        )
+
+    # file b's row, ticked while the page held file a's rows
+    crafted = review_body(b, view_a, "review-approve-selected", rows=[rows_b[0]])
+    assert f"页面显示的不是提交编号 {b}" in answer(crafted)
+    # file b's row named as file a's, on file a's page
+    crafted = review_body(a, view_a, "review-approve-selected", rows=[rows_b[0]])
+    assert f"不属于提交编号 {a}" in answer(crafted)
+    # the view itself altered to hold b's row
+    forged = {**view_a, "rows": [*view_a["rows"], rows_b[0]["row_id"]]}
+    assert "页面数据无法核验" in answer(
+        review_body(a, forged, "review-approve-selected", [rows_b[0]])
+    )
+    # no view at all
+    assert "页面未载入该文件的数据行" in answer(review_body(a, None))
+    assert _decisions(factory) == before  # nothing changed
+
+    # a stale page: one row decided since it was shown, then 全部通过 on the old page
+    _, fresh = show_rows(reviewer, a)
+    assert "通过 1 行" in answer(review_body(a, fresh, "review-approve-selected", [rows_a[0]]))
+    assert "页面已过期" in answer(review_body(a, view_a))
+    with factory() as session:
+        pending = session.scalars(
+            select(models.SubmissionRow.decision).where(models.SubmissionRow.submission_id == a)
+        ).all()
+    assert sorted(pending) == ["approved", "pending"]
+    # the page as it is now decides the rest
+    _, now = show_rows(reviewer, a)
+    assert "通过 1 行" in answer(review_body(a, now))

@@ -12,7 +12,7 @@ from db.intake import import_observations, store_submission
 from db.review import add_rows, review_queue, submission_rows_frame, submissions_of
 from db.session import transaction
 from db.users import create_user
-from indicators.outliers import JUMP, OUT_OF_RANGE, REVISION
+from indicators.outliers import OUTLIER, REVISION
 from loaders.first_run import ensure_ready
 
 PUBLISHED = {"2018": 15000.0, "2019": 17000.0, "2020": 17700.0, "2021": 19900.0, "2022": 20800.0}
@@ -81,8 +81,15 @@ def test_drv001_rows_beside_the_accepted_value_its_layer_and_history(
     annual, revision, quarter, population = frame.to_dict("records")
     assert annual["row_no"] == 2 and annual["sheet"] is None
     assert pd.isna(annual["current"]) and pd.isna(annual["current_layer"])
-    assert annual["history"] == [(int(y), v, "published") for y, v in PUBLISHED.items()]
-    assert annual["flags"] == [JUMP, OUT_OF_RANGE]
+    assert annual["history"] == [
+        (2017, 14000.0, "reported"),
+        *[(int(y), v, "published") for y, v in PUBLISHED.items()],
+    ]
+    # +44 % on 2022 against earlier changes of +4 % to +13 %: modified z 8.3
+    assert annual["previous"] == 20800.0
+    assert annual["year_change_pct"] == pytest.approx((30000 / 20800 - 1) * 100)
+    assert annual["z"] == pytest.approx(8.3, abs=0.1)
+    assert annual["flags"] == [OUTLIER]
     # 2022: the published figure is the accepted one, not the reported 20817
     assert (revision["current"], revision["current_layer"], revision["current_layer_zh"]) == (
         20800.0,
@@ -90,11 +97,13 @@ def test_drv001_rows_beside_the_accepted_value_its_layer_and_history(
         "公开数据",
     )
     assert revision["change"] == pytest.approx(100.0)
-    assert revision["change_pct"] == pytest.approx(100 / 20800)
+    assert revision["change_pct"] == pytest.approx(100 / 20800 * 100)  # per cent: +0.48
     assert revision["history"][0] == (2017, 14000.0, "reported")
-    assert revision["flags"] == [REVISION]
+    # the revision is of the reported layer's 20817, the value approving supersedes
+    assert revision["reported"] == 20817.0 and revision["flags"] == [REVISION]
     # a quarter is not compared with years, though the years are shown
-    assert quarter["flags"] == [] and len(quarter["history"]) == 5
+    assert quarter["flags"] == [] and len(quarter["history"]) == 6
+    assert pd.isna(quarter["z"]) and pd.isna(quarter["previous"])
     assert population["history"] == [] and population["flags"] == []
     assert population["indicator_name"] == "常住人口" and population["region_name"] == "成都市"
     assert set(frame.decision) == {"pending"}

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
 from db.intake import observation_history
-from db.review import review_queue, submission_rows_frame, submissions_of
+from db.review import frame_faces, review_queue, submission_rows_frame, submissions_of
 from db.session import transaction
 from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
 from indicators.outliers import REVISION
+from indicators.review_view import ViewError, check, seal
 from loaders.first_run import ensure_ready
 from loaders.intake import receive
 from loaders.review import ReviewError, decide, submit
@@ -370,3 +371,37 @@ def test_rev012_a_declared_period_that_is_no_period_refuses_the_file(
     assert outcome.status == "refused"
     assert outcome.report["problems"][0]["message"].startswith("申报期间“明年”无法识别")
     assert _count(factory, models.SubmissionRow) == 0
+
+
+def test_rev_view001_a_row_the_page_did_not_hold_is_refused(
+    factory: sessionmaker[Session], world: dict[str, Account]
+) -> None:
+    """A page that held only the GDP row cannot approve the population row, and a
+    page older than a decision cannot decide anything; nothing changes."""
+    submission_id = _pending(factory, world["cd"])
+    office = world["office"]
+    with factory() as session:
+        frame = submission_rows_frame(session, submission_id)
+    gdp, population = frame.row_id.tolist()
+    shown = seal("key", submission_id, office.id, frame_faces(frame[frame.row_id == gdp]))
+    view = check("key", shown, submission_id, office.id)
+    before = _state(factory)
+    with pytest.raises(ReviewError, match="第 3 行不在您审核的页面上"):
+        decide(factory, submission_id, office, {population: "approve"}, "", view=view)
+    with pytest.raises(ReviewError, match="不在您审核的页面上"):
+        decide(factory, submission_id, office, "approve", "", view=view)  # 全部 covers row 3
+    assert _state(factory) == before
+    whole = check(
+        "key", seal("key", submission_id, office.id, frame_faces(frame)), submission_id, office.id
+    )
+    outcome = decide(
+        factory, submission_id, office, {gdp: "approve"}, "", view=view, recompute=False
+    )
+    assert outcome.approved == 1
+    with pytest.raises(ReviewError, match="页面已过期"):
+        decide(factory, submission_id, office, {population: "approve"}, "", view=whole)
+    # a view sealed under another key, or for another account, is not this server's
+    with pytest.raises(ViewError, match="无法核验"):
+        check("other key", shown, submission_id, office.id)
+    with pytest.raises(ViewError, match="不是提交编号"):
+        check("key", shown, submission_id, world["cd"].id)
