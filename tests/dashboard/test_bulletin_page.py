@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
 from collections.abc import Iterator
 
+import dash
 import pytest
 import yaml
 
-from config.settings import PROJECT_ROOT
+from config.settings import PROJECT_ROOT, load_settings
+from dashboard.app import create_app
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
@@ -141,3 +144,20 @@ def test_bpg004_refusals_in_chinese(factory) -> None:
     assert "未找到可识别的指标数据" in json.dumps(answer["bulletin-summary"], ensure_ascii=False)
     answer = download(office, publisher="").get_json()["response"]
     assert "请注明发布者" in json.dumps(answer["bulletin-download-error"], ensure_ascii=False)
+
+
+def test_bpg005_the_page_shows_the_upload_to_reviewers_only(factory, monkeypatch) -> None:
+    from indicators.access import Account
+    from tests.helpers import layout
+
+    app = create_app(load_settings({}), factory)
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/bulletin")
+    assert "bulletin-denied" in layout(app, "/bulletin") and "bulletin-file" not in layout(
+        app, "/bulletin"
+    )
+    reviewer = Account(1, "office", "联合办公室", "reviewer")
+    monkeypatch.setattr(sys.modules[page["module"]], "current_account", lambda: reviewer)
+    page = layout(app, "/bulletin")
+    assert (
+        "bulletin-file" in page and "下载为公开数据条目" in page and "bulletin-denied" not in page
+    )
