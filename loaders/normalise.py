@@ -121,6 +121,31 @@ def fits_frequency(period: str, frequency: str) -> bool:
     return period_kind(period) in ALLOWED.get(frequency, {"annual"})
 
 
+# the units of the English editions (NBS portal, yearbooks) in the catalogue's words
+ENGLISH_UNITS = {
+    "100millionyuan": "亿元",
+    "10000yuan": "万元",
+    "yuan": "元",
+    "yuan/person": "元/人",
+    "10000persons": "万人",
+    "10000people": "万人",
+    "persons": "人",
+    "person": "人",
+    "10000tons": "万吨",
+    "tons": "吨",
+    "km": "公里",
+    "kilometers": "公里",
+    "days": "天",
+    "percent": "%",
+}
+
+
+def english_unit(text: str) -> str:
+    """``100 million yuan`` → ``亿元``; ``(10 000 persons)`` → ``万人``; other text unchanged."""
+    key = re.sub(r"[\s()（）]", "", fold(text)).lower()
+    return ENGLISH_UNITS.get(key, text)
+
+
 _UNIT_IN_TEXT = re.compile(r"[（(]([^（）()]+)[)）]\s*$")
 _UNIT_LINE = re.compile(r"单位\s*[:：]\s*([^\s(（]+)")
 

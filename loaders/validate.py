@@ -27,6 +27,7 @@ from indicators.regions import RegionDirectory, RegionError, UnknownRegionError,
 from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.normalise import (
     NormaliseError,
+    english_unit,
     fits_frequency,
     fold,
     parse_number,
@@ -203,7 +204,7 @@ def _unit_cell(cell: str, indicator: IndicatorDef) -> str:
     """A unit column's cell is the unit, or holds it in brackets (``单位（万人）``) — but a
     unit may itself end in brackets (``万套（间）``): the whole cell wins when it is
     the indicator's unit or converts to it."""
-    text = fold(cell)
+    text = english_unit(fold(cell))
     try:
         conversion_factor(text, indicator.unit)
         return text

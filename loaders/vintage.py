@@ -29,7 +29,7 @@ from db.intake import RANK, rank  # noqa: F401  (the ranking of releases, re-exp
 KEPT_NEWER = "较新的修订值已存在，未覆盖"
 MIXED = "经济普查修订数（注释所列年份）与初步数"
 _CENSUS = re.compile(r"普查.*修订|修订.*普查|census.*revis|revis.*census", re.I | re.S)
-_SPAN = re.compile(r"(\d{4})\s*年?\s*[-—–~至到]\s*(\d{4})\s*年?")
+_SPAN = re.compile(r"(\d{4})\s*年?\s*(?:[-—–~至到]|to)\s*(\d{4})\s*年?")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _SENTENCE = re.compile(r"[。\n]")
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from loaders.readers.labels import (
+    bracketed_unit,
     clean,
     has_cjk,
     has_latin,
@@ -73,6 +74,8 @@ def _take_meta(found: Meta, text: str) -> None:
         return
     elif is_unit_line(text):
         found.unit = found.unit or unit_in_line(text)
+    elif bracketed_unit(text):
+        found.unit = found.unit or bracketed_unit(text)
     elif is_note(text):
         found.notes.append(strip_note(text))
     elif is_source(text):

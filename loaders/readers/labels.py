@@ -30,7 +30,24 @@ _NUMBER = re.compile(r"[-+]?(?:\d[\d,]*)?\.?\d+(?:[eE][-+]?\d+)?%?")
 _PAREN_TAIL = re.compile(r"[(（]([^()（）]{1,20})[)）]\s*$")
 _ENGLISH_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[A-Za-z][^()（）]*[)）]\s*$")
 _UNIT_LINE = re.compile(r"(?:计量)?单位\s*[:：]\s*(.+)$", re.S)
-_META = re.compile(r"^(数据库|指标|时间|地区)\s*[:：]\s*(.*)$", re.S)
+_META = re.compile(
+    r"^(数据库|指标|时间|地区|Database|Indicators?|Index|Year|Time|Region|Area)\s*[:：]\s*(.*)$",
+    re.S | re.I,
+)
+# the English edition of the NBS portal writes its lines in English
+_META_ZH = {
+    "database": "数据库",
+    "indicator": "指标",
+    "indicators": "指标",
+    "index": "指标",
+    "year": "时间",
+    "time": "时间",
+    "region": "地区",
+    "area": "地区",
+}
+# a bracketed unit line on its own, as English-edition yearbooks put one above the last
+# year column: (10 000 persons), (100 million yuan)
+_BRACKETED = re.compile(r"^[(（]([^()（）]{1,30})[)）]$")
 _NOTE = re.compile(r"^(?:注|附注|说明)\s*(?:[:：]|$|(?=[0-9０-９①-⑳(（]))|^notes?\s*[:：]", re.I)
 _SOURCE = re.compile(r"^(?:数据来源|资料来源|来源|sources?)\s*[:：]", re.I)
 _ADMIN = re.compile(
@@ -64,6 +81,10 @@ REGION_WORDS = {
     "regions",
     "area",
     "city",
+    "province",
+    "provinces",
+    "district",
+    "county",
 }
 INDICATOR_WORDS = {
     "指标",
@@ -76,6 +97,7 @@ INDICATOR_WORDS = {
     "items",
     "indicator",
     "indicators",
+    "index",
 }
 UNIT_WORDS = {"单位", "计量单位", "unit", "units"}
 NOTE_WORDS = {"备注", "附注", "说明", "note", "notes", "remark", "remarks"}
@@ -171,7 +193,18 @@ def unit_in_line(text: str) -> str | None:
 def meta(text: str) -> tuple[str, str] | None:
     """A portal metadata line (数据库：/指标：/时间：/地区：) as (key, rest)."""
     match = _META.match(text.strip(BLANKS))
-    return (match.group(1), match.group(2).strip(BLANKS)) if match else None
+    if not match:
+        return None
+    key = match.group(1)
+    return _META_ZH.get(key.lower(), key), match.group(2).strip(BLANKS)
+
+
+def bracketed_unit(text: str | None) -> str | None:
+    """The unit of a cell that is only a bracketed unit: ``(10 000 persons)`` → ``10 000 persons``."""
+    match = _BRACKETED.match((text or "").strip(BLANKS))
+    if match and looks_like_unit(match.group(1)):
+        return clean(match.group(1))
+    return None
 
 
 def is_note(text: str) -> bool:

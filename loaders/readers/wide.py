@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from loaders.readers.blocks import Meta, is_footer, read_footer, read_meta
 from loaders.readers.labels import (
+    bracketed_unit,
     clean,
     has_cjk,
     has_latin,
@@ -24,6 +25,8 @@ from loaders.readers.labels import (
     is_period,
     label_role,
     looks_like_unit,
+    meta,
+    norm,
     split_bilingual,
     strip_label,
     unit_in_label,
@@ -108,7 +111,8 @@ def _is_meta_text(text: str) -> bool:
         is_footer(key)
         or is_admin_line(key)
         or "单位" in key[:6]
-        or key.startswith(("数据库", "指标：", "时间："))
+        or meta(key) is not None
+        or bracketed_unit(key) is not None
     )
 
 
@@ -244,11 +248,36 @@ def layout_of(meta: Meta, labels: Labels, source: str | None) -> str:
     return "wide_regions" if labels.main == "region" else "wide_indicators"
 
 
+_BY_REGION = re.compile(
+    r"^(?:分|各|按)(?:区县|区\(县\)|县\(市、区\)|县\(市,区\)|区域|地区|市州|市\(州\)|县|区|乡镇|街道)"
+    r"(?:分组|的)?(?P<indicator>.+)$"
+)
+
+
+def title_indicator(title: str | None) -> str | None:
+    """The indicator a by-region table's title names: ``2-8 分区县地区生产总值(2021-2023)``
+    → ``地区生产总值``; None for other titles."""
+    if not title:
+        return None
+    text = norm(re.sub(r"^\s*\d{1,2}\s*[-—–]\s*\d{1,3}[A-Za-z]?", "", title))
+    text = re.sub(r"[(（][^()（）]*\d{4}[^()（）]*[)）]$", "", text)
+    match = _BY_REGION.match(text)
+    return match.group("indicator") if match else None
+
+
 def parse_wide(grid: Grid, filename: str, header: Header) -> Parsed:
     """Every period cell of every data row, with the labels that locate it."""
     meta = read_meta(grid, range(header.top))
     rows, footer = _data_rows(grid, header)
     labels = _label_columns(grid, header, rows, meta)
+    by_region = title_indicator(meta.title)
+    if by_region and meta.indicator is None:
+        # 分区县地区生产总值: the title names the indicator, the rows are the regions
+        meta.indicator = by_region
+        if labels.main == "indicator" and "region" not in labels.roles:
+            if "indicator" in labels.roles:
+                labels.roles["region"] = labels.roles.pop("indicator")
+            labels.main = "region"
     notes, source = read_footer(grid, range(footer, grid.height))
     source = meta.source or source
     layout = layout_of(meta, labels, source)
