@@ -25,6 +25,7 @@ def indicator_chart(
     snapshots: pd.DataFrame,
     lang: str = "zh",
     decimals: int = 2,
+    totals: pd.DataFrame | None = None,
 ) -> go.Figure:
     """The annual series of one region with its targets, the path each target requires
     (from the baseline at the required rate) and the projection at the actual rate.
@@ -32,7 +33,9 @@ def indicator_chart(
     ``series``: period, value, layer; ``targets``: id, year, value, comparator_zh;
     ``snapshots``: target_id, baseline_year, baseline_value, cagr_required, latest_year,
     latest_value, cagr_actual, target_year, target_value — all in ``unit``;
-    ``decimals``: the indicator's (indicators.formatting.decimals_for).
+    ``decimals``: the indicator's (indicators.formatting.decimals_for); ``totals``:
+    cumulative targets (series — the running total they are judged on —, target_year,
+    value, label), each drawn as its own line with its star, never on the annual one.
     """
     en = lang == "en"
     shown = f"%{{y:,.{decimals}f}}"
@@ -90,6 +93,37 @@ def indicator_chart(
                 text=targets.label,
                 textposition="top center",
                 hovertemplate=("%{x} target: %{text}" if en else "%{x}年目标：%{text}")
+                + "<extra></extra>",
+            )
+        )
+    for total in records(totals) if totals is not None else []:
+        points = list(total.series or [])
+        if not points:
+            continue
+        span = f"{int(points[0][0])}—{int(total.target_year)}"
+        figure.add_trace(
+            go.Scatter(
+                x=[int(y) for y, _ in points],
+                y=[v for _, v in points],
+                mode="lines+markers",
+                name=f"Running total {span}" if en else f"{span}年累计值",
+                line={"color": SERIES, "width": 2, "dash": "dashdot"},
+                hovertemplate=(
+                    f"%{{x}}: total {shown} {unit}" if en else f"%{{x}}年累计：{shown} {unit}"
+                )
+                + "<extra></extra>",
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[int(total.target_year)],
+                y=[total.value],
+                mode="markers+text",
+                name="Cumulative target" if en else "累计目标",
+                marker={"symbol": "star-open", "size": 16, "color": TARGET},
+                text=[total.label],
+                textposition="top center",
+                hovertemplate=(f"%{{x}}: {total.label}" if en else f"%{{x}}年：{total.label}")
                 + "<extra></extra>",
             )
         )

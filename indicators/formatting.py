@@ -99,11 +99,12 @@ def target_text(
         shown = ("下降" if value < 0 else "增长") + shown
     if kind == "growth":
         shown = "年均增长" + shown
+    total = "累计" if kind == "cumulative" else ""  # a total over the period, not a year's
     if comparator == "range" and value_high is not None:
-        return f"{shown}—{number(value_high)}{unit}"
+        return f"{total}{shown}—{number(value_high)}{unit}"
     prefix = {"at_least": "≥", "at_most": "≤"}.get(comparator, "")
     suffix = "左右" if comparator == "about" else ""
-    return f"{prefix}{shown}{unit}{suffix}"
+    return f"{total}{prefix}{shown}{unit}{suffix}"
 
 
 def _worded_target(value: float, unit: str, kind: str, lang: str) -> str | None:
@@ -190,6 +191,8 @@ def _target_text_en(
         shown = ("down " if value < 0 else "up ") + shown
     if kind == "growth":
         shown = "average annual growth " + shown
+    if kind == "cumulative":
+        shown += " in total"
     prefix = {"at_least": "≥", "at_most": "≤", "about": "about "}.get(comparator, "")
     return prefix + shown
 

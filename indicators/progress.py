@@ -731,3 +731,20 @@ def trend_status(
 ) -> str:
     """The status of :func:`trend`."""
     return trend(series, direction, as_of, limit).status
+
+
+def cumulative_series(target: TargetSpec, series: list[Point], as_of: int) -> list[Point]:
+    """The series a cumulative target (“十四五”期间累计开行约3万列) is judged on: the
+    running total of the yearly flows after its base year — the year before the
+    first observation where the plan names none, as ``_assess_from_zero`` counts —
+    up to its target year and ``as_of``; never the annual figures themselves."""
+    known = _known(series, as_of)
+    if not known:
+        return []
+    start = target.base_year if target.base_year is not None else known[0].year - 1
+    total, running = 0.0, []
+    for p in known:
+        if start < p.year <= target.year:
+            total += p.value
+            running.append(Point(p.year, total, p.source, p.bound))
+    return running

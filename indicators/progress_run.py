@@ -19,7 +19,14 @@ import pandas as pd
 from indicators.aggregation import Rule, derive
 from indicators.catalogue import Catalogue, Entry
 from indicators.outlook import Outlook, outlook
-from indicators.progress import Assessment, Point, TargetSpec, assess, relative_base_year
+from indicators.progress import (
+    Assessment,
+    Point,
+    TargetSpec,
+    assess,
+    cumulative_series,
+    relative_base_year,
+)
 from indicators.regions import RegionDirectory
 from indicators.units import UnitError, convert
 
@@ -32,7 +39,9 @@ class Result:
     origin: str  # reported | derived | none
     layer: str | None
     outlook: Outlook
-    series: tuple[Point, ...] = ()  # the annual series assessed, for trend lines on pages
+    # the annual series assessed, for trend lines on pages; for a cumulative target
+    # the running total over its period (progress.cumulative_series), never the flows
+    series: tuple[Point, ...] = ()
 
 
 def annual(frame: pd.DataFrame) -> pd.DataFrame:
@@ -183,7 +192,11 @@ def assess_all(
                 origin,
                 layer,
                 outlook(spec, points, as_of, baseline),
-                tuple(p for p in points if p.year <= as_of),
+                tuple(
+                    cumulative_series(spec, points, as_of)
+                    if spec.kind == "cumulative"
+                    else (p for p in points if p.year <= as_of)
+                ),
             )
         )
     return results

@@ -42,6 +42,11 @@ def latest_text(row: Any, lang: str) -> str:
     if pd.isna(row.latest_year):
         return text
     year = int(row.latest_year)
+    base = getattr(row, "baseline_year", None)
+    if row.kind == "cumulative" and base is not None and not pd.isna(base):
+        # a running total over the target's period, not the year's figure
+        span = f"{int(base) + 1}—{year}"
+        return text + (f"（{span}年累计）" if lang == "zh" else f" (total {span})")
     return text + (f"（{year}）" if lang == "zh" else f" ({year})")
 
 

@@ -43,6 +43,7 @@ from indicators.formatting import (
     decimals_for,
     in_unit,
     indicator_decimals,
+    row_target,
     target_text,
     unit_text,
 )
@@ -390,6 +391,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
             snaps[snaps.target_id.isin(level.id)] if not snaps.empty else snaps,
             lang,
             decimals,
+            _totals(snaps, indicator.unit, lang),
         ),
         config={"displaylogo": False},
     )
@@ -446,6 +448,21 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         table,
     ]
     return html.Div(body), share
+
+
+def _totals(snaps: pd.DataFrame, unit: str, lang: str) -> pd.DataFrame:
+    """The region's cumulative targets with the running totals they are judged on
+    (the snapshot's series) and their values in the indicator's ``unit``."""
+    mine = snaps[snaps.kind == "cumulative"] if not snaps.empty else snaps
+    rows = frames.records(mine)
+    return pd.DataFrame(
+        {
+            "series": [r.series for r in rows],
+            "target_year": [r.target_year for r in rows],
+            "value": [in_unit(r.target_value, r.target_unit, r.kind, unit)[0] for r in rows],
+            "label": [row_target(r, lang) for r in rows],
+        }
+    )
 
 
 def _ranking(

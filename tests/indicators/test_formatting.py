@@ -30,6 +30,7 @@ from indicators.formatting import (
         ((3.1, "亿吨", "reach"), "3.1亿吨", "310 million t"),
         ((30000, "亿元", "at_least"), "≥30,000亿元", "≥3 trillion yuan"),
         ((150, "万吨", "reach"), "150万吨", "1.5 million t"),
+        ((3, "万列", "about", None, "cumulative"), "累计3万列左右", "about 30,000 trains in total"),
     ],
 )
 def test_target_text_in_both_languages(args: tuple, zh: str, en: str) -> None:

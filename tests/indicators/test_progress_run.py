@@ -96,3 +96,41 @@ def test_run004_an_earlier_as_of_reads_only_the_data_up_to_it(tmp_path: Path) ->
     later = by_year[2023]
     # from 2023 the reported series wins as a whole; one figure is not enough yet
     assert later.origin == "reported" and later.assessment.status == "insufficient"
+
+
+def test_run010_the_cumulative_china_europe_target_is_judged_on_a_cumulative_series() -> None:
+    """“十四五”期间累计开行约3万列 (port_logistics-007) sits beside the annual target
+    年开行量超5000列 (port_logistics-006) on the same annual series: the cumulative
+    one is judged on, and shows, the running total 2021—2025, never a year's count."""
+    from dataclasses import replace
+
+    from config.settings import CONFIG_DIR
+    from indicators.regions import load_region_directory
+
+    directory = load_region_directory(CONFIG_DIR / "regions.yaml")
+    shipped = load_catalogue(CONFIG_DIR / "catalogue", directory, CONFIG_DIR / "sources")
+    wanted = ("port_logistics-006", "port_logistics-007")
+    catalogue = replace(shipped, entries={i: e for i, e in shipped.entries.items() if i in wanted})
+    yearly = {2020: 4000.0, 2021: 5000.0, 2022: 6000.0, 2023: 6000.0, 2024: 6500.0, 2025: 6600.0}
+    rows = [("china_europe_trains", "ccec", str(y), v) for y, v in yearly.items()]
+    frame = _obs(rows).assign(unit="列")
+    results = {r.assessment.target_id: r for r in assess_all(catalogue, directory, frame, 2025)}
+    annual, cumulative = results["port_logistics-006"], results["port_logistics-007"]
+    assert annual.assessment.latest.value == 6600.0 and annual.assessment.status == "met"
+    assert [p.year for p in annual.series] == list(yearly)  # the annual figures, as reported
+    # 5,000 + 6,000 + 6,000 + 6,500 + 6,600 = 30,100 列 over 2021—2025 (base year 2020)
+    assert cumulative.assessment.latest.value == 30100.0
+    assert cumulative.assessment.status == "met"  # about 3万: met — 6,600 alone would not be
+    assert [(p.year, p.value) for p in cumulative.series] == [
+        (2021, 5000.0),
+        (2022, 11000.0),
+        (2023, 17000.0),
+        (2024, 23500.0),
+        (2025, 30100.0),
+    ]
+    earlier = next(
+        r
+        for r in assess_all(catalogue, directory, frame, 2023)
+        if r.assessment.target_id == "port_logistics-007"
+    )
+    assert earlier.series[-1].value == 17000.0 == earlier.assessment.latest.value
