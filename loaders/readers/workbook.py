@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 from decimal import Decimal
 
 from python_calamine import (
@@ -25,6 +26,7 @@ from python_calamine import (
 from loaders.readers.labels import INSTRUCTION_SHEET, clean
 from loaders.readers.model import Grid, Merge, ReadError
 
+log = logging.getLogger(__name__)
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 # An encrypted .xlsx is an OLE2 container with these streams instead of a zip.
@@ -105,9 +107,36 @@ def _panicked(error: BaseException) -> bool:
     return type(error).__name__ == "PanicException"
 
 
+# Excel encrypts a workbook saved with write protection (or "read-only recommended")
+# with this key, and every spreadsheet program opens it without asking for a password
+DEFAULT_KEY = "VelvetSweatshop"
+
+
+def _with_default_key(content: bytes) -> bytes | None:
+    """The workbook decrypted with Excel's default key, or None when another key (a real
+    open password) was used or it cannot be decrypted."""
+    import msoffcrypto  # only encrypted workbooks need it
+    from msoffcrypto.exceptions import DecryptionError, InvalidKeyError, ParseError
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(content))
+        office.load_key(password=DEFAULT_KEY)
+        plain = io.BytesIO()
+        office.decrypt(plain)
+    except (InvalidKeyError, DecryptionError, ParseError, ValueError, KeyError, OSError):
+        return None
+    except Exception:  # a malformed container may fail anywhere in the library
+        log.debug("默认密钥解密失败", exc_info=True)
+        return None
+    return plain.getvalue()
+
+
 def _open(filename: str, content: bytes) -> CalamineWorkbook:
     if _encrypted(content):
-        raise ReadError(filename, _ENCRYPTED)
+        plain = _with_default_key(content)
+        if plain is None or _encrypted(plain):
+            raise ReadError(filename, _ENCRYPTED)
+        content = plain
     try:
         return CalamineWorkbook.from_filelike(io.BytesIO(content))
     except PasswordError as error:

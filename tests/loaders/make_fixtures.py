@@ -16,6 +16,7 @@ sections 11 and 12 of that file (NBS portal exports, provincial yearbooks).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -362,6 +363,71 @@ def password_xls() -> bytes:
     return _cfb({"Workbook": _biff8("Sheet1", [["地区", "2023年"], ["重庆市", 1.0]], True)})
 
 
+def _rc4(key: bytes, data: bytes) -> bytes:
+    """RC4, as BIFF8's "RC4 encryption" (MS-XLS 2.2.10, MS-OFFCRYPTO 2.3.6) uses it."""
+    box, j = list(range(256)), 0
+    for i in range(256):
+        j = (j + box[i] + key[i % len(key)]) % 256
+        box[i], box[j] = box[j], box[i]
+    out, i, j = bytearray(), 0, 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + box[i]) % 256
+        box[i], box[j] = box[j], box[i]
+        out.append(byte ^ box[(box[i] + box[j]) % 256])
+    return bytes(out)
+
+
+def _rc4_key(password: str, salt: bytes, block: int) -> bytes:
+    digest = hashlib.md5(password.encode("utf-16-le")).digest()[:5]
+    digest = hashlib.md5((digest + salt) * 16).digest()[:5]
+    return hashlib.md5(digest + struct.pack("<I", block)).digest()
+
+
+# the key Excel uses when a workbook is encrypted without an open password (write
+# protection): every spreadsheet program opens such a file without asking
+DEFAULT_KEY = "VelvetSweatshop"
+
+
+def _rc4_workbook(stream: bytes, password: str) -> bytes:
+    """Encrypt a BIFF8 stream that has a FILEPASS record: its header says RC4 with a
+    fixed salt and verifier; every record body except BOF, FILEPASS and a BoundSheet's
+    offset is encrypted with the key of its 1024-byte block, as Excel does."""
+    salt, verifier = bytes(range(16)), bytes(range(16, 32))
+    check = _rc4(_rc4_key(password, salt, 0), verifier + hashlib.md5(verifier).digest())
+    out, at = bytearray(stream), 0
+    while at < len(out):
+        kind, size = struct.unpack_from("<HH", out, at)
+        start, end = at + 4, at + 4 + size
+        if kind == 0x002F:
+            out[start:end] = struct.pack("<HHH", 1, 1, 1) + salt + check
+        elif kind != 0x0809:
+            start += 4 if kind == 0x0085 else 0  # lbPlyPos stays plain
+            for p in range(start, end):
+                block, offset = divmod(p, 1024)
+                stream_key = _rc4(_rc4_key(password, salt, block), bytes(offset + 1))
+                out[p] ^= stream_key[offset]
+        at = end
+    return bytes(out)
+
+
+def default_key_xls() -> bytes:
+    """A county yearbook table saved by Excel with write protection: RC4-encrypted with
+    the default key, so it opens without a password everywhere (issue 15)."""
+    rows: list[list[str | float | None]] = [
+        ["荣昌区国民经济主要指标"],
+        ["指标", "单位", "2022年", "2023年"],
+        ["地区生产总值", "亿元", 1001.5, 1103.2],
+        ["年末常住人口", "万人", 66.9, 66.8],
+        ["注：测试夹具：RC4 加密（Excel 默认密钥），数值为合成数据。"],
+    ]
+    stream = _biff8("Sheet1", rows, True)
+    # whole records to the padded stream's end (readers walk the records up to it): one
+    # filler record after EOF makes the stream a multiple of four bytes long
+    stream += _record(0, bytes(-(len(stream) + 4) % 4))
+    return _cfb({"Workbook": _rc4_workbook(stream, DEFAULT_KEY)})
+
+
 def encrypted_xlsx() -> bytes:
     """An .xlsx with an open password is an OLE2 file holding EncryptionInfo/EncryptedPackage."""
     return _cfb(
@@ -383,6 +449,7 @@ BUILDERS: dict[str, Callable[[], bytes]] = {
     "yearbook_population.xlsx": yearbook_population_xlsx,
     "encrypted.xlsx": encrypted_xlsx,
     "password.xls": password_xls,
+    "default_key.xls": default_key_xls,
 }
 
 

@@ -103,3 +103,16 @@ def test_lay007_a_by_region_title_names_the_indicator(
     title: str | None, indicator: str | None
 ) -> None:
     assert title_indicator(title) == indicator
+
+
+def test_lay008_an_xls_under_excels_default_key_opens_a_real_password_does_not(
+    ready: sessionmaker[Session],
+) -> None:
+    outcome = send(ready, "default_key.xls", default_region="荣昌区")
+    assert outcome.status == "imported", outcome.report["problems"][:3]
+    values = stored(ready)
+    assert values[("gdp", "500153", "2023")] == 1103.2
+    assert values[("population", "500153", "2022")] == 66.9
+    refused = send(ready, "password.xls")
+    assert refused.status == "refused"
+    assert "工作簿已加密" in refused.report["problems"][0]["message"]
