@@ -339,8 +339,8 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
                         html.Span(
                             t(
                                 lang,
-                                f"（《{e.plan_title}》 第 {e.seed_line} 行）",
-                                f" (《{e.plan_title}》, line {e.seed_line})",
+                                f"（《{e.plan_title}》 {e.section}）",
+                                f" (《{e.plan_title}》, {e.section})",
                             ),
                             className="small text-muted",
                         ),

@@ -45,9 +45,11 @@ class Ids(StrEnum):
     SOURCE = "targets-source"
 
 
+# what a reader knows a target by: the plan's title and section, never the
+# catalogue's id or a line number of the project's compilation of the texts
 COLUMNS = [
-    ("id", "编号", "Id", 150),
     ("plan_title", "规划", "Plan", 220),
+    ("section", "章节", "Section", 180),
     ("indicator_name", "指标", "Indicator", 200),
     ("scope_name", "范围", "Scope", 130),
     ("kind_name", "类型", "Kind", 90),
@@ -55,9 +57,8 @@ COLUMNS = [
     ("target", "目标值 / 基期值", "Target / baseline", 170),
     ("stretch_name", "力争", "Stretch", 70),
     ("quote", "规划原文", "Plan sentence (Chinese)", 420),
-    ("section", "章节", "Section", 160),
-    ("seed_line", "行号", "Line", 80),
 ]
+HIDDEN = ["id"]  # each row's key (links, selection), not shown
 
 
 def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -116,7 +117,7 @@ def _options(frame: pd.DataFrame, value: str, label: str) -> list[dict[str, Any]
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    shown = frame[[c for c, *_ in COLUMNS]]
+    shown = frame[[*HIDDEN, *(c for c, *_ in COLUMNS)]]
     return shown.astype(object).where(shown.notna(), None).to_dict(orient="records")
 
 
@@ -312,10 +313,15 @@ def layout(
                         "headerName": t(lang, zh, en),
                         "width": w,
                         "filter": True,
-                        **({"wrapText": True, "autoHeight": True} if f == "quote" else {}),
+                        **(
+                            {"wrapText": True, "autoHeight": True}
+                            if f in ("quote", "section", "plan_title")
+                            else {}
+                        ),
                     }
                     for f, zh, en, w in COLUMNS
-                ],
+                ]
+                + [{"field": f, "hide": True} for f in HIDDEN],
                 defaultColDef={"sortable": True, "resizable": True},
                 dashGridOptions={
                     "pagination": True,
@@ -391,16 +397,13 @@ def source_card(frame: pd.DataFrame, target_id: str, lang: str) -> dbc.Card:
             [
                 html.H5(heading),
                 html.P(
-                    t(
-                        lang,
-                        f"《{entry.plan_title}》 {entry.section} · 原文第 {entry.seed_line} 行",
-                        f"《{entry.plan_title}》 {entry.section} · line {entry.seed_line} of the source",
-                    ),
+                    f"《{entry.plan_title}》 · {entry.section}",
                     className="text-muted",
+                    lang="zh-CN",
                 ),
                 html.Blockquote(html.Mark(entry.quote), className="blockquote fs-6", lang="zh-CN"),
-                html.Pre(
-                    "\n".join(f"{n:>6}  {text}" for n, text in lines if text.strip()),
+                html.Pre(  # the sentence's context, as the plan reads (no line numbers)
+                    "\n".join(text.strip() for _, text in lines if text.strip()),
                     className="small bg-light p-2",
                     style={"whiteSpace": "pre-wrap"},
                     lang="zh-CN",

@@ -41,7 +41,7 @@ def test_homb002_a_card_number_links_to_its_indicator_and_the_target_to_its_sent
     assert indicator_href.startswith("/indicator?id=")
     card.get_by_text("年目标：").click()
     browser_page.wait_for_selector("#targets-source-card")
-    assert "原文第" in browser_page.locator("#targets-source-card").inner_text()
+    assert "《" in browser_page.locator("#targets-source-card").inner_text()  # the plan's title
     assert record.errors == []
 
 

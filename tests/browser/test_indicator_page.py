@@ -16,7 +16,7 @@ def test_indb001_an_indicator_shows_its_targets_sentences_and_series(page, live_
     text = browser_page.locator("main").inner_text()
     assert (
         "常住人口城镇化率达到66%左右" in text
-        and "《成渝地区双城经济圈建设规划纲要》 第 235 行" in text
+        and "《成渝地区双城经济圈建设规划纲要》 第二章 第四节 发展目标" in text
     )
     assert "成渝地区双城经济圈 2025年目标：" in text
     assert browser_page.locator("#ind-chart .scatterlayer .trace").count() >= 2  # series, target

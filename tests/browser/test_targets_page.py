@@ -19,7 +19,11 @@ def test_tgtb001_filter_search_and_open_the_source_sentence(page, live_app: str)
     card = browser_page.locator("#targets-source-card")
     card.wait_for()
     assert "常住人口城镇化率达到66%左右" in card.inner_text()
-    assert "原文第 235 行" in card.inner_text()
+    # the plan's title and section, never a line of the project's compilation
+    assert "《成渝地区双城经济圈建设规划纲要》 · 第二章 第四节 发展目标" in card.inner_text()
+    assert "原文第" not in card.inner_text() and "235" not in card.inner_text()
+    header = browser_page.locator(".ag-header").inner_text()
+    assert header.split()[:2] == ["规划", "章节"] and "编号" not in header and "行号" not in header
     browser_page.screenshot(path=screenshot_path("targets-zh"), full_page=True)
     assert record.errors == [] and record.outside_requests == []
 
