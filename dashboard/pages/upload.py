@@ -20,6 +20,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import data
 from dashboard.components.validation import (
     problems_grid,
     report_csv,
@@ -53,6 +54,8 @@ class Ids(StrEnum):
     REGION = "upload-template-region"
     PERIOD = "upload-template-period"
     TEMPLATE_LINKS = "upload-template-links"
+    INDICATOR = "upload-default-indicator"
+    DEFAULT_REGION = "upload-default-region"
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
@@ -127,6 +130,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 className="border border-2 rounded p-4 text-center bg-light mb-3",
                 style={"borderStyle": "dashed"},
             ),
+            _naming(lang, units),
             dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
             problems_grid(Ids.GRID, lang),
             dbc.Button(
@@ -139,6 +143,50 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             dcc.Download(id=Ids.DOWNLOAD),
             dcc.Store(id=Ids.REPORT),
         ]
+    )
+
+
+def _naming(lang: str, units: list[Any]) -> dbc.Row:
+    """Where a file names no indicator or region (a portal export whose 指标 line was cut,
+    a yearbook table of one region), the person names it here: the pages' way of
+    what --indicator / --region and the API's indicator / region fields do."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Span(
+                    t(
+                        lang,
+                        "文件未注明指标或地区时：",
+                        "If the file names no indicator or region:",
+                    ),
+                    className="text-muted small",
+                ),
+                md=3,
+                className="pt-2",
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id=Ids.INDICATOR,
+                    options=[
+                        {"label": row.name_zh, "value": row.id}
+                        for row in data.indicators().itertuples()
+                    ],
+                    placeholder=t(lang, "指标…", "Indicator…"),
+                    labels=dropdown_labels(lang),
+                ),
+                md=5,
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id=Ids.DEFAULT_REGION,
+                    options=[{"label": region_name(r, lang), "value": r.code} for r in units],
+                    placeholder=t(lang, "地区…", "Region…"),
+                    labels=dropdown_labels(lang),
+                ),
+                md=4,
+            ),
+        ],
+        className="mb-3",
     )
 
 
@@ -160,13 +208,25 @@ def show_template_links(region: str | None, period: str | None, search: str | No
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
     State("url", "search"),
+    State(Ids.INDICATOR, "value"),
+    State(Ids.DEFAULT_REGION, "value"),
     prevent_initial_call=True,
 )
-def check_upload(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, ...]:
+def check_upload(
+    contents: str | None,
+    filename: str | None,
+    search: str | None,
+    indicator: str | None = None,
+    region: str | None = None,
+) -> tuple[Any, ...]:
     if not contents or not filename or not isinstance(contents, str):
         return None, [], None, True
     shown = safe_filename(str(filename))
-    report = _report(contents, str(filename))
+    named = {
+        "default_indicator": indicator if isinstance(indicator, str) else None,
+        "default_region": region if isinstance(region, str) else None,
+    }
+    report = _report(contents, str(filename), **named)
     return (
         summary(shown, report, lang_of(search)),
         report["problems"],
@@ -175,7 +235,12 @@ def check_upload(contents: str | None, filename: str | None, search: str | None)
     )
 
 
-def _report(contents: str, filename: str) -> dict[str, Any]:
+def _report(
+    contents: str,
+    filename: str,
+    default_indicator: str | None = None,
+    default_region: str | None = None,
+) -> dict[str, Any]:
     """The check's report; refused before the file is read when its name holds
     control characters, its contents are no base64, or an anonymous client is past
     its limit."""
@@ -197,7 +262,15 @@ def _report(contents: str, filename: str) -> dict[str, Any]:
             f"校验过于频繁：未登录时同一地址每 {minutes} 分钟最多校验 {limit} 个文件，"
             "请稍后再试，或登录后校验",
         )
-    _, report = check(session_factory(), shown, content, limits=upload_limits(), sender=who)
+    _, report = check(
+        session_factory(),
+        shown,
+        content,
+        limits=upload_limits(),
+        sender=who,
+        default_indicator=default_indicator,
+        default_region=default_region,
+    )
     return report
 
 

@@ -10,6 +10,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -86,8 +87,11 @@ def post_file(
     )
 
 
-def check_body(filename: str, contents: str) -> dict[str, Any]:
-    """What 数据校验 sends when a file is dropped on it."""
+def check_body(
+    filename: str, contents: str, indicator: str | None = None, region: str | None = None
+) -> dict[str, Any]:
+    """What 数据校验 sends when a file is dropped on it (with the indicator and region
+    chosen for a file that names none)."""
     return {
         "output": "..upload-summary.children...upload-problems.rowData...upload-report.data"
         "...upload-download-button.disabled..",
@@ -101,6 +105,8 @@ def check_body(filename: str, contents: str) -> dict[str, Any]:
         "state": [
             {"id": "upload-file", "property": "filename", "value": filename},
             {"id": "url", "property": "search", "value": ""},
+            {"id": "upload-default-indicator", "property": "value", "value": indicator},
+            {"id": "upload-default-region", "property": "value", "value": region},
         ],
         "changedPropIds": ["upload-file.contents"],
     }
@@ -110,11 +116,13 @@ def data_url(content: bytes, mime: str = "text/csv") -> str:
     return f"data:{mime};base64," + base64.b64encode(content).decode()
 
 
-def check(client: FlaskClient, filename: str, content: bytes | str) -> dict[str, Any]:
+def check(
+    client: FlaskClient, filename: str, content: bytes | str, **named: str | None
+) -> dict[str, Any]:
     """The report 数据校验 shows for a file (its problems' messages joined in ``text``)."""
     contents = content if isinstance(content, str) else data_url(content)
     response = client.post(
-        "/_dash-update-component", json=check_body(filename, contents), headers=ORIGIN
+        "/_dash-update-component", json=check_body(filename, contents, **named), headers=ORIGIN
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     report = response.get_json()["response"]["upload-report"]["data"]
@@ -400,3 +408,29 @@ def test_upl010_the_check_report_csv_neutralises_formulas_and_survives_a_crafted
     ):
         made = _download(client, crafted)
         assert made is None or made["content"].startswith("\ufeff级别")
+
+
+def test_upl011_a_file_naming_no_indicator_is_checked_with_the_one_chosen_on_the_page(
+    world: dict[str, Any],
+) -> None:
+    """A real portal export whose 指标 line was cut (issue 15): one error saying how to
+    name the indicator; named with the page's picker, it passes."""
+    real = Path(__file__).parents[1] / "loaders/fixtures/real/nbs_provinces_gdp_census_20y.csv"
+    lines = real.read_bytes().split(b"\r\n")
+    cut = b"\r\n".join(line for line in lines if not line.startswith("指标".encode("gbk")))
+    client = _client(world, "10.9.9.11")
+    refused = check(client, "cut.csv", cut)
+    (error,) = [p for p in refused["problems"] if p["level"] == "错误"]
+    assert error["message"].startswith("缺少指标：") and "“指标”选项" in error["message"]
+    named = check(client, "cut.csv", cut, indicator="gdp", region=None)
+    assert named["ok"] is True and named["rows"] == 38
+
+
+def test_upl012_the_check_page_offers_the_indicator_and_region_pickers(
+    world: dict[str, Any],
+) -> None:
+    from tests.helpers import layout
+
+    html = layout(world["app"], "/upload")
+    assert "upload-default-indicator" in html and "upload-default-region" in html
+    assert "文件未注明指标或地区时" in html and "地区生产总值" in html
