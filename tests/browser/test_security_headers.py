@@ -40,6 +40,7 @@ SIGNED_IN_PAGES = [
     ("/upload", None),
     ("/submit", None),
     ("/review", None),
+    ("/bulletin", None),
     ("/admin", None),
     ("/audit", None),
 ]
