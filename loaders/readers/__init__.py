@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from loaders.readers.fast import NO_ROWS, fast_template
+from loaders.readers.flipped import restore, turned
 from loaders.readers.model import COLUMNS, LAYOUTS, Grid, RawTable, ReadError, records_frame
 from loaders.readers.template import Parsed, find_template_header, parse_template
 from loaders.readers.text import read_text
@@ -110,10 +111,19 @@ def _parse(grid: Grid, name: str) -> Parsed:
         header_row = template[0]
     else:
         header = find_header(grid)
-        if header is None:
-            raise ReadError(name, _NO_HEADER, sheet)
-        parsed = parse_wide(grid, name, header)
-        header_row = header.row
+        flip = turned(grid) if header is None else None
+        if flip is not None:  # periods down the rows, series across
+            turned_grid, header_row = flip
+            header = find_header(turned_grid)
+            if header is None:
+                raise ReadError(name, _NO_HEADER, sheet)
+            parsed = parse_wide(turned_grid, name, header)
+            restore(parsed.records, grid, header_row)
+        else:
+            if header is None:
+                raise ReadError(name, _NO_HEADER, sheet)
+            parsed = parse_wide(grid, name, header)
+            header_row = header.row
     if not parsed.records:
         raise ReadError(name, NO_ROWS, sheet, grid.numbers[header_row])
     return parsed

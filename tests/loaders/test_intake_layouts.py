@@ -116,3 +116,20 @@ def test_lay008_an_xls_under_excels_default_key_opens_a_real_password_does_not(
     refused = send(ready, "password.xls")
     assert refused.status == "refused"
     assert "工作簿已加密" in refused.report["problems"][0]["message"]
+
+
+def test_lay009_periods_down_the_rows_with_one_region_chosen_as_a_filter(
+    ready: sessionmaker[Session],
+) -> None:
+    outcome = send(ready, "layouts/nbs_region_filter_periods_down.csv")
+    assert outcome.status == "imported", outcome.report["problems"][:3]
+    assert outcome.report["inserted"] == 10
+    values = stored(ready)
+    assert values[("gdp", "500000", "2024")] == 32046.7
+    assert values[("population", "500000", "2020")] == 3209
+    from loaders.readers import read_file
+
+    path = FIXTURES / "layouts/nbs_region_filter_periods_down.csv"
+    records = read_file(path.name, path.read_bytes()).records
+    first = records[(records.period == "2024年") & (records.value == "32046.7")].iloc[0]
+    assert (first.row, first.column) == (5, "B")  # where a person finds it in the file
