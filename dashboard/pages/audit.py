@@ -17,11 +17,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
-from dashboard.context import session_factory
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, t
+from dashboard.context import region_directory, session_factory
+from dashboard.data import indicators
+from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from dashboard.security import InvalidInput, date_value, text_value
 from db.audit import ACTION_NAMES, events_frame
 from indicators.access import can_audit
+from indicators.audit_view import changes_text, object_text
 from indicators.exports import spreadsheet_safe
 
 dash.register_page(__name__, path="/audit", name="审计日志", title="审计日志 · 成渝监测平台")
@@ -30,11 +32,18 @@ COLUMNS = [
     ("at", "时间", "Time", 170),
     ("actor", "操作人", "Who", 120),
     ("action_name", "操作", "Action", 130),
-    ("object", "对象", "Object", 160),
-    ("before", "变更前", "Before", 220),
-    ("after", "变更后", "After", 220),
+    ("object", "对象", "Object", 240),
+    ("changes", "变更（字段：旧值 → 新值）", "Changes (field: before → after)", 360),
     ("detail", "说明", "Detail", 200),
 ]
+# the export keeps the values as recorded as well, for whoever checks the log
+RECORDED = [
+    ("before", "变更前（原始记录）", "Before (as recorded)"),
+    ("after", "变更后（原始记录）", "After (as recorded)"),
+]
+
+
+WRAPPED = {"lineHeight": "1.5", "paddingTop": "4px", "paddingBottom": "4px"}
 
 
 class Ids(StrEnum):
@@ -76,12 +85,21 @@ def _frame(
     with session_factory()() as session:
         frame = events_frame(session, action or None, actor or None, since, until)
     names = {k: (zh if lang == "zh" else en) for k, (zh, en) in ACTION_NAMES.items()}
+    indicator_names = indicators().set_index("id")["name_en" if lang == "en" else "name_zh"]
+    directory = region_directory()
+    region_names = {r.code: region_name(r, lang) for r in directory}
     return frame.assign(
         at=frame["at"].map(lambda v: pd.Timestamp(v).strftime("%Y-%m-%d %H:%M:%S")),
         action_name=frame.action.map(lambda a: names.get(a, a)),
         object=[
-            " ".join(x for x in (o_type or "", o_id or "") if x)
-            for o_type, o_id in zip(frame.object_type, frame.object_id, strict=True)
+            object_text(o_type, o_id, after, lang, indicator_names.to_dict(), region_names)
+            for o_type, o_id, after in zip(
+                frame.object_type, frame.object_id, frame.after, strict=True
+            )
+        ],
+        changes=[
+            t(lang, "；", "; ").join(changes_text(before, after, lang))
+            for before, after in zip(frame.before, frame.after, strict=True)
         ],
         before=frame.before.map(_json),
         after=frame.after.map(_json),
@@ -183,7 +201,17 @@ def layout(
                 id=Ids.GRID,
                 rowData=_rows(frame),
                 columnDefs=[
-                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
+                    {
+                        "field": f,
+                        "headerName": t(lang, zh, en),
+                        "width": w,
+                        "filter": True,
+                        **(
+                            {"wrapText": True, "autoHeight": True, "cellStyle": WRAPPED}
+                            if f in ("changes", "object")
+                            else {}
+                        ),
+                    }
                     for f, zh, en, w in COLUMNS
                 ],
                 defaultColDef={"sortable": True, "resizable": True},
@@ -255,8 +283,10 @@ def export(
     lang = lang_of(search)
     if not can_audit(current_account()):
         return dash.no_update
-    frame = _frame(action, actor, start, end, lang)[[c for c, *_ in COLUMNS]]
-    frame = frame.rename(columns={c: t(lang, zh, en) for c, zh, en, _ in COLUMNS})
+    frame = _frame(action, actor, start, end, lang)
+    frame = frame[[*(c for c, *_ in COLUMNS), *(c for c, *_ in RECORDED)]]
+    headers = {c: t(lang, zh, en) for c, zh, en, _ in COLUMNS}
+    frame = frame.rename(columns={**headers, **{c: t(lang, zh, en) for c, zh, en in RECORDED}})
     frame = spreadsheet_safe(frame)  # a user name like =HYPERLINK(…) stays text
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return {"content": "\ufeff" + frame.to_csv(index=False), "filename": f"audit-{stamp}.csv"}

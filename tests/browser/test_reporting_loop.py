@@ -217,5 +217,9 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
             (REVIEWER[0], "审核通过"),
         ]:
             assert any(actor in r and action in r for r in rows), (actor, action, rows)
+        # changes read "字段：旧值 → 新值", the row by its submission and line, no raw JSON
+        assert any("审核结果：通过" in r and "报送" in r and " 第 " in r for r in rows), rows
+        assert any("状态：" in r and " → " in r for r in rows), rows
+        assert not any('{"' in r or "submission_row" in r for r in rows), rows
         page.screenshot(path=screenshot_path("loop-7-audit-zh"), full_page=True)
     assert record.errors == [] and record.outside_requests == []
