@@ -294,7 +294,14 @@ def _region_codes(factory: sessionmaker[Session], names: list[str]) -> list[str]
 
 def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     with transaction(factory) as session:
-        token = issue_token(session, _operator(), args.username, args.name, args.expires_in_days)
+        token = issue_token(
+            session,
+            _operator(),
+            args.username,
+            args.name,
+            args.expires_in_days,
+            trusted=args.trusted,
+        )
     until = f"，{args.expires_in_days} 天后失效" if args.expires_in_days else "，撤销前一直有效"
     print(f"令牌（仅显示一次，请妥善保存{until}）：{token}")
     return 0
@@ -303,11 +310,12 @@ def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Se
 def cmd_tokens(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     with factory() as session:
         frame = tokens_frame(session)
-    print("编号\t用途\t用户\t签发时间\t失效时间\t撤销时间")
+    print("编号\t用途\t用户\t签发时间\t失效时间\t撤销时间\t直报")
     for row in frame.itertuples(index=False):
         cells = [row.created_at, row.expires_at, row.revoked_at]
         shown = ["" if pd.isna(c) else str(c)[:19] for c in cells]
-        print("\t".join([str(row.id), row.name, row.username, *shown]))
+        trusted = "直报" if row.trusted else ""
+        print("\t".join([str(row.id), row.name, row.username, *shown, trusted]))
     return 0
 
 
@@ -480,6 +488,11 @@ def build_parser() -> argparse.ArgumentParser:
     tok.add_argument("username")
     tok.add_argument("--name", required=True, help="令牌用途说明")
     tok.add_argument("--expires-in-days", type=int, help="有效天数（默认：撤销前一直有效）")
+    tok.add_argument(
+        "--trusted",
+        action="store_true",
+        help="直报：可信系统，文件直接导入（默认：填报员令牌的文件待审核）",
+    )
     add("list-tokens", cmd_tokens, "列出 API 令牌（不显示令牌本身）")
     add("revoke-token", cmd_revoke_token, "撤销 API 令牌（写入审计日志）").add_argument(
         "token_id", type=int, help="令牌编号（见 list-tokens）"

@@ -9,11 +9,11 @@ from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
 from dashboard.uploads import upload_limits
 from db.observations import observations_frame
-from db.users import account_of, user_for_token
-from indicators.access import ROLE_ZH, report_scope
+from db.users import account_of, token_holder
+from indicators.access import ROLE_ZH, Account, can_review, report_scope
 from indicators.regions import RegionError
 from loaders.catalogue import shipped_catalogue
-from loaders.intake import VINTAGES, filename_problem, receive
+from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive
 from loaders.normalise import NormaliseError, parse_period
 from loaders.templates import render
 
@@ -48,27 +48,35 @@ def observations() -> ResponseReturnValue:
     return jsonify({"count": len(items), "observations": items})
 
 
-def _bearer_user():  # type: ignore[no-untyped-def]
+def _bearer_user() -> tuple[Account, bool] | None:
+    """The account behind the request's token and whether the token is trusted (直报)."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
     with session_factory()() as session:
-        user = user_for_token(session, header.removeprefix("Bearer ").strip())
-        if user is None:
+        held = token_holder(session, header.removeprefix("Bearer ").strip())
+        if held is None:
             return None
-        return account_of(user)
+        return account_of(held[0]), held[1]
 
 
 @intake_api.post("/submissions")
 def submissions() -> ResponseReturnValue:
     """A file from a system, with a token; the answer is the validation report.
 
+    One workflow for every channel: a reporter's file waits for review (202,
+    status ``pending``, nothing imported) as an upload from 数据填报 does; a
+    reviewer's or administrator's token, or one an administrator marked trusted
+    (直报), imports at once (201). Every submission writes an ``upload`` audit
+    event naming the account, the channel and the outcome.
+
     The sender's right to submit is checked before the body is read: a viewer's
     token is refused (403) and nothing is stored. A body over MAX_UPLOAD_BYTES was
     refused (413) before this runs."""
-    account = _bearer_user()
-    if account is None:
+    held = _bearer_user()
+    if held is None:
         return error_response("缺少或无效的访问令牌（Authorization: Bearer <令牌>）", 401)
+    account, trusted = held
     allowed = report_scope(account)
     if allowed is not None and not allowed:
         return error_response(
@@ -100,13 +108,17 @@ def submissions() -> ResponseReturnValue:
         default_region=request.form.get("region"),
         address=request.remote_addr,
         limits=upload_limits(),
+        review=not (trusted or can_review(account)),
+        actor=account.username,
     )
     body = {
         "submission_id": outcome.submission_id,
         "status": outcome.status,
+        "status_zh": STATUS_ZH.get(outcome.status, outcome.status),
         "report": outcome.report,
     }
-    return jsonify(body), (201 if outcome.ok else 200 if outcome.status == "duplicate" else 422)
+    code = {"imported": 201, "pending": 202, "duplicate": 200}.get(outcome.status, 422)
+    return jsonify(body), code
 
 
 @intake_api.get("/template")

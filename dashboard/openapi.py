@@ -159,7 +159,10 @@ SPEC: dict[str, Any] = {
                     },
                 },
                 "responses": {
-                    "201": {"description": "已导入，返回校验报告"},
+                    "201": {"description": "已导入（审核员、管理员或直报令牌），返回校验报告"},
+                    "202": {
+                        "description": "填报员的文件：待审核（status pending，未导入），返回校验报告"
+                    },
                     "200": {"description": "重复文件，未再次导入"},
                     "401": {"description": "缺少或无效的访问令牌"},
                     "422": {"description": "校验未通过，逐行列出问题"},

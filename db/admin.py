@@ -71,12 +71,13 @@ def users_frame(session: Session) -> pd.DataFrame:
 def tokens_frame(session: Session) -> pd.DataFrame:
     t, u = models.ApiToken, models.User
     rows = session.execute(
-        select(t.id, t.name, u.username, t.created_at, t.expires_at, t.revoked_at)
+        select(t.id, t.name, u.username, t.created_at, t.expires_at, t.revoked_at, t.trusted)
         .join(u, u.id == t.user_id)
         .order_by(t.id)
     ).all()
     return pd.DataFrame(
-        rows, columns=["id", "name", "username", "created_at", "expires_at", "revoked_at"]
+        rows,
+        columns=["id", "name", "username", "created_at", "expires_at", "revoked_at", "trusted"],
     )
 
 
@@ -158,15 +159,23 @@ def issue_token(
     username: str,
     name: str,
     expires_in_days: int | None = None,
+    *,
+    trusted: bool = False,
 ) -> str:
-    token = create_token(session, username, name, expires_in_days)
+    """A new token, audited; ``trusted`` (直报) lets its files skip review."""
+    token = create_token(session, username, name, expires_in_days, trusted=trusted)
     audit.record_by(
         session,
         "token_create",
         by,
         object_type="token",
         object_id=name,
-        after={"user": username, "name": name, "expires_in_days": expires_in_days},
+        after={
+            "user": username,
+            "name": name,
+            "expires_in_days": expires_in_days,
+            "trusted": trusted,
+        },
     )
     return token
 

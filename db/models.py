@@ -238,6 +238,9 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # null: valid until revoked; a partner system's token can be issued for a term
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 直报: a system an administrator trusts imports at once; other tokens' files wait
+    # for review like a reporter's upload (dashboard/api_intake.py)
+    trusted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class SignInThrottle(Base):

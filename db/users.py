@@ -168,12 +168,19 @@ def create_user(
 
 
 def create_token(
-    session: Session, username: str, name: str, expires_in_days: int | None = None
+    session: Session,
+    username: str,
+    name: str,
+    expires_in_days: int | None = None,
+    *,
+    trusted: bool = False,
 ) -> str:
     """Issue an API token for a user; returns it once — only its hash is kept.
 
     ``expires_in_days`` bounds the damage of a token that leaks from a partner
     system nobody remembers to revoke; None keeps it valid until revoked.
+    ``trusted`` (直报): the files it sends are imported at once instead of waiting
+    for review.
     """
     user = session.scalar(select(models.User).where(models.User.username == username))
     if user is None:
@@ -186,7 +193,11 @@ def create_token(
     token = secrets.token_urlsafe(32)
     session.add(
         models.ApiToken(
-            user_id=user.id, name=name, token_hash=_token_hash(token), expires_at=expires_at
+            user_id=user.id,
+            name=name,
+            token_hash=_token_hash(token),
+            expires_at=expires_at,
+            trusted=trusted,
         )
     )
     session.flush()
@@ -201,7 +212,14 @@ def revoke_token(session: Session, token_id: int) -> None:
 
 
 def user_for_token(session: Session, token: str) -> models.User | None:
-    """The active user a valid token belongs to: unrevoked and not expired.
+    """The active user a valid token belongs to: unrevoked and not expired."""
+    held = token_holder(session, token)
+    return held[0] if held else None
+
+
+def token_holder(session: Session, token: str) -> tuple[models.User, bool] | None:
+    """The active user a valid token belongs to, and whether the token is trusted
+    (直报); None for an unknown, revoked or expired token or an inactive user.
 
     Expiry is compared in SQL, as the audit log's rate limit does, so SQLite
     (which returns naive datetimes) and PostgreSQL judge it the same way.
@@ -217,7 +235,7 @@ def user_for_token(session: Session, token: str) -> models.User | None:
     if row is None:
         return None
     user = session.get(models.User, row.user_id)
-    return user if user is not None and user.active else None
+    return (user, bool(row.trusted)) if user is not None and user.active else None
 
 
 def _token_hash(token: str) -> str:

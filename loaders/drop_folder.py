@@ -1,5 +1,13 @@
-"""The drop folder: files placed in ``incoming/`` are imported as submissions,
-then moved to ``processed/`` or ``failed/`` with their report beside them.
+"""The drop folder: files placed in ``incoming/<username>/`` are received as that
+account's submissions, then moved to ``processed/`` or ``failed/`` with their
+report beside them.
+
+One workflow for every channel: the account's region scope applies as on
+数据填报, a reporter's file waits for review (待审核) and a reviewer's or an
+administrator's is imported, and each file writes an ``upload`` audit event naming
+the account and the channel. A file in ``incoming/`` itself has no sender and is
+refused with a report, as is every file of a subfolder that names no active
+account allowed to report (a viewer, a stranger).
 
 Run by the scheduler process every few minutes, or once by
 ``manage.py process-drop-folder``. A file still being written (changed in the
@@ -28,11 +36,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import models
 from db.errors import storage_errors
 from db.session import transaction
 from db.uploads import CHANNEL_ZH, record_refusal
+from db.users import account_of
+from indicators.access import Account, can_review, report_scope
 from loaders.intake import STATUS_ZH, filename_problem, receive, refusal_report, safe_filename
 from loaders.readers.sandbox import Limits, current_limits
 
@@ -70,33 +82,82 @@ def process(
     incoming, processed, failed = folders(root)
     limits = limits or current_limits()
     results = []
-    for path in sorted(incoming.iterdir()):
-        if path.suffix.lower() not in SUFFIXES:
-            continue
+    for entry in sorted(incoming.iterdir()):
         try:
-            info = os.lstat(path)
+            info = os.lstat(entry)
         except FileNotFoundError:
             continue  # taken away meanwhile
-        if stat.S_ISDIR(info.st_mode):
-            continue
-        if time.time() - info.st_mtime < settle:
-            continue  # perhaps still being copied in
-        try:
-            content = _read(path, info, limits)
-        except Refused as refused:
-            results.append(_refuse(factory, path, failed, info, str(refused)))
-            continue
-        outcome = receive(factory, path.name, content, channel="drop", limits=limits)
-        if outcome.submission_id is None:  # refused for its size or shape, recorded by intake
-            _move(path, failed, _refused_stamp(path), {"status": outcome.status, **outcome.report})
-            results.append(DropResult(path.name, outcome.status, None))
-            continue
-        target = processed if outcome.status in ("imported", "duplicate") else failed
-        stamp = f"{outcome.submission_id:06d}-{path.name}"
-        report = {"status": outcome.status, "submission_id": outcome.submission_id}
-        _move(path, target, stamp, {**report, **outcome.report})
-        results.append(DropResult(path.name, outcome.status, outcome.submission_id))
+        if stat.S_ISDIR(info.st_mode):  # a real folder, never a link to one
+            sender = _sender(factory, entry.name)
+            for path in sorted(entry.iterdir()):
+                if path.suffix.lower() in SUFFIXES:
+                    results.extend(_take(factory, path, sender, failed, processed, settle, limits))
+        elif entry.suffix.lower() in SUFFIXES:
+            results.extend(_take(factory, entry, NO_SENDER, failed, processed, settle, limits))
     return results
+
+
+NO_SENDER = (
+    "直接放在投放目录 incoming/ 下的文件没有报送人：未读取；请放入 incoming/<用户名>/ 子目录"
+)
+
+
+def _sender(factory: sessionmaker[Session], folder: str) -> Account | str:
+    """The account a subfolder of ``incoming/`` names, or why its files are refused."""
+    with factory() as session:
+        user = session.scalar(select(models.User).where(models.User.username == folder))
+        account = account_of(user) if user is not None and user.active else None
+    if account is None:
+        return f"子目录“{safe_filename(folder)}”不是有效的账号名：未读取（应为 incoming/<用户名>/）"
+    if report_scope(account) == set():
+        return f"账号“{account.username}”无报送权限：未读取"
+    return account
+
+
+def _take(
+    factory: sessionmaker[Session],
+    path: Path,
+    sender: Account | str,
+    failed: Path,
+    processed: Path,
+    settle: float,
+    limits: Limits,
+) -> list[DropResult]:
+    """Receive one entry for ``sender`` (a reason instead refuses it); [] while it
+    may still be being copied in."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return []  # taken away meanwhile
+    if stat.S_ISDIR(info.st_mode) or time.time() - info.st_mtime < settle:
+        return []  # a folder is not a file; a fresh file is perhaps still being copied in
+    actor = sender.username if isinstance(sender, Account) else ACTOR
+    try:
+        if isinstance(sender, str) and not stat.S_ISLNK(info.st_mode):
+            raise Refused(sender)  # no sender: not read (a link is refused as a link)
+        content = _read(path, info, limits)
+    except Refused as refused:
+        return [_refuse(factory, path, failed, info, str(refused), actor)]
+    assert isinstance(sender, Account)  # _read refused every link
+    outcome = receive(
+        factory,
+        path.name,
+        content,
+        channel="drop",
+        user_id=sender.id,
+        allowed_regions=report_scope(sender),
+        review=not can_review(sender),
+        actor=sender.username,
+        limits=limits,
+    )
+    if outcome.submission_id is None:  # refused for its size or shape, recorded by intake
+        _move(path, failed, _refused_stamp(path), {"status": outcome.status, **outcome.report})
+        return [DropResult(path.name, outcome.status, None)]
+    target = processed if outcome.status in ("imported", "pending", "duplicate") else failed
+    stamp = f"{outcome.submission_id:06d}-{path.name}"
+    report = {"status": outcome.status, "submission_id": outcome.submission_id}
+    _move(path, target, stamp, {**report, **outcome.report})
+    return [DropResult(path.name, outcome.status, outcome.submission_id)]
 
 
 def _read(path: Path, info: os.stat_result, limits: Limits) -> bytes:
@@ -154,6 +215,7 @@ def _refuse(
     failed: Path,
     info: os.stat_result,
     reason: str,
+    actor: str = ACTOR,
 ) -> DropResult:
     """Log it, record it (no bytes), move the entry itself aside with a report."""
     name = safe_filename(path.name)
@@ -161,7 +223,7 @@ def _refuse(
     with storage_errors(), transaction(factory) as session:
         record_refusal(
             session,
-            actor=ACTOR,
+            actor=actor,
             channel="drop",
             filename=name,
             size=info.st_size if stat.S_ISREG(info.st_mode) else None,

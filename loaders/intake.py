@@ -382,7 +382,8 @@ def receive(
     # no vintage given: a census-revision note in the file makes its years a census revision
     rows, vintage = file_rows(result.rows, vintage, report.get("census_revision"))
     report = {**report, "vintage": vintage}
-    outcome = _stored(factory, filename, content, channel, user_id, report, "received", actor)
+    # the upload event is written with the import's outcome (imported or failed)
+    outcome = _stored(factory, filename, content, channel, user_id, report, "received", None)
     try:
         with transaction(factory) as session:
             counts = import_observations(
@@ -407,12 +408,14 @@ def receive(
             }
             submission = session.get(models.Submission, outcome.submission_id)
             submission.status, submission.report = "imported", report
+            _audit_upload(session, submission, actor)
     except Exception as exc:  # nothing of the import stays; the file and the reason do
         log.exception("导入失败：%s", filename)
         report = {**report, "ok": False, "failure": f"导入中断，未写入任何数据：{_reason(exc)}"}
         with storage_errors(), transaction(factory) as session:
             submission = session.get(models.Submission, outcome.submission_id)
             submission.status, submission.report = "failed", report
+            _audit_upload(session, submission, actor)
         return Outcome(outcome.submission_id, "failed", report)
     if recompute and (counts.inserted or counts.revised):
         refresh_progress(factory)
@@ -503,8 +506,9 @@ def _stored(
 
 
 def _audit_upload(session: Session, submission: models.Submission, actor: str | None) -> None:
-    """The ``upload`` event of a person's file, whatever became of it (refused files
-    too: who tried to send what is part of the record)."""
+    """The ``upload`` event of a file sent by an account, whatever became of it
+    (refused files too: who tried to send what is part of the record), on every
+    channel: 数据填报, the API, the drop folder."""
     if actor is None:
         return
     report = submission.report or {}
@@ -517,6 +521,7 @@ def _audit_upload(session: Session, submission: models.Submission, actor: str | 
         object_id=str(submission.id),
         after={
             "filename": submission.filename,
+            "channel": submission.channel,
             "sha256": submission.sha256,
             "status": submission.status,
             "period": submission.period,

@@ -39,6 +39,7 @@ class Ids(StrEnum):
     TOKEN_USER = "admin-token-user"
     TOKEN_NAME = "admin-token-name"
     TOKEN_DAYS = "admin-token-days"
+    TOKEN_TRUSTED = "admin-token-trusted"
     TOKEN_CREATE = "admin-token-create"
     TOKEN_REVOKE_ID = "admin-token-revoke-id"
     TOKEN_REVOKE = "admin-token-revoke"
@@ -76,6 +77,7 @@ def _tokens(lang: str) -> list[dict[str, Any]]:
         created_at=_stamp(frame.created_at),
         expires_at=_stamp(frame.expires_at),
         revoked_at=_stamp(frame.revoked_at),
+        trusted=frame.trusted.map({True: t(lang, "直报", "direct"), False: ""}),
     ).to_dict(orient="records")
 
 
@@ -193,6 +195,16 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     ),
                     className="mb-2",
                 ),
+                dbc.Checkbox(
+                    id=Ids.TOKEN_TRUSTED,
+                    value=False,
+                    label=t(
+                        lang,
+                        "直报：可信系统，文件直接导入、不经审核",
+                        "Direct: a trusted system, its files skip review",
+                    ),
+                    className="mb-2",
+                ),
                 dbc.Button(
                     t(lang, "新建令牌", "Create token"),
                     id=Ids.TOKEN_CREATE,
@@ -260,6 +272,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                                 ("name", t(lang, "名称", "Name")),
                                 ("username", t(lang, "用户", "User")),
                                 ("state", t(lang, "状态", "State")),
+                                ("trusted", t(lang, "直报", "Direct")),
                                 ("created_at", t(lang, "创建时间", "Created")),
                                 ("expires_at", t(lang, "失效时间", "Expires")),
                                 ("revoked_at", t(lang, "撤销时间", "Revoked")),
@@ -355,6 +368,7 @@ def _typed(value: Any, what: str, high: int) -> int:
     State(Ids.TOKEN_USER, "value"),
     State(Ids.TOKEN_NAME, "value"),
     State(Ids.TOKEN_DAYS, "value"),
+    State(Ids.TOKEN_TRUSTED, "value"),
     State(Ids.TOKEN_REVOKE_ID, "value"),
     State("url", "search"),
     prevent_initial_call=True,
@@ -365,6 +379,7 @@ def manage_token(
     username: str | None,
     name: str | None,
     days: int | None,
+    trusted: bool | None,
     token_id: int | None,
     search: str | None,
 ) -> tuple[Any, Any]:
@@ -383,6 +398,7 @@ def manage_token(
                     username,
                     name,
                     _typed(days, "有效天数", 36500) if days else None,
+                    trusted=trusted is True,
                 )
                 shown: Any = [
                     t(

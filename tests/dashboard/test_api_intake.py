@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from config.settings import load_settings
 from dashboard.app import create_app
+from db.models import AuditEvent
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
 from loaders.first_run import ensure_ready
@@ -28,6 +30,7 @@ def world(module_db_url: str) -> Iterator[tuple[FlaskClient, dict[str, str]]]:
         create_user(session, "cq", "password-1234", "reporter", regions=["500000"])
         create_user(session, "office", "password-1234", "reviewer")
         tokens["cq"] = create_token(session, "cq", "重庆统计平台")
+        tokens["cq-direct"] = create_token(session, "cq", "重庆直报系统", trusted=True)
         tokens["office"] = create_token(session, "office", "联合办公室")
         tokens["revoked"] = create_token(session, "office", "旧令牌")
     with transaction(factory) as session:
@@ -60,13 +63,54 @@ def test_apii001_a_token_is_required_and_revocable(world) -> None:
     )
 
 
-def test_apii002_a_reporter_sends_for_its_own_region_only(world) -> None:
+def _uploads(client: FlaskClient) -> dict[str, tuple[str, str, str]]:
+    """The ``upload`` audit events: file → (who, channel, outcome)."""
+    factory = client.application.extensions["ccec_monitor"]["session_factory"]
+    with factory() as session:
+        return {
+            e.after["filename"]: (e.actor, e.after["channel"], e.after["status"])
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "upload"))
+        }
+
+
+def test_apii002_a_reporter_sends_for_its_own_region_only_and_waits_for_review(world) -> None:
+    """One workflow for every channel: a reporter's token is a reporter's upload."""
     client, tokens = world
-    ok = post(client, tokens["cq"], CSV.format("重庆市,地区生产总值,2020年,25002.79,亿元,"))
-    assert ok.status_code == 201 and ok.get_json()["report"]["inserted"] == 1
+    ok = post(
+        client,
+        tokens["cq"],
+        CSV.format("重庆市,地区生产总值,2020年,25002.79,亿元,"),
+        name="cq-2020.csv",
+    )
+    body = ok.get_json()
+    assert ok.status_code == 202 and (body["status"], body["status_zh"]) == ("pending", "待审核")
+    assert "inserted" not in body["report"] and body["report"]["rows"] == 1
+    gdp = client.get(
+        "/api/v1/observations",
+        query_string={"indicator": "gdp", "region": "重庆", "from": "2020年"},
+    ).get_json()
+    assert gdp["observations"] == []  # nothing imported until a reviewer approves
+    assert _uploads(client)["cq-2020.csv"] == ("cq", "api", "pending")
     refused = post(client, tokens["cq"], CSV.format("成都市,地区生产总值,2020年,17716.7,亿元,"))
     assert refused.status_code == 422
     assert refused.get_json()["report"]["problems"][0]["message"] == "您无权报送“成都市”的数据"
+
+
+def test_apii006_a_trusted_system_token_imports_at_once(world) -> None:
+    client, tokens = world
+    direct = post(
+        client,
+        tokens["cq-direct"],
+        CSV.format("重庆市,地区生产总值,2019年,23605.77,亿元,"),
+        name="cq-direct-2019.csv",
+    )
+    assert direct.status_code == 201, direct.get_json()
+    assert direct.get_json()["status"] == "imported"
+    assert direct.get_json()["report"]["inserted"] == 1
+    assert _uploads(client)["cq-direct-2019.csv"] == ("cq", "api", "imported")
+    # a trusted token is still bound to its account's regions
+    other = post(client, tokens["cq-direct"], CSV.format("成都市,地区生产总值,2019年,1,亿元,"))
+    assert other.status_code == 422
 
 
 def test_apii003_observations_come_back_with_status_and_source(world) -> None:

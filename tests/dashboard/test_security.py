@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from config.settings import load_settings
 from dashboard.app import create_app
@@ -21,6 +22,7 @@ from dashboard.security import (
     callback_problem,
     json_depth_exceeds,
 )
+from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
@@ -188,30 +190,56 @@ def test_sec006_bounded_id_accepts_ids_and_names_what_it_refuses() -> None:
             bounded_id(bad, "提交编号")
 
 
-def test_sec007_an_administrator_typing_a_bad_token_id_is_told_in_the_form(factory) -> None:
-    admin = client_for(factory, ADMIN)
-    body = {
+def token_body(
+    button: str, user: str | None, name: str | None, trusted: bool, revoke: object
+) -> dict:
+    """What 用户管理 sends from its token form."""
+    return {
         "output": "..admin-token-result.children...admin-tokens.rowData..",
         "outputs": [
             {"id": "admin-token-result", "property": "children"},
             {"id": "admin-tokens", "property": "rowData"},
         ],
         "inputs": [
-            {"id": "admin-token-create", "property": "n_clicks", "value": None},
-            {"id": "admin-token-revoke", "property": "n_clicks", "value": 1},
+            {"id": f"admin-token-{b}", "property": "n_clicks", "value": 1 if b == button else None}
+            for b in ("create", "revoke")
         ],
         "state": [
-            {"id": "admin-token-user", "property": "value", "value": None},
-            {"id": "admin-token-name", "property": "value", "value": None},
+            {"id": "admin-token-user", "property": "value", "value": user},
+            {"id": "admin-token-name", "property": "value", "value": name},
             {"id": "admin-token-days", "property": "value", "value": None},
-            {"id": "admin-token-revoke-id", "property": "value", "value": 2**40},
+            {"id": "admin-token-trusted", "property": "value", "value": trusted},
+            {"id": "admin-token-revoke-id", "property": "value", "value": revoke},
             {"id": "url", "property": "search", "value": ""},
         ],
-        "changedPropIds": ["admin-token-revoke.n_clicks"],
+        "changedPropIds": [f"admin-token-{button}.n_clicks"],
     }
-    response = callback(admin, body)
+
+
+def test_sec007_an_administrator_typing_a_bad_token_id_is_told_in_the_form(factory) -> None:
+    admin = client_for(factory, ADMIN)
+    response = callback(admin, token_body("revoke", None, None, False, 2**40))
     assert response.status_code == 200
     assert "无效的令牌编号" in json.dumps(response.get_json(), ensure_ascii=False)
+
+
+def test_sec016_a_trusted_system_token_is_marked_shown_and_audited(factory) -> None:
+    """直报: an administrator marks a token trusted on 用户管理; the list says so and
+    the audit log records it."""
+    admin = client_for(factory, ADMIN)
+    response = callback(admin, token_body("create", ADMIN[0], "直报系统", True, None))
+    answer = response.get_json()["response"]
+    assert "令牌只显示这一次" in json.dumps(answer, ensure_ascii=False)
+    (row,) = [r for r in answer["admin-tokens"]["rowData"] if r["name"] == "直报系统"]
+    assert row["trusted"] == "直报"
+    with factory() as session:
+        event = session.scalars(
+            select(models.AuditEvent).where(
+                models.AuditEvent.action == "token_create",
+                models.AuditEvent.object_id == "直报系统",
+            )
+        ).one()
+    assert event.after["trusted"] is True and event.actor == ADMIN[0]
 
 
 @pytest.mark.parametrize(
