@@ -151,13 +151,18 @@ BASE_EN = {
 SCALES_EN = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
-def quantity_en(value: float, unit: str, digits: int | None = 4) -> str:
-    """A value with its unit in English, magnitude prefixes spelled as words."""
+def quantity_en(
+    value: float, unit: str, digits: int | None = 4, reference: float | None = None
+) -> str:
+    """A value with its unit in English, magnitude prefixes spelled as words; the
+    magnitude that of ``reference`` (in ``unit``) where given, so that a gap reads
+    in the millions its value and target read in (0.041 million t, not 41,466 t)."""
     factor, base = split_unit(unit)
     if factor != 1 and base in BASE_EN:
         absolute = value * factor
+        sized = abs(value if reference is None else reference) * factor
         for size, word in SCALES_EN:
-            if abs(absolute) >= size:
+            if sized >= size:
                 scaled = absolute / size
                 return f"{_digits(scaled, digits)} {word} {BASE_EN[base]}"
         return f"{_digits(absolute, digits)} {BASE_EN[base]}"
@@ -259,10 +264,13 @@ def measured(value: float | None, unit: str, decimals: int, lang: str = "zh") ->
     return f"{fixed(value, decimals)}{unit}"
 
 
-def gap_text(gap: float | None, unit: str, decimals: int, lang: str = "zh") -> str:
+def gap_text(
+    gap: float | None, unit: str, decimals: int, lang: str = "zh", reference: float | None = None
+) -> str:
     """A gap in the value's unit and decimals; the gap of a share (%) in 个百分点 /
     percentage points; a gap that is not zero never reads as 0 (decimals are
-    added until a figure shows)."""
+    added until a figure shows). In English, in the magnitude of ``reference``
+    (the target, in ``unit``) where given."""
     if _missing(gap):
         return "—"
     gap = float(gap)  # type: ignore[arg-type]
@@ -277,7 +285,10 @@ def gap_text(gap: float | None, unit: str, decimals: int, lang: str = "zh") -> s
     if lang == "en":
         factor, base = split_unit(unit)
         if factor != 1 and base in BASE_EN:
-            return quantity_en(gap, unit, None)
+            shown = quantity_en(gap, unit, None, reference)
+            if reference is not None and gap != 0 and shown.startswith(("0 ", "-0 ")):
+                shown = quantity_en(gap, unit, None)  # too small for that magnitude
+            return shown
         return quantity_en(gap, unit, decimals)
     return f"{fixed(gap, decimals)}{unit}"
 
@@ -354,4 +365,6 @@ def row_target(row: Any, lang: str = "zh") -> str:
 
 def row_gap(row: Any, gap: float | None, lang: str = "zh") -> str:
     """A snapshot row's gap in the indicator's unit and decimals (个百分点 for a share)."""
-    return gap_text(gap, row.unit, row_decimals(row), lang)
+    target, unit = in_unit(row.target_value, row.target_unit, row.kind, row.unit)
+    reference = target if unit == row.unit and target is not None else None
+    return gap_text(gap, row.unit, row_decimals(row), lang, reference)

@@ -188,6 +188,13 @@ def test_fmt004_a_snapshot_row_reads_in_one_unit(
     assert row_gap(row, row.gap) == gap
 
 
+def test_fmt006_an_english_gap_reads_in_the_magnitude_of_its_target() -> None:
+    row = _row(unit="万吨", target_value=150, target_unit="万吨", latest_value=145.85, gap=4.1466)
+    assert row_value(row, row.latest_value, "en") == "1.46 million t"
+    assert row_gap(row, row.gap, "en") == "0.041 million t"  # not "41,466 t"
+    assert gap_text(0.00001, "万吨", 0, "en", reference=150) == "0.1 t"  # never "0 million t"
+
+
 def test_fmt005_one_precision_per_indicator_whatever_the_scope() -> None:
     import pandas as pd
 
