@@ -578,4 +578,15 @@ class ProjectReport(Base):
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     sample: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_project_reports_key", "project_id", "period", "is_current"),)
+    __table_args__ = (
+        Index("ix_project_reports_key", "project_id", "period", "is_current"),
+        # one current report per project and month, whatever two sessions do at once
+        Index(
+            "uq_project_reports_current",
+            "project_id",
+            "period",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+    )

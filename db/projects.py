@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db import audit, models
+from db.session import lock_row
 
 PROJECT_COLUMNS = [
     "id",
@@ -166,6 +167,15 @@ def reports_frame(
     if current_only:
         query = query.where(r.is_current)
     return pd.DataFrame(session.execute(query).all(), columns=REPORT_COLUMNS)
+
+
+def lock_project(session: Session, project_id: str) -> models.Project | None:
+    """The project, locked for the rest of the caller's transaction, so two filings
+    of its dispatch take turns: each checks against, and supersedes, what the other
+    wrote (as db.review.lock_submission: PostgreSQL ``SELECT … FOR UPDATE``; on
+    SQLite a no-op UPDATE takes the database's write lock before anything is read).
+    """
+    return lock_row(session, models.Project.id, project_id, models.Project.name)
 
 
 def file_report(

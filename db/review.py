@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.observations import LAYER_NAMES_ZH, LAYER_PRECEDENCE
+from db.session import lock_row
 from indicators.outliers import HISTORY_YEARS, can_be_negative, change, flag, year_change
 from indicators.review_view import RowFace
 
@@ -132,17 +133,10 @@ def lock_submission(session: Session, submission_id: int) -> models.Submission |
     PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks and the driver
     opens its transaction only at the first write, so a no-op UPDATE comes first:
     it takes the database's write lock (waiting out the other writer) before
-    anything is read.
+    anything is read (db.session.lock_row).
     """
     s = models.Submission
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(s)
-            .where(s.id == submission_id)
-            .values(status=s.status)
-            .execution_options(synchronize_session=False)
-        )
-    return session.scalar(select(s).where(s.id == submission_id).with_for_update())
+    return lock_row(session, s.id, submission_id, s.status)
 
 
 def rows_of(session: Session, submission_id: int) -> list[models.SubmissionRow]:

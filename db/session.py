@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,3 +46,21 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work is committed whole or rolled back whole."""
     with factory() as session, session.begin():
         yield session
+
+
+def lock_row(session: Session, key: Any, value: object, touch: Any) -> Any:
+    """The row whose ``key`` column equals ``value``, locked for the rest of the
+    caller's transaction, so writers of it take turns and each sees what the one
+    before wrote. PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks and
+    the driver opens its transaction only at the first write, so a no-op UPDATE of
+    ``touch`` (a column set to itself) comes first: it takes the database's write
+    lock, waiting out the other writer, before anything is read."""
+    model = key.class_
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(model)
+            .where(key == value)
+            .values({touch.key: touch})
+            .execution_options(synchronize_session=False)
+        )
+    return session.scalar(select(model).where(key == value).with_for_update())

@@ -14,6 +14,7 @@ infrastructure); their status is what their years imply this year.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from db.projects import (
     ProjectRecord,
     file_report,
     has_projects,
+    lock_project,
     plans_frame,
     project_regions,
     projects_frame,
@@ -39,6 +41,7 @@ from indicators.access import AccessDenied, Account, can_report, require_review
 from indicators.project_annex import AnnexProject, load_annex, location_regions
 from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
+from loaders.normalise import NormaliseError, parse_number
 from loaders.project_register import RegisterRow, read_register
 from loaders.readers.sandbox import LimitError, Limits, check_shape, current_limits
 from loaders.validate import ERROR, Problem
@@ -52,6 +55,8 @@ SEEDER = "系统（首次运行）"
 SAMPLE_ACTOR = "示例数据"
 SAMPLE_SEED = 20220130  # the notice's date: reproducible sample dispatches
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
+# a multiplier written in an amount's cell → the factor to 亿元 (5000万 is 0.5 亿元)
+IN_YI = {"": 1.0, "亿": 1.0, "万亿": 1e4, "万": 1e-4, "千": 1e-5}
 
 
 class DispatchError(ValueError):
@@ -254,36 +259,37 @@ def file_dispatch(
     """
     if account is None:
         raise AccessDenied("请先登录再报送项目调度信息")
-    with factory() as session:
-        project = session.get(models.Project, project_id)
-        if project is None:
-            raise DispatchError(f"项目“{project_id}”不在重大项目库中")
-        regions = [r.region_code for r in project.regions]
-        name = project.name
-        earlier = reports_frame(session, project_id)
-    if not any(can_report(account, code) for code in regions):
-        raise AccessDenied(
-            f"账号“{account.username}”无权报送项目“{name}”的调度信息（不在其负责地区）"
-        )
     match = _PERIOD.fullmatch((period or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise DispatchError(f"月份“{period}”无效，应为 YYYY-MM，如 2026-10")
     if due_date(period).replace(day=1) > today:
         raise DispatchError(f"{period} 尚未开始，不能报送")
     ytd = _amount(ytd_investment, "年初至本月累计完成投资", required=True)
+    assert ytd is not None  # required
     month = _amount(month_investment, "本月完成投资", required=False)
     if month is not None and month > ytd + 1e-9:
         raise DispatchError(f"本月完成投资 {month:g} 亿元大于年初至本月累计 {ytd:g} 亿元")
-    year = period[:4]
-    before = earlier[(earlier.period.str.startswith(year)) & (earlier.period < period)]
-    if len(before) and ytd + 1e-9 < float(before.ytd_investment.iloc[-1]):
-        last = before.iloc[-1]
-        raise DispatchError(
-            f"年初至本月累计 {ytd:g} 亿元小于 {last.period} 已报的累计 {float(last.ytd_investment):g} 亿元"
-        )
     if not (progress or "").strip():
         raise DispatchError("请填写形象进度")
+    # checked against the reports as they are, and written, in one transaction with the
+    # project locked: two filings of one month take turns, the later superseding
     with transaction(factory) as session:
+        project = lock_project(session, project_id)
+        if project is None:
+            raise DispatchError(f"项目“{project_id}”不在重大项目库中")
+        if not any(can_report(account, r.region_code) for r in project.regions):
+            raise AccessDenied(
+                f"账号“{account.username}”无权报送项目“{project.name}”的调度信息（不在其负责地区）"
+            )
+        earlier = reports_frame(session, project_id)
+        year = period[:4]
+        before = earlier[(earlier.period.str.startswith(year)) & (earlier.period < period)]
+        if len(before) and ytd + 1e-9 < float(before.ytd_investment.iloc[-1]):
+            last = before.iloc[-1]
+            raise DispatchError(
+                f"年初至本月累计 {ytd:g} 亿元小于 {last.period} 已报的累计 "
+                f"{float(last.ytd_investment):g} 亿元"
+            )
         return file_report(
             session,
             project_id,
@@ -299,15 +305,26 @@ def file_dispatch(
 
 
 def _amount(raw: float | str | None, what: str, required: bool) -> float | None:
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    """An amount in 亿元 read by the one number parser of every file
+    (loaders.normalise.parse_number): thousands separators and full-width digits
+    as statisticians type them, 亿 or 万 written in the cell; nothing infinite,
+    NaN-like, negative or in per cent."""
+    if isinstance(raw, str) and raw.strip().lower().lstrip("+-") == "nan":
+        raise DispatchError(f"{what}应为有限的数字（亿元），收到“{raw}”")
+    try:
+        number = parse_number(raw.strip() if isinstance(raw, str) else raw)
+    except NormaliseError as error:
+        raise DispatchError(f"{what}应为有限的数字（亿元）：{error}") from None
+    if number.value is None:
         if required:
             raise DispatchError(f"请填写{what}（亿元）")
         return None
-    try:
-        value = float(str(raw).replace(",", "").strip())
-    except ValueError:
-        raise DispatchError(f"{what}应为数字（亿元），收到“{raw}”") from None
-    if value < 0 or value != value:
+    if number.sign:
+        raise DispatchError(f"{what}应为金额（亿元），不是比例，收到“{raw}”")
+    value = number.value * IN_YI[number.prefix]
+    if not math.isfinite(value):
+        raise DispatchError(f"{what}应为有限的数字（亿元），收到“{raw}”")
+    if value < 0:
         raise DispatchError(f"{what}不能为负数，收到 {raw}")
     return value
 

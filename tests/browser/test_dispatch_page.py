@@ -87,7 +87,9 @@ def test_dsp001_a_late_month_is_filed_and_the_rollups_follow(dispatch_app: str) 
 
         # a figure that is not a number is refused in Chinese, nothing stored
         file(page, PROJECT, NAME, "两点一", "0.04", "船闸闸室混凝土浇筑完成")
-        page.locator("#dispatch-outcome", has_text="应为数字（亿元），收到“两点一”").wait_for()
+        page.locator(
+            "#dispatch-outcome", has_text="应为有限的数字（亿元）：“两点一”不是数值"
+        ).wait_for()
         # HY27's November, late: sample October 2.06 of a 2.35 plan; 2.10 is 89 %
         page.locator("#dispatch-ytd").fill("2.10")
         page.get_by_role("button", name="报送").click()

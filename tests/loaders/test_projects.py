@@ -4,12 +4,14 @@ a file (whole or not at all), filed month by month by the project's region."""
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
@@ -110,7 +112,22 @@ def test_pjl002_a_reporter_files_a_month_for_a_project_of_their_region(world) ->
         ("cq", "HY99", "2026-10", 1, None, "x", "项目“HY99”不在重大项目库中"),
         ("cq", CHONGQING_PROJECT, "2026-13", 1, None, "x", "月份“2026-13”无效"),
         ("cq", CHONGQING_PROJECT, "2026-12", 1, None, "x", "2026-12 尚未开始"),
-        ("cq", CHONGQING_PROJECT, "2026-09", "一亿", None, "x", "应为数字（亿元），收到“一亿”"),
+        (
+            "cq",
+            CHONGQING_PROJECT,
+            "2026-09",
+            "一亿",
+            None,
+            "x",
+            "应为有限的数字（亿元）：“一亿”不是数值",
+        ),
+        ("cq", CHONGQING_PROJECT, "2026-09", "inf", None, "x", "应为有限的数字"),
+        ("cq", CHONGQING_PROJECT, "2026-09", "Infinity", None, "x", "应为有限的数字"),
+        ("cq", CHONGQING_PROJECT, "2026-09", "1e999", None, "x", "应为有限的数字"),
+        ("cq", CHONGQING_PROJECT, "2026-09", float("inf"), None, "x", "应为有限的数字"),
+        ("cq", CHONGQING_PROJECT, "2026-09", "nan", None, "x", "应为有限的数字（亿元），收到“nan”"),
+        ("cq", CHONGQING_PROJECT, "2026-09", 1, "NaN", "x", "本月完成投资应为有限的数字"),
+        ("cq", CHONGQING_PROJECT, "2026-09", "12%", None, "x", "应为金额（亿元），不是比例"),
         ("cq", CHONGQING_PROJECT, "2026-09", -1, None, "x", "不能为负数"),
         (
             "cq",
@@ -143,6 +160,48 @@ def test_pjl003_a_dispatch_that_cannot_be_right_is_refused_in_chinese(
             select(models.ProjectReport.id).order_by(models.ProjectReport.id.desc())
         )
     assert after == before  # nothing written
+
+
+def test_pjl014_amounts_are_read_as_statisticians_write_them(world) -> None:
+    """The one number parser: separators, full-width digits, 万 and 亿 in the cell."""
+    cq = account(world, "cq")
+    for project, typed, ytd in (("HY07", "1,234.5", 1234.5), ("HY24", "５０００万", 0.5)):
+        report = file_dispatch(world, cq, project, "2026-03", typed, "施工", TODAY)
+        assert report.ytd_investment == pytest.approx(ytd)
+
+
+def test_pjl015_two_filings_of_one_month_at_once_leave_one_current_report(world) -> None:
+    """Validated and written in one transaction with the project locked, and a unique
+    partial index behind it: the later filing supersedes the earlier, never both current."""
+    cq = account(world, "cq")
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def file(value: str) -> None:
+        start.wait()
+        try:
+            file_dispatch(world, cq, "HY28", "2026-05", value, f"施工 {value}", TODAY)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=file, args=(v,)) for v in ("3.1", "3.2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with world() as session:
+        versions = reports_frame(session, "HY28", current_only=False)
+    month = versions[versions.period == "2026-05"]
+    assert len(month) == 2 and month.is_current.sum() == 1
+    assert month[month.is_current].id.iloc[0] == month.id.max()  # the later one
+    # and the database itself refuses a second current report of the month
+    with pytest.raises(IntegrityError), transaction(world) as session:
+        session.add(
+            models.ProjectReport(
+                project_id="HY28", period="2026-05", ytd_investment=1.0, progress="x", actor="x"
+            )
+        )
 
 
 def _register(rows: list[list[object]]) -> bytes:
