@@ -68,8 +68,12 @@ def completeness_matrix(
     indicators: list[str] | None = None,
     rules: Rules = DEFAULT_RULES,
     expected: Collection[tuple[str, str]] | None = None,
+    since: str | None = None,
 ) -> pd.DataFrame:
     """The 报送进度 of ``period`` as of ``today``, one row per expected cell.
+
+    ``since`` (the calendar's start) leaves out the periods before the monitor
+    was in use: nobody owes them, so they are never overdue (view_periods).
 
     ``period`` is a year (``2025``: the annual figure 2025 of every indicator,
     plus the quarters and months of 2025 that have ended by ``today`` for
@@ -82,7 +86,7 @@ def completeness_matrix(
     sorted by region, indicator and period. A period it cannot read raises
     ``CalendarError``.
     """
-    periods = {f: view_periods(f, period, today) for f in FREQUENCIES}
+    periods = {f: view_periods(f, period, today, since=since) for f in FREQUENCIES}
     return cells(session, periods, today, regions, indicators, rules, expected)
 
 

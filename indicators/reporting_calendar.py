@@ -234,8 +234,16 @@ def periods_due(
     return found
 
 
-def view_periods(frequency: str, period: str, today: date) -> list[str]:
+def view_periods(
+    frequency: str, period: str, today: date, *, since: str | None = None
+) -> list[str]:
     """The periods of kind ``frequency`` in the 报送进度 view of ``period``.
+
+    ``since`` is the calendar's ``start``, the first period the monitor checks:
+    periods before the one of ``frequency`` that contains its first month are
+    history from before the monitor was in use, owed by nobody, and left out
+    (``2025`` keeps 2025, 2025Q1 and 2025-01 on; ``2025-07`` keeps 2025, 2025Q3,
+    2025-07 on).
 
     For a year (``2025``) that is what a joint-office user means by "the
     reporting of 2025": the annual figure 2025 always (so it never vanishes
@@ -247,10 +255,15 @@ def view_periods(frequency: str, period: str, today: date) -> list[str]:
     _check_frequency(frequency)
     kind = period_frequency(period)
     if kind != "annual":
-        return [period] if kind == frequency else []
-    if frequency == "annual":
-        return [period]
-    return [p for p in periods_of_year(frequency, int(period)) if period_end(p) < today]
+        found = [period] if kind == frequency else []
+    elif frequency == "annual":
+        found = [period]
+    else:
+        found = [p for p in periods_of_year(frequency, int(period)) if period_end(p) < today]
+    if since is None:
+        return found
+    first = period_start(_period_at(frequency, *_first_month(since)))
+    return [p for p in found if period_start(p) >= first]
 
 
 # ------------------------------------------------------------------ states ---

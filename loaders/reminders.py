@@ -148,8 +148,9 @@ def reporting_matrix(
     regions: list[str] | None = None,
     indicators: list[str] | None = None,
 ) -> pd.DataFrame:
-    """The 报送进度 matrix as the page should show it: the configured calendar and
-    the templates' obligations (see db.completeness.completeness_matrix)."""
+    """The 报送进度 matrix as the page should show it: the configured calendar (its
+    rules and its first period: nothing earlier is owed) and the templates'
+    obligations (see db.completeness.completeness_matrix)."""
     calendar = reporting_calendar()
     with factory() as session:
         expected = expected_pairs(load_directory(session))
@@ -161,6 +162,7 @@ def reporting_matrix(
             indicators,
             calendar.rules,
             expected,
+            since=calendar.start,
         )
 
 

@@ -146,3 +146,11 @@ def test_cpg005_reminders_show_at_sign_in_until_dismissed(factory) -> None:
         ensure_ascii=False,
     )
     assert "逾期提醒" not in header
+
+
+def test_cpg_since001_a_year_before_the_monitor_was_in_use_owes_nothing(factory) -> None:
+    """报送进度 of 2019 (before the calendar's start, 2025): no cell, nothing overdue."""
+    response = show(client(factory, "cd", "成都-密码-2026"), "2019", ["510100"])
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "该期间没有需要报送的指标" in text and "逾期未报" not in text

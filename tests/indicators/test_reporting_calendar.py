@@ -118,6 +118,20 @@ def test_cal006_the_view_of_a_year_lists_what_has_begun() -> None:
     assert view_periods("quarterly", "2026Q4", today) == ["2026Q4"]  # asked for by name
     assert view_periods("annual", "2026Q4", today) == []
     assert view_periods("monthly", "2026Q4", today) == []
+
+
+def test_cal_since001_nothing_before_the_monitor_was_in_use_is_owed() -> None:
+    """The calendar's start: earlier periods are history nobody owes, of any kind."""
+    today = date(2026, 4, 15)
+    assert view_periods("annual", "2019", today, since="2025") == []
+    assert view_periods("monthly", "2024", today, since="2025") == []
+    assert view_periods("annual", "2025", today, since="2025") == ["2025"]
+    assert view_periods("monthly", "2025", today, since="2025-07") == [
+        f"2025-{m:02d}" for m in range(7, 13)
+    ]
+    assert view_periods("quarterly", "2025", today, since="2025-08") == ["2025Q3", "2025Q4"]
+    assert view_periods("annual", "2025", today, since="2025-07") == ["2025"]  # contains it
+    assert view_periods("quarterly", "2025Q2", today, since="2025-07") == []
     # the last day of a month is still in it
     assert view_periods("monthly", "2026", date(2026, 1, 31)) == []
     assert view_periods("monthly", "2026", date(2026, 2, 1)) == ["2026-01"]

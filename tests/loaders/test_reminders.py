@@ -315,6 +315,23 @@ def test_rmj009_the_pages_matrix_uses_the_calendar_and_the_templates(
     assert moved.due_date.tolist() == [date(2026, 6, 30)] and moved.state.tolist() == ["missing"]
 
 
+def test_rmj_since001_history_before_the_start_is_never_overdue(
+    ready: sessionmaker[Session],
+) -> None:
+    """Frozen clock (1 April 2026), the shipped calendar (start: 2025): 报送进度 of
+    2019 or 2024 owes nothing, 2025 owes what its template asks; the overdue job
+    reminds of no period before 2025, and running it again adds nothing."""
+    assert job.reporting_calendar().start == "2025"
+    for year in ("2019", "2024"):
+        assert reporting_matrix(ready, year, TODAY).empty, year
+    owed = reporting_matrix(ready, "2025", TODAY)
+    assert not owed.empty and set(owed.period.str[:4]) == {"2025"}
+    assert overdue_job(ready, TODAY, FakeMailer()) > 0
+    periods = {r.period for r in _reminders(ready) if r.kind == "overdue"}
+    assert periods and min(periods) >= "2025"
+    assert overdue_job(ready, TODAY, FakeMailer()) == 0
+
+
 def test_rmj010_late_project_dispatches_are_reminded_once_to_the_projects_region(
     ready: sessionmaker[Session],
 ) -> None:
