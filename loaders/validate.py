@@ -395,7 +395,8 @@ def _nothing_reason(
     parts = []
     for field_name, cells in skipped.items():
         names = list(dict.fromkeys(raw for _, raw in cells))
-        shown = "、".join(names[:5]) + (f"等 {len(names)} 个" if len(names) > 5 else "")
+        shown = "、".join(f"“{n}”" for n in names[:5])
+        shown += f"等 {len(names)} 个" if len(names) > 5 else ""
         parts.append(f"{field_name}（{shown}）不在本系统监测范围内")
     if blank and not parts:
         parts.append(f"文件中的 {blank} 个数值单元格全部为空")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from loaders.readers.across import parse_across
 from loaders.readers.fast import NO_ROWS, fast_template
 from loaders.readers.flipped import restore, turned
 from loaders.readers.model import COLUMNS, LAYOUTS, Grid, RawTable, ReadError, records_frame
@@ -119,9 +120,12 @@ def _parse(grid: Grid, name: str) -> Parsed:
                 raise ReadError(name, _NO_HEADER, sheet)
             parsed = parse_wide(turned_grid, name, header)
             restore(parsed.records, grid, header_row)
-        else:
-            if header is None:
+        elif header is None:  # regions across, the year in the title (county yearbooks)
+            across = parse_across(grid)
+            if across is None:
                 raise ReadError(name, _NO_HEADER, sheet)
+            parsed, header_row = across, 0
+        else:
             parsed = parse_wide(grid, name, header)
             header_row = header.row
     if not parsed.records:

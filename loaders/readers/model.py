@@ -155,6 +155,16 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def cell_record(grid: Grid, r: int, c: int, **labels: str | None) -> dict[str, object]:
+    """One record: the cell's place (sheet, row a person sees, column letter) and its
+    raw labels (region, indicator, period, value, unit, note)."""
+    record: dict[str, object] = {"sheet": grid.sheet, "row": grid.numbers[r]}
+    record["column"] = column_letter(c)
+    for name in COLUMNS[3:]:
+        record[name] = labels.get(name)
+    return record
+
+
 def records_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     """The records DataFrame with exactly COLUMNS; text columns stay object so None survives."""
     data = {

@@ -133,3 +133,14 @@ def test_lay009_periods_down_the_rows_with_one_region_chosen_as_a_filter(
     records = read_file(path.name, path.read_bytes()).records
     first = records[(records.period == "2024年") & (records.value == "32046.7")].iloc[0]
     assert (first.row, first.column) == (5, "B")  # where a person finds it in the file
+
+
+def test_lay010_a_county_yearbook_with_counties_across_and_blocks_side_by_side(
+    ready: sessionmaker[Session],
+) -> None:
+    outcome = send(ready, "layouts/county_yearbook_blocks.xlsx")
+    assert outcome.status == "imported", outcome.report["problems"][:3]
+    assert outcome.report["inserted"] == 8 and outcome.report["layout"] == "yearbook"
+    values = stored(ready)
+    assert values[("gdp", "500114", "2023")] == 283.2  # 黔江区, first block
+    assert values[("population", "500103", "2023")] == 58.8  # 渝中区, second block
