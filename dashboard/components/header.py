@@ -159,9 +159,26 @@ def _account(lang: str, pathname: str, search: str | None) -> html.Div:
     )
 
 
-def data_status(lang: str) -> html.Div:
+# Pages computed from the published layer alone: the 示例数据 banner would misstate them.
+PUBLISHED_ONLY = frozenset({"/final"})
+
+
+def data_status(lang: str, pathname: str = "/") -> html.Div:
     """What the figures on every page rest on: the as-of year, the data layers, and —
-    while synthetic data are shown — a 示例数据 banner that cannot be missed."""
+    while synthetic data are shown — a 示例数据 banner that cannot be missed (on a page
+    built from published figures alone, a line saying so instead)."""
+    if pathname in PUBLISHED_ONLY:
+        return dbc.Alert(
+            t(
+                lang,
+                "本页只用公开数据（统计公报和政府、统计部门发布的数字，逐条注明出处），不含示例数据和未公开的报送数据。",
+                "This page uses published figures only (statistical bulletins and official releases, each cited); "
+                "no sample data and no unpublished reports.",
+            ),
+            color="info",
+            id="data-status",
+            className="mx-4 mb-0 py-2 small",
+        )
     with session_factory()() as session:
         as_of, layers = assessed_layers(session)
     if as_of is None:
@@ -206,7 +223,8 @@ def data_status(lang: str) -> html.Div:
 )
 def render_header(pathname: str | None, search: str | None) -> list[object]:
     lang = lang_of(search)
-    return [navbar(lang, pathname or "/", search), data_status(lang), reminder_banner(lang)]
+    path = pathname or "/"
+    return [navbar(lang, path, search), data_status(lang, path), reminder_banner(lang)]
 
 
 clientside_callback(

@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     ("/indicator", ".js-plotly-plot .main-svg"),
     ("/region", "main table"),
     ("/report", ".js-plotly-plot .main-svg"),
+    ("/final", "#final-title"),
     ("/targets", "main .ag-row"),
     ("/outlook", None),
     ("/regions", None),
