@@ -321,13 +321,16 @@ def small_disk(path: Path, megabytes: int) -> Iterator[Path]:
 def _fill(folder: Path) -> Path:
     """Write until the disk says no more."""
     filler = folder / "filler.bin"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
+    # Unbuffered: a buffered file keeps the chunk that did not fit and raises
+    # ENOSPC again when it is closed.
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        while True:
+            os.write(descriptor, b"\0" * 65536)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
     return filler
 
 

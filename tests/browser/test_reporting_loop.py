@@ -207,8 +207,9 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
         # ⑧ the audit log: each step, by whom
         page.goto(f"{base}/audit")
         grid = page.locator("#audit-grid")
-        grid.locator(".ag-row").first.wait_for()
-        rows = [r.inner_text() for r in grid.locator(".ag-row").all()]
+        grid.locator(".ag-row", has_text="审核通过").first.wait_for()
+        # read all rows in one go: the grid may redraw between one row's read and the next
+        rows = grid.locator(".ag-row").all_inner_texts()
         for actor, action in [
             (REPORTER[0], "登录"),
             (REPORTER[0], "上传报送文件"),
