@@ -12,7 +12,9 @@ them. A figure is the region's named at the head of its clause or of an earlier 
 sentence (成都市固定资产投资…,社会消费品零售总额…), else the document's; the parts a sentence
 lists after a figure (其中,四川部分…,重庆部分…) get the figure's indicator. ``region_of`` names
 the region a document speaks of from its title, lead sentence or issuer, through the regions
-directory.
+directory. A text in traditional characters (a mirror page of a 公报) is read in simplified
+characters, and the spaces a PDF's line breaks leave between two characters are closed up
+(``readable``), so the figures and their sentences are found; the sentences are quoted as read.
 
 Numbers are read by the intake's own parser (loaders/normalise.parse_number: full-width digits,
 万/亿 prefixes), which is pure text handling.
@@ -25,6 +27,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+import opencc
 
 from indicators.catalogue import Catalogue
 from indicators.regions import RegionDirectory, RegionError
@@ -118,6 +122,28 @@ class Proposal:
     wording: str
     comparator: str = "equal"  # at_least (超/突破), about (近/约)
     growth: float | None = None  # the rate stated with the figure (比上年增长X%), for display
+
+
+_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_H = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"  # Chinese characters and full-width signs
+_SPLIT_WORD = re.compile(
+    rf"(?<=[{_H}])[ \t\u3000]+(?=[{_H}0-9A-Za-z(%])|(?<=[{_H}0-9A-Za-z)%,.])[ \t\u3000]+(?=[{_H}])"
+)
+
+
+def readable(text: str) -> tuple[str, bool]:
+    """``text`` in simplified characters with words closed up, and whether it was converted.
+
+    Converted only when at least 1 % of its Chinese characters (and 5 or more) are traditional:
+    OpenCC's t2s also maps a few characters that simplified texts use (乾, 著 …), which a
+    simplified bulletin must keep. A space beside a Chinese character is one a PDF's line
+    breaks or a page's layout left (比 上年增长, 增加 值为, 2024 年, 占 GDP 的比重为 61.6%);
+    Chinese text has none of its own."""
+    simplified = _TO_SIMPLIFIED.convert(text)
+    changed = sum(a != b for a, b in zip(text, simplified, strict=False))
+    converted = changed >= 5 and changed >= 0.01 * len(_HAN.findall(text))
+    return _SPLIT_WORD.sub("", simplified if converted else text), converted
 
 
 def fold(text: str) -> str:
@@ -461,7 +487,9 @@ def read_bulletin(
     issuer: str | None = None,
     year: int | None = None,
 ) -> tuple[str | None, list[Proposal]]:
-    """The region (``region`` resolved, else the document's own) and the proposals of a bulletin."""
+    """The region (``region`` resolved, else the document's own) and the proposals of a bulletin
+    (read in simplified characters, see ``readable``)."""
+    text, _ = readable(text)
     code = directory.resolve(region).code if region else region_of(text, directory, issuer)
     return code, propose(text, indicators, code, year, region_names(directory))
 

@@ -168,3 +168,29 @@ def test_bul014_work_report_wording_and_the_parts_of_a_part(reference) -> None:
     got = {(p.indicator, p.value) for p in proposals}
     assert ("private_economy_share_gdp", 61.4) in got  # 总量占地区生产总值的61.4%
     assert not {("primary_industry_value_added", 255.51), ("services_value_added", 563.2)} & got
+
+
+def test_bul015_traditional_characters_and_a_pdfs_spaces() -> None:
+    from indicators.bulletin import readable
+
+    text, converted = readable(
+        "2024 年德陽市地區生產總值 (GDP)3265.4億元,按不變價格計算,比 上年增長7.2%。"
+    )
+    assert (
+        converted
+        and text == "2024年德阳市地区生产总值(GDP)3265.4亿元,按不变价格计算,比上年增长7.2%。"
+    )
+    # a simplified text keeps the characters OpenCC would also map (乾, 著) and its own words
+    own = "乾县位于陕西，显著增长。R&D 经费投入 1000 亿元"
+    assert readable(own) == ("乾县位于陕西，显著增长。R&D经费投入1000亿元", False)
+
+
+def test_bul016_a_bulletin_in_traditional_characters_is_read(reference) -> None:
+    """德阳's 2024 bulletin, found only as a mirror in traditional characters: every figure labelled
+    before the reader first ran on it (first run: nothing read)."""
+    code, got = _read(reference, "deyang_2024_bulletin")
+    _, expected = _labels("deyang_2024_bulletin")
+    assert code == "510600"
+    assert {key_of(p) for p in got} == expected
+    gdp = next(p for p in got if p.indicator == "gdp")
+    assert gdp.value == 3265.4 and "德阳市地区生产总值(GDP)3265.4亿元" in gdp.wording
