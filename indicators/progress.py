@@ -111,7 +111,7 @@ class Assessment:
     as_of: int
     status: str
     final: bool
-    method: str  # cagr | linear | growth_rate
+    method: str  # cagr | linear | growth_rate | final | single (one value against a floor)
     baseline: Point | None
     baseline_from_plan: bool
     latest: Point | None
@@ -329,6 +329,10 @@ def _assess_level(
         return _insufficient(target, as_of, None, False, "尚无观测值")
     later = [p for p in known if p.year > baseline.year]
     if not later:
+        if not from_plan:
+            decided = _one_value_against_a_floor(target, baseline, as_of)
+            if decided is not None:
+                return decided
         return _insufficient(target, as_of, baseline, from_plan, note or "基期之后尚无观测值")
     latest = later[-1]
     d = desired_direction(target, baseline.value)
@@ -402,6 +406,64 @@ def _assess_level(
         projected,
         d * (target.value - projected),
         used,
+        note,
+    )
+
+
+def floor_sense(target: TargetSpec) -> int | None:
+    """+1 when the target is a floor (X以上, or 达到/提高到 X on an indicator where
+    more is better), −1 when it is a ceiling (不超过 X, or 降至 X where less is
+    better); None when the wording and the indicator leave the side open."""
+    if target.comparator == "at_least":
+        return 1
+    if target.comparator == "at_most":
+        return -1
+    if target.comparator == "reach" and target.direction in ("higher", "lower"):
+        return 1 if target.direction == "higher" else -1
+    return None
+
+
+def _one_value_against_a_floor(target: TargetSpec, only: Point, as_of: int) -> Assessment | None:
+    """A level target that is a floor or a ceiling (巩固在60%以上, 控制在2‰以内,
+    达到27个 on an indicator where more is better) with a single observed year
+    and no baseline in the plan. The rate of progress needs two years; whether
+    the floor is held does not. Before the target year a value at or beyond the
+    floor is 已实现 (achieved); one short of it says nothing about the pace and
+    stays 数据不足. A value of the target year itself decides met or missed.
+    None when the rule does not apply."""
+    d = floor_sense(target)
+    if d is None:
+        return None
+    met = d * (only.value - target.value) >= 0
+    final = as_of >= target.year
+    if final and only.year != target.year:
+        return None
+    if not final and not met:
+        return None
+    status = ("met" if met else "missed") if final else "achieved"
+    side = "以上" if d > 0 else "以下"
+    note = (
+        f"只有{only.year}年一个数值、规划未给出基期：进度比率无从计算，"
+        f"但“{target.value:g}{side}”的目标{'已达到' if met else '未达到'}，据此判定"
+    )
+    return Assessment(
+        target.id,
+        as_of,
+        status,
+        final,
+        "final" if final else "single",
+        None,
+        False,
+        only,
+        1.0 if met else None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        only.value,
+        d * (target.value - only.value),
+        (only.source,) if only.source else (),
         note,
     )
 

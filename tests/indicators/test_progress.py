@@ -248,3 +248,47 @@ def test_prg019_a_change_read_backwards_is_its_opposite(before: str, after: str)
         "unassessable": "new",
     }
     assert status_change(after, before) == opposite[status_change(before, after)]
+
+
+def test_prg020_one_value_at_or_beyond_a_floor_is_achieved_without_a_baseline() -> None:
+    """巩固在60%以上 with one published year (64.25 %) and no plan baseline: the pace
+    needs two years, whether the floor is held does not."""
+    a = assess(level(60.0, 2027, "at_least"), [Point(2025, 64.25)], 2025)
+    assert a.status == "achieved" and not a.final and a.baseline is None
+    assert a.latest == Point(2025, 64.25) and a.gap == pytest.approx(-4.25)
+    assert "据此判定" in a.note
+    ceiling = assess(level(2.0, 2027, "at_most", "lower"), [Point(2024, 1.6)], 2025)
+    assert ceiling.status == "achieved"
+
+
+def test_prg021_one_value_short_of_a_floor_or_a_reach_target_stays_insufficient() -> None:
+    assert assess(level(98.5, 2027, "at_least"), [Point(2025, 98.47)], 2025).status == (
+        "insufficient"
+    )
+    # 达到 X (reach) on an indicator without a better side states no floor
+    band = assess(level(60.0, 2027, "reach", "band"), [Point(2025, 64.25)], 2025)
+    assert band.status == "insufficient"
+    # a plan baseline of the same year leaves no later value: still nothing to judge
+    planned = assess(level(60.0, 2027, "at_least"), [Point(2020, 64.0)], 2025, Point(2020, 64.0))
+    assert planned.status == "insufficient"
+
+
+def test_prg022_a_target_year_value_alone_decides_a_floor_met_or_missed() -> None:
+    met = assess(level(95.0, 2025, "at_least"), [Point(2025, 95.2)], 2026)
+    missed = assess(level(95.0, 2025, "at_least"), [Point(2025, 94.0)], 2026)
+    assert (met.status, met.final) == ("met", True)
+    assert (missed.status, missed.final) == ("missed", True)
+    early = assess(level(95.0, 2025, "at_least"), [Point(2023, 96.0)], 2026)
+    assert early.status == "insufficient"
+
+
+def test_prg023_reach_on_a_more_is_better_indicator_is_a_floor() -> None:
+    """省际出口通道达到27个 (reach, higher is better), 27 in 2022 and nothing
+    before: met in the target year; 新生儿死亡率降至2‰ (lower is better) likewise."""
+    exits = assess(level(27.0, 2022), [Point(2022, 27.0)], 2025)
+    assert (exits.status, exits.final, exits.method) == ("met", True, "final")
+    above = assess(level(27.0, 2022), [Point(2022, 29.0)], 2025)
+    assert above.status == "met"  # more than asked is met, never read as a fall wanted
+    assert assess(level(2.0, 2027, "reach", "lower"), [Point(2024, 1.8)], 2025).status == (
+        "achieved"
+    )
