@@ -442,10 +442,13 @@ def _one_value_against_a_floor(target: TargetSpec, only: Point, as_of: int) -> A
         return None
     status = ("met" if met else "missed") if final else "achieved"
     side = "以上" if d > 0 else "以下"
-    note = (
-        f"只有{only.year}年一个数值、规划未给出基期：进度比率无从计算，"
-        f"但“{target.value:g}{side}”的目标{'已达到' if met else '未达到'}，据此判定"
-    )
+    if final:  # the words the final evaluation (终期评估) uses for the same case
+        note = "只有目标年份一个数值，已达到目标" if met else "无基期数据，无法计算完成程度"
+    else:
+        note = (
+            f"只有{only.year}年一个数值、规划未给出基期：进度比率无从计算，"
+            f"但“{target.value:g}{side}”的目标已达到，据此判定"
+        )
     return Assessment(
         target.id,
         as_of,
