@@ -2,6 +2,7 @@
 
     python scripts/published_coverage.py            # counts + headline targets without a verdict
     python scripts/published_coverage.py --targets  # also every target with its status
+    python scripts/published_coverage.py --table    # only the README's entries-per-indicator table
 
 Builds a fresh database in a temporary DATA_DIR with LOAD_SAMPLE_DATA=false
 (``manage.py init``: regions, catalogue, config/published, progress snapshots),
@@ -21,7 +22,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FIGURES = ROOT / "config" / "published" / "figures.yaml"
 sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
 
 from db.progress import snapshots_frame  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
@@ -38,11 +42,55 @@ def build(data_dir: Path) -> None:
     )
 
 
+REGION_COLUMNS = (
+    "ccec",
+    "500000",
+    "510000",
+    "510100",
+    "chengdu_metro_area",
+    "cq_metro_area",
+    "cq_main_urban_metro",
+    "external",
+)
+VINTAGE_COLUMNS = ("initial", "final", "census_revision", "estimate")
+
+
+def entries_table(figures: list[dict]) -> str:
+    """config/published/README.md's table of entries per indicator, region and
+    vintage, in the order the indicators first appear in figures.yaml."""
+    order: dict[str, str] = {}
+    for e in figures:
+        order.setdefault(e["indicator"], e["unit"])
+    head = ["indicator", "unit", *REGION_COLUMNS, *VINTAGE_COLUMNS, "total"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    totals = dict.fromkeys((*REGION_COLUMNS, *VINTAGE_COLUMNS), 0)
+    for indicator, unit in order.items():
+        rows = [e for e in figures if e["indicator"] == indicator]
+        cells = []
+        for key, field in [(r, "region") for r in REGION_COLUMNS] + [
+            (v, "vintage") for v in VINTAGE_COLUMNS
+        ]:
+            n = sum(str(e[field]) == key for e in rows)
+            totals[key] += n
+            cells.append(str(n) if n else "")
+        lines.append(f"| `{indicator}` | {unit} | " + " | ".join(cells) + f" | **{len(rows)}** |")
+    cells = [str(totals[k]) for k in (*REGION_COLUMNS, *VINTAGE_COLUMNS)]
+    lines.append("| **total** | | " + " | ".join(cells) + f" | **{len(figures)}** |")
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--targets", action="store_true", help="list every target with its status")
+    parser.add_argument(
+        "--table", action="store_true", help="print the README's entries-per-indicator table"
+    )
     parser.add_argument("--data-dir", help="reuse this DATA_DIR instead of a temporary one")
     args = parser.parse_args()
+    if args.table:
+        figures = yaml.safe_load(FIGURES.read_text(encoding="utf-8"))
+        print(entries_table(figures))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(args.data_dir) if args.data_dir else Path(tmp)
         build(data_dir)
