@@ -23,6 +23,7 @@ from dashboard.errors import register_error_pages
 from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 from dashboard.security import register_security
+from dashboard.transfer import init_compression, keep_static_files
 
 HERE = Path(__file__).resolve().parent
 
@@ -52,7 +53,9 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes  # 413 before a byte is read
     init_auth(server, settings)
+    init_compression(server)  # before the security headers: see dashboard.transfer
     register_security(server, settings)
+    keep_static_files(server)
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)

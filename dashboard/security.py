@@ -19,7 +19,8 @@ Headers (issue 17 row 10):
 - ``Cache-Control: no-store`` on everything the app computes (pages, Dash's
   layout and callbacks, the API, sign-in): they may carry an account's data or a
   form's CSRF token. Static files (Dash's bundles, /assets/, the map's
-  boundaries) and the OpenAPI description keep their own caching.
+  boundaries) and the OpenAPI description keep their own caching
+  (dashboard/transfer.py: a year when the URL carries the version, else revalidated).
 
 Requests (issue 17 row 12), answered 400 with a Chinese message instead of a 500:
 JSON nested deeper than ``MAX_JSON_DEPTH`` (found on the raw bytes, without

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CALLBACK_PATH = "/_dash-update-component"
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/geo/")
 # the page router has rendered the page and no callback is pending: on a cold
 # start Chromium can be idle on the network while it parses the bundles, before
 # the first callback is sent
@@ -30,9 +31,13 @@ def _path(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def capture_callbacks(page: Any, base: str, visits: list[tuple[str, str]]) -> list[Recorded]:
+def capture_callbacks(
+    page: Any, base: str, visits: list[tuple[str, str]], static: list[str] | None = None
+) -> list[Recorded]:
     """Open each ``(name, path)`` in the Playwright ``page`` in turn, waiting until the
-    network is idle; every callback request the browser sent, tagged with its visit."""
+    network is idle; every callback request the browser sent, tagged with its visit.
+    ``static``, when given, receives the path of every static file the browser asked
+    for (bundles, assets, plotly and dcc's async chunks), each once."""
     recorded: list[Recorded] = []
     current = {"name": ""}
 
@@ -40,6 +45,9 @@ def capture_callbacks(page: Any, base: str, visits: list[tuple[str, str]]) -> li
         if CALLBACK_PATH in request.url:
             body = json.loads(request.post_data or "{}")
             recorded.append((current["name"], _path(request.url), body))
+        elif static is not None and urlparse(request.url).path.startswith(STATIC_PREFIXES):
+            if _path(request.url) not in static:
+                static.append(_path(request.url))
 
     page.on("request", on_request)
     try:
@@ -53,7 +61,9 @@ def capture_callbacks(page: Any, base: str, visits: list[tuple[str, str]]) -> li
     return recorded
 
 
-def record_visits(base: str, visits: list[tuple[str, str]]) -> list[Recorded]:
+def record_visits(
+    base: str, visits: list[tuple[str, str]], static: list[str] | None = None
+) -> list[Recorded]:
     """``capture_callbacks`` in a browser of its own."""
     from playwright.sync_api import sync_playwright
 
@@ -61,6 +71,6 @@ def record_visits(base: str, visits: list[tuple[str, str]]) -> list[Recorded]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         try:
-            return capture_callbacks(page, base, visits)
+            return capture_callbacks(page, base, visits, static)
         finally:
             browser.close()

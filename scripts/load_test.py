@@ -369,7 +369,10 @@ def main() -> int:
                 )
                 try:
                     wait_until_up(base, server, log_path)
-                    recorded = record_visits(base, [(name, path) for _, name, path in VISITS])
+                    static: list[str] = []
+                    recorded = record_visits(
+                        base, [(name, path) for _, name, path in VISITS], static
+                    )
                     plan = {
                         "visits": {
                             name: {
@@ -379,12 +382,14 @@ def main() -> int:
                             for _, name, path in VISITS
                         },
                         "groups": GROUPS,
+                        "static": static,
                         "reporters": reporters,
                     }
                     counts = ", ".join(
                         f"{name} {len(v['callbacks'])}" for name, v in plan["visits"].items()
                     )
                     print(f"  callbacks per page visit (recorded in Chromium): {counts}")
+                    print(f"  static files a browser fetches (recorded in Chromium): {len(static)}")
                     plan_file = data_dir / "plan.json"
                     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
                     upload_log = data_dir / "uploads.jsonl"

@@ -1,9 +1,13 @@
 """The users of the load test (scripts/load_test.py starts locust with this file).
 
-Viewers open 总览, 指标 and 地区 as a browser does: the page, Dash's layout and
-dependencies, then every callback the browser sent on that page (recorded from
-Chromium by the driver, replayed in order). Static component bundles are left
-out: a browser caches them and in production nginx serves them. Reporters send
+Viewers open 总览, 指标 and 地区 as a browser does: the page, the static files
+(bundles, stylesheets, plotly and dcc's async chunks: those Chromium fetched),
+Dash's layout and dependencies, then every callback the browser sent on that
+page (recorded from Chromium by the driver, replayed in order). Every request
+says ``Accept-Encoding: gzip, deflate, br`` as Chromium does, and each viewer
+keeps a browser cache: a static file is fetched on the viewer's first visit,
+then not at all while its ``Cache-Control`` keeps it fresh, or revalidated with
+``If-None-Match`` (a 304) when it says ``no-cache``. Reporters send
 statistics files for their own region through the intake API, each file a new
 set of values, and log what they sent and what the server answered, so that the
 driver can check afterwards that every accepted row is stored once.
@@ -30,6 +34,12 @@ UPLOAD_LOG = os.environ["LOAD_UPLOAD_LOG"]
 PAGE_LOG = os.environ["LOAD_PAGE_LOG"]  # whole page visits, timed apart from the requests
 THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5,15").split(",")]
 REPORTERS = itertools.count()
+BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def fresh_for_a_while(cache_control: str) -> bool:
+    """Whether a browser reuses the file without asking (a max-age and no no-cache)."""
+    return "max-age=" in cache_control and "no-cache" not in cache_control
 
 
 class Viewer(FastHttpUser):
@@ -38,12 +48,41 @@ class Viewer(FastHttpUser):
     fixed_count = int(os.environ.get("LOAD_VIEWERS", "50"))
     wait_time = between(*THINK)  # reading the page
 
+    def on_start(self) -> None:
+        self.cache: dict[str, tuple[str, bool]] = {}  # path -> (ETag, fresh): the browser's
+
+    def _static_files(self) -> str | None:
+        """The static files as the browser's cache asks for them; a failure or None."""
+        failure = None
+        for path in PLAN.get("static", []):
+            etag, fresh = self.cache.get(path, ("", False))
+            if fresh:
+                continue
+            headers = {**BROWSER, **({"If-None-Match": etag} if etag else {})}
+            name = "static files, revalidated" if etag else "static files, first visit"
+            with self.client.get(path, name=name, headers=headers, catch_response=True) as response:
+                if response.status_code == 200:
+                    cache_control = response.headers.get("Cache-Control", "")
+                    self.cache[path] = (
+                        response.headers.get("ETag", ""),
+                        fresh_for_a_while(cache_control),
+                    )
+                elif response.status_code != 304:
+                    failure = f"GET {path}: {response.status_code}"
+                    response.failure(failure)
+        return failure
+
     def _visit(self, name: str) -> None:
         visit = PLAN["visits"][name]
         started = time.perf_counter()
         failure = None
-        for path in (visit["path"], "/_dash-layout", "/_dash-dependencies"):
-            with self.client.get(path, name=f"{name} GET", catch_response=True) as response:
+        for path in (visit["path"], None, "/_dash-layout", "/_dash-dependencies"):
+            if path is None:  # the page's scripts and stylesheets, before Dash starts
+                failure = self._static_files() or failure
+                continue
+            with self.client.get(
+                path, name=f"{name} GET", headers=BROWSER, catch_response=True
+            ) as response:
                 if response.status_code != 200:
                     failure = f"GET {path}: {response.status_code}"
                     response.failure(failure)
@@ -52,7 +91,7 @@ class Viewer(FastHttpUser):
                 "/_dash-update-component",
                 json=body,
                 name=f"{name} callback",
-                headers={"Origin": self.host},
+                headers={"Origin": self.host, **BROWSER},
                 catch_response=True,
             ) as response:
                 if response.status_code not in (200, 204):

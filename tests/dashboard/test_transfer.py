@@ -1,0 +1,119 @@
+"""Light transfers (issue 19 item 3): compressed replies, static files cached by
+browsers for a year when their URL carries the version, revalidated otherwise,
+and the content security policy still computed on the page as written."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+
+import brotli
+import pytest
+
+from config.settings import load_settings
+from dashboard.app import create_app
+from dashboard.security import _inline_scripts
+from dashboard.transfer import chosen_encoding
+from db.session import make_engine, make_session_factory
+from loaders.first_run import ensure_ready
+from tests.dashboard.test_security import HEADER_CALLBACK, ORIGIN
+
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+@pytest.fixture(scope="module")
+def client(module_db_url: str) -> Iterator[object]:
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False, published=False)
+    yield create_app(load_settings({}), factory).server.test_client()
+    engine.dispose()
+
+
+def decoded(response: object) -> bytes:
+    body = response.get_data()
+    encoding = response.headers.get("Content-Encoding", "")
+    if encoding == "br":
+        return brotli.decompress(body)
+    if encoding == "gzip":
+        return gzip.decompress(body)
+    assert not encoding, encoding
+    return body
+
+
+@pytest.mark.parametrize(
+    ("accept", "chosen"),
+    [
+        ("gzip, deflate, br, zstd", "br"),
+        ("gzip, deflate", "gzip"),
+        ("br;q=0, gzip", "gzip"),
+        ("identity", ""),
+        ("", ""),
+        ("*", "br"),
+        ("gzip;q=abc", ""),
+    ],
+)
+def test_tra001_the_encoding_a_client_accepts(accept: str, chosen: str) -> None:
+    assert chosen_encoding(accept) == chosen
+
+
+def test_tra002_callback_replies_and_pages_are_compressed(client) -> None:
+    plain = client.post("/_dash-update-component", json=HEADER_CALLBACK, headers=ORIGIN)
+    for accept, encoding in (("br", "br"), ("gzip", "gzip")):
+        packed = client.post(
+            "/_dash-update-component",
+            json=HEADER_CALLBACK,
+            headers={**ORIGIN, "Accept-Encoding": accept},
+        )
+        assert packed.status_code == 200
+        assert packed.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        assert len(packed.get_data()) < len(plain.get_data())
+        assert json.loads(decoded(packed)) == plain.get_json()
+        assert packed.headers["Cache-Control"] == "no-store"  # still the user's reply
+    assert "Content-Encoding" not in plain.headers  # a client that asks for none gets none
+
+
+def test_tra003_the_page_policy_hashes_the_scripts_as_written(client) -> None:
+    page = client.get("/", headers=BROWSER)
+    assert page.headers["Content-Encoding"] == "br"
+    html = decoded(page).decode()
+    policy = page.headers["Content-Security-Policy"]
+    for script in _inline_scripts(html):
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+
+
+def test_tra004_versioned_bundles_cached_for_a_year_the_rest_revalidated(client) -> None:
+    index = client.get("/").get_data(as_text=True)
+    bundle = re.search(r'src="(/_dash-component-suites/dash/dcc/[^"]+\.js)"', index).group(1)
+    asset = re.search(r'href="(/assets/vendor/bootstrap\.min\.css\?m=[^"]+)"', index).group(1)
+    for path in (bundle, asset):
+        first = client.get(path, headers=BROWSER)
+        assert first.status_code == 200
+        assert first.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert first.headers["Content-Encoding"] == "br"
+        again = client.get(path, headers=BROWSER)  # from the worker's memory
+        assert again.get_data() == first.get_data()
+        assert decoded(again) == client.get(path).get_data()  # the same file, uncompressed
+        first.close()
+    # plotly and dcc's async chunks keep a fixed name: revalidated, 304 when unchanged
+    plotly = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+    sent = client.get(plotly, headers={"Accept-Encoding": "gzip"})
+    assert sent.status_code == 200 and sent.headers["Content-Encoding"] == "gzip"
+    assert sent.headers["Cache-Control"] == "public, no-cache"
+    assert len(sent.get_data()) < len(decoded(sent)) / 2
+    etag = sent.headers["ETag"]
+    revalidated = client.get(plotly, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert revalidated.status_code == 304 and revalidated.get_data() == b""
+    other = client.get(plotly, headers={"Accept-Encoding": "br", "If-None-Match": etag})
+    assert other.status_code == 200  # another encoding is another representation
+    assert other.headers["ETag"] != etag
+    # a route's own lifetime stays (the map's boundaries: a day)
+    boundaries = client.get("/geo/circle.geojson", headers=BROWSER)
+    assert boundaries.headers["Cache-Control"] == "max-age=86400, public"
+    assert json.loads(decoded(boundaries))["type"] == "FeatureCollection"
