@@ -221,8 +221,15 @@ def status_pillar_chart(
             "barmode": "stack",
             "font": {"family": FONT, "size": 15},
             "height": max(300, 40 * len(labels) + 120),
-            "margin": {"l": 110, "r": 20, "t": 10, "b": 40},
-            "legend": {"orientation": "h", "y": -0.12, "traceorder": "normal"},
+            # the legend above the bars: below them it ran into the axis title
+            "margin": {"l": 110, "r": 20, "t": 40, "b": 40},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": 1.0,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
             "xaxis": {"title": {"text": axis_title}, "showgrid": True, "gridcolor": "#eee"},
             "yaxis": {"autorange": "reversed"},
             "plot_bgcolor": "white",

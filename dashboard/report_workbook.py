@@ -1,6 +1,8 @@
 """The progress report as an Excel workbook: what the joint office takes to the
-joint meeting and edits further — status by pillar, the headline targets, the
-off-track list and every target, each sheet a plain table."""
+joint meeting and edits further — the report's parts in the report's order (the
+table by region, the five largest gaps, status by pillar, the headline targets,
+the ranked off-track list, the other targets), then every target; each sheet a
+plain table."""
 
 from __future__ import annotations
 
@@ -16,15 +18,34 @@ from dashboard.data import records
 from dashboard.i18n import pillar_name, status_word, t
 from indicators.exports import spreadsheet_safe
 from indicators.formatting import row_decimals
-from indicators.summary import OFF_TRACK, headline_targets, shown_status, status_counts
+from indicators.summary import (
+    SHOWN_ORDER,
+    headline_targets,
+    largest_gaps,
+    not_off_track,
+    ranked_off_track,
+    shown_status,
+    status_by_scope,
+    status_counts,
+)
 
 
-def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    rows = frame.sort_values(["pillar", "indicator_id", "scope_code", "target_year"])
+def _targets_sheet(frame: pd.DataFrame, lang: str, ranked: bool = False) -> pd.DataFrame:
+    """One row a target; ``ranked``: in the order given, numbered, with the gap's
+    share of the target (as the report lists them), else by pillar and indicator."""
+    rows = (
+        frame
+        if ranked
+        else frame.sort_values(["pillar", "indicator_id", "scope_code", "target_year"])
+    )
     objects = records(rows)
     decimals = [row_decimals(r) for r in objects]
-    return pd.DataFrame(
+    lead: dict[str, list[object]] = {}
+    if ranked:
+        lead[t(lang, "序号", "No.")] = list(range(1, len(rows) + 1))
+    table = pd.DataFrame(
         {
+            **lead,
             t(lang, "领域", "Pillar"): [pillar_name(p, lang) for p in rows.pillar],
             t(lang, "指标", "Indicator"): [indicator_label(r, lang) for r in objects],
             t(lang, "范围", "Scope"): rows.scope_label.to_list(),
@@ -46,6 +67,11 @@ def _targets_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
         }
     )
+    if ranked and "gap_share" in rows:
+        position = table.columns.get_loc(t(lang, "状态", "Status")) + 1
+        shares = (rows.gap_share * 100).round(1).to_list()
+        table.insert(position, t(lang, "差距占目标（%）", "Gap / target (%)"), shares)
+    return table
 
 
 def _joined(row: object, many: str, one: str, sep: str) -> str:
@@ -73,14 +99,31 @@ def _status_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return table.rename_axis(t(lang, "领域", "Pillar")).reset_index()
 
 
+def _region_sheet(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    table = status_by_scope(frame)
+    labels = dict(zip(frame.scope_code, frame.scope_label, strict=True))
+    words = {s: status_word(s, lang) for s in SHOWN_ORDER}
+    out = table[["total", *SHOWN_ORDER]].rename(
+        columns={"total": t(lang, "目标数", "Targets"), **words}
+    )
+    out.index = [labels.get(c, c) for c in out.index]
+    return out.rename_axis(t(lang, "范围", "Scope")).reset_index()
+
+
 def report_workbook(frame: pd.DataFrame, lang: str, title: str, notes: list[str]) -> bytes:
     """The workbook's bytes: a cover sheet (title and the notes: as-of year, data
-    layers, the 示例数据 warning), then one sheet per table."""
+    layers, the 示例数据 warning, the summary), then the report's tables in its
+    order, then every target."""
     sheets = {
         t(lang, "说明", "About"): pd.DataFrame({title: notes}),
+        t(lang, "分地区", "By region"): _region_sheet(frame, lang),
+        t(lang, "差距最大", "Largest gaps"): _targets_sheet(largest_gaps(frame), lang, True),
         t(lang, "分领域状态", "Status by pillar"): _status_sheet(frame, lang),
         t(lang, "核心指标", "Headline targets"): _targets_sheet(headline_targets(frame), lang),
-        t(lang, "未达预期", "Off track"): _targets_sheet(frame[frame.status.isin(OFF_TRACK)], lang),
+        t(lang, "未达预期", "Off track"): _targets_sheet(ranked_off_track(frame), lang, True),
+        t(lang, "附录·其余目标", "Appendix - other"): _targets_sheet(
+            not_off_track(frame), lang, True
+        ),
         t(lang, "全部目标", "All targets"): _targets_sheet(frame, lang),
     }
     buffer = io.BytesIO()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from indicators.catalogue import PILLARS
-from indicators.formatting import in_unit
+from indicators.formatting import UNCONVERTED_KINDS, in_unit
 from indicators.progress import STATUS_ORDER
 from indicators.regions import RegionDirectory
 
@@ -178,3 +178,75 @@ def merge_duplicates(snapshots: pd.DataFrame) -> pd.DataFrame:
 
 # the statuses a report lists as needing attention
 OFF_TRACK = ("needs_acceleration", "limited", "deterioration", "missed")
+
+
+def gap_share(snapshots: pd.DataFrame) -> pd.Series:
+    """Each target's shortfall as a share of its target (0.3: 30 % short), so gaps in
+    different units can be ranked; NaN where there is no shortfall or the target is
+    not a quantity in the series' unit (a class, a rank, a target of zero)."""
+    shares = []
+    for gap, value, unit, kind, series_unit in zip(
+        snapshots.gap,
+        snapshots.target_value,
+        snapshots.target_unit,
+        snapshots.kind,
+        snapshots.unit,
+        strict=True,
+    ):
+        target, shown_unit = in_unit(value, unit, kind, series_unit)
+        usable = not (gap is None or pd.isna(gap) or target is None or pd.isna(target))
+        if (
+            not usable
+            or kind in UNCONVERTED_KINDS
+            or shown_unit != series_unit
+            or gap <= 0
+            or target == 0
+        ):
+            shares.append(float("nan"))
+        else:
+            shares.append(float(gap) / abs(float(target)))
+    return pd.Series(shares, index=snapshots.index, dtype=float)
+
+
+def ranked_off_track(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """The targets a report lists as needing attention, in the order a leader reads
+    them: headline targets first, then by the size of the gap (``gap_share``,
+    largest first; gaps that cannot be sized last), ties by target id."""
+    off = snapshots[snapshots.status.isin(OFF_TRACK)]
+    if off.empty:
+        return off.assign(gap_share=pd.Series(dtype=float))
+    ranked = off.assign(gap_share=gap_share(off), _minor=~off.headline.astype(bool))
+    return ranked.sort_values(
+        ["_minor", "gap_share", "target_id"], ascending=[True, False, True], na_position="last"
+    ).drop(columns="_minor")
+
+
+def largest_gaps(snapshots: pd.DataFrame, count: int = 5) -> pd.DataFrame:
+    """The ``count`` off-track targets furthest from their target, by share of it."""
+    ranked = ranked_off_track(snapshots)
+    sized = ranked[ranked.gap_share.notna()]
+    return sized.sort_values(["gap_share", "target_id"], ascending=[False, True]).head(count)
+
+
+def status_by_scope(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Targets by scope (rows: ``scope_code``, most targets first) and shown status
+    (columns, best first), with a ``total`` column: the report's table by region."""
+    if snapshots.empty:
+        return pd.DataFrame(columns=[*SHOWN_ORDER, "total"])
+    shown = snapshots.assign(shown=snapshots.status.map(shown_status))
+    table = pd.crosstab(shown.scope_code, shown.shown).reindex(
+        columns=list(SHOWN_ORDER), fill_value=0
+    )
+    table["total"] = table.sum(axis=1)
+    return table.sort_values("total", ascending=False, kind="stable")
+
+
+def not_off_track(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """The targets a report's appendix lists: those not off track, by shown status
+    (best first), pillar, indicator, scope and year."""
+    rest = snapshots[~snapshots.status.isin(OFF_TRACK)]
+    order = {s: i for i, s in enumerate(SHOWN_ORDER)}
+    pillars = {p: i for i, p in enumerate(PILLARS)}
+    keyed = rest.assign(_s=rest.status.map(shown_status).map(order), _p=rest.pillar.map(pillars))
+    columns = ["_s", "_p", "indicator_id", "scope_code", "target_year"]
+    return keyed.sort_values(columns).drop(columns=["_s", "_p"])

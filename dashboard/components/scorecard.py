@@ -125,36 +125,92 @@ def pillar_table(
     )
 
 
-def _cells(row: Any, lang: str, show_scope: bool) -> list[html.Td]:
-    gap = "—"
-    if row.gap is not None and not pd.isna(row.gap) and row.status not in ("met", "achieved"):
-        gap = row_gap(row, row.gap, lang) if row.gap > 0 else t(lang, "无", "none")
+def gap_cell_text(row: Any, lang: str) -> str:
+    """The gap as it reads in a table: in the indicator's unit, 无 when there is none,
+    — for a target met or without a gap."""
+    if row.gap is None or pd.isna(row.gap) or row.status in ("met", "achieved"):
+        return "—"
+    return row_gap(row, row.gap, lang) if row.gap > 0 else t(lang, "无", "none")
+
+
+def _cells(row: Any, lang: str, show_scope: bool, outlook: bool = True) -> list[html.Td]:
     return [
         indicator_cell(row, lang),
         *([html.Td(row.scope_label)] if show_scope else []),
         target_cell(row, lang),
         html.Td(latest_text(row, lang)),
         html.Td(status_badge(row.status, lang)),
-        html.Td(gap),
-        html.Td(weather_icon(row.outlook, lang, small=True)),
+        html.Td(gap_cell_text(row, lang)),
+        *([html.Td(weather_icon(row.outlook, lang, small=True))] if outlook else []),
     ]
 
 
-def scorecard_table(
-    snapshots: pd.DataFrame, lang: str, show_scope: bool = False, table_id: str | None = None
-) -> Any:
-    """Each target's status, latest value, target, gap and outlook, by pillar."""
-    if snapshots.empty:
-        return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
-    header = [
+def _header(lang: str, show_scope: bool, outlook: bool) -> list[str]:
+    return [
         t(lang, "指标", "Indicator"),
         *([t(lang, "范围", "Scope")] if show_scope else []),
         t(lang, "目标", "Target"),
         t(lang, "最新值", "Latest value"),
         t(lang, "状态", "Status"),
         t(lang, "预计差距", "Expected shortfall"),
-        t(lang, "展望", "Outlook"),
+        *([t(lang, "展望", "Outlook")] if outlook else []),
     ]
+
+
+def scorecard_table(
+    snapshots: pd.DataFrame,
+    lang: str,
+    show_scope: bool = False,
+    table_id: str | None = None,
+    outlook: bool = True,
+) -> Any:
+    """Each target's status, latest value, target, gap and (``outlook``) weather
+    symbol, by pillar."""
+    if snapshots.empty:
+        return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
     return pillar_table(
-        snapshots, header, lambda row: _cells(row, lang, show_scope), table_id, lang
+        snapshots,
+        _header(lang, show_scope, outlook),
+        lambda row: _cells(row, lang, show_scope, outlook),
+        table_id,
+        lang,
+    )
+
+
+def share_of_target_text(share: float | None) -> str:
+    """A gap as a share of its target: "30%", "<1%" for a small non-zero one."""
+    if share is None or pd.isna(share):
+        return "—"
+    return "<1%" if share < 0.01 else f"{share:.0%}"
+
+
+def ranked_table(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
+    """Targets in the order given (indicators.summary.ranked_off_track), one line
+    each, numbered, with the gap's share of the target when ``gap_share`` is there."""
+    if frame.empty:
+        return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
+    shares = "gap_share" in frame
+    header = [
+        "№",
+        *_header(lang, True, False),
+        *([t(lang, "差距占目标", "Gap / target")] if shares else []),
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(str(i)),
+                *_cells(row, lang, True, outlook=False),
+                *([html.Td(share_of_target_text(row.gap_share))] if shares else []),
+            ]
+        )
+        for i, row in enumerate(records(frame), start=1)
+    ]
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+        bordered=False,
+        hover=True,
+        size="sm",
+        responsive=True,
+        className="scorecard ranked",
+        id=table_id,
     )

@@ -13,15 +13,22 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.components.outlook import weather_icon
 from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
-from dashboard.components.scorecard import scorecard_table
+from dashboard.components.scorecard import ranked_table, scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
 from dashboard.data import snapshots
-from dashboard.i18n import href, lang_of, layer_name, t
+from dashboard.i18n import href, lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
-from indicators.outlook import SYMBOL_ORDER
-from indicators.summary import OFF_TRACK, headline_targets
+from indicators.summary import (
+    OFF_TRACK,
+    SHOWN_ORDER,
+    headline_targets,
+    largest_gaps,
+    not_off_track,
+    ranked_off_track,
+    shown_status,
+    status_by_scope,
+)
 
 dash.register_page(
     __name__, path="/report", name="进展报告", title="进展报告 · 成渝监测平台", order=4
@@ -91,6 +98,67 @@ def _scoped(scope: str | None, lang: str) -> tuple[pd.DataFrame, str | None]:
     return frame, (frame.scope_label.iloc[0] if not frame.empty else None)
 
 
+def _summary_sentence(frame: pd.DataFrame, lang: str) -> str:
+    shown = frame.status.map(shown_status).value_counts()
+    done, ahead = int(shown.get("achieved", 0)), int(shown.get("on_track", 0))
+    off = int(frame.status.isin(OFF_TRACK).sum())
+    unknown = int(shown.get("insufficient", 0))
+    return t(
+        lang,
+        f"共评估 {len(frame)} 个量化目标：已实现 {done} 个，符合进度 {ahead} 个，"
+        f"未达预期 {off} 个（需加快、进展缓慢、偏离或未实现），数据不足 {unknown} 个。",
+        f"{len(frame)} quantified targets assessed: {done} achieved, {ahead} on track, "
+        f"{off} off track (needing acceleration, limited progress, deterioration or missed), "
+        f"{unknown} with insufficient data.",
+    )
+
+
+def _by_region(frame: pd.DataFrame, lang: str) -> dbc.Table:
+    """Targets of each scope by status: the table by region of page 1."""
+    table = status_by_scope(frame)
+    labels = dict(zip(frame.scope_code, frame.scope_label, strict=True))
+    statuses = [s for s in SHOWN_ORDER if table[s].any()]
+    header = [
+        t(lang, "范围", "Scope"),
+        t(lang, "目标数", "Targets"),
+        *[status_word(s, lang) for s in statuses],
+    ]
+    rows = [
+        html.Tr(
+            [
+                html.Td(labels.get(code, code)),
+                html.Td(str(int(row.total)), className="fw-bold"),
+                *[html.Td(str(int(row[s])) if row[s] else "·") for s in statuses],
+            ]
+        )
+        for code, row in table.iterrows()
+    ]
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+        size="sm",
+        bordered=False,
+        responsive=True,
+        className="scorecard report-by-region",
+        id="report-by-region",
+    )
+
+
+def _compact(figure: dict[str, Any]) -> dict[str, Any]:
+    """The pillar chart at the size of half an A4 page (its screen size filled one)."""
+    layout = figure["layout"]
+    rows = len(figure["data"][0]["y"]) if figure["data"] else 1
+    return {
+        **figure,
+        "layout": {**layout, "height": 26 * rows + 110, "font": {**layout["font"], "size": 12}},
+    }
+
+
+def _section(title: str, children: list[Any], className: str = "") -> html.Section:
+    return html.Section(
+        [html.H3(title, className="h4"), *children], className=f"report-section {className}"
+    )
+
+
 def body(scope: str | None, lang: str) -> Any:
     frame, label = _scoped(scope, lang)
     if frame.empty and not scope:
@@ -107,79 +175,76 @@ def body(scope: str | None, lang: str) -> Any:
             t(lang, "该范围没有规划目标。", "No plan target for this scope."), color="warning"
         )
     as_of = int(frame.as_of.iloc[0])
-    outlook = frame.outlook.fillna("none").value_counts()
-    off = frame[frame.status.isin(OFF_TRACK)]
-    chart = pillar_status_figure(frame, lang)
+    ranked = ranked_off_track(frame)
+    rest = not_off_track(frame)
     return html.Div(
         [
             html.H2(_title(lang, label, as_of), className="h3 text-center", id="report-title"),
             html.Ul([html.Li(n) for n in _notes(frame, lang)], className="small text-muted"),
-            html.Section(
+            _section(
+                t(lang, "一、摘要", "1. Summary"),
                 [
-                    html.H3(t(lang, "一、总体进展", "1. Overall progress"), className="h4"),
-                    html.P(
-                        t(
-                            lang,
-                            f"共评估 {len(frame)} 个量化目标。",
-                            f"{len(frame)} quantified targets assessed.",
-                        )
-                    ),
+                    html.P(_summary_sentence(frame, lang), id="report-summary-sentence"),
                     status_tally(frame, lang, className="mb-2"),
-                    html.Div(
-                        [
-                            html.Span(
-                                [
-                                    weather_icon(s, lang),
-                                    html.Strong(
-                                        str(int(outlook.get(s, 0))), className="fs-5 ms-1 me-3"
-                                    ),
-                                ],
-                                className="d-inline-flex align-items-center",
-                            )
-                            for s in SYMBOL_ORDER
-                        ],
-                        className="mb-2",
+                    html.H4(
+                        t(lang, "差距最大的五个目标", "The five largest gaps"), className="h6 mt-2"
                     ),
+                    ranked_table(largest_gaps(frame), lang, "report-largest-gaps"),
+                    html.H4(t(lang, "分地区进展", "Progress by region"), className="h6 mt-2"),
+                    _by_region(frame, lang),
+                ],
+                "report-summary",
+            ),
+            _section(
+                t(lang, "二、分领域进展与核心指标", "2. Progress by pillar; headline targets"),
+                [
                     dcc.Graph(
-                        figure=chart,
+                        figure=_compact(pillar_status_figure(frame, lang)),
                         config={"displaylogo": False, "staticPlot": True},
                         id="report-pillars",
+                        className="report-chart",
                     ),
-                ],
-                className="report-section",
-            ),
-            html.Section(
-                [
-                    html.H3(t(lang, "二、核心指标", "2. Headline targets"), className="h4"),
                     scorecard_table(
-                        headline_targets(frame), lang, show_scope=True, table_id="report-headline"
+                        headline_targets(frame),
+                        lang,
+                        show_scope=True,
+                        table_id="report-headline",
+                        outlook=False,
                     ),
                 ],
-                className="report-section",
+                "report-page-break",
             ),
-            html.Section(
+            _section(
+                t(
+                    lang,
+                    f"三、未达预期的目标（{len(ranked)} 个，按差距排序）",
+                    f"3. Targets off track ({len(ranked)}, largest gap first)",
+                ),
                 [
-                    html.H3(
-                        t(
-                            lang,
-                            f"三、未达预期的目标（{len(off)} 个）",
-                            f"3. Targets off track ({len(off)})",
-                        ),
-                        className="h4",
-                    ),
                     html.P(
                         t(
                             lang,
-                            "状态为需加快、进展缓慢、偏离或未实现的目标，按领域排列。",
-                            "Targets that need acceleration, progress slowly, move away or were missed, by pillar.",
+                            "状态为需加快、进展缓慢、偏离或未实现的目标：核心指标在前，其余按差距占目标的比例从大到小排列。",
+                            "Targets that need acceleration, progress slowly, deteriorate or were "
+                            "missed: headline targets first, then by the gap as a share of the target.",
                         ),
                         className="small text-muted",
                     ),
-                    scorecard_table(off, lang, show_scope=True, table_id="report-off-track"),
+                    ranked_table(ranked, lang, "report-off-track"),
                 ],
-                className="report-section report-page-break",
+                "report-page-break report-long",
             ),
-        ]
+            _section(
+                t(
+                    lang,
+                    f"附录：其余目标（{len(rest)} 个）",
+                    f"Appendix: the other targets ({len(rest)})",
+                ),
+                [ranked_table(rest, lang, "report-appendix")],
+                "report-long report-appendix",
+            ),
+        ],
+        className=f"report report-{lang}",
     )
 
 
@@ -221,7 +286,8 @@ def download(_n: int | None, scope: str | None, search: str | None) -> Any:
     if frame.empty:
         return dash.no_update
     title = _title(lang, label, int(frame.as_of.iloc[0]))
-    content = report_workbook(frame, lang, title, _notes(frame, lang))
+    notes = [*_notes(frame, lang), _summary_sentence(frame, lang)]
+    content = report_workbook(frame, lang, title, notes)
     name = (
         t(lang, "进展报告", "progress-report")
         + f"-{scope or 'ccec'}-{int(frame.as_of.iloc[0])}.xlsx"

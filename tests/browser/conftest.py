@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -125,6 +126,11 @@ def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLo
         )
         yield page, record
         browser.close()
+
+
+def pdf_pages(data: bytes) -> int:
+    """Pages of a PDF Chromium printed (its page objects are written uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
 
 
 def screenshot_path(name: str) -> Path:

@@ -7,14 +7,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import ARTIFACTS, screenshot_path
+from tests.browser.conftest import ARTIFACTS, pdf_pages, screenshot_path
 
 pytestmark = pytest.mark.browser
-
-
-def pdf_pages(data: bytes) -> int:
-    """Pages of a PDF Chromium printed (its page objects are written uncompressed)."""
-    return len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
 
 
 def test_finb001_final_evaluation_prints_on_a4_and_downloads(page, live_app: str) -> None:

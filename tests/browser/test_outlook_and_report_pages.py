@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser.conftest import ARTIFACTS, screenshot_path
+from tests.browser.conftest import ARTIFACTS, pdf_pages, screenshot_path
 
 pytestmark = pytest.mark.browser
 
@@ -39,26 +39,50 @@ def test_outb001_every_target_has_a_weather_symbol_with_its_word(page, live_app:
 
 
 def test_repb001_report_prints_and_downloads_as_excel(page, live_app: str) -> None:
+    """The circle's report: page 1 the summary (status counts, the five largest gaps,
+    the table by region), the off-track list ranked, the rest as an appendix; at most
+    8 A4 pages from Chromium; the workbook in the same order."""
     browser_page, record = page
     browser_page.goto(live_app + "/report")
     browser_page.locator("#report-title").wait_for()
     text = browser_page.locator("main").inner_text()
     assert "进展报告（截至 2025 年）" in text and "示例数据" in text
-    assert "三、未达预期的目标" in text
-    assert browser_page.locator("#report-off-track tbody tr").count() > 5
-    browser_page.screenshot(path=screenshot_path("report-zh"), full_page=True)
+    for part in (
+        "一、摘要",
+        "差距最大的五个目标",
+        "分地区进展",
+        "三、未达预期的目标",
+        "附录：其余目标",
+    ):
+        assert part in text
+    assert browser_page.locator("#report-largest-gaps tbody tr").count() == 5
+    assert browser_page.locator("#report-by-region tbody tr").count() >= 5
+    off = browser_page.locator("#report-off-track tbody tr")
+    assert off.count() > 5 and off.first.locator("td").first.inner_text() == "1"
+    assert browser_page.locator("#report-body img.weather-icon-sm").count() == 0
+    browser_page.screenshot(path=screenshot_path("report-zh"), full_page=False)
     with browser_page.expect_download() as download:
         browser_page.get_by_role("button", name="下载 Excel").click()
     saved = ARTIFACTS / "report-zh.xlsx"
     download.value.save_as(saved)
     book = load_workbook(saved)
-    assert book.sheetnames == ["说明", "分领域状态", "核心指标", "未达预期", "全部目标"]
+    assert book.sheetnames == [
+        *("说明", "分地区", "差距最大", "分领域状态", "核心指标", "未达预期", "附录·其余目标"),
+        "全部目标",
+    ]
     assert "示例数据" in str(book["说明"]["A2"].value)
-    assert book["全部目标"].max_row - 1 == int(text.split("共评估 ")[1].split(" 个")[0])
+    total = int(text.split("共评估 ")[1].split(" 个")[0])
+    assert book["全部目标"].max_row - 1 == total
+    assert book["未达预期"].max_row - 1 == off.count()
     browser_page.emulate_media(media="print")
     assert not browser_page.locator("nav").first.is_visible()
-    browser_page.pdf(path=str(ARTIFACTS / "report-zh.pdf"), format="A4", print_background=True)
-    assert (ARTIFACTS / "report-zh.pdf").read_bytes()[:4] == b"%PDF"
+    pdf = browser_page.pdf(
+        path=str(ARTIFACTS / "report-zh.pdf"), format="A4", print_background=True
+    )
+    assert pdf[:4] == b"%PDF" and 2 <= pdf_pages(pdf) <= 8
+    # page 1 is the summary: the title, notes and summary alone print on one page
+    browser_page.add_style_tag(content=".report > section:not(.report-summary) {display: none}")
+    assert pdf_pages(browser_page.pdf(format="A4", print_background=True)) == 1
     assert record.errors == [] and record.outside_requests == []
 
 

@@ -150,11 +150,14 @@ def test_pag006_report_workbook_has_every_target_and_the_sample_warning(
     data = response["report-download"]["data"]
     assert data["filename"] == "progress-report-ccec-2025.xlsx"
     book = load_workbook(io.BytesIO(base64.b64decode(data["content"])))
-    assert book.sheetnames == [
+    assert book.sheetnames == [  # the report's order, then every target
         "About",
+        "By region",
+        "Largest gaps",
         "Status by pillar",
         "Headline targets",
         "Off track",
+        "Appendix - other",
         "All targets",
     ]
     assert "示例数据" in str(book["About"]["A2"].value)
@@ -180,15 +183,29 @@ def test_pag006_report_workbook_has_every_target_and_the_sample_warning(
         "insufficient data",
     }
     off = book["Off track"]
-    off_statuses = {
-        row[header.index("Status")] for row in off.iter_rows(min_row=2, values_only=True)
-    }
+    off_header = [c.value for c in off[1]]
+    off_rows = list(off.iter_rows(min_row=2, values_only=True))
+    off_statuses = {row[off_header.index("Status")] for row in off_rows}
     assert off_statuses and off_statuses <= {
         "needs acceleration",
         "limited progress",
         "deterioration",
         "missed",
     }
+    # ranked as the report: headline targets first, then the largest gap (share of target)
+    headline = dict(zip(snapshots.target_id, snapshots.headline.astype(bool), strict=True))
+    flags = [headline[row[off_header.index("Target id")].split("、")[0]] for row in off_rows]
+    assert flags == sorted(flags, reverse=True) and any(flags) and not all(flags)
+    shares = [
+        row[off_header.index("Gap / target (%)")]
+        for row, flag in zip(off_rows, flags, strict=True)
+        if not flag
+    ]
+    sized = [v for v in shares if v is not None and v == v]
+    assert sized == sorted(sized, reverse=True) and shares[: len(sized)] == sized
+    assert [row[0] for row in off_rows] == list(range(1, len(off_rows) + 1))
+    appendix = book["Appendix - other"].max_row - 1
+    assert appendix + len(off_rows) == all_targets.max_row - 1
 
 
 def test_pag007_targets_page_opens_one_target_with_its_sentence(app: dash.Dash) -> None:

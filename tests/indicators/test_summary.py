@@ -8,9 +8,13 @@ import pandas as pd
 from indicators.summary import (
     SHOWN_ORDER,
     covered_units,
+    gap_share,
     headline_targets,
+    largest_gaps,
     merge_duplicates,
     own_unit,
+    ranked_off_track,
+    status_by_scope,
     status_counts,
     unit_statuses,
 )
@@ -166,3 +170,67 @@ def test_sum009_a_target_in_another_unit_or_for_another_year_is_not_merged() -> 
     assert list(merge_duplicates(frame).same_targets) == [["a-001", "b-001"]]
     later = frame.assign(target_year=[2025, 2027])
     assert len(merge_duplicates(later)) == 2
+
+
+def _gaps(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["target_id", "scope_code", "status", "headline", "gap", "target_value"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.assign(target_unit="亿元", unit="亿元", kind="level")
+
+
+def test_sum010_off_track_list_leads_with_headline_targets_then_the_largest_gap() -> None:
+    """进展报告's ranked list: headline first, then by the gap as a share of the
+    target (30 亿元 short of 100 before 500 short of 10,000), gaps that cannot be
+    sized last; targets on track are not in it."""
+    frame = _gaps(
+        [
+            ("small", "ccec", "missed", False, 500.0, 10_000.0),
+            ("large", "500000", "limited", False, 30.0, 100.0),
+            ("head", "ccec", "needs_acceleration", True, 1.0, 1_000.0),
+            ("unsized", "ccec", "deterioration", False, None, 50.0),
+            ("fine", "ccec", "on_track", False, 5.0, 10.0),
+        ]
+    )
+    ranked = ranked_off_track(frame)
+    assert list(ranked.target_id) == ["head", "large", "small", "unsized"]
+    assert ranked.gap_share.round(3).tolist()[:3] == [0.001, 0.3, 0.05]
+    assert list(largest_gaps(frame, 2).target_id) == ["large", "small"]  # by size alone
+    assert ranked_off_track(frame.iloc[0:0]).empty
+
+
+def test_sum011_gap_share_only_where_the_target_is_a_quantity_in_the_series_unit() -> None:
+    frame = _gaps(
+        [
+            ("converted", "ccec", "missed", False, 0.5, 1.0),  # 1万亿元 = 10,000 亿元
+            ("zero", "ccec", "missed", False, 2.0, 0.0),
+            ("class", "ccec", "missed", False, 1.0, 3.0),
+            ("ahead", "ccec", "missed", False, -4.0, 10.0),
+        ]
+    )
+    frame.loc[0, "target_unit"] = "万亿元"
+    frame.loc[2, "kind"] = "class"
+    shares = gap_share(frame)
+    assert shares.iloc[0] == 0.5 / 10_000
+    assert shares.iloc[1:].isna().all()
+
+
+def test_sum012_table_by_region_counts_shown_statuses_most_targets_first() -> None:
+    frame = _gaps(
+        [
+            ("a", "ccec", "met", False, None, 1.0),
+            ("b", "500000", "achieved", False, None, 1.0),
+            ("c", "500000", "missed", False, None, 1.0),
+            ("d", "500000", "insufficient", False, None, 1.0),
+        ]
+    )
+    table = status_by_scope(frame)
+    assert list(table.index) == ["500000", "ccec"]
+    assert list(table.columns) == [*SHOWN_ORDER, "total"]
+    assert table.loc["500000"].to_dict() == {
+        **dict.fromkeys(SHOWN_ORDER, 0),
+        "achieved": 1,
+        "missed": 1,
+        "insufficient": 1,
+        "total": 3,
+    }
+    assert table.loc["ccec", "achieved"] == 1  # met reads as achieved
