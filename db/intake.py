@@ -262,6 +262,25 @@ def write_chunk(session: Session, rows: list[tuple[Any, ...]]) -> None:
     connection.exec_driver_sql(f"INSERT INTO observations ({names}) VALUES ({marks})", rows)
 
 
+def figures_held(
+    session: Session, missing: str, keys: set[str], periods: set[str]
+) -> list[tuple[str, str, str, float]]:
+    """Current published and reported figures (never 示例数据) of ``keys`` and ``periods`` as
+    (candidate, key, period, value): candidates are indicators when a file lacks its
+    indicator (``missing`` 指标, keys are regions), regions when it lacks its region."""
+    o = models.Observation
+    candidate, key = (
+        (o.indicator_id, o.region_code) if missing == "指标" else (o.region_code, o.indicator_id)
+    )
+    query = select(candidate, key, o.period, o.value).where(
+        o.is_current,
+        o.layer.in_(("published", "reported")),
+        key.in_(sorted(keys)),
+        o.period.in_(sorted(periods)),
+    )
+    return [(c, k, p, v) for c, k, p, v in session.execute(query)]
+
+
 def history(session: Session, layer: str | None = None) -> dict[tuple[str, str], list[float]]:
     """Accepted annual values per indicator × region, oldest first (for outlier checks)."""
     o = models.Observation

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import audit, models
 from db.errors import storage_errors, storage_problem
 from db.intake import (
+    figures_held,
     find_submission,
     history,
     import_observations,
@@ -49,6 +50,7 @@ from db.uploads import (
     record_anonymous_check,
     record_refusal,
 )
+from indicators import identify
 from indicators.access import AccessDenied
 from loaders.catalogue import shipped_catalogue
 from loaders.normalise import NormaliseError, parse_period
@@ -213,10 +215,47 @@ def _check(
         )
     result = validate(table.records, filename, context)
     report = {**result.report(), "layout": table.layout, "encoding": table.encoding}
+    if result.missing and result.unnamed:
+        _propose_missing(factory, result, report, context)
     census = census_note(table.notes)
     if census is not None:  # said in the report; receive() applies it
         report["census_revision"] = {"note": census[0], "years": list(census[1] or [])}
     return result, report, None
+
+
+def _propose_missing(
+    factory: sessionmaker[Session], result: Result, report: dict[str, Any], context: Context
+) -> None:
+    """A file naming no indicator (or region) whose values agree with the figures held of
+    exactly one: say which, on the 缺少… error and as ``report["proposed"]`` (the pages
+    offer it in the picker); nothing is imported on the guess."""
+    missing = result.missing or ""
+    keys = {key for key, _, _ in result.unnamed}
+    periods = {period for _, period, _ in result.unnamed}
+    with factory() as session:
+        held = figures_held(session, missing, keys, periods)
+    found = identify.propose(result.unnamed, held)
+    if found is None:
+        return
+    if missing == "指标":
+        name, option = context.indicators[found.code].name_zh, f"--indicator {found.code}"
+    else:
+        name, option = context.directory[found.code].name_zh, f"--region {found.code}"
+    report["proposed"] = {
+        "field": missing,
+        "code": found.code,
+        "name": name,
+        "agreeing": found.agreeing,
+        "compared": found.compared,
+    }
+    hint = (
+        f"。按文件中的数值，它很可能是“{name}”：{found.compared} 个可对照的数值中 "
+        f"{found.agreeing} 个与本系统已有的公开或报送数据一致。请确认后在“{missing}”选项中选择它"
+        f"（命令行 {option}）"
+    )
+    for problem in report["problems"]:
+        if problem["message"].startswith(f"缺少{missing}："):
+            problem["message"] += hint
 
 
 def _record_refusal(

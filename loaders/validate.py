@@ -125,6 +125,11 @@ class Result:
     skipped_blank: int = 0
     # why a file without an error still has no row to import (无可导入数据), else None
     nothing: str | None = None
+    # a file naming no indicator (or no region): which is missing ("指标" / "地区") and its
+    # readable cells as (the known key: region or indicator, period, value), for
+    # indicators.identify to propose the missing one from stored figures
+    missing: str | None = None
+    unnamed: list[tuple[str, str, float]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -373,7 +378,24 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
     if not rows.shape[0] and not any(p.level == ERROR for p in problems):
         nothing = _nothing_reason(skipped, frame, int(blank.sum()))
         problems.insert(0, Problem(ERROR, filename, "", None, None, None, nothing))
-    return Result(rows, group(problems), int(blank.sum()), nothing)
+    missing, unnamed = None, []
+    if no_indicator != no_region:  # one of the two is named nowhere: keep what is readable
+        missing = "指标" if no_indicator else "地区"
+        keys, lookup, raws = (
+            (region_code, regions, region_raw_l)
+            if no_indicator
+            else (indicator_id, indicators, indicator_raw_l)
+        )
+        unnamed = [
+            (keys[i], period[i], float(values[i]))
+            for i in range(len(frame))
+            if not blank[i]
+            and not number_error[i]
+            and not np.isnan(values[i])
+            and lookup[raws[i]][1] is None
+            and periods[period_raw_l[i]][1] is None
+        ]
+    return Result(rows, group(problems), int(blank.sum()), nothing, missing, unnamed)
 
 
 SKIP_LABEL = {"地区": "地区", "指标": "指标", "期间": "期间"}

@@ -206,18 +206,20 @@ def show_template_links(region: str | None, period: str | None, search: str | No
     Output(Ids.REPORT, "data"),
     Output(Ids.DOWNLOAD_BUTTON, "disabled"),
     Input(Ids.UPLOAD, "contents"),
+    # choosing the indicator or region a file names nowhere (or the one the check proposes)
+    # checks the file again with it
+    Input(Ids.INDICATOR, "value"),
+    Input(Ids.DEFAULT_REGION, "value"),
     State(Ids.UPLOAD, "filename"),
     State("url", "search"),
-    State(Ids.INDICATOR, "value"),
-    State(Ids.DEFAULT_REGION, "value"),
     prevent_initial_call=True,
 )
 def check_upload(
     contents: str | None,
+    indicator: str | None,
+    region: str | None,
     filename: str | None,
     search: str | None,
-    indicator: str | None = None,
-    region: str | None = None,
 ) -> tuple[Any, ...]:
     if not contents or not filename or not isinstance(contents, str):
         return None, [], None, True

@@ -45,3 +45,30 @@ def test_uplb002_template_links_follow_the_chosen_region(page, live_app: str) ->
         == "/api/v1/template?region=510100&period=2025%E5%B9%B4&format=xlsx"
     )
     assert record.errors == []
+
+
+def test_uplb003_a_cut_export_gets_its_indicator_proposed_and_checked_once_chosen(
+    page, live_app: str
+) -> None:
+    """A real portal export whose 指标 line was cut (issue 15 item 3): the check names the
+    indicator its values fit; choosing it in the picker checks the file again, and it passes."""
+    from pathlib import Path
+
+    browser_page, record = page
+    real = Path(__file__).parents[1] / "loaders/fixtures/real/nbs_provinces_gdp_census_20y.csv"
+    lines = real.read_bytes().split(b"\r\n")
+    cut = ARTIFACTS / "portal-export-without-indicator-line.csv"
+    cut.write_bytes(b"\r\n".join(x for x in lines if not x.startswith("指标".encode("gbk"))))
+    browser_page.goto(live_app + "/upload")
+    browser_page.locator("#upload-file input[type=file]").set_input_files(str(cut))
+    proposal = browser_page.locator(".ag-row", has_text="它很可能是“地区生产总值”")
+    proposal.wait_for()
+    assert "未通过校验" in browser_page.locator("#upload-result").inner_text()
+    browser_page.screenshot(path=screenshot_path("upload-proposed-indicator-zh"), full_page=True)
+    browser_page.locator("#upload-default-indicator").click()
+    browser_page.keyboard.type("地区生产总值")
+    browser_page.get_by_role("option", name="地区生产总值", exact=True).click()
+    browser_page.locator("#upload-result", has_text="校验通过").wait_for()
+    assert "38" in browser_page.locator("#upload-result").inner_text()
+    browser_page.screenshot(path=screenshot_path("upload-indicator-chosen-zh"), full_page=True)
+    assert record.errors == [] and record.outside_requests == []

@@ -101,12 +101,14 @@ def check_body(
             {"id": "upload-report", "property": "data"},
             {"id": "upload-download-button", "property": "disabled"},
         ],
-        "inputs": [{"id": "upload-file", "property": "contents", "value": contents}],
+        "inputs": [
+            {"id": "upload-file", "property": "contents", "value": contents},
+            {"id": "upload-default-indicator", "property": "value", "value": indicator},
+            {"id": "upload-default-region", "property": "value", "value": region},
+        ],
         "state": [
             {"id": "upload-file", "property": "filename", "value": filename},
             {"id": "url", "property": "search", "value": ""},
-            {"id": "upload-default-indicator", "property": "value", "value": indicator},
-            {"id": "upload-default-region", "property": "value", "value": region},
         ],
         "changedPropIds": ["upload-file.contents"],
     }
@@ -290,7 +292,9 @@ def test_upl008_contents_that_are_no_base64_are_refused_not_a_crash(
         json=check_body("x.csv", data_url(b""))
         | {
             "inputs": [
-                {"id": "upload-file", "property": "contents", "value": ["not", "a", "string"]}
+                {"id": "upload-file", "property": "contents", "value": ["not", "a", "string"]},
+                {"id": "upload-default-indicator", "property": "value", "value": None},
+                {"id": "upload-default-region", "property": "value", "value": None},
             ]
         },
         headers=ORIGIN,

@@ -122,6 +122,27 @@ def test_out006_a_cut_indicator_line_is_one_error_saying_how_to_name_it(
     assert stored(ready)[("gdp", "500000", "2016")] == 18271.1
 
 
+def test_out009_the_indicator_a_cut_export_holds_is_proposed_from_published_figures(
+    ready: sessionmaker[Session],
+) -> None:
+    """The same cut export, once the published layer holds 重庆's and 四川's GDP: the error
+    names 地区生产总值 as the likely indicator, from the values; nothing is imported on it."""
+    from loaders.published import load_published
+
+    load_published(ready)
+    path = REAL / "nbs_provinces_gdp_census_20y.csv"
+    lines = path.read_bytes().split(b"\r\n")
+    cut = b"\r\n".join(line for line in lines if not line.startswith("指标".encode("gbk")))
+    _, report = check(ready, "cut.csv", cut)
+    assert report["proposed"]["code"] == "gdp" and report["proposed"]["name"] == "地区生产总值"
+    assert report["proposed"]["agreeing"] >= 3
+    assert report["proposed"]["agreeing"] == report["proposed"]["compared"]
+    (error,) = [p for p in report["problems"] if p["level"] == "错误"]
+    assert "它很可能是“地区生产总值”" in error["message"] and "--indicator gdp" in error["message"]
+    outcome = receive(ready, "cut.csv", cut, recompute=False)
+    assert outcome.status == "refused" and "--indicator gdp" in str(outcome.report["problems"])
+
+
 def test_out007_no_region_line_says_so_once_instead_of_outside_the_monitor(
     ready: sessionmaker[Session],
 ) -> None:
