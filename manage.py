@@ -26,6 +26,7 @@ from db.admin import (
     withdraw_token,
 )
 from db.backup import BackupError, backup, restore
+from db.catalogue import stored_catalogue
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError
@@ -43,7 +44,7 @@ from loaders.bulletin import (
     published_entries,
     read_text,
 )
-from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into, shipped_catalogue
+from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
 from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
 from loaders.intake import STATUS_ZH, VINTAGES, receive
@@ -100,7 +101,7 @@ def cmd_load_catalogue(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
     ensure_ready(engine, factory)
-    catalogue = load_catalogue_into(factory, Path(args.folder))
+    catalogue = load_catalogue_into(factory, Path(args.folder)).catalogue
     print(
         f"已载入目标库：{len(catalogue.plans)} 个规划，{len(catalogue.indicators)} 个指标，"
         f"{len(catalogue.targets)} 条目标，{len(catalogue.baselines)} 条基期值"
@@ -361,7 +362,7 @@ def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker
     ensure_ready(engine, factory, sample=False)
     with factory() as session:
         directory = load_directory(session)
-    catalogue = shipped_catalogue(directory)
+        catalogue = stored_catalogue(session)
     region = directory.resolve(args.region)
     out = Path(args.output)
     content, count = render(

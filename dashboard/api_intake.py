@@ -8,11 +8,11 @@ from flask.typing import ResponseReturnValue
 from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
 from dashboard.uploads import upload_limits
+from db.catalogue import stored_catalogue
 from db.observations import observations_frame
 from db.users import account_of, token_holder
 from indicators.access import ROLE_ZH, Account, can_review, report_scope
 from indicators.regions import RegionError
-from loaders.catalogue import shipped_catalogue
 from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive
 from loaders.normalise import NormaliseError, parse_period
 from loaders.templates import render
@@ -132,7 +132,9 @@ def template() -> ResponseReturnValue:
     except (RegionError, NormaliseError) as exc:
         return error_response(str(exc), 400)
     ext = "csv" if args.get("format", "xlsx") == "csv" else "xlsx"
-    content, _ = render(shipped_catalogue(directory), directory, region.code, period, ext)
+    with session_factory()() as session:
+        catalogue = stored_catalogue(session)
+    content, _ = render(catalogue, directory, region.code, period, ext)
     mime = (
         "text/csv"
         if ext == "csv"

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from dashboard.context import master_data, per_request, region_directory, session_factory
 from dashboard.i18n import region_name
-from db.catalogue import indicators_frame, targets_frame
+from db.catalogue import indicators_frame, stored_catalogue, targets_frame
 from db.observations import current_observations, layer_version
 from db.progress import snapshots_frame, snapshots_version, status_changes
+from indicators.catalogue import Catalogue
 from indicators.formatting import decimals_by_indicator
 from indicators.summary import merge_duplicates
 from loaders.final_evaluation import PUBLISHED
@@ -100,6 +101,17 @@ def changes(lang: str) -> pd.DataFrame:
 def indicators() -> pd.DataFrame:
     """Every indicator of the catalogue (reference data: context.master_data)."""
     return master_data("indicators", lambda: _query(indicators_frame)).copy()
+
+
+def catalogue() -> Catalogue:
+    """The stored catalogue (reference data: context.master_data), for the workflows
+    pages call with it (bulletin proposals)."""
+
+    def read() -> Catalogue:
+        with session_factory()() as session:
+            return stored_catalogue(session)
+
+    return master_data("catalogue", read)
 
 
 def targets() -> pd.DataFrame:

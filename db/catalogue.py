@@ -1,4 +1,10 @@
-"""Queries on the catalogue: store it (idempotently) and read it back for pages and the API."""
+"""Queries on the catalogue: store it (idempotently) and read it back.
+
+The database is the one catalogue at run time: pages, the API, intake, recompute,
+templates, reminders and the sample generator all read it from here
+(``stored_catalogue``); the YAML files of config/catalogue are read only to load
+it (``loaders.catalogue.refresh_catalogue``, run by every start).
+"""
 
 from __future__ import annotations
 
@@ -50,6 +56,8 @@ def _indicator_values(ind: IndicatorDef, with_refs: bool) -> dict[str, Any]:
         "headline": ind.headline,
         "scale": ind.scale,
         "trend_limit": ind.limit,
+        "aliases": list(ind.aliases),
+        "measure": ind.measure,
         "numerator_id": numerator if with_refs else None,
         "denominator_id": denominator if with_refs else None,
         "weight_id": ind.weight if with_refs else None,
@@ -85,12 +93,63 @@ def _entry_values(entry: Entry) -> dict[str, Any]:
     return values
 
 
-def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
-    """Make the stored catalogue equal ``catalogue``; running it twice changes nothing.
+_ENTRY_TABLES: tuple[type[models.Target] | type[models.Baseline] | type[models.Vision], ...] = (
+    models.Target,
+    models.Baseline,
+    models.Vision,
+)
+
+
+def _rows_as_stored(session: Session) -> dict[tuple[str, str], dict[str, Any]]:
+    """Every stored plan, indicator and entry as the ``_*_values`` functions write it."""
+    stored: dict[tuple[str, str], dict[str, Any]] = {}
+    for model in (models.Plan, models.Indicator, *_ENTRY_TABLES):
+        columns = [c.name for c in model.__table__.columns]
+        for row in session.execute(select(*(model.__table__.c[c] for c in columns))):
+            values = dict(zip(columns, row, strict=True))
+            stored[(model.__tablename__, values["id"])] = values
+    return stored
+
+
+def _rows_wanted(catalogue: Catalogue) -> dict[tuple[str, str], dict[str, Any]]:
+    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    for plan in catalogue.plans.values():
+        wanted[("plans", plan.id)] = _plan_values(plan)
+    for ind in catalogue.indicators.values():
+        wanted[("indicators", ind.id)] = _indicator_values(ind, True)
+    for entry in catalogue.entries.values():
+        table = "baselines" if entry.is_baseline else "visions" if entry.is_vision else "targets"
+        wanted[(table, entry.id)] = _entry_values(entry)
+    return wanted
+
+
+def catalogue_differs(session: Session, catalogue: Catalogue) -> bool:
+    """Whether storing ``catalogue`` would change anything (a column a row lacks
+    counts as stored null, as the tables' defaults leave it)."""
+    stored = _rows_as_stored(session)
+    wanted = _rows_wanted(catalogue)
+    if stored.keys() != wanted.keys():
+        return True
+    return any(
+        stored[key].get(name, None) != value
+        for key, values in wanted.items()
+        for name, value in values.items()
+    ) or any(
+        value not in (None, False) and name not in wanted[key]
+        for key, row in stored.items()
+        for name, value in row.items()
+    )
+
+
+def sync_catalogue(session: Session, catalogue: Catalogue) -> bool:
+    """Make the stored catalogue equal ``catalogue``; True if anything changed
+    (running it twice changes nothing the second time).
 
     Indicators are written in two passes (rows, then the references between
     them) so that foreign keys hold at every flush.
     """
+    if not catalogue_differs(session, catalogue):
+        return False
     for plan in catalogue.plans.values():
         _upsert(session, models.Plan, plan.id, _plan_values(plan))
     for indicator in catalogue.indicators.values():
@@ -129,6 +188,85 @@ def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
     for row in stale_indicators:
         session.delete(row)
     session.flush()
+    return True
+
+
+def stored_catalogue(session: Session) -> Catalogue:
+    """The catalogue as the database holds it: the one every run-time reader uses.
+
+    ``Entry.scope`` is the scope's Chinese name (the files' own spelling is not
+    kept) and ``base_year_quote`` is None: both serve only the checks run on the
+    files before they are stored.
+    """
+    names = {
+        code: name
+        for code, name in session.execute(select(models.Region.code, models.Region.name_zh))
+    }
+    catalogue = Catalogue()
+    for plan in session.scalars(select(models.Plan).order_by(models.Plan.id)):
+        catalogue.plans[plan.id] = PlanDoc(
+            id=plan.id,
+            title=plan.title,
+            issuer=plan.issuer,
+            date=plan.issued,
+            seed=plan.seed_file,
+            lines=(plan.line_start, plan.line_end),
+            comment=plan.comment,
+        )
+    for ind in session.scalars(select(models.Indicator).order_by(models.Indicator.id)):
+        parts = (ind.numerator_id, ind.denominator_id)
+        catalogue.indicators[ind.id] = IndicatorDef(
+            id=ind.id,
+            name_zh=ind.name_zh,
+            name_en=ind.name_en,
+            definition=ind.definition or "",
+            unit=ind.unit,
+            direction=ind.direction,
+            frequency=ind.frequency,
+            pillar=ind.pillar,
+            source=ind.source or "",
+            aggregation=ind.aggregation,
+            components=tuple(p for p in parts if p) if all(parts) else (),
+            weight=ind.weight_id,
+            headline=bool(ind.headline),
+            aliases=tuple(ind.aliases or ()),
+            scale=ind.scale,
+            limit=ind.trend_limit,
+            measure=ind.measure,
+        )
+    entries: list[Entry] = []
+    for model in _ENTRY_TABLES:
+        for row in session.scalars(select(model)):
+            kind = (
+                "baseline"
+                if model is models.Baseline
+                else "vision"
+                if model is models.Vision
+                else row.kind
+            )
+            target = row if isinstance(row, models.Target) else None
+            entries.append(
+                Entry(
+                    id=row.id,
+                    plan_id=row.plan_id,
+                    indicator_id=row.indicator_id,
+                    section=row.section or "",
+                    line=row.seed_line,
+                    quote=row.quote,
+                    scope=names.get(row.scope_code, row.scope_code),
+                    scope_code=row.scope_code,
+                    kind=kind,
+                    year=row.year,
+                    base_year=target.base_year if target else None,
+                    value=getattr(row, "value", None),  # type: ignore[arg-type]
+                    value_high=target.value_high if target else None,
+                    unit=getattr(row, "unit", None),  # type: ignore[arg-type]
+                    comparator=getattr(row, "comparator", None),  # type: ignore[arg-type]
+                    stretch=bool(target.stretch) if target else False,
+                )
+            )
+    catalogue.entries = {e.id: e for e in sorted(entries, key=lambda e: e.id)}
+    return catalogue
 
 
 def count_targets(session: Session) -> int:

@@ -138,6 +138,10 @@ class Indicator(Base):
     headline: Mapped[bool] = mapped_column(Boolean, default=False)
     scale: Mapped[str | None] = mapped_column(String(30))  # indicators/scales.py, class indicators
     trend_limit: Mapped[float | None] = mapped_column(Float)  # no-target trend: natural limit
+    # other names statistics tables use for it (intake matches columns by them)
+    aliases: Mapped[list[Any] | None] = mapped_column(JSON)
+    # a count target's series: "stock" or "flow" (indicators.catalogue.MEASURES), or none
+    measure: Mapped[str | None] = mapped_column(String(10))
 
 
 class _Provenance:

@@ -17,8 +17,9 @@ import yaml
 
 from config.settings import load_settings
 from indicators.bulletin import Proposal, catalogue_indicators, read_bulletin
+from indicators.catalogue import Catalogue
 from indicators.regions import RegionDirectory, load_region_directory
-from loaders.catalogue import shipped_catalogue
+from loaders.catalogue import read_catalogue_files
 from loaders.master_data import REGIONS_FILE
 from loaders.published import VINTAGE_ORDER
 
@@ -97,11 +98,13 @@ def read_text(path: Path, max_bytes: int | None = None) -> str:
 
 
 def shipped_reference(
-    directory: RegionDirectory | None = None,
+    directory: RegionDirectory | None = None, catalogue: Catalogue | None = None
 ) -> tuple[RegionDirectory, dict[str, tuple[tuple[str, ...], str]]]:
-    """The regions (``config/regions.yaml`` unless given) and the catalogue's indicator names."""
+    """The regions and the catalogue's indicator names: the stored ones the app passes,
+    or, for the command line and the bench script that work without a database,
+    ``config/regions.yaml`` and the catalogue files."""
     directory = directory or load_region_directory(REGIONS_FILE)
-    return directory, catalogue_indicators(shipped_catalogue(directory))
+    return directory, catalogue_indicators(catalogue or read_catalogue_files(directory))
 
 
 def propose_from(
@@ -110,17 +113,17 @@ def propose_from(
     issuer: str | None = None,
     year: int | None = None,
     directory: RegionDirectory | None = None,
+    catalogue: Catalogue | None = None,
 ) -> tuple[str | None, list[Proposal]]:
     """The region and the proposals of a bulletin's text, against the shipped catalogue (the
     command line, the 公报读取 page and scripts/bench_bulletin.py all read this way)."""
-    directory, indicators = shipped_reference(directory)
+    directory, indicators = shipped_reference(directory, catalogue)
     return read_bulletin(text, directory, indicators, region, issuer, year)
 
 
-def indicator_names(directory: RegionDirectory | None = None) -> dict[str, str]:
+def indicator_names(catalogue: Catalogue) -> dict[str, str]:
     """Each indicator's Chinese name, for showing proposals."""
-    directory = directory or load_region_directory(REGIONS_FILE)
-    return {i.id: i.name_zh for i in shipped_catalogue(directory).indicators.values()}
+    return {i.id: i.name_zh for i in catalogue.indicators.values()}
 
 
 def published_entries(

@@ -1,7 +1,14 @@
-"""Load the target catalogue (config/catalogue/) into the database."""
+"""Ship the target catalogue (config/catalogue/) into the database.
+
+The database is the one catalogue at run time (``db.catalogue.stored_catalogue``);
+the YAML files are read here only to load it: by ``refresh_catalogue``, which
+every start (``manage.py init``, the app, the scheduler) runs, and by
+``manage.py load-catalogue``. Editing a file changes nothing until then.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,33 +24,50 @@ CATALOGUE_DIR = CONFIG_DIR / "catalogue"
 SOURCES_DIR = CONFIG_DIR / "sources"
 
 
+@dataclass(frozen=True)
+class Shipped:
+    """What a load found in the files, and whether the database had to change."""
+
+    catalogue: Catalogue
+    changed: bool
+
+
 def load_catalogue_into(
-    factory: sessionmaker[Session], folder: Path = CATALOGUE_DIR, sources: Path = SOURCES_DIR
-) -> Catalogue:
-    """Check every file against the stored regions, then store all in one transaction.
+    factory: sessionmaker[Session], folder: Path | None = None, sources: Path = SOURCES_DIR
+) -> Shipped:
+    """Check every file against the stored regions, then store all in one
+    transaction; idempotent (a second run finds nothing to change and writes nothing).
 
     Raises ``CatalogueError`` (listing file, entry and field of each problem)
     before anything is written.
     """
     with transaction(factory) as session:
-        catalogue = load_catalogue(folder, load_directory(session), sources)
-        sync_catalogue(session, catalogue)
-    return catalogue
+        catalogue = read_catalogue_files(load_directory(session), folder or CATALOGUE_DIR, sources)
+        changed = sync_catalogue(session, catalogue)
+    return Shipped(catalogue, changed)
 
 
 _cache: dict[tuple[object, ...], Catalogue] = {}
 
 
-def shipped_catalogue(directory: RegionDirectory) -> Catalogue:
-    """The checked catalogue of ``config/catalogue`` against ``directory``, read once
-    per change of its files or of the regions (imports, recomputes and templates
-    all need it, several times a minute)."""
-    files = sorted(CATALOGUE_DIR.glob("*.yaml"))
+def read_catalogue_files(
+    directory: RegionDirectory, folder: Path = CATALOGUE_DIR, sources: Path = SOURCES_DIR
+) -> Catalogue:
+    """The checked catalogue of ``folder`` against ``directory``, read once per change
+    of its files or of the regions (every start reads it; the checks take seconds).
+
+    Only for loading the database and for the authoring tools that work without
+    one (bench scripts, the catalogue's own tests): run-time readers use
+    ``db.catalogue.stored_catalogue``.
+    """
+    files = sorted(folder.glob("*.yaml"))
     key = (
+        str(folder),
+        str(sources),
         tuple((f.name, f.stat().st_mtime_ns) for f in files),
         tuple(sorted((r.code, r.name_zh, r.aliases) for r in directory)),
     )
     if key not in _cache:
         _cache.clear()
-        _cache[key] = load_catalogue(CATALOGUE_DIR, directory, SOURCES_DIR)
+        _cache[key] = load_catalogue(folder, directory, sources)
     return _cache[key]

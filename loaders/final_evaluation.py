@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from db.catalogue import stored_catalogue
 from db.observations import current_observations, observation_sources
 from db.regions import load_directory
 from indicators.final_evaluation import evaluate
-from loaders.catalogue import shipped_catalogue
 
 PUBLISHED = "published"
 COLUMNS = [
@@ -35,7 +35,7 @@ COLUMNS = [
 def final_evaluation(session: Session, through_year: int) -> pd.DataFrame:
     """One row per target whose year is ``through_year`` or earlier (COLUMNS)."""
     directory = load_directory(session)
-    catalogue = shipped_catalogue(directory)
+    catalogue = stored_catalogue(session)
     observations = current_observations(session)
     if not observations.empty:
         observations = observations[observations.layer == PUBLISHED]

@@ -1,7 +1,9 @@
-"""Bring a database to a usable state: migrate, then fill what is empty.
+"""Bring a database to a usable state: migrate, ship the catalogue, fill what is empty.
 
 Called by the app on start and by ``manage.py init``; running it on a database
-that is already set up changes nothing.
+that is already set up changes nothing, except that a changed catalogue
+(config/catalogue/) is stored and progress reassessed: the database is the one
+catalogue at run time, and this is the one step that ships the files into it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
-from db.catalogue import count_targets
 from db.observations import count_layer
 from db.regions import count_regions
 from loaders.catalogue import load_catalogue_into
@@ -51,11 +52,10 @@ def ensure_ready(
     loaded = 0 if has_regions else load_regions(factory)
     if loaded:
         log.info("首次启动：已载入 %d 个地区及区域组合", loaded)
-    with factory() as session:
-        has_targets = count_targets(session) > 0
-    targets = 0 if has_targets else len(load_catalogue_into(factory).entries)
+    shipped = load_catalogue_into(factory)
+    targets = len(shipped.catalogue.entries) if shipped.changed else 0
     if targets:
-        log.info("首次启动：已载入目标库 %d 条（目标与基期值）", targets)
+        log.info("已载入目标库 %d 条（目标、基期值与远景目标）", targets)
     with factory() as session:
         has_sample = count_layer(session, "sample") > 0
     sample_rows = load_sample(factory) if sample and not has_sample else 0

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit, models
+from db.catalogue import stored_catalogue
 from db.errors import storage_errors, storage_problem
 from db.intake import (
     figures_held,
@@ -52,7 +53,6 @@ from db.uploads import (
 )
 from indicators import identify
 from indicators.access import AccessDenied
-from loaders.catalogue import shipped_catalogue
 from loaders.normalise import NormaliseError, parse_period
 from loaders.progress import refresh_progress
 from loaders.readers import RawTable, ReadError
@@ -203,7 +203,7 @@ def _check(
         return None, _refusal(filename, str(exc)), None
     with factory() as session:
         directory = load_directory(session)
-        catalogue = shipped_catalogue(directory)
+        catalogue = stored_catalogue(session)
         context = Context(
             directory,
             catalogue.indicators,

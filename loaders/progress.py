@@ -19,12 +19,12 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import leases
+from db.catalogue import stored_catalogue
 from db.observations import current_observations
 from db.progress import replace_snapshots
 from db.regions import load_directory
 from db.session import transaction
 from indicators.progress_run import Result, assess_all, up_to
-from loaders.catalogue import shipped_catalogue
 
 log = logging.getLogger(__name__)
 PROGRESS_LEASE = "progress"
@@ -95,23 +95,18 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
     """
     with transaction(factory) as session:
         directory = load_directory(session)
-        catalogue = shipped_catalogue(directory)
+        catalogue = stored_catalogue(session)
         observations = current_observations(session)
         if as_of is None:
             years = observations.period.str[:4].astype(int) if not observations.empty else []
             as_of = int(max(years)) if len(years) else datetime.now(UTC).year - 1
-        stored_targets = {e.id for e in catalogue.targets}
         at = datetime.now(UTC)
         counts: dict[int, int] = {}
         for year in (as_of - 1, as_of):
             known = up_to(observations, year)
             results = assess_all(catalogue, directory, known, year)
             digest = _digest(known)
-            rows = [
-                _row(r, year, digest, at)
-                for r in results
-                if r.assessment.target_id in stored_targets
-            ]
+            rows = [_row(r, year, digest, at) for r in results]
             counts[year] = replace_snapshots(session, year, rows)
     log.info("进展评估：%d 个目标，截至 %d 年（另存 %d 年）", counts[as_of], as_of, as_of - 1)
     return counts[as_of]

@@ -34,6 +34,7 @@ import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import CONFIG_DIR, SettingsError, load_settings
+from db.catalogue import stored_catalogue
 from db.completeness import completeness_matrix
 from db.regions import load_directory
 from db.reminders import (
@@ -52,7 +53,6 @@ from indicators.reporting_calendar import (
     load_reporting_calendar,
     period_label,
 )
-from loaders.catalogue import shipped_catalogue
 from loaders.projects import overdue_dispatch_reminders
 from loaders.templates import indicators_due
 
@@ -119,17 +119,20 @@ def reporting_calendar(path: Path | None = None) -> ReportingCalendar:
     return _calendars[key]
 
 
-_pairs: dict[tuple[object, ...], tuple[Catalogue, frozenset[tuple[str, str]]]] = {}
+_pairs: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 
 
-def expected_pairs(directory: RegionDirectory) -> frozenset[tuple[str, str]]:
+def expected_pairs(catalogue: Catalogue, directory: RegionDirectory) -> frozenset[tuple[str, str]]:
     """(region_code, indicator_id) for every unit in the circle and every
     indicator of its reporting template; computed once per catalogue and regions."""
-    catalogue = shipped_catalogue(directory)
-    key = tuple(sorted((r.code, r.level, r.in_circle, r.members) for r in directory))
+    key = (
+        tuple(sorted((r.code, r.level, r.in_circle, r.members) for r in directory)),
+        tuple(sorted((e.scope_code, e.indicator_id) for e in catalogue.targets)),
+        tuple(sorted((i.id, i.aggregation, i.components) for i in catalogue.indicators.values())),
+    )
     cached = _pairs.get(key)
-    if cached is not None and cached[0] is catalogue:
-        return cached[1]
+    if cached is not None:
+        return cached
     units = [r for r in directory if not r.is_grouping and r.in_circle != "outside"]
     pairs = frozenset(
         (unit.code, indicator.id)
@@ -137,8 +140,13 @@ def expected_pairs(directory: RegionDirectory) -> frozenset[tuple[str, str]]:
         for indicator in indicators_due(catalogue, directory, unit.code)
     )
     _pairs.clear()
-    _pairs[key] = (catalogue, pairs)
+    _pairs[key] = pairs
     return pairs
+
+
+def stored_expected_pairs(session: Session) -> frozenset[tuple[str, str]]:
+    """``expected_pairs`` of the stored catalogue and regions."""
+    return expected_pairs(stored_catalogue(session), load_directory(session))
 
 
 def reporting_matrix(
@@ -153,7 +161,7 @@ def reporting_matrix(
     obligations (see db.completeness.completeness_matrix)."""
     calendar = reporting_calendar()
     with factory() as session:
-        expected = expected_pairs(load_directory(session))
+        expected = stored_expected_pairs(session)
         return completeness_matrix(
             session,
             period,
@@ -178,7 +186,7 @@ def overdue_job(
     today = today or beijing_today()
     calendar = reporting_calendar()
     with factory() as session:
-        expected = expected_pairs(load_directory(session))
+        expected = stored_expected_pairs(session)
     with transaction(factory) as session:
         created = len(
             create_overdue_reminders(session, today, calendar.rules, calendar.start, expected)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.catalogue import stored_catalogue
 from db.observations import replace_layer
 from db.regions import load_directory
 from db.session import transaction
 from indicators.sample_data import LABEL, generate
-from loaders.catalogue import shipped_catalogue
 
 
 def load_sample(factory: sessionmaker[Session], last_year: int | None = None) -> int:
@@ -18,6 +18,6 @@ def load_sample(factory: sessionmaker[Session], last_year: int | None = None) ->
     last_year = last_year or datetime.now(UTC).year - 1
     with transaction(factory) as session:
         directory = load_directory(session)
-        catalogue = shipped_catalogue(directory)
+        catalogue = stored_catalogue(session)
         frame = generate(catalogue, last_year, directory=directory)
         return replace_layer(session, "sample", frame, f"{LABEL}（合成，非真实统计）")

@@ -49,11 +49,11 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from config.settings import load_settings  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
+from db.catalogue import stored_catalogue  # noqa: E402
 from db.observations import replace_layer  # noqa: E402
 from db.regions import load_directory  # noqa: E402
 from db.session import make_engine, make_session_factory, transaction  # noqa: E402
 from indicators.sample_data import generate  # noqa: E402
-from loaders.catalogue import shipped_catalogue  # noqa: E402
 from loaders.first_run import ensure_ready  # noqa: E402
 from loaders.progress import recompute_progress  # noqa: E402
 
@@ -90,7 +90,7 @@ def build_database(data_dir: Path, factor: int) -> str:
     if factor > 1:
         with transaction(factory) as session:
             directory = load_directory(session)
-            catalogue = shipped_catalogue(directory)
+            catalogue = stored_catalogue(session)
             sample = generate(catalogue, 2025, directory=directory)
             base = len(sample)
             big = enlarge(sample, catalogue, directory, factor)

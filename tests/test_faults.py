@@ -30,12 +30,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import PROJECT_ROOT
 from db import models
+from db.catalogue import stored_catalogue
 from db.errors import DISK_FULL, UNREACHABLE
 from db.regions import load_directory
 from db.scratch import postgres_database
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_token, create_user
-from loaders.catalogue import shipped_catalogue
 from loaders.first_run import ensure_ready
 from loaders.intake import INTERRUPTED, INTERRUPTED_AFTER, recover_interrupted
 from loaders.review import submit
@@ -75,7 +75,7 @@ def _monthly_rows(factory: sessionmaker[Session], rows: int, start_year: int = 1
     """``rows`` valid template rows: monthly figures of every unit, year after year."""
     with factory() as session:
         directory = load_directory(session)
-    catalogue = shipped_catalogue(directory)
+        catalogue = stored_catalogue(session)
     units = [r for r in directory if not r.is_grouping and r.level != "province"]
     monthly = [i for i in catalogue.indicators.values() if i.frequency == "monthly"]
     lines = []

@@ -20,6 +20,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
 from dashboard.context import region_directory, settings
+from dashboard.data import catalogue
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
 from dashboard.security import text_value
 from dashboard.uploads import UploadError, decode_upload
@@ -198,12 +199,14 @@ def _read(contents: Any, filename: Any, region: Any) -> tuple[str, str | None, l
     name = safe_filename(filename)
     text = read_bytes(name, decode_upload(contents))
     chosen = text_value(region, "地区") or None
-    found, proposals = propose_from(text, chosen, directory=region_directory())
+    found, proposals = propose_from(
+        text, chosen, directory=region_directory(), catalogue=catalogue()
+    )
     return name, found, proposals
 
 
 def _rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
-    names = indicator_names(region_directory())
+    names = indicator_names(catalogue())
     return [
         {
             "indicator_name": names.get(p.indicator, p.indicator),

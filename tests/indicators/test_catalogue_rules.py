@@ -15,7 +15,7 @@ from config.settings import CONFIG_DIR
 from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
 from indicators.catalogue_rules import stated_base_years
 from indicators.regions import Member, Region, RegionDirectory, Source, load_region_directory
-from loaders.catalogue import shipped_catalogue
+from loaders.catalogue import read_catalogue_files
 from tests.helpers import small_directory
 from tests.indicators.test_catalogue import write_world
 
@@ -245,7 +245,7 @@ def test_rul010_a_location_description_is_refused_as_a_baseline(
 
 @pytest.fixture(scope="module")
 def shipped() -> Catalogue:
-    return shipped_catalogue(load_region_directory(CONFIG_DIR / "regions.yaml"))
+    return read_catalogue_files(load_region_directory(CONFIG_DIR / "regions.yaml"))
 
 
 def test_rul011_the_agriculture_plans_area_figures_and_goals_carry_the_belt(

@@ -22,14 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import CONFIG_DIR
 from db import models
 from db.projects import file_report
-from db.regions import load_directory
 from db.reminders import reminders_for
 from db.session import transaction
 from db.users import create_user
 from indicators.regions import load_region_directory
 from loaders import reminders as job
 from loaders import scheduler as sched
-from loaders.catalogue import shipped_catalogue
+from loaders.catalogue import read_catalogue_files
 from loaders.first_run import ensure_ready
 from loaders.reminders import (
     MailError,
@@ -38,6 +37,7 @@ from loaders.reminders import (
     overdue_job,
     reporting_matrix,
     smtp_config,
+    stored_expected_pairs,
 )
 from loaders.scheduler import build_scheduler, overdue_reminders_job, scheduled
 from loaders.templates import indicators_due
@@ -107,7 +107,7 @@ def test_rmj001_reminders_and_mail_once_for_the_templates_rows(
     rows = _reminders(ready)
     assert created == len(rows) > 0
     with ready() as session:
-        pairs = expected_pairs(load_directory(session))
+        pairs = stored_expected_pairs(session)
     statistics = [r for r in rows if r.project_id is None]  # the others: project dispatches
     assert {(r.region_code, r.indicator_id) for r in statistics} <= pairs
     keys = {(r.region_code, r.indicator_id, r.period) for r in statistics}
@@ -283,14 +283,14 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
 
 def test_rmj008_expected_pairs_are_the_templates_rows() -> None:
     directory = load_region_directory(CONFIG_DIR / "regions.yaml")
-    pairs = expected_pairs(directory)
-    catalogue = shipped_catalogue(directory)
+    catalogue = read_catalogue_files(directory)
+    pairs = expected_pairs(catalogue, directory)
     assert {i for r, i in pairs if r == CHENGDU} == {
         i.id for i in indicators_due(catalogue, directory, CHENGDU)
     }
     codes = {r for r, _ in pairs}
     assert all(not directory[c].is_grouping and directory[c].in_circle != "outside" for c in codes)
-    assert expected_pairs(directory) is pairs  # computed once
+    assert expected_pairs(catalogue, directory) is pairs  # computed once
 
 
 def test_rmj009_the_pages_matrix_uses_the_calendar_and_the_templates(
@@ -301,7 +301,7 @@ def test_rmj009_the_pages_matrix_uses_the_calendar_and_the_templates(
     assert states[("gdp", "2025")] == "approved"
     assert states[("gdp", "2025")] == "approved"
     with ready() as session:
-        pairs = expected_pairs(load_directory(session))
+        pairs = stored_expected_pairs(session)
     assert set(frame.indicator_id) == {i for r, i in pairs if r == CHENGDU}
     later = tmp_path / "calendar.yaml"
     later.write_text(
