@@ -397,7 +397,13 @@ def receive(
     if refused is not None:  # recorded, not stored
         _record_refusal(factory, sender(), filename, content, refused)
         return Outcome(None, "refused", {**report, "vintage": vintage})
-    report = {**report, "vintage": vintage or "initial"}
+    # the vintage as the file's notes say (a census note makes its years a census revision)
+    # unless one is given; kept in the report so that approving a reviewed file applies it
+    if result is not None and result.ok:
+        label = file_rows(result.rows, vintage, report.get("census_revision"))[1]
+    else:
+        label = vintage or "initial"
+    report = {**report, "vintage": label, "vintage_given": vintage is not None}
     if result is None or not result.ok:
         status = "empty" if result is not None and result.nothing else "refused"
         return _stored(factory, filename, content, channel, user_id, report, status, actor)

@@ -43,6 +43,7 @@ from indicators.review_view import View, fingerprint
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
 from loaders.progress import refresh_progress
 from loaders.readers.sandbox import Limits
+from loaders.vintage import MIXED, file_rows, kept_problems
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ class ReviewOutcome:
     inserted: int  # approved rows that are a new indicator × region × period
     revised: int  # approved rows that revise an accepted value
     unchanged: int  # approved rows equal to the accepted value (nothing written)
+    # approved rows of an older release than the value held: kept as history (较新的修订值已存在)
+    kept_newer: int = 0
 
     @property
     def message(self) -> str:
@@ -77,6 +80,10 @@ class ReviewOutcome:
             parts.append(
                 f"通过 {self.approved} 行（新增 {self.inserted}，修订 {self.revised}，"
                 f"未变 {self.unchanged}）"
+            )
+        if self.kept_newer:
+            parts.append(
+                f"{self.kept_newer} 行为较旧版本，较新的修订值已存在，未覆盖（存为历史版本）"
             )
         if self.rejected:
             parts.append(f"退回 {self.rejected} 行")
@@ -92,7 +99,7 @@ def submit(
     account: Account | None,
     period: str | None = None,
     *,
-    vintage: str = "initial",
+    vintage: str | None = None,
     default_indicator: str | None = None,
     default_region: str | None = None,
     address: str | None = None,
@@ -273,16 +280,23 @@ def _approve(
         return ImportCounts(0, 0, 0)
     keys = [(row.indicator_id, row.region_code, row.period) for row in rows]
     before = current_values(session, LAYER, keys)
-    vintage = (submission.report or {}).get("vintage", "initial")
-    frame = pd.DataFrame(
-        {
-            "indicator_id": [row.indicator_id for row in rows],
-            "region_code": [row.region_code for row in rows],
-            "period": [row.period for row in rows],
-            "value": [row.value for row in rows],
-            "unit": [row.unit for row in rows],
-            "note": [row.note for row in rows],
-        }
+    report = submission.report or {}
+    given = report.get("vintage") if report.get("vintage_given") else None
+    # the vintage rule of a direct import: a census note in the file makes its years a
+    # census revision; an older release never replaces a newer one (kept as history)
+    frame, vintage = file_rows(
+        pd.DataFrame(
+            {
+                "indicator_id": [row.indicator_id for row in rows],
+                "region_code": [row.region_code for row in rows],
+                "period": [row.period for row in rows],
+                "value": [row.value for row in rows],
+                "unit": [row.unit for row in rows],
+                "note": [row.note for row in rows],
+            }
+        ),
+        given,
+        report.get("census_revision"),
     )
     counts = import_observations(
         session,
@@ -291,7 +305,7 @@ def _approve(
         vintage=vintage,
         submission_id=submission.id,
         user_id=submission.user_id,
-        source_note=f"{VINTAGES.get(vintage, vintage)}；{submission.filename}",
+        source_note=f"{VINTAGES.get(vintage, MIXED)}；{submission.filename}",
     )
     after = current_values(session, LAYER, keys)
     link_observations(session, {row.id: after[key][0] for row, key in zip(rows, keys, strict=True)})
@@ -366,6 +380,10 @@ def _close(
     report: dict[str, Any] = dict(submission.report or {})
     for name in ("inserted", "revised", "unchanged"):
         report[name] = report.get(name, 0) + getattr(counts, name)
+    if counts.kept:
+        report["kept_newer"] = report.get("kept_newer", 0) + len(counts.kept)
+        kept = kept_problems(session, submission.filename, counts.kept)
+        report["problems"] = [*report.get("problems", []), *kept]
     report["review"] = {"approved": tally[APPROVED], "rejected": tally[REJECTED]}
     submission.status, submission.report = status, report
     submission.reviewed_by, submission.reviewed_at = account.id, now
@@ -387,6 +405,7 @@ def _close(
             "inserted": counts.inserted,
             "revised": counts.revised,
             "unchanged": counts.unchanged,
+            "kept_newer": len(counts.kept),
             "comment": comment or None,
         },
         detail=f"{STATUS_ZH[status]}：{submission.filename}",
@@ -400,6 +419,7 @@ def _close(
         counts.inserted,
         counts.revised,
         counts.unchanged,
+        len(counts.kept),
     )
 
 

@@ -91,3 +91,30 @@ def test_vin004_a_reviewer_may_force_an_explicit_vintage(ready: sessionmaker[Ses
     forced = send(ready, OLDER, vintage="initial", force_vintage=True)
     assert forced.report["revised"] == 24 and not forced.report.get("kept_newer")
     assert rows(ready, "2016")[-1] == (17740.59, "initial", True)
+
+
+def test_vin005_files_that_go_to_review_keep_the_vintage_rule(
+    ready: sessionmaker[Session],
+) -> None:
+    """The same two real exports sent for review (a reviewer's account sends any region) and
+    approved: the census note makes 2016 a census revision, and the older export approved
+    afterwards is kept as history, said in the decision (issue 15 item 6 on the review path)."""
+    from db.session import transaction
+    from db.users import account_of, create_user
+    from loaders.review import decide, submit
+
+    with transaction(ready) as session:
+        office = account_of(create_user(session, "office", "office-password", "reviewer"))
+
+    def approve_all(path: Path):  # type: ignore[no-untyped-def]
+        sent = submit(ready, path.name, path.read_bytes(), office)
+        assert sent.status == "pending", sent.report
+        return sent, decide(ready, sent.submission_id, office, "approve", "", recompute=False)
+
+    sent, first = approve_all(CENSUS)
+    assert sent.report["vintage"] == "mixed" and sent.report["vintage_given"] is False
+    assert rows(ready, "2016") == [(18271.1, "census_revision", True)]
+    assert rows(ready, "2024") == [(32046.7, "initial", True)]
+    _, second = approve_all(OLDER)
+    assert rows(ready, "2016") == [(18271.1, "census_revision", True), (17740.59, "initial", False)]
+    assert second.kept_newer == 24 and "较新的修订值已存在，未覆盖" in second.message
