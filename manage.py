@@ -33,6 +33,7 @@ from db.users import ROLES, UserError
 from indicators.access import Account
 from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
+from indicators.normalise import NormaliseError
 from indicators.regions import RegionError, load_region_directory
 from indicators.reporting_calendar import CalendarError
 from indicators.seed_text import SeedText, squeeze
@@ -49,7 +50,6 @@ from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
 from loaders.intake import STATUS_ZH, VINTAGES, receive
 from loaders.master_data import REGIONS_FILE, load_regions
-from loaders.normalise import NormaliseError
 from loaders.progress import recompute_progress
 from loaders.published import VINTAGE_ORDER, load_published
 from loaders.reminders import MailError, beijing_today, overdue_job

@@ -12,9 +12,9 @@ from db.catalogue import stored_catalogue
 from db.observations import observations_frame
 from db.users import account_of, token_holder
 from indicators.access import ROLE_ZH, Account, can_review, report_scope
+from indicators.normalise import NormaliseError, parse_period
 from indicators.regions import RegionError
 from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive
-from loaders.normalise import NormaliseError, parse_period
 from loaders.templates import render
 
 intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")

@@ -16,7 +16,7 @@ directory. A text in traditional characters (a mirror page of a 公报) is read 
 characters, and the spaces a PDF's line breaks leave between two characters are closed up
 (``readable``), so the figures and their sentences are found; the sentences are quoted as read.
 
-Numbers are read by the intake's own parser (loaders/normalise.parse_number: full-width digits,
+Numbers are read by the intake's own parser (indicators/normalise.parse_number: full-width digits,
 万/亿 prefixes), which is pure text handling.
 """
 
@@ -31,9 +31,9 @@ from typing import Any
 import opencc
 
 from indicators.catalogue import Catalogue
+from indicators.normalise import NormaliseError, parse_number
 from indicators.regions import RegionDirectory, RegionError
 from indicators.units import BASE_UNITS, UnitError, convert
-from loaders.normalise import NormaliseError, parse_number
 
 IndicatorNames = Mapping[str, tuple[Sequence[str], str]]
 

@@ -1,7 +1,7 @@
 """The reporting calendar (报送日历): which periods are due, by when, and what a
 cell of the 报送进度 matrix shows.
 
-Periods are spelled as everywhere else in the monitor (loaders/normalise.py):
+Periods are spelled as everywhere else in the monitor (indicators/normalise.py):
 ``2025`` (a year), ``2025Q3`` (a quarter), ``2025-07`` (a month). Cumulative
 periods (``2025-01/06``) are what bulletins publish, not what reporters owe, so
 the calendar does not know them.

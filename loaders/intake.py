@@ -53,7 +53,7 @@ from db.uploads import (
 )
 from indicators import identify
 from indicators.access import AccessDenied
-from loaders.normalise import NormaliseError, parse_period
+from indicators.normalise import NormaliseError, parse_period
 from loaders.progress import refresh_progress
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted

@@ -38,9 +38,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.normalise import NormaliseError, fold, parse_number
 from indicators.projects import CATEGORIES, STATUSES
 from indicators.regions import Region, RegionDirectory, RegionError, normalise_name
-from loaders.normalise import NormaliseError, fold, parse_number
 from loaders.readers.labels import INSTRUCTION_SHEET, clean
 from loaders.readers.model import ReadError
 from loaders.readers.text import read_text

@@ -38,10 +38,10 @@ from db.projects import (
 from db.regions import load_directory
 from db.session import transaction
 from indicators.access import AccessDenied, Account, can_report, require_review
+from indicators.normalise import NormaliseError, parse_number
 from indicators.project_annex import AnnexProject, load_annex, location_regions
 from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
-from loaders.normalise import NormaliseError, parse_number
 from loaders.project_register import RegisterRow, read_register
 from loaders.readers.sandbox import LimitError, Limits, check_shape, current_limits
 from loaders.validate import ERROR, Problem
@@ -306,7 +306,7 @@ def file_dispatch(
 
 def _amount(raw: float | str | None, what: str, required: bool) -> float | None:
     """An amount in 亿元 read by the one number parser of every file
-    (loaders.normalise.parse_number): thousands separators and full-width digits
+    (indicators.normalise.parse_number): thousands separators and full-width digits
     as statisticians type them, 亿 or 万 written in the cell; nothing infinite,
     NaN-like, negative or in per cent."""
     if isinstance(raw, str) and raw.strip().lower().lstrip("+-") == "nan":

@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from indicators.catalogue import Catalogue, IndicatorDef
+from indicators.normalise import parse_period
 from indicators.regions import RegionDirectory
-from loaders.normalise import parse_period
 
 HEADER = ["地区", "指标", "期间", "数值", "单位", "备注"]
 INSTRUCTIONS = [

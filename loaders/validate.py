@@ -22,10 +22,7 @@ import pandas as pd
 
 from indicators.catalogue import FREQUENCY_ZH, IndicatorDef
 from indicators.formatting import number
-from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
-from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
-from indicators.units import UnitError, conversion_factor, split_unit
-from loaders.normalise import (
+from indicators.normalise import (
     NormaliseError,
     english_unit,
     fits_frequency,
@@ -35,6 +32,9 @@ from loaders.normalise import (
     period_kind,
     unit_from_label,
 )
+from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
+from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
+from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.places import MISSPELLED, is_outside_region
 
 ERROR, WARNING = "错误", "提示"

@@ -27,10 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import PROJECT_ROOT
 from db.session import make_engine, make_session_factory
+from indicators.normalise import NormaliseError, fold, parse_number, parse_period, unit_from_label
 from indicators.regions import load_region_directory
 from loaders.first_run import ensure_ready
 from loaders.intake import check
-from loaders.normalise import NormaliseError, fold, parse_number, parse_period, unit_from_label
 from loaders.project_register import STATUSES, read_register
 from loaders.readers import COLUMNS, RawTable, ReadError, read_file
 from loaders.readers.workbook import CFB_MAGIC, ZIP_MAGIC

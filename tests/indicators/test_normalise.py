@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders.normalise import (
+from indicators.normalise import (
     NormaliseError,
     Number,
     fits_frequency,
