@@ -50,6 +50,7 @@ REGION_COLUMNS = (
     "chengdu_metro_area",
     "cq_metro_area",
     "cq_main_urban_metro",
+    "sichuan_chongqing",
     "external",
 )
 VINTAGE_COLUMNS = ("initial", "final", "census_revision", "estimate")

@@ -37,6 +37,7 @@ REGIONS = {
     "chengdu_metro_area",
     "cq_metro_area",
     "cq_main_urban_metro",
+    "sichuan_chongqing",
     "external",
 }
 # indicators held on an ordered scale (class numbers, indicators/scales.py)
