@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.clock import beijing_today
 from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
 from db import migrate
@@ -52,7 +53,7 @@ from loaders.intake import STATUS_ZH, VINTAGES, receive
 from loaders.master_data import REGIONS_FILE, load_regions
 from loaders.progress import recompute_progress
 from loaders.published import VINTAGE_ORDER, load_published
-from loaders.reminders import MailError, beijing_today, overdue_job
+from loaders.reminders import MailError, overdue_job
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
 from loaders.templates import render

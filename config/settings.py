@@ -16,6 +16,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = PROJECT_ROOT / "config"
+# the reminders' sender when SMTP_FROM is empty, and SMTP_FROM's default
+DEFAULT_SENDER = "ccec-monitor@localhost"
 
 
 class SettingsError(ValueError):
@@ -76,7 +78,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Mail relay for overdue reminders; empty means reminders are shown in the app only.",
     ),
     Setting("SMTP_PORT", "25", int, "Port of the mail relay."),
-    Setting("SMTP_FROM", "ccec-monitor@localhost", str, "Sender address of reminder e-mails."),
+    Setting("SMTP_FROM", DEFAULT_SENDER, str, "Sender address of reminder e-mails."),
     Setting(
         "TODAY",
         "",

@@ -11,6 +11,7 @@ import pandas as pd
 from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from config.clock import beijing_today
 from dashboard.api import error_response, json_records
 from dashboard.context import plan_titles, region_directory, session_factory
 from db import models
@@ -25,7 +26,6 @@ from db.projects import (
 from indicators.projects import CATEGORIES, PROGRESS_COLUMNS, STATUSES, project_progress
 from indicators.regions import RegionError
 from loaders.project_register import register_template
-from loaders.reminders import beijing_today
 
 projects_api = Blueprint("api_v1_projects", __name__, url_prefix="/api/v1")
 

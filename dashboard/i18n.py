@@ -13,8 +13,8 @@ from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
 from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
-from db.observations import LAYER_NAMES_EN, LAYER_NAMES_ZH
 from indicators.catalogue import PILLARS, PILLARS_EN
+from indicators.layers import LAYER_NAMES_EN, LAYER_NAMES_ZH
 from indicators.progress import STATUS_EN, STATUS_ZH
 from indicators.regions import Region
 

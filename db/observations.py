@@ -9,16 +9,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from db import models
+from indicators.layers import LAYER_NAMES_ZH, best_layer
 
-# where several layers hold a value for the same indicator, region and period,
-# the published figure wins over a reported one, and both over the sample
-LAYER_PRECEDENCE = {"published": 0, "reported": 1, "sample": 2}
 # the note the published layer gives a figure that is a bound, not a value
 # (超过 8.2 万亿元: at least), and the bound it means for the progress method
 NOTE_OF_BOUND = {"lower": "公开数据：下限", "upper": "公开数据：上限"}
 BOUND_NOTES = {note: bound for bound, note in NOTE_OF_BOUND.items()}
-LAYER_NAMES_ZH = {"published": "公开数据", "reported": "报送数据", "sample": "示例数据"}
-LAYER_NAMES_EN = {"published": "published", "reported": "reported", "sample": "sample data"}
 
 
 def replace_layer(session: Session, layer: str, frame: pd.DataFrame, note: str) -> int:
@@ -83,9 +79,7 @@ def current_observations(session: Session, indicator: str | None = None) -> pd.D
     if frame.empty:
         return frame
     frame["bound"] = frame.bound.map(BOUND_NOTES).fillna("")
-    frame["rank"] = frame.layer.map(LAYER_PRECEDENCE).fillna(9)
-    frame = frame.sort_values("rank").drop_duplicates(["indicator_id", "region_code", "period"])
-    return frame.drop(columns="rank").reset_index(drop=True)
+    return best_layer(frame, ["indicator_id", "region_code", "period"])
 
 
 def observations_frame(

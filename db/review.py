@@ -19,8 +19,8 @@ from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db import models
-from db.observations import LAYER_NAMES_ZH, LAYER_PRECEDENCE
 from db.session import lock_row
+from indicators.layers import LAYER_NAMES_ZH, best_layer
 from indicators.outliers import HISTORY_YEARS, can_be_negative, change, flag, year_change
 from indicators.review_view import RowFace
 
@@ -449,13 +449,12 @@ def _best(
     found: list[Any],
 ) -> dict[tuple[str, str, str], tuple[float, str]]:
     """(indicator, region, period, value, layer) rows → the best layer's value per key."""
-    best: dict[tuple[str, str, str], tuple[float, str]] = {}
-    for ind, reg, period, value, layer in found:
-        key = (ind, reg, period)
-        held = best.get(key)
-        if held is None or LAYER_PRECEDENCE.get(layer, 9) < LAYER_PRECEDENCE.get(held[1], 9):
-            best[key] = (value, layer)
-    return best
+    keys = ["indicator_id", "region_code", "period"]
+    frame = best_layer(pd.DataFrame(list(found), columns=[*keys, "value", "layer"]), keys)
+    return {
+        (ind, reg, period): (value, layer)
+        for ind, reg, period, value, layer in frame.itertuples(index=False)
+    }
 
 
 def _text(value: object) -> str | None:

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.layers import layer_rank
 from indicators.regions import RegionDirectory
-
-# published figures before reported ones before synthetic sample data
-LAYER_ORDER = ("published", "reported", "sample")
 
 
 def like_units(directory: RegionDirectory) -> set[str]:
@@ -50,10 +48,7 @@ def rank_like_units(observations: pd.DataFrame, units: set[str]) -> Ranking:
     if annual.empty:
         return Ranking(annual.assign(value=[]), None, None, 0)
     counts = annual.groupby(["period", "layer"]).region_code.nunique().reset_index(name="n")
-    rank = {layer: i for i, layer in enumerate(LAYER_ORDER)}
-    counts = counts.assign(
-        _year=counts.period.astype(int), _layer=-counts.layer.map(rank).fillna(len(rank))
-    )
+    counts = counts.assign(_year=counts.period.astype(int), _layer=-counts.layer.map(layer_rank))
     best = counts.sort_values(["n", "_year", "_layer"], ascending=False).iloc[0]
     chosen = annual[(annual.period == best.period) & (annual.layer == best.layer)]
     chosen = chosen.drop_duplicates("region_code", keep="last")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.clock import beijing_today
 from db import migrate
 from db.observations import count_layer
 from db.regions import count_regions
@@ -22,7 +23,6 @@ from loaders.master_data import load_regions
 from loaders.progress import recompute_progress
 from loaders.projects import seed_register
 from loaders.published import load_published
-from loaders.reminders import beijing_today
 from loaders.sample import load_sample
 
 log = logging.getLogger(__name__)

@@ -28,12 +28,12 @@ from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import CONFIG_DIR, SettingsError, load_settings
+from config.clock import beijing_today
+from config.settings import CONFIG_DIR, DEFAULT_SENDER, SettingsError, load_settings
 from db.catalogue import stored_catalogue
 from db.completeness import completeness_matrix
 from db.regions import load_directory
@@ -58,9 +58,7 @@ from loaders.templates import indicators_due
 
 log = logging.getLogger(__name__)
 CALENDAR_FILE = CONFIG_DIR / "reporting_calendar.yaml"
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 RETRY = timedelta(days=3)
-DEFAULT_SENDER = "ccec-monitor@localhost"
 SUBJECT = "【成渝地区双城经济圈规划目标监测平台】数据报送逾期提醒（{count} 项）"
 
 
@@ -91,19 +89,6 @@ def smtp_config(environ: Mapping[str, str] | None = None) -> SmtpConfig | None:
     if not host:
         return None
     return SmtpConfig(host, settings.smtp_port, settings.smtp_from.strip() or DEFAULT_SENDER)
-
-
-def beijing_today() -> date:
-    """Today in Beijing, the calendar the deadlines are set in; the ``TODAY``
-    setting fixes it (a demonstration as of a given day, a browser test's frozen
-    clock)."""
-    fixed = load_settings().today.strip()
-    if fixed:
-        try:
-            return date.fromisoformat(fixed)
-        except ValueError:
-            raise SettingsError(f"环境变量 TODAY 的值 {fixed!r} 不是日期（YYYY-MM-DD）") from None
-    return datetime.now(TIMEZONE).date()
 
 
 _calendars: dict[tuple[str, int], ReportingCalendar] = {}

@@ -17,6 +17,7 @@ from dashboard.context import session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
 from indicators.access import can_administer, can_audit, can_review, may_submit
+from indicators.layers import LAYER_ORDER
 
 TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
 TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
@@ -187,9 +188,7 @@ def data_status(lang: str, pathname: str = "/") -> html.Div:
             id="data-status",
             className="px-4 small text-muted",
         )
-    shown = t(lang, "、", ", ").join(
-        layer_name(x, lang) for x in ("published", "reported", "sample") if x in layers
-    )
+    shown = t(lang, "、", ", ").join(layer_name(x, lang) for x in LAYER_ORDER if x in layers)
     parts: list[object] = [
         html.Span(t(lang, f"数据截至 {as_of} 年", f"Data as of {as_of}"), className="me-3"),
         html.Span(

@@ -20,6 +20,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from config.clock import beijing_today
 from dashboard.auth import current_account
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
@@ -31,7 +32,7 @@ from indicators.completeness import URGENCY, most_urgent, region_summary, state_
 from indicators.exports import spreadsheet_safe
 from indicators.formatting import share_text
 from indicators.reporting_calendar import STATE_EN, STATE_ZH, STATES, CalendarError
-from loaders.reminders import beijing_today, reporting_calendar, reporting_matrix
+from loaders.reminders import reporting_calendar, reporting_matrix
 
 dash.register_page(__name__, path="/completeness", name="报送进度", title="报送进度 · 成渝监测平台")
 

@@ -20,6 +20,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from config.clock import beijing_today
 from dashboard.auth import current_account
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
@@ -41,7 +42,6 @@ from indicators.projects import (
     rollup,
 )
 from loaders.projects import DispatchError, file_dispatch
-from loaders.reminders import beijing_today
 
 dash.register_page(__name__, path="/dispatch", name="项目调度", title="项目调度 · 成渝监测平台")
 

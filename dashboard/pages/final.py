@@ -20,6 +20,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from config.clock import beijing_today
 from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
 from dashboard.components.scorecard import indicator_cell, pillar_table, value_text
 from dashboard.components.status import verdict_badge
@@ -37,7 +38,6 @@ from indicators.final_evaluation import (
 )
 from indicators.formatting import target_text
 from loaders.published import parse_source_note
-from loaders.reminders import beijing_today
 
 dash.register_page(
     __name__, path="/final", name="终期评估", title="终期评估 · 成渝监测平台", order=4

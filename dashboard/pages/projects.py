@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from config.clock import beijing_today
 from dashboard.auth import current_account
 from dashboard.components.validation import problems_grid
 from dashboard.context import region_directory, session_factory
@@ -27,7 +28,6 @@ from indicators.formatting import share_text
 from indicators.project_annex import load_notice
 from indicators.projects import CATEGORIES, CATEGORIES_EN, STATUSES, STATUSES_EN
 from loaders.projects import import_register
-from loaders.reminders import beijing_today
 
 dash.register_page(__name__, path="/projects", name="重大项目", title="重大项目 · 成渝监测平台")
 

@@ -19,6 +19,7 @@ from dashboard.components.status import pillar_status_figure, status_tally
 from dashboard.data import snapshots
 from dashboard.i18n import href, lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
+from indicators.layers import LAYER_ORDER
 from indicators.summary import (
     OFF_TRACK,
     SHOWN_ORDER,
@@ -58,11 +59,7 @@ def _title(lang: str, scope_label: str | None, as_of: int) -> str:
 
 
 def _notes(frame: Any, lang: str) -> list[str]:
-    layers = [
-        layer_name(x, lang)
-        for x in ("published", "reported", "sample")
-        if x in set(frame.layer.dropna())
-    ]
+    layers = [layer_name(x, lang) for x in LAYER_ORDER if x in set(frame.layer.dropna())]
     notes = [
         t(lang, f"生成日期：{date.today().isoformat()}", f"Generated: {date.today().isoformat()}"),
         t(

@@ -12,12 +12,12 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from config.clock import beijing_today
 from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from loaders.final_evaluation import final_evaluation
 from loaders.first_run import ensure_ready
-from loaders.reminders import beijing_today
 from tests.helpers import callback, layout
 
 
