@@ -16,7 +16,7 @@ import pandas as pd
 
 from indicators.catalogue import Catalogue, Entry
 from indicators.regions import RegionDirectory
-from indicators.units import UnitError, convert, split_unit
+from indicators.units import UnitError, convert, is_share, split_unit
 
 SEED = 20211020  # the outline's publication date
 PROFILES = {"ahead": 1.25, "on_track": 1.0, "slow": 0.75, "stalled": 0.3, "reversing": -0.4}
@@ -69,7 +69,10 @@ def generate(
         series = _series(
             entry.kind, goal, start_year, entry.year, last_year, profile, baseline, falling, rng
         )
+        # a share stays a share: 达标率 never above 100 %, whatever the profile
+        bounded = is_share(catalogue.indicators[entry.indicator_id].name_zh, unit)
         for year, value in series:
+            value = min(max(value, 0.0), 100.0) if bounded else value
             shown = float(round(value)) if whole else value
             rows.append((entry.indicator_id, entry.scope_code, str(year), shown, unit))
     frame = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value", "unit"])

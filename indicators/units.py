@@ -8,6 +8,7 @@ themselves, which keeps the check strict rather than guessing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 PREFIXES = {
@@ -103,3 +104,13 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:
     return value * conversion_factor(from_unit, to_unit)
+
+
+_SHARE = re.compile(r"率|比重|占比|比例")
+_NOT_SHARE = re.compile(r"增长|增速|变化|降低|下降|提高|贡献率")
+
+
+def is_share(name_zh: str, unit: str) -> bool:
+    """A share of a whole (城镇化率, 达标率, 占比 in %): between 0 and 100 %. Growth rates,
+    changes and contribution rates are not (they may be negative or exceed 100)."""
+    return unit == "%" and bool(_SHARE.search(name_zh)) and not _NOT_SHARE.search(name_zh)

@@ -34,12 +34,10 @@ from indicators.normalise import (
 )
 from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
 from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
-from indicators.units import UnitError, conversion_factor, split_unit
+from indicators.units import UnitError, conversion_factor, is_share, split_unit
 from loaders.places import MISSPELLED, is_outside_region
 
 ERROR, WARNING = "错误", "提示"
-_SHARE = re.compile(r"率|比重|占比|比例")
-_NOT_SHARE = re.compile(r"增长|增速|变化|降低|下降|提高|贡献率")
 OUTLIER_Z = 3.0
 OUTLIER_JUMP = 0.5
 
@@ -508,12 +506,7 @@ def _region_code(context: Context, raw: str) -> str:
 def _impossible(indicator: IndicatorDef, value: float) -> str | None:
     if value < 0 and indicator.unit not in SIGNED_UNITS:
         return f"“{indicator.name_zh}”不能为负数"
-    is_share = (
-        indicator.unit == "%"
-        and _SHARE.search(indicator.name_zh)
-        and not _NOT_SHARE.search(indicator.name_zh)
-    )
-    if is_share and not 0 <= value <= 100:
+    if is_share(indicator.name_zh, indicator.unit) and not 0 <= value <= 100:
         return f"“{indicator.name_zh}”是比例，应在 0—100% 之间"
     return None
 
