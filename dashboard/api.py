@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from dashboard.context import region_directory, session_factory
+from dashboard.page_cache import versioned_read
 from dashboard.security import link_year
 from db.catalogue import indicators_frame, targets_frame
 from db.progress import snapshots_frame
@@ -89,6 +90,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
 
 
 @api.get("/regions")
+@versioned_read
 def regions() -> ResponseReturnValue:
     """Every region and grouping, or the one a ``?name=`` spelling resolves to."""
     directory = region_directory()
@@ -103,6 +105,7 @@ def regions() -> ResponseReturnValue:
 
 
 @api.get("/indicators")
+@versioned_read
 def indicators() -> ResponseReturnValue:
     """Every indicator definition (unit, direction, pillar, aggregation rule …)."""
     with session_factory()() as session:
@@ -122,6 +125,7 @@ def _provenance(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @api.get("/targets")
+@versioned_read
 def targets() -> ResponseReturnValue:
     """Targets and baselines with provenance; filter by ``plan``, ``indicator``,
     ``scope`` (any spelling), ``year``, ``kind`` and ``headline``."""
@@ -148,6 +152,7 @@ def targets() -> ResponseReturnValue:
 
 
 @api.get("/progress")
+@versioned_read
 def progress() -> ResponseReturnValue:
     """Stored assessments; filter by ``indicator``, ``target``, ``region`` (any
     spelling) and ``as_of`` (year; default the latest computed)."""

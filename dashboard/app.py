@@ -22,6 +22,7 @@ from dashboard.context import EXTENSION
 from dashboard.errors import register_error_pages
 from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
+from dashboard.page_cache import init_page_cache
 from dashboard.security import register_security
 from dashboard.transfer import init_compression, keep_static_files
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     init_compression(server)  # before the security headers: see dashboard.transfer
     register_security(server, settings)
     keep_static_files(server)
+    init_page_cache(app)
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)

@@ -7,7 +7,6 @@ their own databases.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from db.catalogue import plans
+from db.data_version import current_version
 from db.regions import load_directory
 from indicators.regions import RegionDirectory
 
@@ -40,21 +40,39 @@ def per_request(key: str, load: Callable[[], T]) -> T:
     return memo[key]
 
 
+def database_name() -> str:
+    """The database this app reads (what per-worker memories are keyed by: tests and
+    benchmarks run several apps on several databases in one process)."""
+    return str(session_factory().kw["bind"].url)
+
+
+def data_version() -> int:
+    """The data version (db/data_version.py), read once per request: what every
+    kept page, reply and frame of this worker is keyed by."""
+
+    def read() -> int:
+        with session_factory()() as session:
+            return current_version(session)
+
+    return per_request("data_version", read)
+
+
 # Reference data — regions and the catalogue — change only when an administrator
 # runs manage.py (load-regions, load-catalogue, init), never through the app; each
-# worker keeps them this long instead of reading ~5,000 rows on every page view
-# (a third of a page's server time under load, scripts/load_test.py).
-MASTER_DATA_SECONDS = 60.0
-_master: dict[tuple[str, str], tuple[float, object]] = {}
+# worker keeps them while the data version stands instead of reading ~5,000 rows on
+# every page view (a third of a page's server time under load, scripts/load_test.py).
+# A load raises the version, so a page cached for a version never mixes old names
+# with new figures.
+_master: dict[tuple[str, str], tuple[int, object]] = {}
 
 
 def master_data(key: str, load: Callable[[], T]) -> T:
-    """``load()`` at most once per ``MASTER_DATA_SECONDS`` per worker and database."""
-    cache_key = (str(session_factory().kw["bind"].url), key)
-    now = time.monotonic()
+    """``load()`` once per data version per worker and database."""
+    cache_key = (database_name(), key)
+    version = data_version()
     kept = _master.get(cache_key)
-    if kept is None or now - kept[0] > MASTER_DATA_SECONDS:
-        kept = (now, load())
+    if kept is None or kept[0] != version:
+        kept = (version, load())
         _master[cache_key] = kept
     return kept[1]  # type: ignore[return-value]
 

@@ -8,7 +8,14 @@ from types import SimpleNamespace
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from dashboard.context import master_data, per_request, region_directory, session_factory
+from dashboard.context import (
+    data_version,
+    database_name,
+    master_data,
+    per_request,
+    region_directory,
+    session_factory,
+)
 from dashboard.i18n import region_name
 from db.catalogue import indicators_frame, stored_catalogue, targets_frame
 from db.observations import current_observations, layer_version
@@ -36,8 +43,8 @@ def snapshots(lang: str, as_of: int | None = None) -> pd.DataFrame:
 
 def _snapshots(as_of: int | None) -> pd.DataFrame:
     """The snapshots as stored, read once per request whichever caller asks first,
-    and kept by this worker between requests while the database's snapshot
-    version is unchanged (so every worker sees a recompute on its next request)."""
+    and kept by this worker between requests while the data version is unchanged
+    (a recompute raises it, so every worker sees it on its next request)."""
     return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: _versioned(s, as_of)))
 
 
@@ -46,7 +53,7 @@ KEPT_MAX = 8
 
 
 def _versioned(session: Session, as_of: int | None) -> pd.DataFrame:
-    key = (str(session.get_bind().url), as_of, *snapshots_version(session))
+    key = (database_name(), as_of, data_version())
     frame = _kept.get(key)
     if frame is None:
         frame = snapshots_frame(session, as_of)
@@ -91,11 +98,22 @@ def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
     return [SimpleNamespace(**row) for row in frame.to_dict("records")]
 
 
+_changes_kept: dict[tuple[object, ...], pd.DataFrame] = {}
+
+
 def changes(lang: str) -> pd.DataFrame:
-    """The latest snapshots whose previous-year snapshot exists, with ``change``."""
-    current = _snapshots(None)
-    with session_factory()() as session:
-        return merge_duplicates(status_changes(session, current=current))
+    """The latest snapshots whose previous-year snapshot exists, with ``change``:
+    computed once per data version by this worker (re-reading and merging the
+    previous year's snapshots was 23 % of 总览's server time, issue 19)."""
+    key = (database_name(), data_version())
+    kept = _changes_kept.get(key)
+    if kept is None:
+        current = _snapshots(None)
+        with session_factory()() as session:
+            kept = merge_duplicates(status_changes(session, current=current))
+        _changes_kept.clear()
+        _changes_kept[key] = kept
+    return kept.copy()
 
 
 def indicators() -> pd.DataFrame:

@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import Any, NoReturn
 from urllib.parse import unquote
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from config.settings import Settings
@@ -312,7 +312,9 @@ def add_security_headers(response: Response, settings: Settings) -> Response:
     headers["Referrer-Policy"] = "same-origin"
     if settings.secure_cookies:
         headers["Strict-Transport-Security"] = HSTS
-    if not _static(request.path):
+    if not _static(request.path) and not g.get("ccec_revalidate"):
+        # (a read API answer keyed by the data version keeps its ETag and
+        # "private, no-cache": dashboard/page_cache.versioned_read)
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
         headers.pop("ETag", None)

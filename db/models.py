@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -436,6 +437,33 @@ class JobLease(Base):
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     dirty: Mapped[bool] = mapped_column(Boolean, default=False)
     requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DataVersion(Base):
+    """One row: a number raised in the same transaction as any stored change of
+    what the pages and the read API show (observations, snapshots, the catalogue,
+    regions, projects, submissions), so that every web worker can tell with one
+    primary-key read whether what it keeps is still true (db/data_version.py)."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PageCache(Base):
+    """A rendered reply (a Dash callback's JSON, a read API answer) for one data
+    version, shared by the web workers (dashboard/page_cache.py): the first worker
+    to compute it stores it, the others read it instead of computing it again.
+    Rows of older versions are deleted by the first worker that sees a newer one."""
+
+    __tablename__ = "page_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 # ---------------------------------------------------------------- progress ---

@@ -15,6 +15,8 @@ from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.data_version import track_changes
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
@@ -38,7 +40,11 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions on ``engine`` whose commits raise the data version when they
+    change what the pages show (db/data_version.py)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    track_changes(engine, factory)
+    return factory
 
 
 @contextmanager

@@ -16,7 +16,13 @@ every unit, with monthly/quarterly periods):
 3. the recorded requests are replayed in-process through Flask's test client,
    ``--repeat`` times each, and the median and 95th percentile of the server
    time of each callback are printed (a callback = its outputs; the pages
-   router is the callback that renders a page's layout).
+   router is the callback that renders a page's layout);
+4. whole page visits (the page, Dash's layout and dependencies, then the
+   visit's callbacks, as scripts/locustfile.py sends them) are replayed twice:
+   on a cache miss (the data version raised before each visit, as an accepted
+   upload does: every kept reply, frame and reference table is read again) and
+   on a hit; each is printed beside the floor, a minimal Dash app with one
+   10-point graph visited the same way (``floor_visit_ms``), as a ratio.
 
 Nothing is asserted: the figures are for docs/dashboard-benchmark.txt.
 """
@@ -166,8 +172,19 @@ def record(base: str) -> tuple[list[Recorded], dict[str, float]]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        moved = {"bytes": 0, "responses": 0}
+
+        def count(request: Any) -> None:
+            sizes = request.sizes()
+            moved["bytes"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            moved["responses"] += 1
+
+        page.on("requestfinished", count)
         page.goto(base + "/")
         renders["cold"] = page.evaluate(FIRST_RENDER)
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("requestfinished", count)
+        renders["cold bytes"], renders["cold responses"] = moved["bytes"], moved["responses"]
         warm = []
         for _ in range(5):
             page.reload()
@@ -214,6 +231,72 @@ def replay(url: str, requests: list[Recorded], repeat: int) -> None:
     engine.dispose()
 
 
+def floor_visit_ms(repeat: int) -> float:
+    """Median server time of one visit of a minimal Dash app (one 10-point graph
+    drawn by a callback): what Dash and Flask cost before the monitor does anything."""
+    import dash
+    import plotly.graph_objects as go
+    from dash import Input, Output, dcc, html
+
+    app = dash.Dash(__name__ + "_floor")
+    app.layout = html.Div([dcc.Location(id="url"), dcc.Graph(id="graph")])
+
+    @app.callback(Output("graph", "figure"), Input("url", "pathname"))
+    def draw(_pathname: str) -> go.Figure:
+        return go.Figure(go.Scatter(x=list(range(10)), y=[v * v for v in range(10)]))
+
+    client = app.server.test_client()
+    body = {
+        "output": "graph.figure",
+        "outputs": {"id": "graph", "property": "figure"},
+        "inputs": [{"id": "url", "property": "pathname", "value": "/"}],
+        "state": [],
+        "changedPropIds": ["url.pathname"],
+    }
+    return statistics.median(
+        _visit(client, "/", [("/_dash-update-component", body)]) for _ in range(max(repeat, 20))
+    )
+
+
+def _visit(client: Any, path: str, callbacks: list[tuple[str, dict[str, Any]]]) -> float:
+    """One page visit as a browser sends it, in ms of server time (no network)."""
+    headers = {"Origin": "http://localhost", "Accept-Encoding": "gzip, deflate, br"}
+    started = time.perf_counter()
+    for url in (path, "/_dash-layout", "/_dash-dependencies"):
+        response = client.get(url, headers=headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {url} answered {response.status_code}")
+    for url, body in callbacks:
+        response = client.post(url, json=body, headers=headers)
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"{path}: {label(body)} answered {response.status_code}")
+    return (time.perf_counter() - started) * 1000
+
+
+def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float) -> None:
+    """Each recorded page's whole visit on a cache miss and on a hit, against the floor."""
+    from db.data_version import raise_version
+
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    app = create_app(load_settings(), factory)
+    client = app.server.test_client()
+    pages = {name: path for name, path, _ in VISITS}
+    print(f"\n  whole page visits (server time, median of {repeat}); floor {floor:.1f} ms")
+    print(f"  {'page':22} {'miss':>9} {'× floor':>8} {'hit':>9} {'× floor':>8}")
+    for name, path in pages.items():
+        callbacks = [(p, b) for n, p, b in requests if n == name]
+        misses, hits = [], []
+        for _ in range(repeat):
+            with transaction(factory) as session:
+                raise_version(session)  # as an accepted upload does
+            misses.append(_visit(client, path, callbacks))
+            hits.append(_visit(client, path, callbacks))
+        miss, hit = statistics.median(misses), statistics.median(hits)
+        print(f"  {name:22} {miss:7.1f}ms {miss / floor:7.1f}× {hit:7.1f}ms {hit / floor:7.1f}×")
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--factors", default="1,100")
@@ -254,11 +337,13 @@ def main() -> None:
                 process.wait(timeout=10)
             print(
                 f"  总览 time to first render in Chromium: cold {renders['cold']:.0f} ms, "
-                f"warm {renders['warm']:.0f} ms (median of 5)"
+                f"warm {renders['warm']:.0f} ms (median of 5); a cold visit moves "
+                f"{renders['cold bytes'] / 1e6:.2f} MB in {renders['cold responses']:.0f} responses"
             )
             os.environ["DATA_DIR"] = str(data_dir)
             os.environ["DATABASE_URL"] = url
             replay(url, requests, args.repeat)
+            replay_visits(url, requests, args.repeat, floor_visit_ms(args.repeat))
 
 
 if __name__ == "__main__":

@@ -306,6 +306,10 @@ def verify(url: str, upload_log: Path) -> list[str]:
     return problems
 
 
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--viewers", type=int, default=50)
@@ -328,7 +332,8 @@ def main() -> int:
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
         f"{args.viewers} viewers + {args.reporters} reporters for {args.duration} s, "
         f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}, "
-        f"viewers read each page {args.think} s"
+        f"viewers read each page {args.think} s; load average before {_load()} "
+        "(the machine is shared: compare runs made back to back, as ratios)"
     )
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
@@ -403,6 +408,7 @@ def main() -> int:
             failures = print_stats(stats, data_dir / "pages.jsonl", args.duration)
             problems = verify(url, upload_log)
             errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
+    print(f"  load average after: {_load()}")
     for problem in problems:
         print(f"  CHECK FAILED: {problem}")
     print(

@@ -1,0 +1,263 @@
+"""Pages cached by data version (issue 19 items 1 and 4).
+
+A Dash callback reply of the public reading pages (the page router's rendered
+layout of 总览, 指标, 地区, 区划, 预期差距, 进展报告, 目标库, 终期评估, 方法, and
+each figure and table callback of those pages) and a read API answer depend
+only on the stored data and on the request (address, language, the control
+values: all in the callback's JSON or the API's URL). Each is computed once per
+data version (db/data_version.py) and request, and then served:
+
+1. from this worker's memory (``LRU_SIZE`` replies, each with its brotli/gzip
+   bytes made once), or
+2. from the ``page_cache`` table, where the first worker that computed it left
+   it for the others (SQLite or PostgreSQL alike: nothing else to run).
+
+Any accepted change raises the data version in its own transaction, so the next
+request of every worker looks up new keys: nothing computed from older data is
+served again, whichever worker or process made the change.
+
+Not cached, ever: pages and callbacks that depend on who is signed in (header,
+审核, 填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验) and
+downloads. The reading pages are the same for everyone allowed to read them;
+when reading requires signing in, the sign-in guard (registered before) refuses
+an anonymous request before the cache is looked at.
+
+The read API answers carry ``ETag`` (data version and address) with
+``Cache-Control: private, no-cache``: a client that sends ``If-None-Match`` gets
+304 without anything being computed or read but the version.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+import brotli
+import dash
+from flask import Response, g, make_response, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.context import data_version, database_name, session_factory
+from dashboard.transfer import MIN_SIZE, chosen_encoding
+from db.data_version import cached_reply, drop_replies_before, store_reply
+from db.session import transaction
+
+log = logging.getLogger(__name__)
+
+# the reading pages: the same for every reader; their callbacks' modules
+PUBLIC_PATHS = frozenset(
+    {
+        "/",
+        "/indicator",
+        "/region",
+        "/regions",
+        "/outlook",
+        "/report",
+        "/targets",
+        "/final",
+        "/methodology",
+    }
+)
+PUBLIC_MODULES = frozenset(
+    f"pages.{name}"
+    for name in (
+        "home",
+        "indicator",
+        "region",
+        "regions",
+        "outlook",
+        "report",
+        "targets",
+        "final",
+        "methodology",
+    )
+)
+ROUTER_OUTPUT = "_pages_content.children"
+CALLBACK_PATH = "/_dash-update-component"
+LRU_SIZE = 512
+REPLY_BR_QUALITY = 5  # made once per reply and worker: a little better than Compress's 4
+REVALIDATE = "private, no-cache"
+
+
+@dataclass
+class Reply:
+    """A computed reply and its compressed forms, made when first asked for."""
+
+    body: bytes
+    mimetype: str
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def encoded_as(self, encoding: str) -> bytes:
+        if encoding not in self.encoded:
+            if encoding == "br":
+                self.encoded[encoding] = brotli.compress(self.body, quality=REPLY_BR_QUALITY)
+            else:
+                self.encoded[encoding] = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self.encoded[encoding]
+
+
+_memory: OrderedDict[tuple[str, str], Reply] = OrderedDict()
+_dropped_before: dict[str, int] = {}  # database -> the version whose older rows are gone
+
+
+def reply_key(kind: str, request_text: str) -> str:
+    """The key of a reply: the data version, the day (a page may say "overdue"),
+    what was asked. Hashed: the table's key column is 64 characters."""
+    day = datetime.now(UTC).date().isoformat()
+    text = "\x1f".join((kind, str(data_version()), day, request_text))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def kept_reply(key: str) -> Reply | None:
+    """The reply for ``key`` from this worker's memory or the shared table."""
+    memory_key = (database_name(), key)
+    reply = _memory.get(memory_key)
+    if reply is not None:
+        _memory.move_to_end(memory_key)
+        return reply
+    try:
+        with session_factory()() as session:
+            body = cached_reply(session, key)
+    except SQLAlchemyError:  # the cache is a help, never a reason to fail a page
+        log.warning("页面缓存读取失败", exc_info=True)
+        return None
+    if body is None:
+        return None
+    reply = Reply(bytes(body), "application/json")
+    _remember(memory_key, reply)
+    return reply
+
+
+def keep_reply(key: str, body: bytes, mimetype: str) -> None:
+    """Remember ``body`` here and store it for the other workers."""
+    _remember((database_name(), key), Reply(body, mimetype))
+    version = data_version()
+    try:
+        with transaction(session_factory()) as session:
+            if _dropped_before.get(database_name(), 0) < version:
+                drop_replies_before(session, version)
+                _dropped_before[database_name()] = version
+            store_reply(session, key, version, body)
+    except SQLAlchemyError:
+        log.warning("页面缓存写入失败", exc_info=True)
+
+
+def _remember(memory_key: tuple[str, str], reply: Reply) -> None:
+    _memory[memory_key] = reply
+    _memory.move_to_end(memory_key)
+    while len(_memory) > LRU_SIZE:
+        _memory.popitem(last=False)
+
+
+def _send(reply: Reply) -> Response:
+    encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+    if encoding and len(reply.body) >= MIN_SIZE:
+        response = Response(reply.encoded_as(encoding), mimetype=reply.mimetype)
+        response.headers["Content-Encoding"] = encoding
+    else:
+        response = Response(reply.body, mimetype=reply.mimetype)
+    response.headers["Vary"] = "Accept-Encoding"
+    return response
+
+
+# ------------------------------------------------------- Dash callbacks ---
+
+
+def _callback_modules(app: dash.Dash) -> dict[str, str | None]:
+    return {
+        output: getattr(entry.get("callback"), "__module__", None)
+        for output, entry in app.callback_map.items()
+    }
+
+
+def cacheable_callback(payload: dict[str, Any], modules: dict[str, str | None]) -> bool:
+    """Whether a callback request's reply depends only on the data and the request."""
+    output = payload.get("output", "")
+    if "download" in output:
+        return False
+    if ROUTER_OUTPUT in output:
+        paths = [
+            i.get("value")
+            for i in payload.get("inputs", [])
+            if isinstance(i, dict) and i.get("property") == "pathname"
+        ]
+        return len(paths) == 1 and paths[0] in PUBLIC_PATHS
+    return modules.get(output) in PUBLIC_MODULES
+
+
+def init_page_cache(app: dash.Dash) -> None:
+    """Serve the reading pages' callback replies per data version. Register after
+    the sign-in guard and the request checks (they refuse before the cache)."""
+    server = app.server
+
+    def reply_from_cache() -> Response | None:
+        if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
+            return None
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not cacheable_callback(payload, _callback_modules(app)):
+            return None
+        asked = {k: payload.get(k) for k in ("output", "outputs", "inputs", "state")}
+        asked["changed"] = payload.get("changedPropIds")
+        key = reply_key("callback", json.dumps(asked, sort_keys=True, ensure_ascii=False))
+        reply = kept_reply(key)
+        if reply is not None:
+            return _send(reply)
+        g.ccec_reply_key = key
+        return None
+
+    def keep_computed(response: Response) -> Response:
+        key = g.pop("ccec_reply_key", None)
+        if (
+            key
+            and response.status_code == 200
+            and response.mimetype == "application/json"
+            and not response.is_streamed
+            and "Content-Encoding" not in response.headers
+        ):
+            keep_reply(key, response.get_data(), response.mimetype)
+        return response
+
+    server.before_request(reply_from_cache)
+    server.after_request(keep_computed)
+
+
+# -------------------------------------------------------------- read API ---
+
+
+def versioned_read(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
+    """A read API route answered per data version: 304 to a client that holds the
+    current ``ETag``, else the reply kept for this version and address, else
+    computed once and kept."""
+
+    @wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> Response:
+        version = data_version()
+        digest = hashlib.sha256(request.full_path.encode("utf-8")).hexdigest()[:16]
+        etag = f"v{version}-{digest}"
+        if request.if_none_match.contains(etag):
+            response = Response(status=304)
+        else:
+            key = reply_key("api", request.full_path)
+            reply = kept_reply(key)
+            if reply is None:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200 or response.mimetype != "application/json":
+                    return response  # refusals and streamed files are not kept
+                keep_reply(key, response.get_data(), response.mimetype)
+            else:
+                response = _send(reply)
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = REVALIDATE
+        g.ccec_revalidate = True  # dashboard.security keeps the ETag and this Cache-Control
+        return response
+
+    return answer

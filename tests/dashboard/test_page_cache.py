@@ -1,0 +1,163 @@
+"""Pages cached by data version (issue 19 items 1 and 4): a reply computed by one
+worker is served by another from the shared table, an accepted upload through
+another worker invalidates it, the read API answers 304 to a client holding the
+current ETag, and what depends on the signed-in user is never cached."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import brotli
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select, update
+
+from config.settings import load_settings
+from dashboard import page_cache
+from dashboard.app import create_app
+from dashboard.page_cache import cacheable_callback
+from db import models
+from db.data_version import current_version
+from db.session import make_engine, make_session_factory, transaction
+from db.users import create_token, create_user
+from loaders.first_run import ensure_ready
+
+ORIGIN = {"Origin": "http://localhost"}
+OUTPUTS = (("body", "children"), ("share", "href"))
+INPUTS = (("indicator", "gdp"), ("region", "500000"))
+# the 指标 page's body for 重庆's GDP, as the browser asks for it
+INDICATOR_BODY: dict[str, Any] = {
+    "output": "..ind-body.children...ind-share.href..",
+    "outputs": [{"id": f"ind-{part}", "property": prop} for part, prop in OUTPUTS],
+    "inputs": [{"id": f"ind-{part}", "property": "value", "value": v} for part, v in INPUTS],
+    "state": [{"id": "url", "property": "search", "value": "?id=gdp&region=500000"}],
+    "changedPropIds": ["ind-region.value"],
+}
+
+
+@pytest.fixture(scope="module")
+def world(module_db_url: str) -> Iterator[dict[str, Any]]:
+    factory = make_session_factory(engine := make_engine(module_db_url))
+    ensure_ready(engine, factory, sample=False, published=False)
+    with transaction(factory) as session:  # a region's system that sends directly (直报)
+        create_user(session, "pc_cq", "password-1234", "reporter", regions=["500000"])
+        token = create_token(session, "pc_cq", "重庆直报系统", trusted=True)
+    # two workers: two apps on one database (as gunicorn's processes are); each
+    # serves a request before the next is made, so that each takes the pages' callbacks
+    clients = []
+    for _ in range(2):
+        clients.append(create_app(load_settings({}), factory).server.test_client())
+        assert clients[-1].get("/_dash-dependencies").status_code == 200
+    yield {"factory": factory, "token": token, "first": clients[0], "second": clients[1]}
+    engine.dispose()
+
+
+def upload(client: FlaskClient, token: str, value: str) -> None:
+    body = f"地区,指标,期间,数值,单位,备注\n重庆市,地区生产总值,2025年,{value},亿元,\n"
+    response = client.post(
+        "/api/v1/submissions",
+        data={"file": (io.BytesIO(body.encode("utf-8")), "cq.csv")},
+        headers={"Authorization": f"Bearer {token}"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)[:300]
+
+
+def rendered(client: FlaskClient, **headers: str) -> Any:
+    response = client.post(
+        "/_dash-update-component", json=INDICATOR_BODY, headers={**ORIGIN, **headers}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response
+
+
+def stored_rows(factory: Any) -> list[tuple[str, int]]:
+    with factory() as session:
+        return list(session.execute(select(models.PageCache.key, models.PageCache.version)))
+
+
+def test_pgc001_an_upload_on_another_worker_invalidates_the_page(world) -> None:
+    first, second, factory = world["first"], world["second"], world["factory"]
+    upload(second, world["token"], "30111.22")
+    page = rendered(first).get_data(as_text=True)
+    assert "30,111" in page or "30111" in page
+    with factory() as session:
+        version = current_version(session)
+    rows = stored_rows(factory)
+    assert [v for _, v in rows] == [version]  # kept for the other workers, this version only
+    # the other worker serves the stored reply instead of computing it: marked, it shows
+    marked = page.replace("30,111", "MARKED").replace("30111", "MARKED").encode()
+    with transaction(factory) as session:
+        session.execute(update(models.PageCache).values(body=marked))
+    page_cache._memory.clear()  # the other worker is another process: its memory is its own
+    assert "MARKED" in rendered(second).get_data(as_text=True)
+    # an accepted upload through that worker raises the version: every worker recomputes
+    upload(second, world["token"], "31222.33")
+    with factory() as session:
+        assert current_version(session) > version
+    again = rendered(first).get_data(as_text=True)
+    assert "MARKED" not in again and ("31,222" in again or "31222" in again)
+    from_second = rendered(second).get_data(as_text=True)
+    assert "31,222" in from_second or "31222" in from_second
+    with factory() as session:
+        assert {v for _, v in stored_rows(factory)} == {current_version(session)}
+
+
+def test_pgc002_a_cached_reply_is_sent_compressed(world) -> None:
+    plain = rendered(world["first"])
+    for _ in range(2):  # computed or not, the same bytes arrive
+        packed = rendered(world["first"], **{"Accept-Encoding": "gzip, br"})
+        assert packed.headers["Content-Encoding"] == "br"
+        assert packed.headers["Cache-Control"] == "no-store"
+        assert brotli.decompress(packed.get_data()) == plain.get_data()
+
+
+def test_pgc003_read_api_answers_304_while_the_data_version_stands(world) -> None:
+    client = world["first"]
+    answer = client.get("/api/v1/progress")
+    assert answer.status_code == 200
+    etag = answer.headers["ETag"]
+    assert answer.headers["Cache-Control"] == "private, no-cache"
+    again = client.get("/api/v1/progress", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get("/api/v1/progress?region=重庆市", headers={"If-None-Match": etag})
+    assert other.status_code == 200  # another address, another ETag
+    second = world["second"].get("/api/v1/progress", headers={"If-None-Match": etag})
+    assert second.status_code == 304  # the version is the database's: any worker agrees
+    upload(world["second"], world["token"], "32333.44")
+    changed = client.get("/api/v1/progress", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    refused = client.get("/api/v1/progress?as_of=二〇二五")
+    assert refused.status_code == 400  # refusals are answered, not kept
+
+
+@pytest.mark.parametrize(
+    ("output", "path", "cached"),
+    [
+        (".._pages_content.children..._pages_store.data..", "/", True),
+        (".._pages_content.children..._pages_store.data..", "/indicator", True),
+        (".._pages_content.children..._pages_store.data..", "/review", False),
+        (".._pages_content.children..._pages_store.data..", "/admin", False),
+        (".._pages_content.children..._pages_store.data..", "/submit", False),
+        ("..home-map.figure...home-share.href..", "/", True),
+        ("..review-rows.rowData...review-view.data..", "/review", False),
+        ("app-header.children", "/", False),
+        ("ind-download.data", "/indicator", False),
+    ],
+)
+def test_pgc004_only_pages_the_same_for_every_reader_are_cached(
+    output: str, path: str, cached: bool
+) -> None:
+    modules = {
+        "..home-map.figure...home-share.href..": "pages.home",
+        "..review-rows.rowData...review-view.data..": "pages.review",
+        "ind-download.data": "pages.indicator",
+        "app-header.children": None,
+    }
+    payload = {
+        "output": output,
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path}],
+    }
+    assert cacheable_callback(payload, modules) is cached
