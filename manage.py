@@ -27,7 +27,6 @@ from db.admin import (
     withdraw_token,
 )
 from db.backup import BackupError, backup, restore
-from db.catalogue import stored_catalogue
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError
@@ -49,14 +48,13 @@ from loaders.bulletin import (
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
 from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
-from loaders.intake import STATUS_ZH, VINTAGES, receive
+from loaders.intake import STATUS_ZH, VINTAGES, receive, reporting_template
 from loaders.master_data import REGIONS_FILE, load_regions
 from loaders.progress import recompute_progress
 from loaders.published import VINTAGE_ORDER, load_published
 from loaders.reminders import MailError, overdue_job
 from loaders.sample import load_sample
 from loaders.scheduler import build_scheduler
-from loaders.templates import render
 from loaders.validate import Problem
 
 Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
@@ -361,20 +359,11 @@ def cmd_change_user(
 
 def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
     ensure_ready(engine, factory, sample=False)
-    with factory() as session:
-        directory = load_directory(session)
-        catalogue = stored_catalogue(session)
-    region = directory.resolve(args.region)
     out = Path(args.output)
-    content, count = render(
-        catalogue,
-        directory,
-        region.code,
-        args.period,
-        "csv" if out.suffix.lower() == ".csv" else "xlsx",
-    )
-    out.write_bytes(content)
-    print(f"已生成 {out}：{region.name_zh} {args.period}，{count} 个指标")
+    fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
+    made = reporting_template(factory, args.region, args.period, fmt)
+    out.write_bytes(made.content)
+    print(f"已生成 {out}：{made.region_name} {args.period}，{made.count} 个指标")
     return 0
 
 

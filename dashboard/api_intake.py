@@ -8,14 +8,12 @@ from flask.typing import ResponseReturnValue
 from dashboard.api import error_response, json_records
 from dashboard.context import region_directory, session_factory
 from dashboard.uploads import upload_limits
-from db.catalogue import stored_catalogue
 from db.observations import observations_frame
 from db.users import account_of, token_holder
 from indicators.access import ROLE_ZH, Account, can_review, report_scope
 from indicators.normalise import NormaliseError, parse_period
 from indicators.regions import RegionError
-from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive
-from loaders.templates import render
+from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive, reporting_template
 
 intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")
 
@@ -125,24 +123,23 @@ def submissions() -> ResponseReturnValue:
 def template() -> ResponseReturnValue:
     """The reporting template pre-filled for ``region`` and ``period`` (``format=xlsx|csv``)."""
     args = request.args
+    ext = "csv" if args.get("format", "xlsx") == "csv" else "xlsx"
     try:
-        directory = region_directory()
-        region = directory.resolve(args.get("region", ""))
-        period = parse_period(args.get("period", ""))
+        made = reporting_template(
+            session_factory(), args.get("region", ""), args.get("period", ""), ext
+        )
     except (RegionError, NormaliseError) as exc:
         return error_response(str(exc), 400)
-    ext = "csv" if args.get("format", "xlsx") == "csv" else "xlsx"
-    with session_factory()() as session:
-        catalogue = stored_catalogue(session)
-    content, _ = render(catalogue, directory, region.code, period, ext)
     mime = (
         "text/csv"
         if ext == "csv"
         else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     )
-    filename = f"template-{region.code}-{period.replace('/', '_')}.{ext}"
+    filename = f"template-{made.region_code}-{made.period.replace('/', '_')}.{ext}"
     return Response(
-        content, mimetype=mime, headers={"Content-Disposition": f"attachment; filename={filename}"}
+        made.content,
+        mimetype=mime,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 
 

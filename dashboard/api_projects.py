@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from config.clock import beijing_today
 from dashboard.api import error_response, json_records
-from dashboard.context import plan_titles, region_directory, session_factory
+from dashboard.context import region_directory, session_factory
 from db import models
 from db.projects import (
     PROJECT_COLUMNS,
@@ -25,7 +25,7 @@ from db.projects import (
 )
 from indicators.projects import CATEGORIES, PROGRESS_COLUMNS, STATUSES, project_progress
 from indicators.regions import RegionError
-from loaders.project_register import register_template
+from loaders.projects import blank_register
 
 projects_api = Blueprint("api_v1_projects", __name__, url_prefix="/api/v1")
 
@@ -138,8 +138,7 @@ def project_reports(project_id: str) -> ResponseReturnValue:
 def template() -> ResponseReturnValue:
     """The empty register (.xlsx) to fill in and import: this year's and next
     year's plan columns, the catalogue's plan ids on the 说明 sheet."""
-    year = beijing_today().year
-    content = register_template(years=(year, year + 1), plan_ids=list(plan_titles()))
+    content = blank_register(session_factory(), beijing_today().year)
     # RFC 6266/5987: an ASCII fallback, and the Chinese name for the clients that read it
     disposition = (
         f"attachment; filename=project-register-template.xlsx; "

@@ -24,6 +24,7 @@ from db.users import (
     end_sessions,
     hash_password,
     revoke_token,
+    user_named,
 )
 from indicators.access import Account
 
@@ -44,7 +45,7 @@ def _state(user: models.User) -> dict[str, Any]:
 
 
 def _user(session: Session, username: str) -> models.User:
-    user = session.scalar(select(models.User).where(models.User.username == username))
+    user = user_named(session, username)
     if user is None:
         raise UserError(f"用户“{username}”不存在")
     return user

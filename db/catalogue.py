@@ -332,5 +332,14 @@ def indicators_frame(session: Session) -> pd.DataFrame:
     )
 
 
+def plan_ids(session: Session) -> set[str]:
+    return set(session.scalars(select(models.Plan.id)))
+
+
+def indicator_names(session: Session) -> dict[str, str]:
+    """Each stored indicator's Chinese name, by id."""
+    return {i: n for i, n in session.execute(select(models.Indicator.id, models.Indicator.name_zh))}
+
+
 def plans(session: Session) -> list[models.Plan]:
     return list(session.scalars(select(models.Plan).order_by(models.Plan.line_start)))

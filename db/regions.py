@@ -88,5 +88,10 @@ def load_directory(session: Session) -> RegionDirectory:
     return RegionDirectory(regions)
 
 
+def region_names(session: Session) -> dict[str, str]:
+    """Each stored region's Chinese name, by code."""
+    return {c: n for c, n in session.execute(select(models.Region.code, models.Region.name_zh))}
+
+
 def count_regions(session: Session) -> int:
     return len(session.scalars(select(models.Region.code)).all())

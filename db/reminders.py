@@ -200,6 +200,15 @@ def reminders_for(
     return list(session.scalars(query))
 
 
+def dispatch_reminder_keys(session: Session) -> set[tuple[str, str]]:
+    """(project id, month) of every dispatch reminder written so far."""
+    rem = models.Reminder
+    query = select(rem.project_id, rem.period).where(
+        rem.kind == "dispatch", rem.project_id.is_not(None)
+    )
+    return {(project, period) for project, period in session.execute(query)}
+
+
 def count_unseen(session: Session, user: Person) -> int:
     """Outstanding reminders ``user`` has not seen (for a badge in the header)."""
     rem = models.Reminder

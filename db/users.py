@@ -141,6 +141,11 @@ def end_sessions(user: models.User) -> None:
     user.session_version = (user.session_version or 0) + 1
 
 
+def user_named(session: Session, username: str) -> models.User | None:
+    """The account of this user name, active or not; None if there is none."""
+    return session.scalar(select(models.User).where(models.User.username == username))
+
+
 def create_user(
     session: Session,
     username: str,
@@ -151,7 +156,7 @@ def create_user(
 ) -> models.User:
     if role not in ROLES:
         raise UserError(f"角色“{role}”无效，可选：{'、'.join(ROLES)}")
-    if session.scalar(select(models.User).where(models.User.username == username)):
+    if user_named(session, username):
         raise UserError(f"用户名“{username}”已存在")
     if role == "reporter" and not regions:
         raise UserError("填报员必须绑定至少一个地区")
@@ -182,7 +187,7 @@ def create_token(
     ``trusted`` (直报): the files it sends are imported at once instead of waiting
     for review.
     """
-    user = session.scalar(select(models.User).where(models.User.username == username))
+    user = user_named(session, username)
     if user is None:
         raise UserError(f"用户“{username}”不存在")
     if expires_in_days is not None and expires_in_days < 1:
@@ -246,7 +251,7 @@ def authenticate(session: Session, username: str, password: str) -> models.User 
     """The active user with this name and password; None for any mismatch (the
     caller says only that the pair is wrong, never which half). A hash in an
     older format is replaced by a current one, in the caller's transaction."""
-    user = session.scalar(select(models.User).where(models.User.username == username))
+    user = user_named(session, username)
     if user is None:
         verify_password(password, _decoy_hash())  # no timing hint that the name exists
         return None

@@ -36,14 +36,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import models
 from db.errors import storage_errors
 from db.session import transaction
 from db.uploads import CHANNEL_ZH, record_refusal
-from db.users import account_of
+from db.users import account_of, user_named
 from indicators.access import Account, can_review, report_scope
 from loaders.intake import STATUS_ZH, filename_problem, receive, refusal_report, safe_filename
 from loaders.readers.sandbox import Limits, current_limits
@@ -105,7 +103,7 @@ NO_SENDER = (
 def _sender(factory: sessionmaker[Session], folder: str) -> Account | str:
     """The account a subfolder of ``incoming/`` names, or why its files are refused."""
     with factory() as session:
-        user = session.scalar(select(models.User).where(models.User.username == folder))
+        user = user_named(session, folder)
         account = account_of(user) if user is not None and user.active else None
     if account is None:
         return f"子目录“{safe_filename(folder)}”不是有效的账号名：未读取（应为 incoming/<用户名>/）"

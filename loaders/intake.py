@@ -57,6 +57,7 @@ from indicators.normalise import NormaliseError, parse_period
 from loaders.progress import refresh_progress
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
+from loaders.templates import render
 from loaders.validate import ERROR, Context, Problem, Result, validate
 from loaders.vintage import MIXED, census_note, file_rows, kept_problems
 
@@ -575,3 +576,30 @@ def _audit_upload(session: Session, submission: models.Submission, actor: str | 
         },
         detail=f"{STATUS_ZH.get(submission.status, submission.status)}：{submission.filename}",
     )
+
+
+@dataclass(frozen=True)
+class Template:
+    """A reporting template file and what it was made for."""
+
+    content: bytes
+    region_code: str
+    region_name: str
+    period: str
+    count: int  # indicators listed
+
+
+def reporting_template(
+    factory: sessionmaker[Session], region: str, period: str, fmt: str = "xlsx"
+) -> Template:
+    """The template pre-filled for ``region`` (any spelling the regions know) and
+    ``period``, from the stored regions and catalogue (the API and the command
+    line); raises RegionError or NormaliseError, in Chinese, for a name or a
+    period that cannot be read."""
+    with factory() as session:
+        directory = load_directory(session)
+        catalogue = stored_catalogue(session)
+    place = directory.resolve(region)
+    canonical = parse_period(period)
+    content, count = render(catalogue, directory, place.code, canonical, fmt)
+    return Template(content, place.code, place.name_zh, canonical, count)

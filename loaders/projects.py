@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
+from db.catalogue import plan_ids, plans
 from db.projects import (
     ProjectRecord,
     file_report,
@@ -36,13 +36,14 @@ from db.projects import (
     store_projects,
 )
 from db.regions import load_directory
+from db.reminders import dispatch_reminder_keys
 from db.session import transaction
 from indicators.access import AccessDenied, Account, can_report, require_review
 from indicators.normalise import NormaliseError, parse_number
 from indicators.project_annex import AnnexProject, load_annex, location_regions
 from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
-from loaders.project_register import RegisterRow, read_register
+from loaders.project_register import RegisterRow, read_register, register_template
 from loaders.readers.sandbox import LimitError, Limits, check_shape, current_limits
 from loaders.validate import ERROR, Problem
 
@@ -198,8 +199,8 @@ def import_register(
         )
     with factory() as session:
         directory = load_directory(session)
-        plan_ids = set(session.scalars(select(models.Plan.id)))
-    rows, problems = read_register(filename, content, directory, plan_ids)
+        known_plans = plan_ids(session)
+    rows, problems = read_register(filename, content, directory, known_plans)
     if any(p.level == ERROR for p in problems) or not rows:
         return ImportOutcome(0, 0, problems)
     with transaction(factory) as session:
@@ -338,14 +339,7 @@ def overdue_dispatch_reminders(session: Session, today: date) -> int:
     late = late[late.state == "overdue"]
     if late.empty:
         return 0
-    rem = models.Reminder
-    known = set(
-        session.execute(
-            select(rem.project_id, rem.period).where(
-                and_(rem.kind == "dispatch", rem.project_id.is_not(None))
-            )
-        ).all()
-    )
+    known = dispatch_reminder_keys(session)
     first_region: dict[str, str] = {}
     for project_id, code in sorted(project_regions(session)):
         first_region.setdefault(project_id, code)
@@ -371,3 +365,11 @@ def overdue_dispatch_reminders(session: Session, today: date) -> int:
         )
         created += 1
     return created
+
+
+def blank_register(factory: sessionmaker[Session], year: int) -> bytes:
+    """The empty register (.xlsx) to fill in and import: ``year``'s and the next
+    year's plan columns, the stored catalogue's plan ids on its 说明 sheet."""
+    with factory() as session:
+        known = [plan.id for plan in plans(session)]  # in the compilation's order
+    return register_template(years=(year, year + 1), plan_ids=known)

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import models
+from db.catalogue import indicator_names
 from db.intake import RANK, rank  # noqa: F401  (the ranking of releases, re-exported)
+from db.regions import region_names
 
 KEPT_NEWER = "较新的修订值已存在，未覆盖"
 MIXED = "经济普查修订数（注释所列年份）与初步数"
@@ -84,8 +84,8 @@ def kept_problems(
         series.setdefault((indicator, region), []).append(period)
     if not series:
         return []
-    names = dict(session.execute(select(models.Indicator.id, models.Indicator.name_zh)).all())
-    places = dict(session.execute(select(models.Region.code, models.Region.name_zh)).all())
+    names = indicator_names(session)
+    places = region_names(session)
     problems = []
     for (indicator, region), periods in series.items():
         shown = "、".join(sorted(periods)[:5]) + (

@@ -22,9 +22,15 @@ from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from db.errors import StorageError
 from db.review import submissions_of
 from indicators.access import AccessDenied, Account, may_submit, report_scope
-from loaders.intake import STATUS_ZH, check, filename_problem, refusal_report, safe_filename
+from loaders.intake import (
+    ERROR,
+    STATUS_ZH,
+    check,
+    filename_problem,
+    refusal_report,
+    safe_filename,
+)
 from loaders.review import submit
-from loaders.validate import ERROR
 
 dash.register_page(__name__, path="/submit", name="数据填报", title="数据填报 · 成渝监测平台")
 
