@@ -62,7 +62,9 @@ def test_smp004_shares_stay_between_0_and_100_percent() -> None:
     catalogue = load_catalogue(CONFIG_DIR / "catalogue", directory, CONFIG_DIR / "sources")
     frame = generate(catalogue, 2025, directory=directory)
     names = {i.id: i.name_zh for i in catalogue.indicators.values()}
-    shares = frame[[is_share(names[i], u) for i, u in zip(frame.indicator_id, frame.unit)]]
+    shares = frame[
+        [is_share(names[i], u) for i, u in zip(frame.indicator_id, frame.unit, strict=True)]
+    ]
     assert len(shares) > 100  # 城镇化率, 达标率, 覆盖率 … are in the sample
     assert shares.value.between(0, 100).all(), shares[~shares.value.between(0, 100)]
     assert is_share("跨界河流断面水质达标率", "%") and not is_share("地区生产总值增速", "%")
