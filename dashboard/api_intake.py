@@ -6,11 +6,11 @@ from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from dashboard.api import error_response, json_records
+from dashboard.auth import bearer
 from dashboard.context import region_directory, session_factory
 from dashboard.uploads import upload_limits
 from db.observations import observations_frame
-from db.users import account_of, token_holder
-from indicators.access import ROLE_ZH, Account, can_review, report_scope
+from indicators.access import ROLE_ZH, can_review, report_scope
 from indicators.normalise import NormaliseError, parse_period
 from indicators.regions import RegionError
 from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive, reporting_template
@@ -46,18 +46,6 @@ def observations() -> ResponseReturnValue:
     return jsonify({"count": len(items), "observations": items})
 
 
-def _bearer_user() -> tuple[Account, bool] | None:
-    """The account behind the request's token and whether the token is trusted (直报)."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    with session_factory()() as session:
-        held = token_holder(session, header.removeprefix("Bearer ").strip())
-        if held is None:
-            return None
-        return account_of(held[0]), held[1]
-
-
 @intake_api.post("/submissions")
 def submissions() -> ResponseReturnValue:
     """A file from a system, with a token; the answer is the validation report.
@@ -71,7 +59,7 @@ def submissions() -> ResponseReturnValue:
     The sender's right to submit is checked before the body is read: a viewer's
     token is refused (403) and nothing is stored. A body over MAX_UPLOAD_BYTES was
     refused (413) before this runs."""
-    held = _bearer_user()
+    held = bearer()
     if held is None:
         return error_response("缺少或无效的访问令牌（Authorization: Bearer <令牌>）", 401)
     account, trusted = held

@@ -58,7 +58,7 @@ from dashboard.context import EXTENSION, session_factory
 from db import audit, models
 from db import sign_in_throttle as throttle
 from db.session import transaction
-from db.users import account_of, authenticate, end_sessions, load_account, user_for_token
+from db.users import account_of, authenticate, end_sessions, load_account, token_holder
 from indicators.access import ROLE_EN, ROLE_ZH, Account, can_read
 
 SESSION_VERSION = "session_version"  # the key in the session cookie
@@ -144,17 +144,25 @@ def current_account() -> Account | None:
     return user.account if getattr(user, "is_authenticated", False) else None
 
 
-def token_account() -> Account | None:
-    """The account behind this request's ``Authorization: Bearer`` token, if valid."""
-    if "ccec_token_account" not in g:
+def bearer() -> tuple[Account, bool] | None:
+    """The account behind this request's ``Authorization: Bearer`` token and whether
+    the token is trusted (直报); None without a valid token. Read once per request:
+    the one place the API's token is checked (the guard, uploads, submissions)."""
+    if "ccec_bearer" not in g:
         header = request.headers.get("Authorization", "")
-        account = None
+        held = None
         if header.startswith("Bearer "):
             with session_factory()() as db:
-                user = user_for_token(db, header.removeprefix("Bearer ").strip())
-                account = account_of(user) if user is not None else None
-        g.ccec_token_account = account
-    return g.ccec_token_account
+                found = token_holder(db, header.removeprefix("Bearer ").strip())
+                held = (account_of(found[0]), found[1]) if found is not None else None
+        g.ccec_bearer = held
+    return g.ccec_bearer
+
+
+def token_account() -> Account | None:
+    """The account behind this request's ``Authorization: Bearer`` token, if valid."""
+    held = bearer()
+    return held[0] if held is not None else None
 
 
 def _settings() -> Settings:

@@ -10,11 +10,7 @@ from indicators.regions import Member, Region, RegionDirectory, Source
 
 
 def _depth(directory: RegionDirectory, region: Region) -> int:
-    depth = 0
-    while region.parent is not None:
-        region = directory[region.parent]
-        depth += 1
-    return depth
+    return len(directory.lineage(region.code)) - 1
 
 
 def sync_regions(session: Session, directory: RegionDirectory) -> int:

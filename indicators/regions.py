@@ -212,6 +212,19 @@ class RegionDirectory:
                     seen.append(label)
         return seen[:limit]
 
+    def lineage(self, code: str) -> list[str]:
+        """``code`` and the codes of the regions above it, nearest first (万州区 →
+        重庆市); empty for a code the directory does not hold. The one walk up the
+        hierarchy: reporting rights, dispatch owners, qualified place names."""
+        found: list[str] = []
+        while code in self.regions and code not in found:
+            found.append(code)
+            parent = self.regions[code].parent
+            if parent is None:
+                break
+            code = parent
+        return found
+
     def children(self, code: str) -> list[Region]:
         return [r for r in self.regions.values() if r.parent == code]
 

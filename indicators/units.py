@@ -106,6 +106,13 @@ def convert(value: float, from_unit: str, to_unit: str) -> float:
     return value * conversion_factor(from_unit, to_unit)
 
 
+def in_yi(unit: str | None) -> float:
+    """What one ``unit`` of money (亿元, 万元 …, or a bare prefix 万/亿 as a cell or a
+    header writes it; none: 亿元) is in 亿元, the major-projects register's unit."""
+    unit = unit or "亿元"
+    return conversion_factor(unit if unit.endswith("元") else f"{unit}元", "亿元")
+
+
 _SHARE = re.compile(r"率|比重|占比|比例")
 _NOT_SHARE = re.compile(r"增长|增速|变化|降低|下降|提高|贡献率")
 

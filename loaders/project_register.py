@@ -41,6 +41,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from indicators.normalise import NormaliseError, fold, parse_number
 from indicators.projects import CATEGORIES, STATUSES
 from indicators.regions import Region, RegionDirectory, RegionError, normalise_name
+from indicators.units import in_yi
 from loaders.readers.labels import INSTRUCTION_SHEET, clean
 from loaders.readers.model import ReadError
 from loaders.readers.text import read_text
@@ -144,7 +145,10 @@ _BY_KEY = {f.key: f for f in FIELDS}
 _ALIASES = {alias: f.key for f in FIELDS for alias in f.aliases}
 _MONEY = {"total_investment"}
 _IGNORED = {"序号", "no", "no."}
-_UNIT_FACTORS = {None: 1.0, "亿元": 1.0, "亿": 1.0, "万元": 1e-4, "万": 1e-4}
+# what a money column's header may say (none: 亿元); factors from indicators.units.in_yi
+MONEY_UNITS = (None, "亿元", "亿", "万元", "万")
+
+
 _PLAN_COLUMN = re.compile(r"(\d{4})年度?(?:计划投资|投资计划|计划完成投资)额?")
 _UNIT_TAIL = re.compile(r"^(.*?)\(([^()]*)\)$")
 _TOTAL_ROW = re.compile(r"^(?:合计|小计|总计)(?:$|[:(])")
@@ -420,13 +424,13 @@ def _build_header(index: int, number: int, cells: list[str | None]) -> _Header:
 def _money_unit(
     header: _Header, key: str | int, column: int, label: str, unit: str | None, what: str
 ) -> None:
-    if unit not in _UNIT_FACTORS:
+    if unit not in MONEY_UNITS:
         header.problems.append(
             (column, ERROR, f"列“{label}”的单位“{unit}”无法识别：{what}应以亿元（或万元）填报")
         )
         unit = None
-    header.factors[str(key)] = _UNIT_FACTORS[unit]
-    header.units[str(key)] = "万元" if _UNIT_FACTORS[unit] != 1.0 else "亿元"
+    header.factors[str(key)] = in_yi(unit)
+    header.units[str(key)] = "万元" if in_yi(unit) != 1.0 else "亿元"
 
 
 # ------------------------------------------------------------------ the rows ---
@@ -457,15 +461,7 @@ class _Places:
         return self._index.get(key, [])
 
     def _within(self, region: Region, ancestor: str | None) -> bool:
-        if ancestor is None:
-            return True
-        parent = region.parent
-        while parent is not None:
-            if parent == ancestor:
-                return True
-            above = self.directory.regions.get(parent)
-            parent = above.parent if above is not None else None
-        return False
+        return ancestor is None or ancestor in self.directory.lineage(region.code)[1:]
 
     def _qualified(self, key: str, ancestor: str | None) -> dict[str, Region]:
         """Regions ``key`` can mean as "area + name inside it" (四川省泸州市, 内江市市中区)."""

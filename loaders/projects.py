@@ -43,6 +43,7 @@ from indicators.normalise import NormaliseError, parse_number
 from indicators.project_annex import AnnexProject, load_annex, location_regions
 from indicators.projects import derived_plans, dispatch_matrix, due_date, months_due, status_in
 from indicators.regions import RegionDirectory
+from indicators.units import in_yi
 from loaders.project_register import RegisterRow, read_register, register_template
 from loaders.readers.sandbox import LimitError, Limits, check_shape, current_limits
 from loaders.validate import ERROR, Problem
@@ -56,8 +57,6 @@ SEEDER = "系统（首次运行）"
 SAMPLE_ACTOR = "示例数据"
 SAMPLE_SEED = 20220130  # the notice's date: reproducible sample dispatches
 _PERIOD = re.compile(r"(\d{4})-(\d{2})")
-# a multiplier written in an amount's cell → the factor to 亿元 (5000万 is 0.5 亿元)
-IN_YI = {"": 1.0, "亿": 1.0, "万亿": 1e4, "万": 1e-4, "千": 1e-5}
 
 
 class DispatchError(ValueError):
@@ -322,7 +321,7 @@ def _amount(raw: float | str | None, what: str, required: bool) -> float | None:
         return None
     if number.sign:
         raise DispatchError(f"{what}应为金额（亿元），不是比例，收到“{raw}”")
-    value = number.value * IN_YI[number.prefix]
+    value = number.value * in_yi(number.prefix)  # 5000万 is 0.5 亿元
     if not math.isfinite(value):
         raise DispatchError(f"{what}应为有限的数字（亿元），收到“{raw}”")
     if value < 0:

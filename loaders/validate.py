@@ -106,14 +106,10 @@ class Context:
     def may_report(self, code: str) -> bool:
         if self.allowed_regions is None:
             return True
-        if code in self.allowed_regions:
-            return True
-        region = self.directory.regions.get(code)
-        while region is not None and region.parent is not None:  # a district of an allowed city
-            if region.parent in self.allowed_regions:
-                return True
-            region = self.directory.regions.get(region.parent)
-        return False
+        # the region itself or one it lies in (a district of an allowed city)
+        return code in self.allowed_regions or any(
+            c in self.allowed_regions for c in self.directory.lineage(code)
+        )
 
 
 @dataclass

@@ -52,10 +52,10 @@ from dash_recording import record_visits  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from db import models  # noqa: E402
+from db.admin import add_user, command_line, issue_token  # noqa: E402
 from db.observations import observations_frame  # noqa: E402
 from db.scratch import postgres_database  # noqa: E402
 from db.session import make_engine, make_session_factory, transaction  # noqa: E402
-from db.users import create_token, create_user  # noqa: E402
 
 BIN = Path(sys.executable).parent
 # (group, visit name, path): what viewers open; each visit is recorded once
@@ -71,6 +71,7 @@ GROUPS = {g: [n for g2, n, _ in VISITS if g2 == g] for g in ("总览", "指标",
 REPORTER_REGIONS = ["510100", "500000", "510600", "510700", "511300", "510500", "500101", "511500"]
 UPLOAD_PERIOD = "2024"
 ROWS_PER_FILE = 20
+PASSWORD = "load-test-password"  # 12+ characters, not common: db.users.check_password
 
 
 @contextlib.contextmanager
@@ -99,13 +100,13 @@ def prepare(env: dict[str, str], url: str, reporters: int) -> list[dict[str, Any
     engine = make_engine(url)
     factory = make_session_factory(engine)
     plan = []
+    actor = command_line("load_test")
     for region in REPORTER_REGIONS[:reporters]:
         with transaction(factory) as session:
-            create_user(
-                session, f"load-{region}", "load-test-password", "reporter", regions=[region]
-            )
+            # through the audited administration functions, as manage.py does
+            add_user(session, actor, f"load-{region}", PASSWORD, "reporter", None, regions=[region])
             # the regions' statistics systems send directly (直报): their rows are imported
-            token = create_token(session, f"load-{region}", "load test", trusted=True)
+            token = issue_token(session, actor, f"load-{region}", "load test", trusted=True)
             frame = observations_frame(session, region=region, start=UPLOAD_PERIOD)
         frame = frame[(frame.period == UPLOAD_PERIOD) & (frame.layer == "sample")]
         rows = [

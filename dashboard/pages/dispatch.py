@@ -232,11 +232,7 @@ def region_map(frame: pd.DataFrame, lang: str) -> dict[str, Any] | None:
 
 
 def _nearest(code: str, wanted: set[str], directory: Any) -> str | None:
-    while code is not None:
-        if code in wanted:
-            return code
-        code = directory[code].parent if code in directory.regions else None
-    return None
+    return next((c for c in directory.lineage(code) if c in wanted), None)
 
 
 def project_list(frame: pd.DataFrame, lang: str, table_id: str) -> Any:

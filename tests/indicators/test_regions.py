@@ -110,3 +110,12 @@ groupings:
 
 def test_reg009_member_dataclass_defaults_to_whole() -> None:
     assert Member("500101").partial is False
+
+
+def test_reg010_lineage_walks_up_nearest_first() -> None:
+    directory = small_directory()
+    wanzhou = directory.lineage("500101")
+    assert wanzhou[0] == "500101" and "500000" in wanzhou[1:]
+    assert [directory[c].parent for c in wanzhou[:-1]] == wanzhou[1:]
+    assert directory[wanzhou[-1]].parent is None
+    assert directory.lineage("no-such-code") == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.units import UnitError, compatible, convert, split_unit
+from indicators.units import UnitError, compatible, convert, in_yi, split_unit
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,16 @@ def test_unt002_different_families_do_not_convert(a: str, b: str) -> None:
 def test_unt003_kilowatt_hours_are_not_a_prefix_of_watt_hours() -> None:
     assert split_unit("亿千瓦时") == (1e8, "千瓦时")
     assert split_unit("万千瓦") == (1e4, "千瓦")
+
+
+def test_unt004_in_yi_one_table_for_the_register_and_the_dispatch_form() -> None:
+    assert [in_yi(u) for u in (None, "", "亿元", "亿", "万元", "万", "万亿", "千")] == [
+        1.0,
+        1.0,
+        1.0,
+        1.0,
+        1e-4,
+        1e-4,
+        1e4,
+        1e-5,
+    ]
