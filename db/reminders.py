@@ -64,6 +64,42 @@ class Recipient:
     display_name: str
 
 
+@dataclass(frozen=True)
+class Digest:
+    """What people read: one line per region, reporting year and kind, however many
+    figures are late — 成都市：2025年度 23 项逾期，最早截止 2026-03-31."""
+
+    region_code: str
+    region_name: str
+    year: str
+    kind: str  # overdue | dispatch
+    count: int
+    earliest: date
+    region_name_en: str = ""
+
+    @property
+    def message(self) -> str:
+        return digest_message(self.region_name, self.year, self.kind, self.count, self.earliest)
+
+    @property
+    def message_en(self) -> str:
+        what = "major-project dispatches" if self.kind == "dispatch" else "figures"
+        return (
+            f"{self.region_name_en or self.region_name}: {self.count} {what} for {self.year} "
+            f"overdue, earliest due {self.earliest:%Y-%m-%d}"
+        )
+
+
+def digest_message(region_name: str, year: str, kind: str, count: int, earliest: date) -> str:
+    what = "项重大项目调度信息逾期" if kind == "dispatch" else "项逾期"
+    return f"{region_name}：{year}年度 {count} {what}，最早截止 {earliest:%Y-%m-%d}"
+
+
+def _day(value: date | str) -> date:
+    """min() of a date column comes back as text from SQLite."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def overdue_message(region_name: str, indicator_name: str, period: str, due: date) -> str:
     return f"{region_name} {period_label(period)} {indicator_name} 数据已逾期（应于 {due:%Y-%m-%d} 前报送）"
 
@@ -210,13 +246,46 @@ def dispatch_reminder_keys(session: Session) -> set[tuple[str, str]]:
 
 
 def count_unseen(session: Session, user: Person) -> int:
-    """Outstanding reminders ``user`` has not seen (for a badge in the header)."""
+    """Outstanding reminders ``user`` has not seen (each figure)."""
     rem = models.Reminder
     return session.scalar(
         select(func.count())
         .select_from(rem)
         .where(_visible_to(user), rem.seen_at.is_(None), _outstanding())
     )
+
+
+def digests_for(
+    session: Session, user: Person, *, include_seen: bool = False, limit: int | None = None
+) -> tuple[list[Digest], int]:
+    """The outstanding reminders ``user`` sees, one per region, reporting year and
+    kind (latest year first, then the region's code), and how many such lines
+    there are in all (``limit`` cuts the list, not the count). One SQL grouping:
+    an administrator's thousands of late figures are a few dozen lines."""
+    rem, reg = models.Reminder, models.Region
+    year = func.substr(rem.period, 1, 4)
+    query = (
+        select(
+            rem.region_code,
+            reg.name_zh,
+            year,
+            rem.kind,
+            func.count(),
+            func.min(rem.due_date),
+            reg.name_en,
+        )
+        .join(reg, reg.code == rem.region_code)
+        .where(_visible_to(user), _outstanding())
+        .group_by(rem.region_code, reg.name_zh, reg.name_en, year, rem.kind)
+    )
+    if not include_seen:
+        query = query.where(rem.seen_at.is_(None))
+    rows = [
+        Digest(code, name, str(y), kind, int(n), _day(earliest), name_en or "")
+        for code, name, y, kind, n, earliest, name_en in session.execute(query)
+    ]
+    rows.sort(key=lambda d: (-int(d.year), d.region_code, d.kind))
+    return (rows[:limit] if limit is not None else rows), len(rows)
 
 
 def mark_seen(session: Session, ids: Iterable[int], user: Person) -> int:

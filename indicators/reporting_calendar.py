@@ -169,6 +169,16 @@ def next_period(period: str) -> str:
     return _period_at(frequency, *_add_months(*_first_month(period), _MONTHS_IN[frequency]))
 
 
+def previous_period(period: str) -> str:
+    """The period before, of the same kind: 2024 before 2025, 2025Q2 before 2025Q3,
+    2024-12 before 2025-01; a cumulative period (2025-01/06) the same months of
+    the year before (2024-01/06), as bulletins compare them."""
+    if re.fullmatch(r"\d{4}-01/(0[1-9]|1[0-2])", period):
+        return f"{int(period[:4]) - 1}{period[4:]}"
+    frequency = period_frequency(period)
+    return _period_at(frequency, *_add_months(*_first_month(period), -_MONTHS_IN[frequency]))
+
+
 def periods_of_year(frequency: str, year: int) -> list[str]:
     """Every period of ``frequency`` in the calendar year, in order."""
     _check_frequency(frequency)

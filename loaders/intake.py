@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit, models
@@ -58,7 +59,7 @@ from loaders.progress import refresh_progress
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
 from loaders.templates import render
-from loaders.validate import ERROR, Context, Problem, Result, validate
+from loaders.validate import ERROR, Context, Problem, Result, blank_warning, validate
 from loaders.vintage import MIXED, census_note, file_rows, kept_problems
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,66 @@ def _check(
         return None, _refusal(filename, str(exc)), exc
     except ReadError as exc:
         return None, _refusal(filename, str(exc)), None
+    result, context = _validated(
+        factory,
+        table.records,
+        filename,
+        allowed_regions=allowed_regions,
+        layer=layer,
+        default_indicator=default_indicator,
+        default_region=default_region,
+        layout=table.layout,
+    )
+    report = {**result.report(), "layout": table.layout, "encoding": table.encoding}
+    if result.missing and result.unnamed:
+        _propose_missing(factory, result, report, context)
+    census = census_note(table.notes)
+    if census is not None:  # said in the report; receive() applies it
+        report["census_revision"] = {"note": census[0], "years": list(census[1] or [])}
+    return result, report, None
+
+
+def check_records(
+    factory: sessionmaker[Session],
+    records: pd.DataFrame,
+    filename: str,
+    *,
+    allowed_regions: set[str] | None,
+    layer: str = "reported",
+    default_indicator: str | None = None,
+    default_region: str | None = None,
+    layout: str = "template",
+    grouped: bool = True,
+) -> Result:
+    """Validate records read from a file — or typed into the online form, which
+    builds the template's records — against the regions, the catalogue and the
+    layer's history: the one check every channel goes through. A template (or
+    form) with most rows blank gets the blank warning."""
+    return _validated(
+        factory,
+        records,
+        filename,
+        allowed_regions=allowed_regions,
+        layer=layer,
+        default_indicator=default_indicator,
+        default_region=default_region,
+        layout=layout,
+        grouped=grouped,
+    )[0]
+
+
+def _validated(
+    factory: sessionmaker[Session],
+    records: pd.DataFrame,
+    filename: str,
+    *,
+    allowed_regions: set[str] | None,
+    layer: str,
+    default_indicator: str | None,
+    default_region: str | None,
+    layout: str,
+    grouped: bool = True,
+) -> tuple[Result, Context]:
     with factory() as session:
         directory = load_directory(session)
         catalogue = stored_catalogue(session)
@@ -212,16 +273,12 @@ def _check(
             history(session, layer),
             default_indicator,
             default_region,
-            skip_unknown=table.layout in ("nbs", "yearbook"),
+            skip_unknown=layout in ("nbs", "yearbook"),
         )
-    result = validate(table.records, filename, context)
-    report = {**result.report(), "layout": table.layout, "encoding": table.encoding}
-    if result.missing and result.unnamed:
-        _propose_missing(factory, result, report, context)
-    census = census_note(table.notes)
-    if census is not None:  # said in the report; receive() applies it
-        report["census_revision"] = {"note": census[0], "years": list(census[1] or [])}
-    return result, report, None
+    result = validate(records, filename, context, grouped=grouped)
+    if layout == "template" and (blank := blank_warning(result, filename)) is not None:
+        result.problems.insert(0, blank)
+    return result, context
 
 
 def _propose_missing(
@@ -598,8 +655,9 @@ def reporting_template(
     period that cannot be read."""
     with factory() as session:
         directory = load_directory(session)
-        catalogue = stored_catalogue(session)
-    place = directory.resolve(region)
-    canonical = parse_period(period)
-    content, count = render(catalogue, directory, place.code, canonical, fmt)
+        place = directory.resolve(region)
+        canonical = parse_period(period)
+        content, count = render(
+            session, stored_catalogue(session), directory, place.code, canonical, fmt
+        )
     return Template(content, place.code, place.name_zh, canonical, count)

@@ -12,10 +12,9 @@ theirs. E-mail settings come from config/settings.py (environment variables):
 A reminder whose e-mail could not be sent keeps ``emailed_at`` empty and is
 tried again by the next runs for a few days (RETRY), never as an old backlog.
 
-Which pairs are expected is what the reporting templates ask of a region
-(loaders.templates.indicators_due: indicators with a target for the region or
-for a grouping its figures feed), so a reporter is reminded of exactly the rows
-of their template. Deadlines are Beijing dates.
+Which pairs are expected is the region's reporting duty
+(indicators.reporting_duty.owed_indicators), the rows of its template and online
+form, so a reporter is reminded of exactly those. Deadlines are Beijing dates.
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from db.reminders import (
     Pending,
     Recipient,
     create_overdue_reminders,
+    digest_message,
     mark_emailed,
     recipients,
     unsent,
@@ -51,10 +51,9 @@ from indicators.regions import RegionDirectory
 from indicators.reporting_calendar import (
     ReportingCalendar,
     load_reporting_calendar,
-    period_label,
 )
+from indicators.reporting_duty import owed_indicators
 from loaders.projects import overdue_dispatch_reminders
-from loaders.templates import indicators_due
 
 log = logging.getLogger(__name__)
 CALENDAR_FILE = CONFIG_DIR / "reporting_calendar.yaml"
@@ -109,11 +108,17 @@ _pairs: dict[tuple[object, ...], frozenset[tuple[str, str]]] = {}
 
 def expected_pairs(catalogue: Catalogue, directory: RegionDirectory) -> frozenset[tuple[str, str]]:
     """(region_code, indicator_id) for every unit in the circle and every
-    indicator of its reporting template; computed once per catalogue and regions."""
+    indicator of its reporting duty (the rows of its template and online form);
+    computed once per catalogue and regions (the duty reads targets' sentences
+    and indicators' sources, so both are in the key)."""
     key = (
         tuple(sorted((r.code, r.level, r.in_circle, r.members) for r in directory)),
-        tuple(sorted((e.scope_code, e.indicator_id) for e in catalogue.targets)),
-        tuple(sorted((i.id, i.aggregation, i.components) for i in catalogue.indicators.values())),
+        tuple(sorted((e.scope_code, e.indicator_id, e.quote) for e in catalogue.targets)),
+        tuple(
+            sorted(
+                (i.id, i.aggregation, i.components, i.source) for i in catalogue.indicators.values()
+            )
+        ),
     )
     cached = _pairs.get(key)
     if cached is not None:
@@ -122,7 +127,7 @@ def expected_pairs(catalogue: Catalogue, directory: RegionDirectory) -> frozense
     pairs = frozenset(
         (unit.code, indicator.id)
         for unit in units
-        for indicator in indicators_due(catalogue, directory, unit.code)
+        for indicator in owed_indicators(catalogue, directory, unit.code)
     )
     _pairs.clear()
     _pairs[key] = pairs
@@ -222,9 +227,14 @@ def _email(factory: sessionmaker[Session], mailer: Mailer, config: SmtpConfig) -
     return sent
 
 
+NAMES_IN_MAIL = 10
+
+
 def _message(sender: str, person: Recipient, items: list[Pending]) -> EmailMessage:
-    """One line per region and period (a first run can owe a region well over a
-    hundred figures: listed one per line nobody would read them)."""
+    """One line per region and reporting year, as the app shows it (成都市：2025年度
+    23 项逾期，最早截止 2026-03-31), naming up to ten of the indicators; a first
+    run can owe a region well over a hundred figures, listed one per line nobody
+    would read them."""
     message = EmailMessage()
     message["Subject"] = SUBJECT.format(count=len(items))
     message["From"] = sender
@@ -237,19 +247,16 @@ def _message(sender: str, person: Recipient, items: list[Pending]) -> EmailMessa
     ]
     groups: dict[tuple[str, str], list[Pending]] = {}
     for item in items:
-        groups.setdefault((item.region_name, item.period), []).append(item)
-    region = None
-    for (region_name, period), group in groups.items():
-        if region_name != region:
-            lines += ([""] if region else []) + [region_name]
-            region = region_name
-        named = [i.indicator_name for i in group if i.indicator_name]
+        groups.setdefault((item.region_name, item.period[:4]), []).append(item)
+    for (region_name, year), group in groups.items():
+        named = [i for i in group if i.indicator_name]
         if named:
-            lines.append(
-                f"  · {period_label(period)}（应于 {group[0].due_date:%Y-%m-%d} 前报送，"
-                f"{len(named)} 项）：{'、'.join(named)}"
-            )
-        lines += [f"  · {i.message}" for i in group if not i.indicator_name]
-    lines += ["", "详情请登录监测平台查看“报送提醒”。本邮件由系统自动发送，请勿直接回复。"]
+            earliest = min(i.due_date for i in named)
+            names = list(dict.fromkeys(str(i.indicator_name) for i in named))
+            more = f" 等 {len(names)} 个指标" if len(names) > NAMES_IN_MAIL else ""
+            lines.append(f"· {digest_message(region_name, year, 'overdue', len(named), earliest)}")
+            lines.append(f"  {'、'.join(names[:NAMES_IN_MAIL])}{more}")
+        lines += [f"· {i.message}" for i in group if not i.indicator_name]
+    lines += ["", "详情请登录监测平台查看“报送进度”。本邮件由系统自动发送，请勿直接回复。"]
     message.set_content("\n".join(lines))
     return message

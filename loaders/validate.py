@@ -32,9 +32,9 @@ from indicators.normalise import (
     period_kind,
     unit_from_label,
 )
-from indicators.outliers import SIGNED_UNITS  # growth rates and changes may be negative
 from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
-from indicators.units import UnitError, conversion_factor, is_share, split_unit
+from indicators.reporting_duty import allowed_range
+from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.places import MISSPELLED, is_outside_region
 
 ERROR, WARNING = "错误", "提示"
@@ -154,6 +154,24 @@ class Result:
         return report
 
 
+MOSTLY_BLANK = 0.5  # a form or template with more of its rows blank than this is warned of
+
+
+def blank_warning(result: Result, filename: str) -> Problem | None:
+    """A 提示 when most rows of a template or the online form have no value: the file
+    passes (a region may truly have no figure yet), but the sender hears how many
+    rows are blank, so a half-filled file is not sent by mistake."""
+    blank = result.skipped_blank
+    total = blank + int(len(result.rows)) + sum(p.count for p in result.errors if p.row)
+    if not total or blank <= total * MOSTLY_BLANK:
+        return None
+    message = (
+        f"共 {total} 行中有 {blank} 行未填数值（空白），只有 {total - blank} 行有数值；"
+        "空白行不会导入。如确无数据可忽略本提示，否则请补填后再提交"
+    )
+    return Problem(WARNING, filename, "", None, "数值", None, message)
+
+
 def _lookup(values: Iterable[object], parse) -> dict[object, tuple[object, str | None]]:  # type: ignore[no-untyped-def]
     """Parse each distinct value once: value → (result, error message)."""
     out: dict[object, tuple[object, str | None]] = {}
@@ -217,8 +235,12 @@ def _factor(unit: str, target: str) -> float:
     return conversion_factor(unit, target)
 
 
-def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
-    """Check every record; return the clean rows (in the indicators' units) and every problem."""
+def validate(
+    records: pd.DataFrame, filename: str, context: Context, *, grouped: bool = True
+) -> Result:
+    """Check every record; return the clean rows (in the indicators' units) and every
+    problem — a reason met often as one line (``group``), unless ``grouped`` is False
+    (the online form flags each of its rows)."""
     problems: list[Problem] = []
     frame = records.reset_index(drop=True)
 
@@ -389,7 +411,8 @@ def validate(records: pd.DataFrame, filename: str, context: Context) -> Result:
             and lookup[raws[i]][1] is None
             and periods[period_raw_l[i]][1] is None
         ]
-    return Result(rows, group(problems), int(blank.sum()), nothing, missing, unnamed)
+    problems = group(problems) if grouped else problems
+    return Result(rows, problems, int(blank.sum()), nothing, missing, unnamed)
 
 
 SKIP_LABEL = {"地区": "地区", "指标": "指标", "期间": "期间"}
@@ -500,10 +523,13 @@ def _region_code(context: Context, raw: str) -> str:
 
 
 def _impossible(indicator: IndicatorDef, value: float) -> str | None:
-    if value < 0 and indicator.unit not in SIGNED_UNITS:
-        return f"“{indicator.name_zh}”不能为负数"
-    if is_share(indicator.name_zh, indicator.unit) and not 0 <= value <= 100:
+    """Outside the allowed range (indicators.reporting_duty.allowed_range, which the
+    template and the online form show beside each row)."""
+    low, high = allowed_range(indicator)
+    if high is not None and not (low or 0.0) <= value <= high:
         return f"“{indicator.name_zh}”是比例，应在 0—100% 之间"
+    if low is not None and value < low:
+        return f"“{indicator.name_zh}”不能为负数"
     return None
 
 

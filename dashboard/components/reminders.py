@@ -1,6 +1,7 @@
 """The overdue reminders an account has not yet read, shown under the header on
 every page from sign-in until dismissed (the daily job writes them:
-loaders/reminders.py). Dismissing marks them read on the server for the
+loaders/reminders.py), one line per region and reporting year with the count
+and the earliest due date (db.reminders.digests_for). Dismissing marks them read on the server for the
 signed-in account only; the ids come from the server, never from the page."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dash import Input, Output, callback, html
 from dashboard.auth import current_account
 from dashboard.context import session_factory
 from dashboard.i18n import href, t
-from db.reminders import count_unseen, mark_all_seen, reminders_for
+from db.reminders import digests_for, mark_all_seen
 from db.session import transaction
 
 SHOWN = 5
@@ -30,11 +31,10 @@ def banner(lang: str) -> dbc.Alert | None:
     if account is None:
         return None
     with session_factory()() as session:
-        count = count_unseen(session, account)
-        if not count:
-            return None
-        shown = reminders_for(session, account, include_seen=False, limit=SHOWN)
-        items = [html.Li(r.message) for r in shown]
+        shown, count = digests_for(session, account, limit=SHOWN)
+    if not count:
+        return None
+    items = [html.Li(d.message_en if lang == "en" else d.message) for d in shown]
     more = count - len(items)
     return dbc.Alert(
         [

@@ -130,6 +130,11 @@ def tally(frame: pd.DataFrame, lang: str) -> html.Div:
     )
 
 
+WIDE = 40  # more columns than this: the figure gets its own width
+COLUMN_WIDTH = 18
+LABEL_SPACE = 200
+
+
 def heatmap(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     """Region × indicator, each cell the state that needs action first; a dict
     figure (plotly's validation costs more than the data here)."""
@@ -161,7 +166,7 @@ def heatmap(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
             {
                 "type": "heatmap",
                 "z": z,
-                "x": [str(names[x]) for x in xs],
+                "x": [str(names[x]) for x in xs],  # names (unique per indicator), not ids
                 "y": [regions[y] for y in ys],
                 "text": text,
                 "hoverinfo": "text",
@@ -174,13 +179,26 @@ def heatmap(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
             }
         ],
         "layout": {
-            "height": 18 * len(ys) + (160 if len(xs) <= 40 else 60),
-            "margin": {"l": 110, "r": 10, "t": 10, "b": 120 if len(xs) <= 40 else 20},
-            "xaxis": {"showticklabels": len(xs) <= 40, "tickangle": -60},
+            "height": 18 * len(ys) + LABEL_SPACE,
+            # every column labelled: wide matrices get a width of their own (the page
+            # scrolls sideways) instead of losing their labels
+            **({"width": 110 + COLUMN_WIDTH * len(xs)} if len(xs) > WIDE else {}),
+            "margin": {"l": 110, "r": 10, "t": 10, "b": LABEL_SPACE - 40},
+            "xaxis": {
+                "tickangle": -60,
+                "tickmode": "array",
+                "tickvals": [str(names[x]) for x in xs],
+                "ticktext": [short_label(str(names[x])) for x in xs],
+            },
             "yaxis": {"autorange": "reversed", "automargin": True},
             "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif", "size": 11},
         },
     }
+
+
+def short_label(name: str, limit: int = 14) -> str:
+    """An axis label short enough to read at -60°; the hover has the whole name."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def _rules_text(lang: str) -> str:
@@ -340,7 +358,10 @@ def _body(period: str, regions: list[str] | None, lang: str) -> tuple[list[Any],
             t(lang, "地区 × 指标（取最需处理的状态）", "Region × indicator (most urgent state)"),
             className="h5 mt-3",
         ),
-        dcc.Graph(id=Ids.HEATMAP, figure=heatmap(frame, lang), config={"displaylogo": False}),
+        html.Div(
+            dcc.Graph(id=Ids.HEATMAP, figure=heatmap(frame, lang), config={"displaylogo": False}),
+            style={"overflowX": "auto"},
+        ),
         html.P(
             t(
                 lang,

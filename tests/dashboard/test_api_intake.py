@@ -142,8 +142,19 @@ def test_apii004_template_is_prefilled_for_region_and_period(world) -> None:
     workbook = load_workbook(io.BytesIO(response.data))
     assert workbook.sheetnames == ["填报数据", "填报说明"]
     rows = list(workbook["填报数据"].values)
-    assert rows[0] == ("地区", "指标", "期间", "数值", "单位", "备注")
-    assert all(r[0] == "成都市" and r[2] == "2025年" for r in rows[1:]) and len(rows) > 10
+    assert rows[0] == (
+        "领域",
+        "地区",
+        "指标",
+        "期间",
+        "数值",
+        "单位",
+        "上期数值",
+        "允许范围",
+        "备注",
+    )
+    assert all(r[1] == "成都市" and r[3] == "2025年" for r in rows[1:]) and len(rows) > 10
+    assert "安岳、安居、潼南、大足柠檬产业集群种植面积" not in {r[2] for r in rows}
     bad = client.get("/api/v1/template", query_string={"region": "成都", "period": "明年"})
     assert bad.status_code == 400 and "期间“明年”无法识别" in bad.get_json()["error"]
 

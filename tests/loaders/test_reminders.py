@@ -22,10 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import CONFIG_DIR
 from db import models
 from db.projects import file_report
-from db.reminders import reminders_for
+from db.reminders import digests_for, reminders_for
 from db.session import transaction
 from db.users import create_user
+from indicators.access import Account
 from indicators.regions import load_region_directory
+from indicators.reporting_duty import owed_indicators
 from loaders import reminders as job
 from loaders import scheduler as sched
 from loaders.catalogue import read_catalogue_files
@@ -40,7 +42,6 @@ from loaders.reminders import (
     stored_expected_pairs,
 )
 from loaders.scheduler import build_scheduler, overdue_reminders_job, scheduled
-from loaders.templates import indicators_due
 
 TODAY = date(2026, 4, 1)
 CHENGDU, WANZHOU, CHONGQING = "510100", "500101", "500000"
@@ -126,11 +127,18 @@ def test_rmj001_reminders_and_mail_once_for_the_templates_rows(
         == f"【成渝地区双城经济圈规划目标监测平台】数据报送逾期提醒（{len(own)} 项）"
     )
     body = to_wz.get_content()
-    assert body.startswith("wz填报员：") and "\n万州区\n" in body
-    # one line per period: GDP is quarterly here, and owes its year too
-    year = next(line for line in body.splitlines() if line.startswith("  · 2025年（"))
-    assert year.startswith("  · 2025年（应于 2026-03-31 前报送，") and "地区生产总值" in year
-    assert "  · 2025年第4季度（应于 2026-01-20 前报送" in body
+    assert body.startswith("wz填报员：")
+    # one line per region and reporting year, with the count and the earliest due date:
+    # monthly indicators owe January 2025 by 15 February: the earliest of the year
+    late = [r for r in own if r.project_id is None and r.period.startswith("2025")]
+    first = min(r.due_date for r in late)
+    lines = body.splitlines()
+    digest = f"· 万州区：2025年度 {len(late)} 项逾期，最早截止 {first:%Y-%m-%d}"
+    assert digest in lines and first == date(2025, 2, 15)
+    names = lines[lines.index(digest) + 1]  # ten names, and how many indicators in all
+    assert names.count("、") == 9 and names.endswith(
+        f"等 {len({r.indicator_id for r in late})} 个指标"
+    )
     assert to_wz["From"] == "ccec-monitor@localhost"
     mailed = {r.region_code for r in rows if r.emailed_at is not None}
     assert mailed == {CHENGDU, WANZHOU}  # 重庆市's reporter has no address
@@ -210,7 +218,7 @@ def test_rmj003_smtplib_to_a_server_named_in_the_environment(
     assert to_cd["From"] == "monitor@cyjjq.example.cn"
     assert "数据报送逾期提醒" in to_cd["Subject"]
     content = to_cd.get_content()
-    assert "\n成都市\n" in content and "\n  · 2025年第4季度（应于 2026-01-20 前报送" in content
+    assert "\n· 成都市：2025年度 " in content and "项逾期，最早截止 2025-02-15\n" in content
 
 
 def test_rmj004_an_unreachable_server_keeps_the_reminders(
@@ -281,12 +289,47 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
     assert [r.detail for r in runs] == [runs[0].detail, "0"]  # nothing new the second time
 
 
+def test_rmj010_the_demo_database_gives_one_reminder_per_region_and_deadline(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    """Frozen clock (1 April 2026) on the demo database (manage.py init: sample data,
+    published figures): what people read is one line per region and reporting year,
+    so never two for one region and deadline, each with its count and earliest date."""
+    ensure_ready(engine, factory, sample=True)
+    assert overdue_job(factory, TODAY, FakeMailer()) > 0
+    stored = _reminders(factory)
+    with factory() as session:
+        digests, count = digests_for(session, Account(0, "admin", "管理员", "admin"))
+    assert count == len(digests) > 0
+    keys = [(d.region_code, d.year, d.kind) for d in digests]
+    assert len(keys) == len(set(keys))
+    per_deadline: dict[tuple[str, date], set[tuple[str, str, str]]] = {}
+    for r in stored:
+        per_deadline.setdefault((r.region_code, r.due_date), set()).add(
+            (r.region_code, r.period[:4], r.kind)
+        )
+    assert all(len(lines) == 1 for lines in per_deadline.values())
+    assert sum(d.count for d in digests) == len(stored)
+    chengdu = next(
+        d for d in digests if (d.region_code, d.year, d.kind) == (CHENGDU, "2025", "overdue")
+    )
+    late = [
+        r
+        for r in stored
+        if r.region_code == CHENGDU and r.kind == "overdue" and r.period.startswith("2025")
+    ]
+    assert chengdu.message == (
+        f"成都市：2025年度 {len(late)} 项逾期，最早截止 {min(r.due_date for r in late):%Y-%m-%d}"
+    )
+    assert len(digests) <= len({r.region_code for r in stored}) * 2  # a year, two kinds
+
+
 def test_rmj008_expected_pairs_are_the_templates_rows() -> None:
     directory = load_region_directory(CONFIG_DIR / "regions.yaml")
     catalogue = read_catalogue_files(directory)
     pairs = expected_pairs(catalogue, directory)
     assert {i for r, i in pairs if r == CHENGDU} == {
-        i.id for i in indicators_due(catalogue, directory, CHENGDU)
+        i.id for i in owed_indicators(catalogue, directory, CHENGDU)
     }
     codes = {r for r, _ in pairs}
     assert all(not directory[c].is_grouping and directory[c].in_circle != "outside" for c in codes)
