@@ -337,6 +337,24 @@ class SubmissionRow(Base):
     observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
 
 
+class EntryDraft(Base):
+    """A reporter's online form (在线填报) saved but not yet submitted: the typed
+    values and notes of one region and period, kept on the server so they survive
+    sign-out and another browser. Submitting turns it into a submission and
+    deletes it."""
+
+    __tablename__ = "entry_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
+    period: Mapped[str] = mapped_column(String(20))
+    fields: Mapped[dict[str, Any]]  # indicator id → text typed; note:<id> → note
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "region_code", "period"),)
+
+
 class Observation(Base):
     """One value of an indicator for a region and a period, in one vintage.
 

@@ -26,6 +26,7 @@ CHANNEL_ZH = {
     "check": "数据校验",
     "page": "网页上传",
     "upload": "数据填报",
+    "online": "在线填报",
     "api": "接口",
     "drop": "投放目录",
     "cli": "命令行",

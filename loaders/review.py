@@ -104,20 +104,23 @@ def submit(
     default_region: str | None = None,
     address: str | None = None,
     limits: Limits | None = None,
+    channel: str = "upload",
 ) -> Outcome:
     """A reporter's upload: checked against the account's regions, then kept as
     待审核 (nothing imported), with an ``upload`` audit event.
 
     A reporter may send rows of its regions and of their districts; a row of any
     other region refuses the whole file, the report naming each such row (the
-    validator's ``allowed_regions`` check, as for API tokens). Reviewers and
+    validator's ``allowed_regions`` check, as for API tokens). ``channel`` is
+    ``upload`` (数据填报's file) or ``online`` (the online form, filed as the
+    template's CSV). Reviewers and
     administrators may send any region's rows; viewers none (AccessDenied).
     """
     return receive(
         factory,
         filename,
         content,
-        channel="upload",
+        channel=channel,
         user_id=account.id if account else None,
         allowed_regions=_scope(account),
         vintage=vintage,

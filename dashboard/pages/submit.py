@@ -1,8 +1,11 @@
-"""数据填报: a reporter picks the period, downloads the pre-filled template,
-uploads it, reads the check row by row, corrects and uploads again, then
-submits it for review; below, the history of their own submissions and what
-became of them. The server checks the account and its regions on submission
-(loaders/review.py), whatever this page shows."""
+"""数据填报: a reporter picks the region and period, then either fills in the
+online form (在线填报, dashboard/components/online_entry.py: the template's rows,
+checked while typing, saved as a draft, submitted for review) or downloads the
+pre-filled template, uploads it, reads the check row by row, corrects and
+uploads again, then submits it for review; below, the history of their own
+submissions and what became of them. The server checks the account and its
+regions on every action (loaders/online_entry.py, loaders/review.py), whatever
+this page shows."""
 
 from __future__ import annotations
 
@@ -10,18 +13,18 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components import online_entry
+from dashboard.components.submission_history import history_grid, history_rows
 from dashboard.components.validation import problems_grid, summary, template_links
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from db.errors import StorageError
-from db.review import submissions_of
-from indicators.access import AccessDenied, Account, may_submit, report_scope
+from indicators.access import AccessDenied, may_submit, report_scope
 from loaders.intake import (
     ERROR,
     STATUS_ZH,
@@ -33,15 +36,6 @@ from loaders.intake import (
 from loaders.review import submit
 
 dash.register_page(__name__, path="/submit", name="数据填报", title="数据填报 · 成渝监测平台")
-
-HISTORY = [
-    ("submission_id", "编号", "No.", 80),
-    ("received_at", "提交时间", "Submitted", 170),
-    ("filename", "文件", "File", 220),
-    ("status_name", "状态", "State", 110),
-    ("rows", "行数", "Rows", 80),
-    ("review_comment", "审核意见", "Reviewer's comment", 300),
-]
 
 
 class Ids(StrEnum):
@@ -55,19 +49,7 @@ class Ids(StrEnum):
     SEND = "submit-send"
     RESULT = "submit-result"
     HISTORY = "submit-history"
-
-
-def _history(account: Account, lang: str) -> list[dict[str, Any]]:
-    with session_factory()() as session:
-        frame = submissions_of(session, account.id)
-    if frame.empty:
-        return []
-    frame = frame.assign(
-        status_name=frame.status.map(lambda s: STATUS_ZH.get(s, s) if lang == "zh" else s),
-        received_at=frame.received_at.astype(str).str[:19],
-        review_comment=frame.review_comment.fillna(""),
-    )
-    return frame[[c for c, *_ in HISTORY if c in frame.columns]].to_dict(orient="records")
+    TABS = "submit-tabs"
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
@@ -95,11 +77,13 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             html.P(
                 t(
                     lang,
-                    "① 选择地区和期间，下载预填模板；② 填写后上传，逐行查看校验结果，修改后可重新上传；"
-                    "③ 全部通过后提交审核。审核通过的数据才会进入监测。",
-                    "1. Choose the region and period and download the pre-filled template; 2. upload "
-                    "it and read the check row by row, correct and upload again; 3. once it passes, "
-                    "submit it for review. Only approved figures enter the monitor.",
+                    "选择地区和期间后，可直接在下方“在线填报”逐项填写（输入时即校验，可保存草稿），"
+                    "也可下载预填模板，填写后在“上传文件”中上传、逐行查看校验结果。"
+                    "提交后由审核员审核，审核通过的数据才会进入监测。",
+                    "Choose the region and period, then fill in the online form below (checked as "
+                    "you type, with drafts), or download the pre-filled template and upload it under "
+                    "'Upload a file' to read the check row by row. Submissions are reviewed; only "
+                    "approved figures enter the monitor.",
                 ),
                 className="text-muted",
             ),
@@ -122,39 +106,54 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ],
                 className="g-2 mb-3",
             ),
-            dcc.Upload(
-                id=Ids.UPLOAD,
-                children=html.Div(
-                    [
-                        t(lang, "将填好的文件拖到此处，或", "Drop the completed file here, or "),
-                        html.A(t(lang, "点击选择文件", "choose a file")),
-                    ]
-                ),
-                className="border border-2 rounded p-4 text-center bg-light mb-3",
-            ),
-            dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
-            problems_grid(Ids.GRID, lang),
-            dbc.Button(
-                t(lang, "提交审核", "Submit for review"),
-                id=Ids.SEND,
-                color="primary",
-                className="mt-2",
-                disabled=True,
-            ),
-            html.Div(id=Ids.RESULT, className="mt-2"),
-            dcc.Store(id=Ids.FILE),
-            html.H3(t(lang, "我的报送记录", "My submissions"), className="h5 mt-4"),
-            dag.AgGrid(
-                id=Ids.HISTORY,
-                rowData=_history(account, lang),
-                columnDefs=[
-                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-                    for f, zh, en, w in HISTORY
+            dbc.Tabs(
+                [
+                    dbc.Tab(
+                        online_entry.section(lang),
+                        label=t(lang, "在线填报", "Online entry"),
+                        tab_id="online",
+                        className="pt-2",
+                    ),
+                    dbc.Tab(
+                        html.Div(
+                            [
+                                dcc.Upload(
+                                    id=Ids.UPLOAD,
+                                    children=html.Div(
+                                        [
+                                            t(
+                                                lang,
+                                                "将填好的文件拖到此处，或",
+                                                "Drop the completed file here, or ",
+                                            ),
+                                            html.A(t(lang, "点击选择文件", "choose a file")),
+                                        ]
+                                    ),
+                                    className="border border-2 rounded p-4 text-center bg-light mb-3",
+                                ),
+                                dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
+                                problems_grid(Ids.GRID, lang),
+                                dbc.Button(
+                                    t(lang, "提交审核", "Submit for review"),
+                                    id=Ids.SEND,
+                                    color="primary",
+                                    className="mt-2",
+                                    disabled=True,
+                                ),
+                                html.Div(id=Ids.RESULT, className="mt-2"),
+                                dcc.Store(id=Ids.FILE),
+                            ]
+                        ),
+                        label=t(lang, "上传文件", "Upload a file"),
+                        tab_id="file",
+                        className="pt-3",
+                    ),
                 ],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={"localeText": grid_locale(lang)},
-                style={"height": "300px"},
+                id=Ids.TABS,
+                active_tab="online",
             ),
+            html.H3(t(lang, "我的报送记录", "My submissions"), className="h5 mt-4"),
+            history_grid(account, lang),
         ]
     )
 
@@ -245,10 +244,10 @@ def send(_n: int | None, kept: dict[str, str] | None, search: str | None) -> tup
             ),
             html.Ul([html.Li(x) for x in problems]) if problems else None,
         ]
-        return dbc.Alert(message, color="danger", id="submit-outcome"), _history(account, lang)
+        return dbc.Alert(message, color="danger", id="submit-outcome"), history_rows(account, lang)
     text = t(
         lang,
         f"已提交审核（提交编号 {outcome.submission_id}）。审核结果将显示在下方记录中。",
         f"Submitted for review (no. {outcome.submission_id}); the outcome will show below.",
     )
-    return dbc.Alert(text, color="success", id="submit-outcome"), _history(account, lang)
+    return dbc.Alert(text, color="success", id="submit-outcome"), history_rows(account, lang)

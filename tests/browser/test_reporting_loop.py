@@ -13,102 +13,25 @@ reported layer is what the assessment uses (published > reported > sample).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from config.settings import PROJECT_ROOT
 from tests.browser.conftest import (
     ARTIFACTS,
+    INDICATOR,
+    NAME,
+    REPORTER,
+    REVIEWER,
     BrowserLog,
-    app_environment,
+    chengdu_hover,
     chromium_page,
-    running_app,
+    map_text,
     screenshot_path,
+    sign_in,
 )
 
 pytestmark = pytest.mark.browser
-
-REPORTER = ("cd_stat", "成都-登录密码-2026", "成都市统计局")
-REVIEWER = ("office", "审核-登录密码-2026", "联合办公室")
-INDICATOR = "international_brand_presence_rate"
-NAME = "国际知名品牌入驻率"
-
-
-def _manage(data_dir: Path, *args: str, stdin: str = "", **env: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=app_environment(data_dir, **env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-
-
-@pytest.fixture(scope="module")
-def workflow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An app of its own (this test changes data), with a reporter for 成都, a
-    reviewer, and the overdue reminders of 1 April 2026."""
-    data_dir = tmp_path_factory.mktemp("workflow-data")
-    _manage(data_dir, "init")
-    username, password, name = REPORTER
-    _manage(
-        data_dir,
-        *("create-user", username, "--role", "reporter", "--name", name),
-        *("--region", "成都市", "--password-stdin"),
-        stdin=password + "\n",
-    )
-    username, password, name = REVIEWER
-    _manage(
-        data_dir,
-        *("create-user", username, "--role", "reviewer", "--name", name, "--password-stdin"),
-        stdin=password + "\n",
-    )
-    _manage(data_dir, "mark-overdue", "--today", "2026-04-01")
-    with running_app(data_dir) as url:
-        yield url
-
-
-def sign_in(page: object, base: str, who: tuple[str, str, str], next_: str) -> None:
-    page.goto(f"{base}/login?next={next_}")
-    page.get_by_label("用户名").fill(who[0])
-    page.get_by_label("密码").fill(who[1])
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"**{next_}")
-    page.locator("#account-name", has_text=who[2]).wait_for()
-
-
-def map_text(page: object, base: str, mode: str) -> str:
-    """The 总览 map's traces as JSON (hover texts name each unit's value or status)."""
-    page.goto(f"{base}/?map={INDICATOR}&mode={mode}")
-    page.locator(
-        "#home-map .js-plotly-plot .choroplethlayer, #home-map .js-plotly-plot"
-    ).first.wait_for()
-    page.wait_for_function(
-        "() => { const g = document.querySelector('#home-map .js-plotly-plot');"
-        " return g && g.data && g.data.length > 0; }"
-    )
-    return page.evaluate(
-        "() => JSON.stringify(document.querySelector('#home-map .js-plotly-plot').data"
-        ".map(t => [t.name, t.text, t.hovertext, t.customdata]))"
-    )
-
-
-def chengdu_hover(traces_json: str) -> list[str]:
-    """Every hover text about 成都市, with the name of the trace (status) it sits in."""
-    found = []
-    for name, *texts in json.loads(traces_json):
-        for column in texts:
-            for text in column or []:
-                if isinstance(text, str) and "<b>成都市</b>" in text:
-                    found.append(f"{name}|{text}")
-    return found
 
 
 def upload(page: object, path: Path) -> str:
@@ -147,11 +70,11 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
         template = ARTIFACTS / "loop-template.csv"
         download.value.save_as(template)
         text = template.read_text(encoding="utf-8-sig")
-        assert (
-            text.startswith("地区,指标,期间,数值,单位,备注") and f"成都市,{NAME},2025年,,%," in text
-        )
+        assert text.startswith("领域,地区,指标,期间,数值,单位,上期数值,允许范围,备注")
+        assert f"消费,成都市,{NAME},2025年,,%,,0–100," in text
 
-        # ③ one bad row: a share of 912 %
+        # ③ one bad row: a share of 912 % (files under 上传文件; 在线填报 is the first tab)
+        page.locator("#submit-tabs .nav-link", has_text="上传文件").click()
         filled = text.replace(
             "成都市,新落户品牌首店数,2025年,,", "成都市,新落户品牌首店数,2025年,215,"
         )
