@@ -19,8 +19,8 @@ from loaders.normalise import NormaliseError
 from dashboard.auth import current_account
 from dashboard.components.submission_history import GRID as HISTORY
 from dashboard.components.submission_history import history_rows
-from dashboard.context import session_factory
-from dashboard.i18n import lang_of, t
+from dashboard.context import region_directory, session_factory
+from dashboard.i18n import lang_of, region_name, t
 from dashboard.uploads import sender
 from db.errors import StorageError
 from indicators.access import AccessDenied
@@ -56,9 +56,9 @@ def section(lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(id=Ids.FORM),
-            html.Div(id=Ids.SUMMARY, className="mt-2"),
             html.Div(
                 [
+                    html.Div(id=Ids.SUMMARY),
                     dbc.Button(
                         t(lang, "保存草稿", "Save draft"),
                         id=Ids.SAVE,
@@ -70,14 +70,32 @@ def section(lang: str) -> html.Div:
                         t(lang, "提交审核", "Submit for review"), id=Ids.SEND, color="primary"
                     ),
                 ],
-                className="mt-2",
+                # stays in view while a long form scrolls: the count and the buttons
+                className="sticky-bottom bg-white border-top pt-2 pb-2",
             ),
             html.Div(id=Ids.STATUS, className="mt-2"),
         ]
     )
 
 
-def _row(form: Form, index: int, lang: str) -> list[Any]:
+# the grid's columns: one line per indicator on a desktop; on a phone the name,
+# then unit · last period · allowed range, then the value and the note side by side
+COLUMNS = (
+    ("指标", "Indicator", {"xs": 12, "lg": 4}),
+    ("单位", "Unit", {"xs": 4, "lg": 1}),
+    ("上期", "Last period", {"xs": 5, "lg": 2}),
+    ("允许范围", "Allowed", {"xs": 3, "lg": 1}),
+    ("本期数值", "Value", {"xs": 7, "lg": 2}),
+    ("备注", "Note", {"xs": 5, "lg": 2}),
+)
+
+
+def _phone_label(text: str) -> html.Span:
+    """What a cell is, said on a phone only (the column headings show on wide screens)."""
+    return html.Span(text, className="d-lg-none")
+
+
+def _row(form: Form, index: int, lang: str) -> dbc.Row:
     row = form.rows[index]
     ind = row.indicator
     last = last_value_text(row)
@@ -87,78 +105,68 @@ def _row(form: Form, index: int, lang: str) -> list[Any]:
     if lang == "en" and range_text == "不限":
         range_text = "any"
     key = {"ind": ind.id}
-    return [
-        html.Td(ind.name_en if lang == "en" else ind.name_zh, className="small"),
-        html.Td(ind.unit, className="small text-nowrap"),
-        html.Td(last or "—", className="small text-nowrap text-muted"),
-        html.Td(range_text, className="small text-nowrap text-muted"),
-        html.Td(
-            [
-                dbc.Input(
-                    id={"type": VALUE, **key},
-                    value=form.draft.get(ind.id, ""),
-                    debounce=True,
-                    size="sm",
-                    inputmode="decimal",
-                    style={"minWidth": "7rem"},
-                ),
-                html.Div(id={"type": MESSAGE, **key}, className="small"),
-            ]
+    value = [
+        dbc.Input(
+            id={"type": VALUE, **key},
+            value=form.draft.get(ind.id, ""),
+            debounce=True,
+            size="sm",
+            inputmode="decimal",
+            placeholder=t(lang, "数值", "value"),
         ),
-        html.Td(
-            dbc.Input(
-                id={"type": NOTE_FIELD, **key},
-                value=form.draft.get(NOTE + ind.id, ""),
-                debounce=True,
-                size="sm",
-                placeholder=t(lang, "备注（可选）", "note (optional)"),
-                style={"minWidth": "8rem"},
-            )
-        ),
+        html.Div(id={"type": MESSAGE, **key}, className="small"),
     ]
+    note = dbc.Input(
+        id={"type": NOTE_FIELD, **key},
+        value=form.draft.get(NOTE + ind.id, ""),
+        debounce=True,
+        size="sm",
+        placeholder=t(lang, "备注（可选）", "note (optional)"),
+    )
+    cells = [
+        html.Span(ind.name_en if lang == "en" else ind.name_zh, className="fw-medium"),
+        html.Span(ind.unit),
+        html.Span([_phone_label(t(lang, "上期 ", "last ")), last or "—"], className="text-muted"),
+        html.Span([_phone_label(t(lang, "允许 ", "allowed ")), range_text], className="text-muted"),
+        value,
+        note,
+    ]
+    return dbc.Row(
+        [
+            dbc.Col(cell, **width, className="small")
+            for cell, (*_, width) in zip(cells, COLUMNS, strict=True)
+        ],
+        id=f"entry-row-{ind.id}",
+        className="g-1 py-1 border-bottom align-items-start entry-row",
+    )
 
 
 def form_table(form: Form, lang: str) -> html.Div:
     """The rows under a heading per pillar, in the template's order."""
-    body: list[Any] = []
+    last = form.rows[0].last_period if form.rows else ""
+    head = dbc.Row(
+        [
+            dbc.Col(t(lang, zh if zh != "上期" else f"上期（{last}）", en), **width)
+            for zh, en, width in COLUMNS
+        ],
+        className="g-1 small fw-bold border-bottom d-none d-lg-flex",
+    )
+    body: list[Any] = [head]
     pillar = None
     for index, row in enumerate(form.rows):
         if row.pillar_zh != pillar:
             pillar = row.pillar_zh
             name = row.pillar_en if lang == "en" else row.pillar_zh
-            body.append(
-                html.Tr(html.Th(name, colSpan=6, className="table-light"), className="pillar")
-            )
-        body.append(html.Tr(_row(form, index, lang), id=f"entry-row-{row.indicator.id}"))
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(lang, zh, en), className="small")
-                for zh, en in (
-                    ("指标", "Indicator"),
-                    ("单位", "Unit"),
-                    (f"上期（{form.rows[0].last_period if form.rows else ''}）", "Last period"),
-                    ("允许范围", "Allowed"),
-                    ("本期数值", "Value"),
-                    ("备注", "Note"),
-                )
-            ]
-        )
-    )
+            body.append(html.H4(name, className="h6 bg-light px-2 py-1 mt-3 mb-0 pillar"))
+        body.append(_row(form, index, lang))
     title = t(
         lang,
         f"{form.region_name} {form.period_shown} 在线填报：{len(form.rows)} 项指标",
-        f"Online entry, {form.region_name} {form.period_shown}: {len(form.rows)} indicators",
+        f"Online entry, {region_name(region_directory()[form.region_code], lang)} {form.period}: "
+        f"{len(form.rows)} indicators",
     )
     saved = t(lang, "（已载入保存的草稿）", " (saved draft loaded)") if form.draft else ""
-    return html.Div(
-        [
-            html.H3(title + saved, className="h6 mt-3"),
-            dbc.Table(
-                [head, html.Tbody(body)], size="sm", responsive=True, className="align-middle"
-            ),
-        ]
-    )
+    return html.Div([html.H3(title + saved, className="h6 mt-3"), *body])
 
 
 def _fields(values: list[Any], notes: list[Any], ids: list[dict[str, str]]) -> dict[str, Any]:
