@@ -21,14 +21,14 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.catalogue import stored_catalogue
 from db.drafts import delete_draft, draft_of, save_draft
 from db.regions import load_directory
 from db.session import transaction
 from indicators.access import AccessDenied, Account, may_submit, report_scope, require_report
+from indicators.normalise import parse_period
 from indicators.reporting_duty import DutyRow
-from loaders.catalogue import shipped_catalogue
 from loaders.intake import Outcome, check_records
-from loaders.normalise import parse_period
 from loaders.readers.model import column_letter
 from loaders.review import submit
 from loaders.templates import (
@@ -88,7 +88,7 @@ def open_form(
     canonical = parse_period(period)
     with factory() as session:
         directory = load_directory(session)
-        rows = form_rows(session, shipped_catalogue(directory), directory, region_code, canonical)
+        rows = form_rows(session, stored_catalogue(session), directory, region_code, canonical)
         draft = draft_of(session, account.id, region_code, canonical)  # type: ignore[union-attr]
     return Form(region_code, name, canonical, period_label(canonical), rows, draft)
 

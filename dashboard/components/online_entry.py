@@ -14,7 +14,6 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, html
-from loaders.normalise import NormaliseError
 
 from dashboard.auth import current_account
 from dashboard.components.submission_history import GRID as HISTORY
@@ -25,6 +24,7 @@ from dashboard.uploads import sender
 from db.errors import StorageError
 from indicators.access import AccessDenied
 from indicators.formatting import number
+from indicators.normalise import NormaliseError
 from loaders.intake import ERROR, STATUS_ZH, Result
 from loaders.online_entry import (
     CHANNEL,

@@ -10,7 +10,7 @@ from indicators.catalogue import PILLARS, Catalogue
 from indicators.regions import RegionDirectory, load_region_directory
 from indicators.reporting_calendar import previous_period
 from indicators.reporting_duty import allowed_range, duty_rows, owed_indicators
-from loaders.catalogue import shipped_catalogue
+from loaders.catalogue import read_catalogue_files
 
 LEMON = "lemon_industry_cluster_area"
 
@@ -18,7 +18,7 @@ LEMON = "lemon_industry_cluster_area"
 @pytest.fixture(scope="module")
 def shipped() -> tuple[Catalogue, RegionDirectory]:
     directory = load_region_directory(CONFIG_DIR / "regions.yaml")
-    return shipped_catalogue(directory), directory
+    return read_catalogue_files(directory), directory
 
 
 def _owed(shipped: tuple[Catalogue, RegionDirectory], name: str) -> list[str]:
@@ -51,7 +51,7 @@ def test_dut003_rows_in_the_pillars_fixed_order(shipped) -> None:
 
 def test_dut004_allowed_range_is_the_validators() -> None:
     catalogue_dir = load_region_directory(CONFIG_DIR / "regions.yaml")
-    catalogue = shipped_catalogue(catalogue_dir)
+    catalogue = read_catalogue_files(catalogue_dir)
     ind = catalogue.indicators
     assert allowed_range(ind["gdp"]) == (0.0, None)
     assert allowed_range(ind["urbanization_rate"]) == (0.0, 100.0)

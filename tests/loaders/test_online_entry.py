@@ -11,11 +11,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
+from db.catalogue import stored_catalogue
 from db.regions import load_directory
 from db.session import transaction
 from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
-from loaders.catalogue import shipped_catalogue
 from loaders.first_run import ensure_ready
 from loaders.intake import check
 from loaders.online_entry import check_form, clean_fields, file, open_form, save
@@ -52,9 +52,7 @@ def world(engine: Engine, factory: sessionmaker[Session]) -> dict[str, Account]:
 def _template(factory: sessionmaker[Session], fmt: str) -> bytes:
     with factory() as session:
         directory = load_directory(session)
-        content, _ = render(
-            session, shipped_catalogue(directory), directory, CHENGDU, "2025年", fmt
-        )
+        content, _ = render(session, stored_catalogue(session), directory, CHENGDU, "2025年", fmt)
     return content
 
 
@@ -75,7 +73,7 @@ def test_ent001_template_and_form_are_the_same_rows(factory, world) -> None:
 def test_ent002_a_mostly_blank_template_passes_with_a_count_of_blanks(factory, world) -> None:
     with factory() as session:
         directory = load_directory(session)
-        rows = form_rows(session, shipped_catalogue(directory), directory, CHENGDU, "2025")
+        rows = form_rows(session, stored_catalogue(session), directory, CHENGDU, "2025")
     text = (
         _template(factory, "csv")
         .decode("utf-8-sig")

@@ -1,7 +1,7 @@
 """online entry (在线填报): drafts saved on the server per user, region and period
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-06 21:00:00
 
 A reporter's form saved but not yet submitted is one row of entry_drafts (the
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
