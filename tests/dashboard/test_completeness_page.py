@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -114,6 +115,25 @@ def test_cpg004_the_export_has_a_sheet_by_region_and_every_cell(factory) -> None
     assert by_region[0][:3] == ("地区", "应报", "已审核") and by_region[1][0] == "成都市"
     cells = list(book["明细"].values)
     assert len(cells) - 1 == by_region[1][1]  # every due cell of 2025 is listed
+
+
+def test_cpg004b_one_reminder_line_per_region_and_year_and_a_labelled_matrix(factory) -> None:
+    """The banner reads 成都市：2025年度 N 项逾期，最早截止 … (one line, not one per
+    figure); every column of the region × indicator chart is named, never an id."""
+    reporter = client(factory, "cd", "成都-密码-2026")
+    header = json.dumps(
+        reporter.post("/_dash-update-component", json=HEADER, headers=ORIGIN).get_json(),
+        ensure_ascii=False,
+    )
+    lines = re.findall(r"成都市：(\d{4})年度 (\d+) 项逾期，最早截止 (\d{4}-\d{2}-\d{2})", header)
+    assert [year for year, _, _ in lines] == ["2026", "2025"]  # the latest year first
+    assert ("2025", "2025-02-15") == (lines[1][0], lines[1][2]) and int(lines[1][1]) > 1
+    response = show(reporter, "2025", ["510100"]).get_json()
+    figure = find_prop(response, "id", "completeness-heatmap")["figure"]
+    trace, axis = figure["data"][0], figure["layout"]["xaxis"]
+    assert len(axis["ticktext"]) == len(trace["x"]) == len(set(trace["x"])) > 40
+    assert "地区生产总值" in axis["ticktext"] and "gdp" not in trace["x"]
+    assert all(not re.fullmatch(r"[a-z0-9_]+", label) for label in axis["ticktext"])
 
 
 def test_cpg005_reminders_show_at_sign_in_until_dismissed(factory) -> None:
