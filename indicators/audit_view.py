@@ -153,8 +153,8 @@ def object_text(
     after = after if isinstance(after, Mapping) else {}
     if object_type == "submission_row" and after.get("submission_id") is not None:
         row = _row_text(after.get("submission_id"), after.get("row_no"), lang)
-        indicator = after.get("indicator_id")
-        region = after.get("region_code")
+        indicator = str(after.get("indicator_id") or "")
+        region = str(after.get("region_code") or "")
         parts = [
             row,
             (indicator_names or {}).get(indicator, indicator),

@@ -217,6 +217,8 @@ def region_of(text: str, directory: RegionDirectory, issuer: str | None = None) 
     places = [title_of(text)]
     for sentence in _lead_sentences(text):  # the clause of its first figure, then all of it
         figure = _FIGURE.search(sentence)
+        if figure is None:  # _lead_sentences yields only sentences with a figure
+            continue
         start = max((m.end() for m in _COMMA.finditer(sentence, 0, figure.start())), default=0)
         places += [sentence[start : figure.end()], sentence]
     for place in (*places, first_line(text), issuer or ""):

@@ -181,7 +181,7 @@ def extract(seed: SeedText, first: int = 1, last: int | None = None) -> list[Can
                     unit=match.group("unit"),
                     comparator=_comparator(before, after, high),
                     kind=kind,
-                    year=(preceding_years or [horizon])[-1],
+                    year=preceding_years[-1] if preceding_years else horizon,
                     stretch="力争" in before,
                     base_year=int(base[-1]) if base and kind == "change" else None,
                 )

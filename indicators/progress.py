@@ -192,7 +192,7 @@ def is_met(target: TargetSpec, value: float, direction: int) -> bool:
 def cagr(start: float, end: float, years: float) -> float | None:
     if years <= 0 or start <= 0 or end <= 0:
         return None
-    return (end / start) ** (1 / years) - 1
+    return float((end / start) ** (1 / years) - 1)
 
 
 def signed_growth(start: float, end: float, years: float) -> float | None:
@@ -201,7 +201,7 @@ def signed_growth(start: float, end: float, years: float) -> float | None:
     negative series as for a positive one); None across zero or without time."""
     if years <= 0 or start == 0 or end / start <= 0:
         return None
-    return (end / start) ** (1 / years) - 1
+    return float((end / start) ** (1 / years) - 1)
 
 
 def _insufficient(
@@ -627,6 +627,7 @@ def count_as_running(
             else f"基期（{start}年）的存量尚无确切数值，无法算出新增量"
         )
         return level, [], why
+    assert start is not None  # a base point was found for it
     running = [
         Point(p.year, p.value - base.value, p.source, p.bound) for p in series if p.year > start
     ]
@@ -754,8 +755,8 @@ def limit_coefficient(base: float, limit: float) -> float:
     if base >= 2 * limit:
         return 1.0
     if base <= limit:
-        return 1 - (base / limit) ** LIMIT_EXPONENT
-    return 1 - ((2 * limit - base) / limit) ** LIMIT_EXPONENT
+        return float(1 - (base / limit) ** LIMIT_EXPONENT)
+    return float(1 - ((2 * limit - base) / limit) ** LIMIT_EXPONENT)
 
 
 def trend(series: list[Point], direction: str, as_of: int, limit: float | None = None) -> Trend:

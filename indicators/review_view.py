@@ -91,9 +91,9 @@ def check(
         )
     return View(
         submission_id,
-        frozenset(body["rows"]),
-        tuple(body["pending"]),
-        body["digest"],
+        frozenset(body["rows"] or ()),
+        tuple(body["pending"] or ()),
+        str(body["digest"]),
     )
 
 

@@ -38,8 +38,8 @@ def _baseline_for(catalogue: Catalogue, entry: Entry) -> tuple[int, float] | Non
         and b.scope_code == entry.scope_code
         and b.year < entry.year
     ]
-    found = [(y, v) for y, v in found if v is not None and v > 0]
-    return max(found) if found else None
+    known = [(y, v) for y, v in found if v is not None and v > 0]
+    return max(known) if known else None
 
 
 def generate(
@@ -160,7 +160,10 @@ def _series(
     rng: np.random.Generator,
 ) -> list[tuple[int, float]]:
     end = min(last_year, target_year)
-    noise = lambda: float(rng.normal(1.0, 0.01))  # noqa: E731
+
+    def noise() -> float:
+        return float(rng.normal(1.0, 0.01))
+
     if kind == "growth":
         return [(y, round(goal * profile * noise(), 2)) for y in range(start + 1, end + 1)]
     if kind in ("count", "cumulative"):

@@ -102,7 +102,7 @@ def factors_in(text: str) -> set[float]:
         found.add(2.0)
     number_pattern = r"([0-9]+(?:\.[0-9]+)?|[一二两三四五六七八九十]+)倍"
     for verb, token in re.findall(r"(增长|增加|提高|扩大|是|为|达到)" + number_pattern, text):
-        number = float(token) if token[0].isdigit() else chinese_number(token)
-        if number:
-            found.add(float(number) + (1.0 if verb in ("增长", "增加", "提高", "扩大") else 0.0))
+        times = float(token) if token[0].isdigit() else chinese_number(token)
+        if times:
+            found.add(float(times) + (1.0 if verb in ("增长", "增加", "提高", "扩大") else 0.0))
     return found

@@ -201,6 +201,7 @@ def gap_share(snapshots: pd.DataFrame) -> pd.Series:
             or shown_unit != series_unit
             or gap <= 0
             or target == 0
+            or target is None
         ):
             shares.append(float("nan"))
         else:
