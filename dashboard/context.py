@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from db.catalogue import plans
-from db.data_version import current_version
+from db.data_version import current_versions
 from db.regions import load_directory
 from indicators.regions import RegionDirectory
 
@@ -46,30 +46,38 @@ def database_name() -> str:
     return str(session_factory().kw["bind"].url)
 
 
+def _versions() -> tuple[int, int]:
+    def read() -> tuple[int, int]:
+        with session_factory()() as session:
+            return current_versions(session)
+
+    return per_request("data_versions", read)
+
+
 def data_version() -> int:
     """The data version (db/data_version.py), read once per request: what every
     kept page, reply and frame of this worker is keyed by."""
+    return _versions()[0]
 
-    def read() -> int:
-        with session_factory()() as session:
-            return current_version(session)
 
-    return per_request("data_version", read)
+def reference_version() -> int:
+    """The version of the reference data alone (regions, the catalogue)."""
+    return _versions()[1]
 
 
 # Reference data — regions and the catalogue — change only when an administrator
 # runs manage.py (load-regions, load-catalogue, init), never through the app; each
-# worker keeps them while the data version stands instead of reading ~5,000 rows on
+# worker keeps them while their version stands instead of reading ~5,000 rows on
 # every page view (a third of a page's server time under load, scripts/load_test.py).
-# A load raises the version, so a page cached for a version never mixes old names
-# with new figures.
+# A load raises both versions, so a page cached for a data version never mixes old
+# names with new figures; an upload raises only the data version.
 _master: dict[tuple[str, str], tuple[int, object]] = {}
 
 
 def master_data(key: str, load: Callable[[], T]) -> T:
-    """``load()`` once per data version per worker and database."""
+    """``load()`` once per reference data version per worker and database."""
     cache_key = (database_name(), key)
-    version = data_version()
+    version = reference_version()
     kept = _master.get(cache_key)
     if kept is None or kept[0] != version:
         kept = (version, load())

@@ -15,7 +15,11 @@ together or not at all. A rollback clears the mark. On PostgreSQL the UPDATE
 takes the row's lock at the very end of the writer's transaction, held for
 the commit only; on SQLite writers are serialised anyway.
 
-Reading it is one primary-key lookup (``current_version``).
+A second row counts the changes of the reference data alone (``REFERENCE``:
+regions and the catalogue, which manage.py loads), what each worker keeps its
+reference tables by: an upload does not make every worker read them again.
+
+Reading both is one primary-key lookup (``current_versions``).
 """
 
 from __future__ import annotations
@@ -29,10 +33,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
 
-WATCHED = frozenset(
+# reference data: what manage.py loads (regions, the catalogue); a second row,
+# so that an upload does not make every worker read ~5,000 reference rows again
+REFERENCE = frozenset(
     {
-        "observations",
-        "progress_snapshots",
         "targets",
         "baselines",
         "visions",
@@ -41,16 +45,21 @@ WATCHED = frozenset(
         "regions",
         "region_aliases",
         "region_members",
-        "projects",
-        "project_regions",
-        "project_plans",
-        "project_reports",
-        "submissions",
     }
 )
+WATCHED = REFERENCE | {
+    "observations",
+    "progress_snapshots",
+    "projects",
+    "project_regions",
+    "project_plans",
+    "project_reports",
+    "submissions",
+}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _MARK = "ccec_data_changed"
-ROW_ID = 1
+ROW_ID = 1  # any change the pages show
+REFERENCE_ROW_ID = 2  # changes of the reference data (REFERENCE) only
 
 
 def _note_write(
@@ -62,8 +71,12 @@ def _note_write(
     _executemany: bool,
 ) -> None:
     match = _WRITE.match(statement)
-    if match and match.group(1).lower() in WATCHED:
-        conn.info[_MARK] = True
+    table = match.group(1).lower() if match else ""
+    if table in WATCHED:
+        rows = conn.info.setdefault(_MARK, set())
+        rows.add(ROW_ID)
+        if table in REFERENCE:
+            rows.add(REFERENCE_ROW_ID)
 
 
 def _forget(conn: Connection) -> None:
@@ -74,8 +87,11 @@ def _raise_on_commit(session: Session) -> None:
     transaction = session.get_transaction()
     # the connections this transaction has used (none: nothing was sent, nothing to raise)
     used = getattr(transaction, "_connections", {}) if transaction else {}
-    if any(entry[0].info.pop(_MARK, False) for entry in list(used.values())):
-        raise_version(session)
+    rows: set[int] = set()
+    for entry in list(used.values()):
+        rows |= entry[0].info.pop(_MARK, set())
+    for row in sorted(rows):
+        raise_version(session, row)
 
 
 def track_changes(engine: Engine, factory: sessionmaker[Session]) -> None:
@@ -87,25 +103,34 @@ def track_changes(engine: Engine, factory: sessionmaker[Session]) -> None:
     event.listen(factory, "before_commit", _raise_on_commit)
 
 
-def raise_version(session: Session) -> None:
-    """The version one higher, in ``session``'s transaction (the row is created
-    on a database made without the migration, as tests' ``create_all`` does)."""
+def raise_version(session: Session, row: int = ROW_ID) -> None:
+    """The version (``row``) one higher, in ``session``'s transaction (the row is
+    created on a database made without the migration, as ``create_all`` does)."""
     table = models.DataVersion
     raised = session.execute(
         update(table)
-        .where(table.id == ROW_ID)
+        .where(table.id == row)
         .values(version=table.version + 1, changed_at=models.utcnow())
     )
     if raised.rowcount == 0:
-        session.execute(insert(table).values(id=ROW_ID, version=1, changed_at=models.utcnow()))
+        session.execute(insert(table).values(id=row, version=1, changed_at=models.utcnow()))
+
+
+def current_versions(session: Session) -> tuple[int, int]:
+    """The data version and the reference data's version now (0 before anything
+    was stored), in one primary-key read."""
+    table = models.DataVersion
+    found = dict(
+        session.execute(
+            select(table.id, table.version).where(table.id.in_((ROW_ID, REFERENCE_ROW_ID)))
+        ).all()
+    )
+    return int(found.get(ROW_ID) or 0), int(found.get(REFERENCE_ROW_ID) or 0)
 
 
 def current_version(session: Session) -> int:
     """The data version now (0 before anything was stored)."""
-    value = session.scalar(
-        select(models.DataVersion.version).where(models.DataVersion.id == ROW_ID)
-    )
-    return int(value or 0)
+    return current_versions(session)[0]
 
 
 def cached_reply(session: Session, key: str) -> bytes | None:

@@ -458,9 +458,10 @@ class JobLease(Base):
 
 
 class DataVersion(Base):
-    """One row: a number raised in the same transaction as any stored change of
-    what the pages and the read API show (observations, snapshots, the catalogue,
-    regions, projects, submissions), so that every web worker can tell with one
+    """Two rows: numbers raised in the same transaction as any stored change of
+    what the pages and the read API show (row 1: observations, snapshots, the
+    catalogue, regions, projects, submissions) and of the reference data alone
+    (row 2: regions, the catalogue), so that every web worker can tell with one
     primary-key read whether what it keeps is still true (db/data_version.py)."""
 
     __tablename__ = "data_version"

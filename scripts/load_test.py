@@ -206,7 +206,8 @@ def print_stats(stats: list[dict[str, str]], page_log: Path, duration: int) -> i
             float(row["95%"]),
             float(row["Max Response Time"]),
         )
-    visits = [json.loads(line) for line in page_log.read_text(encoding="utf-8").splitlines()]
+    lines = page_log.read_text(encoding="utf-8").splitlines() if page_log.exists() else []
+    visits = [json.loads(line) for line in lines]  # none when no visit finished in time
     groups = {
         "page visit " + g: [v for v in visits if v["page"] in names] for g, names in GROUPS.items()
     }

@@ -30,7 +30,10 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
     )
-    op.bulk_insert(table, [{"id": 1, "version": 1, "changed_at": None}])
+    op.bulk_insert(
+        table,
+        [{"id": 1, "version": 1, "changed_at": None}, {"id": 2, "version": 1, "changed_at": None}],
+    )
     op.create_table(
         "page_cache",
         sa.Column("key", sa.String(length=64), nullable=False),

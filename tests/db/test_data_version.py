@@ -1,0 +1,59 @@
+"""The data version moves with every committed change the pages show, in the same
+transaction, whatever sent the statement; a rollback or a write elsewhere leaves it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text, update
+
+from db import models
+from db.data_version import current_versions
+from db.session import make_engine, make_session_factory, transaction
+from loaders.first_run import ensure_ready
+
+
+@pytest.fixture(scope="module")
+def factory(module_db_url: str) -> Iterator[object]:
+    engine = make_engine(module_db_url)
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False, published=False)
+    yield factory
+    engine.dispose()
+
+
+def versions(factory: object) -> tuple[int, int]:
+    with factory() as session:  # type: ignore[operator]
+        return current_versions(session)
+
+
+def test_dv001_what_moves_the_versions(factory) -> None:
+    data, reference = versions(factory)
+    with transaction(factory) as session:  # an observation through the driver, as intake does
+        session.connection().exec_driver_sql(
+            "INSERT INTO observations (indicator_id, region_code, period, layer, revision, "
+            "value, unit, vintage, status, is_current, created_at) VALUES "
+            "('gdp', '500000', '2031', 'reported', 1, 1.5, '亿元', 'final', 'accepted', true, "
+            "CURRENT_TIMESTAMP)"
+        )
+    assert versions(factory) == (data + 1, reference)  # the reference data stay kept
+    with transaction(factory) as session:  # manage.py load-catalogue, say
+        session.execute(
+            update(models.Indicator).where(models.Indicator.id == "gdp").values(unit="亿元")
+        )
+    assert versions(factory) == (data + 2, reference + 1)
+
+
+def test_dv002_rollbacks_and_other_tables_leave_it(factory) -> None:
+    before = versions(factory)
+    with pytest.raises(RuntimeError), transaction(factory) as session:
+        session.execute(text("DELETE FROM observations WHERE period = '2031'"))
+        raise RuntimeError("the import failed halfway")
+    with transaction(factory) as session:  # a sign-in's bookkeeping is not data
+        session.execute(update(models.User).values(session_version=models.User.session_version))
+    assert versions(factory) == before
+    with factory() as session:  # a mark left by the rollback would move the next commit
+        session.execute(text("SELECT 1"))
+        session.commit()
+    assert versions(factory) == before
