@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from indicators.units import UnitError, convert, split_unit
+from indicators.units import PREFIXES, UnitError, convert, normalise_unit, split_unit
 
 
 def number(value: float | None) -> str:
@@ -73,6 +73,49 @@ UNIT_EN = {
     "万户": "10,000 households",
     "个工作日": "working days",
     "年一遇": "-year return period",
+    # counting words and the plans' other units (issue 18: 场次, 万家, 处 stayed Chinese)
+    "处": "sites",
+    "所": "institutions",
+    "座": "facilities",
+    "件": "items",
+    "对": "pairs",
+    "场": "events",
+    "场次": "sessions",
+    "次": "times",
+    "类": "categories",
+    "级": "grade",
+    "位": "places",
+    "倍": "times",
+    "套(间)": "units",
+    "平方公里": "km²",
+    "公里/百平方公里": "km per 100 km²",
+    "人/亿元": "persons per 100 million yuan",
+    "：1": ":1",
+    "∶1": ":1",
+}
+# a unit read after exactly 1 (≤1 hour, not ≤1 hours)
+SINGULAR_EN = {
+    "hours": "hour",
+    "minutes": "minute",
+    "days": "day",
+    "working days": "working day",
+    "years": "year",
+    "firms": "firm",
+    "lines": "line",
+    "items": "item",
+    "trains": "train",
+    "sites": "site",
+    "institutions": "institution",
+    "facilities": "facility",
+    "pairs": "pair",
+    "events": "event",
+    "sessions": "session",
+    "categories": "category",
+    "places": "place",
+    "persons": "person",
+    "households": "household",
+    "person-trips": "person-trip",
+    "percentage points": "percentage point",
 }
 
 
@@ -157,18 +200,43 @@ def quantity_en(
     """A value with its unit in English, magnitude prefixes spelled as words; the
     magnitude that of ``reference`` (in ``unit``) where given, so that a gap reads
     in the millions its value and target read in (0.041 million t, not 41,466 t)."""
-    factor, base = split_unit(unit)
-    if factor != 1 and base in BASE_EN:
+    scaled_unit = _english_base(unit)
+    if scaled_unit is not None:
+        factor, base_en = scaled_unit
         absolute = value * factor
         sized = abs(value if reference is None else reference) * factor
         for size, word in SCALES_EN:
             if sized >= size:
                 scaled = absolute / size
-                return f"{_digits(scaled, digits)} {word} {BASE_EN[base]}"
-        return f"{_digits(absolute, digits)} {BASE_EN[base]}"
+                return f"{_digits(scaled, digits)} {word} {base_en}"
+        return _counted(_digits(absolute, digits), base_en)
     unit_en = UNIT_EN.get(unit, unit)
-    sep = "" if unit_en in ("%", "‰", "") or unit_en.startswith("-") else " "
-    return f"{_digits(value, digits)}{sep}{unit_en}"
+    sep = "" if unit_en in ("%", "‰", "", ":1") or unit_en.startswith("-") else " "
+    return _counted(_digits(value, digits), unit_en, sep)
+
+
+def _english_base(unit: str) -> tuple[float, str] | None:
+    """A unit with a magnitude prefix as (factor, the English of its base): 万吨 →
+    (10,000, "t"), 万家 → (10,000, "firms"); None for a unit without a prefix or
+    whose base has no English."""
+    factor, base = split_unit(unit)
+    if factor == 1:
+        return None
+    if base in BASE_EN:
+        return factor, BASE_EN[base]
+    text = normalise_unit(unit)
+    for prefix, size in PREFIXES.items():
+        word = UNIT_EN.get(text[len(prefix) :]) if text.startswith(prefix) else None
+        if word and size == factor:
+            return factor, word
+    return None
+
+
+def _counted(figure: str, unit_en: str, sep: str = " ") -> str:
+    """A figure and its English unit, singular after exactly 1."""
+    if figure in ("1", "-1"):
+        unit_en = SINGULAR_EN.get(unit_en, unit_en)
+    return f"{figure}{sep}{unit_en}"
 
 
 def _digits(value: float, digits: int | None) -> str:

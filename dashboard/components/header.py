@@ -21,6 +21,7 @@ from indicators.layers import LAYER_ORDER
 
 TITLE_ZH = "成渝地区双城经济圈规划目标监测平台"
 TITLE_EN = "Chengdu–Chongqing Economic Circle Target Monitor"
+BRAND_EN = "CCEC Target Monitor"  # on the bar: the full English name took 400 px of it
 
 # (path, Chinese, English): the order of the navigation
 NAV = [
@@ -31,11 +32,14 @@ NAV = [
     ("/report", "进展报告", "Report"),
     ("/final", "终期评估", "Final review"),
     ("/targets", "目标库", "Targets"),
-    ("/regions", "区划", "Areas"),
+    ("/methodology", "方法", "Method"),
+]
+# the pages fewer people open, behind 更多 so that the bar fits 1280 px in English
+MORE = [
     ("/projects", "重大项目", "Projects"),
     ("/dispatch", "项目调度", "Dispatch"),
+    ("/regions", "区划", "Areas"),
     ("/upload", "数据校验", "Check data"),
-    ("/methodology", "方法", "Method"),
 ]
 
 
@@ -60,6 +64,7 @@ class Ids:
     SIGN_OUT = "sign-out"
     ACCOUNT = "account-name"
     WORK = "nav-workspace"
+    MORE = "nav-more"
 
 
 def switch_href(pathname: str, search: str | None) -> str:
@@ -86,28 +91,22 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
             )
         )
     )
+    links.insert(len(NAV), _menu(t(lang, "更多", "More"), MORE, lang, pathname, Ids.MORE))
     account = current_account()
     work = [(path, zh, en) for path, zh, en, allowed in WORK if allowed(account)]
     if work:
         links.insert(
-            len(NAV),
-            dbc.DropdownMenu(
-                [
-                    dbc.DropdownMenuItem(t(lang, zh, en), href=href(path, lang))
-                    for path, zh, en in work
-                ],
-                label=t(lang, "工作台", "Workspace"),
-                nav=True,
-                in_navbar=True,
-                id=Ids.WORK,
-            ),
+            len(NAV) + 1,
+            _menu(t(lang, "工作台", "Workspace"), work, lang, pathname, Ids.WORK),
         )
     links.append(dbc.NavItem(_account(lang, pathname, search)))
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(
-                    t(lang, TITLE_ZH, TITLE_EN), href=href("/", lang), className="fw-bold"
+                    html.Span(t(lang, TITLE_ZH, BRAND_EN), title=t(lang, TITLE_ZH, TITLE_EN)),
+                    href=href("/", lang),
+                    className="fw-bold",
                 ),
                 dbc.NavbarToggler(id=Ids.TOGGLER),
                 dbc.Collapse(
@@ -122,6 +121,23 @@ def navbar(lang: str, pathname: str, search: str | None) -> dbc.Navbar:
         dark=True,
         expand="xl",
         className="mb-2 d-print-none",
+    )
+
+
+def _menu(
+    label: str, pages: list[tuple[str, str, str]], lang: str, pathname: str, id_: str
+) -> dbc.DropdownMenu:
+    """A dropdown of pages on the bar; it reads as active while one of them is open."""
+    return dbc.DropdownMenu(
+        [
+            dbc.DropdownMenuItem(t(lang, zh, en), href=href(path, lang), active=path == pathname)
+            for path, zh, en in pages
+        ],
+        label=label,
+        nav=True,
+        in_navbar=True,
+        id=id_,
+        toggle_class_name="active" if any(p == pathname for p, _, _ in pages) else "",
     )
 
 

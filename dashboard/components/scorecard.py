@@ -10,7 +10,6 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.components.outlook import weather_icon
 from dashboard.components.status import status_badge
 from dashboard.data import records
 from dashboard.i18n import href, pillar_name, t
@@ -90,6 +89,17 @@ def target_cell(row: Any, lang: str) -> html.Td:
     )
 
 
+PHONE_CARDS = "cards-on-phone"  # style.css: each row a card below 576 px, cells labelled
+
+
+def labelled(cells: list[html.Td], header: list[str]) -> list[html.Td]:
+    """Cells carrying their column's name (``data-label``), which a row shown as a
+    card on a phone prints before each value instead of a header row."""
+    for cell, name in zip(cells, header, strict=False):
+        setattr(cell, "data-label", name)
+    return cells
+
+
 def pillar_table(
     frame: pd.DataFrame,
     header: list[str],
@@ -113,14 +123,14 @@ def pillar_table(
                     )
                 )
             )
-        body.append(html.Tr(cells(row)))
+        body.append(html.Tr(labelled(cells(row), header)))
     return dbc.Table(
         [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
         bordered=False,
         hover=True,
         size="sm",
         responsive=True,
-        className="scorecard",
+        className=f"scorecard {PHONE_CARDS}",
         id=table_id,
     )
 
@@ -133,7 +143,7 @@ def gap_cell_text(row: Any, lang: str) -> str:
     return row_gap(row, row.gap, lang) if row.gap > 0 else t(lang, "无", "none")
 
 
-def _cells(row: Any, lang: str, show_scope: bool, outlook: bool = True) -> list[html.Td]:
+def _cells(row: Any, lang: str, show_scope: bool) -> list[html.Td]:
     return [
         indicator_cell(row, lang),
         *([html.Td(row.scope_label)] if show_scope else []),
@@ -141,11 +151,10 @@ def _cells(row: Any, lang: str, show_scope: bool, outlook: bool = True) -> list[
         html.Td(latest_text(row, lang)),
         html.Td(status_badge(row.status, lang)),
         html.Td(gap_cell_text(row, lang)),
-        *([html.Td(weather_icon(row.outlook, lang, small=True))] if outlook else []),
     ]
 
 
-def _header(lang: str, show_scope: bool, outlook: bool) -> list[str]:
+def _header(lang: str, show_scope: bool) -> list[str]:
     return [
         t(lang, "指标", "Indicator"),
         *([t(lang, "范围", "Scope")] if show_scope else []),
@@ -153,7 +162,6 @@ def _header(lang: str, show_scope: bool, outlook: bool) -> list[str]:
         t(lang, "最新值", "Latest value"),
         t(lang, "状态", "Status"),
         t(lang, "预计差距", "Expected shortfall"),
-        *([t(lang, "展望", "Outlook")] if outlook else []),
     ]
 
 
@@ -162,16 +170,15 @@ def scorecard_table(
     lang: str,
     show_scope: bool = False,
     table_id: str | None = None,
-    outlook: bool = True,
 ) -> Any:
-    """Each target's status, latest value, target, gap and (``outlook``) weather
-    symbol, by pillar."""
+    """Each target's status, latest value, target and gap, by pillar (the weather
+    symbols of the outlook only on 预期差距, for the targets still ahead)."""
     if snapshots.empty:
         return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
     return pillar_table(
         snapshots,
-        _header(lang, show_scope, outlook),
-        lambda row: _cells(row, lang, show_scope, outlook),
+        _header(lang, show_scope),
+        lambda row: _cells(row, lang, show_scope),
         table_id,
         lang,
     )
@@ -192,16 +199,19 @@ def ranked_table(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
     shares = "gap_share" in frame
     header = [
         "№",
-        *_header(lang, True, False),
+        *_header(lang, True),
         *([t(lang, "差距占目标", "Gap / target")] if shares else []),
     ]
     rows = [
         html.Tr(
-            [
-                html.Td(str(i)),
-                *_cells(row, lang, True, outlook=False),
-                *([html.Td(share_of_target_text(row.gap_share))] if shares else []),
-            ]
+            labelled(
+                [
+                    html.Td(str(i)),
+                    *_cells(row, lang, True),
+                    *([html.Td(share_of_target_text(row.gap_share))] if shares else []),
+                ],
+                header,
+            )
         )
         for i, row in enumerate(records(frame), start=1)
     ]
@@ -211,6 +221,6 @@ def ranked_table(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
         hover=True,
         size="sm",
         responsive=True,
-        className="scorecard ranked",
+        className=f"scorecard ranked {PHONE_CARDS}",
         id=table_id,
     )

@@ -190,6 +190,7 @@ def _count_table(frame: pd.DataFrame, by: str, label: Any, lang: str, id_: str) 
         [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
         size="sm",
         bordered=True,
+        responsive=True,  # scrolls inside its box on a phone, not the page
         className="w-auto",
         id=id_,
     )

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.scorecard import PHONE_CARDS, labelled
 from dashboard.components.status import (
     STATUS_COLOURS,
     pillar_status_figure,
@@ -261,34 +262,39 @@ def value_figure(indicator_id: str, lang: str) -> Any:
 CHANGES_SHOWN = 10
 
 
-def _change_row(row: Any, directory: RegionDirectory, lang: str) -> html.Tr:
+def _change_row(row: Any, directory: RegionDirectory, lang: str, header: list[str]) -> html.Tr:
     better = row.change == "improved"
     return html.Tr(
-        [
-            html.Td(
-                ("▲ " if better else "▼ ")
-                + t(lang, "改善" if better else "变差", "better" if better else "worse"),
-                className="fw-bold text-nowrap",
-            ),
-            html.Td(
-                html.A(
-                    row.indicator_name_en if lang == "en" else row.indicator_name,
-                    href=href("/indicator", lang, id=row.indicator_id, region=row.scope_code),
-                )
-            ),
-            html.Td(region_name(directory[row.scope_code], lang)),
-            html.Td(
-                html.A(str(int(row.target_year)), href=href("/targets", lang, target=row.target_id))
-            ),
-            html.Td(
-                [
-                    status_badge(row.previous_status, lang, className="me-1"),
-                    "→ ",
-                    status_badge(row.status, lang),
-                ],
-                className="text-nowrap",
-            ),
-        ]
+        labelled(
+            [
+                html.Td(
+                    ("▲ " if better else "▼ ")
+                    + t(lang, "改善" if better else "变差", "better" if better else "worse"),
+                    className="fw-bold text-nowrap",
+                ),
+                html.Td(
+                    html.A(
+                        row.indicator_name_en if lang == "en" else row.indicator_name,
+                        href=href("/indicator", lang, id=row.indicator_id, region=row.scope_code),
+                    )
+                ),
+                html.Td(region_name(directory[row.scope_code], lang)),
+                html.Td(
+                    html.A(
+                        str(int(row.target_year)), href=href("/targets", lang, target=row.target_id)
+                    )
+                ),
+                html.Td(
+                    [
+                        status_badge(row.previous_status, lang, className="me-1"),
+                        "→ ",
+                        status_badge(row.status, lang),
+                    ],
+                    className="text-nowrap",
+                ),
+            ],
+            header,
+        )
     )
 
 
@@ -303,11 +309,12 @@ def _changes_table(rows: pd.DataFrame, directory: RegionDirectory, lang: str) ->
     return dbc.Table(
         [
             html.Thead(html.Tr([html.Th(h) for h in header])),
-            html.Tbody([_change_row(r, directory, lang) for r in records(rows)]),
+            html.Tbody([_change_row(r, directory, lang, header) for r in records(rows)]),
         ],
         size="sm",
         hover=True,
         responsive=True,
+        className=PHONE_CARDS,
     )
 
 

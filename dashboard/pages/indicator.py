@@ -14,7 +14,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data as frames
-from dashboard.components.outlook import weather_icon
 from dashboard.components.status import status_badge
 from dashboard.context import region_directory
 from dashboard.figures import indicator_chart, ranking_chart
@@ -406,7 +405,6 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
                             f"{region_name(directory[s.scope_code], lang)} {s.target_year} target: ",
                         ),
                         status_badge(s.status, lang, className="ms-1"),
-                        weather_icon(s.outlook, lang, small=True),
                     ],
                     className="me-4 d-inline-flex align-items-center",
                 )
@@ -433,6 +431,7 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
             "paginationPageSize": 20,
             "localeText": grid_locale(lang),
         },
+        columnSize="responsiveSizeToFit",  # the five columns fit a phone's width too
         style={"height": "420px"},
     )
     untargeted = scope_targets.empty and snaps.empty

@@ -206,7 +206,6 @@ def body(scope: str | None, lang: str) -> Any:
                         lang,
                         show_scope=True,
                         table_id="report-headline",
-                        outlook=False,
                     ),
                 ],
                 "report-page-break",

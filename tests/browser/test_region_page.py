@@ -15,9 +15,10 @@ def test_regb001_scorecard_by_pillar_with_status_value_target_and_gap(page, live
     table = browser_page.locator("#scorecard-main")
     table.wait_for()
     text = table.inner_text()
-    for heading in ("指标", "目标", "最新值", "状态", "预计差距", "展望", "综合", "生态"):
+    for heading in ("指标", "目标", "最新值", "状态", "预计差距", "综合", "生态"):
         assert heading in text
     assert "常住人口城镇化率" in text
+    assert table.locator("img.weather-icon-sm").count() == 0  # weather only on 预期差距
     browser_page.screenshot(path=screenshot_path("region-zh"), full_page=True)
     assert record.errors == [] and record.outside_requests == []
 

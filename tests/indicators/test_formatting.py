@@ -57,6 +57,27 @@ def test_quantity_spells_magnitudes_in_english() -> None:
     assert quantity(100, "年一遇", "en") == "100-year return period"
 
 
+@pytest.mark.parametrize(
+    ("args", "en"),
+    [
+        ((1, "小时", "at_most"), "≤1 hour"),  # was "≤1 hours"
+        ((1.5, "小时", "at_most"), "≤1.5 hours"),
+        ((1, "个工作日", "reach"), "1 working day"),
+        ((2, "场次", "at_least"), "≥2 sessions"),
+        ((14, "处", "reach"), "14 sites"),
+        ((3, "万家", "reach"), "30,000 firms"),
+        ((2, "万套（间）", "at_least"), "≥20,000 units"),
+        ((1, "万吨", "reach"), "10,000 t"),
+        ((15, "对", "at_least"), "≥15 pairs"),
+        ((1, "对", "at_least"), "≥1 pair"),
+        ((6, "平方公里", "reach"), "6 km²"),
+        ((2.5, "：1", "reach"), "2.5:1"),
+    ],
+)
+def test_fmt007_units_read_in_english_singular_after_one(args: tuple, en: str) -> None:
+    assert target_text(*args, lang="en") == en
+
+
 def test_fmt_share_text_is_a_whole_percentage_or_the_missing_mark() -> None:
     from indicators.formatting import share_text
 
