@@ -153,14 +153,20 @@ def _account(lang: str, pathname: str, search: str | None) -> html.Div:
             id=Ids.SIGN_IN,
             className="nav-link ms-lg-2",
         )
+    role = role_name(account, lang)
     return html.Form(
         [
             html.Span(
-                f"{account.display_name}（{role_name(account, lang)}）"
-                if lang == "zh"
-                else f"{account.display_name} ({role_name(account, lang)})",
+                [
+                    account.display_name,
+                    # the role only where the bar has room (≥1400 px); always on hover
+                    html.Span(
+                        t(lang, f"（{role}）", f" ({role})"), className="d-none d-xxl-inline"
+                    ),
+                ],
+                title=f"{account.display_name} · {role}",
                 id=Ids.ACCOUNT,
-                className="text-white small me-2",
+                className="text-white small me-2 text-nowrap",
             ),
             dcc.Input(type="hidden", name="csrf", value=csrf_token(), id="sign-out-csrf"),
             html.Button(
