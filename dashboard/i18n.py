@@ -17,6 +17,7 @@ from indicators.catalogue import PILLARS, PILLARS_EN
 from indicators.layers import LAYER_NAMES_EN, LAYER_NAMES_ZH
 from indicators.progress import STATUS_EN, STATUS_ZH
 from indicators.regions import Region
+from indicators.summary import SHOWN_EN, SHOWN_ZH, shown_status
 
 Lang = Literal["zh", "en"]
 
@@ -46,6 +47,13 @@ def name(mapping_zh: Mapping[str, str], mapping_en: Mapping[str, str], key: str,
 
 
 def status_word(status: str, lang: str) -> str:
+    """The word a reader sees for a status: one of the five of plan evaluation
+    (已完成 / 达到时序进度 / 滞后于时序进度 / 未完成 / 数据不足)."""
+    return name(SHOWN_ZH, SHOWN_EN, shown_status(status), lang)
+
+
+def method_word(status: str, lang: str) -> str:
+    """The method's own class (需加快, 进展缓慢, 偏离 …): tooltips, the no-target trend."""
     return name(STATUS_ZH, STATUS_EN, status, lang)
 
 

@@ -16,12 +16,33 @@ import pandas as pd
 
 from indicators.catalogue import PILLARS
 from indicators.formatting import UNCONVERTED_KINDS, in_unit
-from indicators.progress import STATUS_ORDER
 from indicators.regions import RegionDirectory
 
-# met (final) and achieved (early) read the same to a leader: 已实现
-SHOWN_STATUS = {"met": "achieved"}
-SHOWN_ORDER = tuple(s for s in STATUS_ORDER if s not in SHOWN_STATUS)
+# A leader reads the five words of Chinese plan evaluation (docs/methodology.md §1):
+# met (final) and achieved (early) are 已完成; the method's three classes of a pace
+# short of the required one (R < 0.95) are 滞后于时序进度; the class stays in the
+# snapshot, the API and the badge's tooltip.
+SHOWN_STATUS = {
+    "met": "achieved",
+    "needs_acceleration": "behind",
+    "limited": "behind",
+    "deterioration": "behind",
+}
+SHOWN_ORDER = ("achieved", "on_track", "behind", "missed", "insufficient")
+SHOWN_ZH = {
+    "achieved": "已完成",
+    "on_track": "达到时序进度",
+    "behind": "滞后于时序进度",
+    "missed": "未完成",
+    "insufficient": "数据不足",
+}
+SHOWN_EN = {
+    "achieved": "achieved",
+    "on_track": "on schedule",
+    "behind": "behind schedule",
+    "missed": "not achieved",
+    "insufficient": "insufficient data",
+}
 
 
 def shown_status(status: str) -> str:

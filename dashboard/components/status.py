@@ -9,7 +9,7 @@ import pandas as pd
 from dash import html
 
 from dashboard.figures import status_pillar_chart
-from dashboard.i18n import pillar_name, status_word, t
+from dashboard.i18n import method_word, pillar_name, status_word, t
 from indicators.final_evaluation import VERDICT_EN, VERDICT_ZH
 from indicators.summary import SHOWN_ORDER, shown_status, status_counts
 
@@ -21,8 +21,9 @@ STATUS_COLOURS = {
     "deterioration": "#D55E00",
     "missed": "#CC79A7",
     "insufficient": "#BBBBBB",
+    "behind": "#E69F00",  # 滞后于时序进度: the three classes above, read as one
 }
-_DARK_TEXT = {"needs_acceleration", "limited", "insufficient"}
+_DARK_TEXT = {"needs_acceleration", "limited", "insufficient", "behind"}
 # the states of a reporting cell (indicators/reporting_calendar.STATES), same palette
 REPORTING_COLOURS = {
     "approved": "#009E73",
@@ -53,8 +54,16 @@ def status_colour(status: str) -> str:
     return STATUS_COLOURS[shown_status(status)]
 
 
-def status_badge(status: str, lang: str, **kwargs: object) -> html.Span:
+def status_badge(status: str, lang: str, method: bool = False, **kwargs: object) -> html.Span:
+    """A status in the reader's five words, the method's class in its tooltip when
+    it says more (滞后于时序进度 · 需加快); ``method``: the class itself (the
+    no-target trend, which has no schedule to be behind)."""
+    if method:
+        word = method_word(status, lang)
+        return _badge(word, STATUS_COLOURS[status], status in _DARK_TEXT, **kwargs)
     shown = shown_status(status)
+    if shown != status and status != "met":
+        kwargs.setdefault("title", method_word(status, lang))
     return _badge(status_word(shown, lang), STATUS_COLOURS[shown], shown in _DARK_TEXT, **kwargs)
 
 

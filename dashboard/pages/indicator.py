@@ -126,7 +126,7 @@ def _trend(indicator: Any, series: Any, lang: str) -> html.Div | None:
     return html.Div(
         [
             t(lang, "无目标值，按趋势评估：", "No target; judged on its trend: "),
-            status_badge(result.status, lang, className="ms-1"),
+            status_badge(result.status, lang, method=True, className="ms-1"),
             html.Span(f"（{how}）" if lang != "en" else f" ({how})", className="small ms-2"),
             html.A(
                 t(lang, "方法", "Method"),

@@ -21,7 +21,6 @@ from dashboard.i18n import href, lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
 from indicators.layers import LAYER_ORDER
 from indicators.summary import (
-    OFF_TRACK,
     SHOWN_ORDER,
     headline_targets,
     largest_gaps,
@@ -98,14 +97,15 @@ def _scoped(scope: str | None, lang: str) -> tuple[pd.DataFrame, str | None]:
 def _summary_sentence(frame: pd.DataFrame, lang: str) -> str:
     shown = frame.status.map(shown_status).value_counts()
     done, ahead = int(shown.get("achieved", 0)), int(shown.get("on_track", 0))
-    off = int(frame.status.isin(OFF_TRACK).sum())
+    behind, missed = int(shown.get("behind", 0)), int(shown.get("missed", 0))
     unknown = int(shown.get("insufficient", 0))
     return t(
         lang,
-        f"共评估 {len(frame)} 个量化目标：已实现 {done} 个，符合进度 {ahead} 个，"
-        f"未达预期 {off} 个（需加快、进展缓慢、偏离或未实现），数据不足 {unknown} 个。",
-        f"{len(frame)} quantified targets assessed: {done} achieved, {ahead} on track, "
-        f"{off} off track (needing acceleration, limited progress, deterioration or missed), "
+        f"共评估 {len(frame)} 个量化目标：已完成 {done} 个，达到时序进度 {ahead} 个；"
+        f"未达预期 {behind + missed} 个（滞后于时序进度 {behind} 个，未完成 {missed} 个）；"
+        f"数据不足 {unknown} 个。",
+        f"{len(frame)} quantified targets assessed: {done} achieved, {ahead} on schedule; "
+        f"{behind + missed} off track ({behind} behind schedule, {missed} not achieved); "
         f"{unknown} with insufficient data.",
     )
 
@@ -220,9 +220,9 @@ def body(scope: str | None, lang: str) -> Any:
                     html.P(
                         t(
                             lang,
-                            "状态为需加快、进展缓慢、偏离或未实现的目标：核心指标在前，其余按差距占目标的比例从大到小排列。",
-                            "Targets that need acceleration, progress slowly, deteriorate or were "
-                            "missed: headline targets first, then by the gap as a share of the target.",
+                            "滞后于时序进度或未完成的目标：核心指标在前，其余按差距占目标的比例从大到小排列。",
+                            "Targets behind schedule or not achieved: headline targets first, "
+                            "then by the gap as a share of the target.",
                         ),
                         className="small text-muted",
                     ),

@@ -18,8 +18,7 @@ def test_homb001_headline_cards_with_status_word_target_and_trend(page, live_app
     first = cards.first.inner_text()
     assert "年目标：" in first
     assert any(
-        word in first
-        for word in ("已实现", "符合进度", "需加快", "进展缓慢", "偏离", "未实现", "数据不足")
+        word in first for word in ("已完成", "达到时序进度", "滞后于时序进度", "未完成", "数据不足")
     )
     assert browser_page.locator("#home-headline img.sparkline").count() >= 5
     browser_page.wait_for_selector("#home-pillars .barlayer .trace")

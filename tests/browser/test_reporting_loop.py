@@ -6,7 +6,7 @@ submits; the joint office's reviewer approves; 总览 and 指标 show the new va
 and the status it earns; the audit log shows each step.
 
 The indicator is 国际知名品牌入驻率 of 成都 (target 90 % in 2025, quote in
-config/catalogue): the sample figure for 2025 (70.5 %) leaves it 未实现; the
+config/catalogue): the sample figure for 2025 (70.5 %) leaves it 未完成 (missed); the
 reported 91.2 % achieves it. No published figure exists for it, so the
 reported layer is what the assessment uses (published > reported > sample).
 """
@@ -50,7 +50,7 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
     record: BrowserLog
     with chromium_page() as (page, record):
         before = chengdu_hover(map_text(page, base, "status"))
-        assert any("未实现" in h for h in before), before
+        assert any("未完成" in h for h in before), before
 
         # ① the reporter signs in and is reminded of what is overdue
         sign_in(page, base, REPORTER, "/submit")
@@ -115,7 +115,7 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
 
         # ⑥ 总览: the map now says achieved, and shows the value
         after = chengdu_hover(map_text(page, base, "status"))
-        assert any("已实现" in h for h in after) and not any("未实现" in h for h in after), after
+        assert any("已完成" in h for h in after) and not any("未完成" in h for h in after), after
         values = chengdu_hover(map_text(page, base, "value"))
         assert any("2025年：91.2" in h for h in values), values
         page.screenshot(path=screenshot_path("loop-5-home-zh"), full_page=True)
@@ -124,7 +124,7 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
         page.goto(f"{base}/indicator?id={INDICATOR}&region=510100")
         page.get_by_text("91.2").first.wait_for()
         body = page.locator("#_pages_content").inner_text()
-        assert "已实现" in body and "报送" in body
+        assert "已完成" in body and "报送" in body
         page.screenshot(path=screenshot_path("loop-6-indicator-zh"), full_page=True)
 
         # ⑧ the audit log: each step, by whom

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.components.header import switch_href
-from dashboard.i18n import href, lang_of, status_word, t
+from dashboard.i18n import href, lang_of, method_word, status_word, t
 
 
 @pytest.mark.parametrize(
@@ -41,5 +41,12 @@ def test_i18n003_the_switch_keeps_the_page_state_and_flips_the_language() -> Non
 def test_i18n004_words_in_both_languages() -> None:
     assert t("en", "总览", "Overview") == "Overview" and t("zh", "总览", "Overview") == "总览"
     assert (
-        status_word("on_track", "zh") == "符合进度" and status_word("on_track", "en") == "on track"
+        status_word("on_track", "zh") == "达到时序进度"
+        and status_word("on_track", "en") == "on schedule"
     )
+    # one vocabulary: the method's three classes short of the pace read as one word
+    for status in ("needs_acceleration", "limited", "deterioration"):
+        assert status_word(status, "zh") == "滞后于时序进度"
+    assert status_word("met", "zh") == status_word("achieved", "zh") == "已完成"
+    assert status_word("missed", "en") == "not achieved"
+    assert method_word("limited", "zh") == "进展缓慢"  # the class, for tooltips and trends

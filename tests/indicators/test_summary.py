@@ -73,13 +73,16 @@ def test_sum004_counts_by_pillar_merge_met_into_achieved_and_keep_pillar_order()
             ("2", "b", "ccec", 2025, 2024, "achieved", "ecology", False),
             ("3", "c", "ccec", 2025, 2024, "missed", "overall", False),
             ("4", "d", "ccec", 2025, 2024, "insufficient", "ecology", False),
+            ("5", "e", "ccec", 2025, 2024, "limited", "overall", False),
+            ("6", "f", "ccec", 2025, 2024, "deterioration", "overall", False),
         ]
     )
     counts = status_counts(frame)
+    assert counts.loc["overall", "behind"] == 2  # 滞后于时序进度: limited and deterioration
     assert list(counts.index) == ["overall", "ecology"]
     assert list(counts.columns) == list(SHOWN_ORDER) and "met" not in counts.columns
     assert counts.loc["ecology", "achieved"] == 2 and counts.loc["ecology", "insufficient"] == 1
-    assert counts.loc["overall", "missed"] == 1 and counts.loc["overall"].sum() == 1
+    assert counts.loc["overall", "missed"] == 1 and counts.loc["overall"].sum() == 3
 
 
 def test_sum005_scopes_cover_members_units_below_a_province_or_themselves() -> None:
