@@ -19,6 +19,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from db import models
+from db.progress import mark_changed
 
 CHUNK = 5000
 BULK = 20000
@@ -223,6 +224,8 @@ def import_observations(
         )
     for start in range(0, len(new_rows), BULK):
         write_chunk(session, new_rows[start : start + BULK])
+    # what the progress snapshots must be reassessed for, in this same transaction
+    mark_changed(session, [(row[0], row[1]) for row in new_rows if row[9]])
     inserted = len(new_rows) - len(superseded) - len(kept)
     return ImportCounts(inserted, len(superseded), unchanged, tuple(kept))
 

@@ -488,6 +488,22 @@ class PageCache(Base):
 # ---------------------------------------------------------------- progress ---
 
 
+class ProgressChange(Base):
+    """An accepted change to the current observations not yet assessed: which
+    indicator and region it touched. Written in the transaction that changed
+    the data (db.intake.import_observations, db.observations.replace_layer), so
+    a process killed before the recompute loses nothing; the incremental
+    recompute (loaders/progress.py) reassesses the targets each can affect and
+    deletes the rows it served."""
+
+    __tablename__ = "progress_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(String(80))
+    region_code: Mapped[str] = mapped_column(String(40))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ProgressSnapshot(Base):
     """The assessment of one target as of one year, stored so pages need not recompute.
 

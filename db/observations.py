@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from db import models
@@ -22,7 +24,16 @@ def replace_layer(session: Session, layer: str, frame: pd.DataFrame, note: str) 
     region_code, period, value, unit). Used for the synthetic sample, which is
     regenerated whole, never revised."""
     from db.intake import BULK, write_chunk
+    from db.progress import mark_changed
 
+    o = models.Observation
+    gone = session.execute(
+        select(o.indicator_id, o.region_code).where(o.layer == layer).distinct()
+    ).all()
+    mark_changed(
+        session,
+        [*gone, *zip(frame.get("indicator_id", []), frame.get("region_code", []), strict=True)],
+    )
     session.execute(delete(models.Observation).where(models.Observation.layer == layer))
     now = datetime.now(UTC)
     rows = [
@@ -64,15 +75,21 @@ def count_layer(session: Session, layer: str) -> int:
     )
 
 
-def current_observations(session: Session, indicator: str | None = None) -> pd.DataFrame:
+def current_observations(
+    session: Session, indicator: str | None = None, indicators: Collection[str] | None = None
+) -> pd.DataFrame:
     """The current value of every indicator × region × period, best layer first;
-    ``bound`` is "lower" / "upper" for a published bound (BOUND_NOTES), else ""."""
+    ``bound`` is "lower" / "upper" for a published bound (BOUND_NOTES), else "".
+    ``indicator`` / ``indicators``: only those (the incremental recompute reads
+    the rows of the targets it reassesses, not all)."""
     o = models.Observation
     query = select(
         o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer, o.note
     ).where(o.is_current)
     if indicator is not None:
         query = query.where(o.indicator_id == indicator)
+    if indicators is not None:
+        query = query.where(o.indicator_id.in_(sorted(indicators)))
     rows = session.execute(query).all()
     columns = ["id", "indicator_id", "region_code", "period", "value", "unit", "layer", "bound"]
     frame = pd.DataFrame(rows, columns=columns)
@@ -82,33 +99,52 @@ def current_observations(session: Session, indicator: str | None = None) -> pd.D
     return best_layer(frame, ["indicator_id", "region_code", "period"])
 
 
-def observations_frame(
-    session: Session,
-    indicator: str | None = None,
-    region: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    current_only: bool = True,
-) -> pd.DataFrame:
-    """Observations with status, vintage, revision and source file, for the API and views."""
+def latest_data_year(session: Session) -> int | None:
+    """The last year any current observation is of: the as-of year a recompute
+    assesses by default (one indexed-free scan of a short column, not a frame)."""
+    o = models.Observation
+    year = session.scalar(select(func.max(func.substr(o.period, 1, 4))).where(o.is_current))
+    return int(year) if year else None
+
+
+# the order of the API's listing and its keyset: the unique key of an observation
+# (uq_observations_…), so a cursor names one place in it, the same on every page
+LISTING_KEY = ("indicator_id", "region_code", "period", "layer", "revision")
+LISTING_COLUMNS = (
+    "id",
+    "indicator_id",
+    "region_code",
+    "period",
+    "value",
+    "unit",
+    "layer",
+    "revision",
+    "vintage",
+    "status",
+    "is_current",
+    "supersedes_id",
+    "submission_id",
+    "source_file",
+    "source_note",
+    "created_at",
+)
+
+
+def _listing(
+    indicator: str | None,
+    region: str | None,
+    start: str | None,
+    end: str | None,
+    current_only: bool,
+    after: tuple[object, ...] | None = None,
+) -> Select[Any]:
+    """Observations with their source file, filtered, in ``LISTING_KEY`` order,
+    after the key ``after`` when given (keyset paging: rows added meanwhile
+    neither shift a page nor repeat one)."""
     o, s = models.Observation, models.Submission
     query = select(
-        o.id,
-        o.indicator_id,
-        o.region_code,
-        o.period,
-        o.value,
-        o.unit,
-        o.layer,
-        o.revision,
-        o.vintage,
-        o.status,
-        o.is_current,
-        o.supersedes_id,
-        o.submission_id,
+        *[getattr(o, c) for c in LISTING_COLUMNS if c != "source_file"],
         s.filename.label("source_file"),
-        o.source_note,
-        o.created_at,
     ).outerjoin(s, s.id == o.submission_id)
     if current_only:
         query = query.where(o.is_current)
@@ -120,17 +156,74 @@ def observations_frame(
         query = query.where(o.period >= start)
     if end:
         query = query.where(o.period <= end + "~")
-    frame = pd.DataFrame(
-        session.execute(
-            query.order_by(o.indicator_id, o.region_code, o.period, o.layer, o.revision)
-        )
-        .mappings()
-        .all()
-    )
+    key = [getattr(o, c) for c in LISTING_KEY]
+    if after is not None:
+        query = query.where(tuple_(*key) > tuple_(*after))
+    return query.order_by(*key)
+
+
+def observations_frame(
+    session: Session,
+    indicator: str | None = None,
+    region: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    current_only: bool = True,
+) -> pd.DataFrame:
+    """Observations with status, vintage, revision and source file, for the API and views."""
+    query = _listing(indicator, region, start, end, current_only)
+    frame = pd.DataFrame(session.execute(query).mappings().all())
     if not frame.empty:
         frame["layer_zh"] = frame.layer.map(LAYER_NAMES_ZH)
         frame["created_at"] = frame.created_at.astype(str)
     return frame
+
+
+def stream_observations(
+    session: Session,
+    indicator: str | None = None,
+    region: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    current_only: bool = True,
+    after: tuple[object, ...] | None = None,
+    through: tuple[object, ...] | None = None,
+    batch: int = 2000,
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``observations_frame`` (``LISTING_COLUMNS``) after the key
+    ``after`` up to and including ``through`` (a page: ``page_end``), fetched
+    ``batch`` at a time from a server-side cursor: no frame, no list of them all
+    in memory."""
+    query = _listing(indicator, region, start, end, current_only, after)
+    if through is not None:
+        o = models.Observation
+        query = query.where(tuple_(*[getattr(o, c) for c in LISTING_KEY]) <= tuple_(*through))
+    result = session.execute(query.execution_options(yield_per=batch))
+    yield from result.tuples()
+
+
+def page_end(
+    session: Session,
+    indicator: str | None,
+    region: str | None,
+    start: str | None,
+    end: str | None,
+    current_only: bool,
+    after: tuple[object, ...] | None,
+    limit: int,
+) -> tuple[tuple[object, ...], bool] | None:
+    """The key of the ``limit``-th row after ``after`` and whether any row follows
+    it; None when fewer rows are left (the last page). Read before the page's
+    rows are streamed, so that its cursor can go in the answer's headers."""
+    o = models.Observation
+    key = [getattr(o, c) for c in LISTING_KEY]
+    query = _listing(indicator, region, start, end, current_only, after)
+    last = session.execute(query.with_only_columns(*key).offset(limit - 1).limit(1)).first()
+    if last is None:
+        return None
+    beyond = _listing(indicator, region, start, end, current_only, tuple(last))
+    more = session.execute(beyond.with_only_columns(o.id).limit(1)).first() is not None
+    return tuple(last), more
 
 
 def layer_version(session: Session, layer: str) -> tuple[object, ...]:

@@ -3,6 +3,8 @@ and set one year's beside the year before."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
@@ -18,6 +20,80 @@ PREVIOUS = {
     "latest_year": "previous_latest_year",
     "outlook": "previous_outlook",
 }
+
+
+# the columns a recompute compares to decide whether a snapshot changed: all but
+# the row id and the time it was written
+COMPARED = tuple(
+    c.name for c in models.ProgressSnapshot.__table__.columns if c.name not in ("id", "computed_at")
+)
+CHUNK = 500
+
+
+def mark_changed(session: Session, keys: Iterable[tuple[str, str]]) -> int:
+    """Record that the current observations of these indicator × region pairs
+    changed, in the caller's transaction (the one that changed them)."""
+    now = datetime.now(UTC)
+    rows = [{"indicator_id": ind, "region_code": reg, "changed_at": now} for ind, reg in set(keys)]
+    if rows:
+        session.execute(insert(models.ProgressChange), rows)
+    return len(rows)
+
+
+def pending_changes(session: Session) -> list[tuple[int, str, str]]:
+    """Changes not yet assessed: (id, indicator_id, region_code), oldest first."""
+    c = models.ProgressChange
+    return [
+        (int(i), ind, reg)
+        for i, ind, reg in session.execute(
+            select(c.id, c.indicator_id, c.region_code).order_by(c.id)
+        )
+    ]
+
+
+def clear_changes(session: Session, ids: Collection[int]) -> None:
+    """Delete exactly the changes a recompute served (by id: a change committed
+    while it ran has another id and waits for the next run)."""
+    c = models.ProgressChange
+    listed = list(ids)
+    for start in range(0, len(listed), CHUNK):
+        session.execute(delete(c).where(c.id.in_(listed[start : start + CHUNK])))
+
+
+def has_pending_changes(session: Session) -> bool:
+    return session.scalar(select(models.ProgressChange.id).limit(1)) is not None
+
+
+def write_changed(
+    session: Session, as_of: int, rows: list[dict[str, Any]], targets: Collection[str] | None
+) -> int:
+    """The snapshots of ``as_of`` for ``targets`` (None: every target) become
+    ``rows``, writing only those that differ from what is stored (``COMPARED``)
+    and deleting those of these targets that ``rows`` no longer has; returns how
+    many were written. One transaction, the caller's."""
+    s = models.ProgressSnapshot
+    query = select(s.id, *[getattr(s, c) for c in COMPARED]).where(s.as_of == as_of)
+    if targets is not None:
+        listed = list(targets)
+        if not listed:
+            return 0
+        query = query.where(s.target_id.in_(listed))
+    stored = {(row.target_id, row.scope_code): row for row in session.execute(query).mappings()}
+    stale: list[int] = []
+    fresh: list[dict[str, Any]] = []
+    for row in rows:
+        old = stored.pop((row["target_id"], row["scope_code"]), None)
+        if old is not None and all(old[c] == row[c] for c in COMPARED):
+            continue
+        if old is not None:
+            stale.append(old["id"])
+        fresh.append(row)
+    stale += [old["id"] for old in stored.values()]
+    for start in range(0, len(stale), CHUNK):
+        session.execute(delete(s).where(s.id.in_(stale[start : start + CHUNK])))
+    if fresh:
+        session.execute(insert(s), fresh)
+    return len(fresh)
 
 
 def replace_snapshots(session: Session, as_of: int, rows: list[dict[str, Any]]) -> int:

@@ -12,6 +12,8 @@ run in that year would have given (the previous-period snapshots rely on it).
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -42,6 +44,9 @@ class Result:
     # the annual series assessed, for trend lines on pages; for a cumulative target
     # the running total over its period (progress.cumulative_series), never the flows
     series: tuple[Point, ...] = ()
+    # a fingerprint of the observations this target's assessment read (id and value
+    # of each, of every series in ``inputs_of``): what it was computed from
+    digest: str = ""
 
 
 def annual(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,16 +174,84 @@ def target_spec(entry: Entry, catalogue: Catalogue) -> TargetSpec:
     )
 
 
+def needed_indicators(catalogue: Catalogue, indicator_id: str) -> tuple[str, ...]:
+    """The indicators whose figures a target of ``indicator_id`` reads: itself and,
+    for a grouping derived by its rule, the rule's components and weight."""
+    rule = Rule.of(catalogue.indicators[indicator_id])
+    return (indicator_id, *rule.components, *([rule.weight] if rule.weight else []))
+
+
+def inputs_of(
+    entry: Entry, catalogue: Catalogue, directory: RegionDirectory
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(indicators, regions) whose observations the assessment of ``entry`` may
+    read (``_series_for``): its indicator and the rule's, for its scope and, if
+    the scope is a grouping, its leaf members."""
+    regions = [entry.scope_code]
+    scope = directory.regions.get(entry.scope_code)
+    if scope is not None and scope.is_grouping and scope.members:
+        regions += [m.code for m in directory.leaf_members(scope.code)]
+    return needed_indicators(catalogue, entry.indicator_id), tuple(regions)
+
+
+def affected_targets(
+    catalogue: Catalogue, directory: RegionDirectory, changes: Iterable[tuple[str, str]]
+) -> set[str]:
+    """The targets whose assessment a change to the current observations of these
+    indicator × region pairs can alter: those that read that series (``inputs_of``),
+    whether as their scope's own or as a member of the grouping they are set for."""
+    changed = set(changes)
+    if not changed:
+        return set()
+    indicators = {ind for ind, _ in changed}
+    affected = set()
+    for entry in catalogue.targets:
+        if entry.indicator_id not in catalogue.indicators:
+            continue
+        wanted, regions = inputs_of(entry, catalogue, directory)
+        if indicators.isdisjoint(wanted):
+            continue
+        if any((ind, reg) in changed for ind in wanted for reg in regions):
+            affected.add(entry.id)
+    return affected
+
+
+def _digest(
+    entry: Entry,
+    catalogue: Catalogue,
+    directory: RegionDirectory,
+    index: dict[tuple[str, str], Series],
+) -> str:
+    indicators, regions = inputs_of(entry, catalogue, directory)
+    text = ";".join(
+        f"{ind}|{reg}|"
+        + ",".join(f"{i}:{v!r}" for i, v in sorted((i, v) for v, i, _, _ in series.values()))
+        for ind in indicators
+        for reg in regions
+        if (series := index.get((ind, reg)))
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def assess_all(
-    catalogue: Catalogue, directory: RegionDirectory, observations: pd.DataFrame, as_of: int
+    catalogue: Catalogue,
+    directory: RegionDirectory,
+    observations: pd.DataFrame,
+    as_of: int,
+    targets: Collection[str] | None = None,
 ) -> list[Result]:
-    """One result per target of the catalogue. ``observations``: id, indicator_id,
-    region_code, period, value, unit, layer (values in the indicator's unit)."""
+    """One result per target of the catalogue (of ``targets`` only, when given).
+    ``observations``: id, indicator_id, region_code, period, value, unit, layer
+    (values in the indicator's unit); for ``targets``, at least every row of the
+    indicators they read (``needed_indicators``) — a target's result depends on
+    those alone, so the incremental recompute reads no more."""
     observations = up_to(annual(observations), as_of)
     index = _index(observations)
     by_indicator = dict(tuple(observations.groupby("indicator_id")))
     results = []
     for entry in catalogue.targets:
+        if targets is not None and entry.id not in targets:
+            continue
         indicator = catalogue.indicators[entry.indicator_id]
         spec = target_spec(entry, catalogue)
         points, origin, layer = _series_for(entry, catalogue, directory, by_indicator, index)
@@ -197,6 +270,7 @@ def assess_all(
                     if spec.kind == "cumulative"
                     else (p for p in points if p.year <= as_of)
                 ),
+                _digest(entry, catalogue, directory, index),
             )
         )
     return results

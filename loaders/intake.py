@@ -55,7 +55,7 @@ from db.uploads import (
 from indicators import identify
 from indicators.access import AccessDenied
 from indicators.normalise import NormaliseError, parse_period
-from loaders.progress import refresh_progress
+from loaders.progress import kick
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
 from loaders.templates import render
@@ -521,7 +521,8 @@ def receive(
             _audit_upload(session, submission, actor)
         return Outcome(outcome.submission_id, "failed", report)
     if recompute and (counts.inserted or counts.revised):
-        refresh_progress(factory)
+        # the changes were recorded with the rows; the verdicts follow in the background
+        report = {**report, "progress": kick(factory)}
     return Outcome(outcome.submission_id, "imported", report)
 
 

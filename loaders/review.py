@@ -41,7 +41,7 @@ from db.session import transaction
 from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
 from indicators.review_view import View, fingerprint
 from loaders.intake import STATUS_ZH, VINTAGES, Outcome, receive
-from loaders.progress import refresh_progress
+from loaders.progress import EXPECTED_SECONDS, kick
 from loaders.readers.sandbox import Limits
 from loaders.vintage import MIXED, file_rows, kept_problems
 
@@ -89,6 +89,8 @@ class ReviewOutcome:
             parts.append(f"退回 {self.rejected} 行")
         if self.pending:
             parts.append(f"尚有 {self.pending} 行待审核")
+        if self.inserted or self.revised:
+            parts.append(f"进展评估在后台重新计算，约 {EXPECTED_SECONDS} 秒内更新")
         return "；".join(parts)
 
 
@@ -186,7 +188,7 @@ def decide(
         _audit_rejections(session, submission, reject, account, comment)
         outcome = _close(session, submission, account, comment, now, approve, reject, counts)
     if recompute and (counts.inserted or counts.revised):
-        refresh_progress(factory)
+        kick(factory)  # the changes were recorded with the rows; the verdicts follow
     return outcome
 
 

@@ -58,7 +58,8 @@ def nightly_recompute(factory: sessionmaker[Session]) -> bool:
 def recovery_job(factory: sessionmaker[Session]) -> bool:
     """Every few minutes, what a killed or failed process left: imports whose process
     died are marked failed (their senders may send again), and a progress recompute
-    asked for but not done is done."""
+    asked for, or accepted changes recorded but not yet assessed (a worker killed
+    between its upload and its background recompute), are served."""
 
     def recover() -> str:
         interrupted = recover_interrupted(factory)

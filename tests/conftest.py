@@ -85,3 +85,13 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def factory(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
+
+
+@pytest.fixture(autouse=True)
+def _progress_recomputes_done() -> Iterator[None]:
+    """A test that imported data has kicked a background recompute
+    (loaders.progress.kick): let it finish before the test's database goes."""
+    yield
+    from loaders.progress import wait_for_progress
+
+    wait_for_progress(120)

@@ -132,6 +132,8 @@ def summary(filename: str, report: dict[str, Any], lang: str = "zh") -> dbc.Aler
             f"“{filename}” passed ({layout_name}): {report['rows']} valid rows, "
             f"{report['warnings']} warnings, {report['skipped_blank']} blank cells skipped.",
         )
+        if progress := report.get("progress"):  # imported: when the verdicts follow
+            text += t(lang, f"{progress['message_zh']}。", f" {progress['message_en']}.")
         return dbc.Alert(text, color="success", id="upload-result")
     text = t(
         lang,

@@ -28,7 +28,7 @@ from db.review import frame_faces, review_queue, submission_rows_frame
 from indicators.access import AccessDenied, can_review, require_review
 from indicators.outliers import FLAGS_EN
 from indicators.review_view import ViewError, check, seal
-from loaders.review import DECISION_ZH, ReviewError, decide
+from loaders.review import DECISION_ZH, EXPECTED_SECONDS, ReviewError, decide
 
 dash.register_page(__name__, path="/review", name="数据审核", title="数据审核 · 成渝监测平台")
 
@@ -373,7 +373,12 @@ def review(
         lang,
         outcome.message,
         f"Submission {submission_id}: {outcome.approved} approved, {outcome.rejected} rejected, "
-        f"{outcome.pending} pending.",
+        f"{outcome.pending} pending."
+        + (
+            f" Progress is being reassessed in the background (about {EXPECTED_SECONDS} s)."
+            if outcome.inserted or outcome.revised
+            else ""
+        ),
     )
     # the rows grid follows the result through show_rows, with a new view
     return _alert(text, "success"), _queue_rows(), False, *keep

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
 from db.intake import observation_history
+from db.progress import pending_changes
 from db.review import frame_faces, review_queue, submission_rows_frame, submissions_of
 from db.session import transaction
 from db.users import account_of, create_user
@@ -355,13 +356,18 @@ def test_rev011_approval_recomputes_progress(
     import loaders.review
 
     calls: list[object] = []
-    monkeypatch.setattr(loaders.review, "refresh_progress", calls.append)
+    monkeypatch.setattr(loaders.review, "kick", calls.append)
     submission_id = _pending(factory, world["cd"])
     gdp, population = _row_ids(factory, submission_id)
     decide(factory, submission_id, world["office"], {gdp: "reject"}, "不符")
     assert calls == []  # nothing became current
-    decide(factory, submission_id, world["office"], {population: "approve"}, "")
-    assert calls == [factory]
+    with factory() as session:
+        assert pending_changes(session) == []
+    outcome = decide(factory, submission_id, world["office"], {population: "approve"}, "")
+    assert calls == [factory]  # the background recompute, kicked after the commit
+    with factory() as session:  # of the change recorded with the approved row
+        assert [(i, r) for _, i, r in pending_changes(session)] == [("population", "510100")]
+    assert "进展评估在后台重新计算" in outcome.message
 
 
 def test_rev012_a_declared_period_that_is_no_period_refuses_the_file(
