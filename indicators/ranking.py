@@ -38,13 +38,25 @@ class Ranking:
     left_out: int  # like units with figures of other years or layers only
 
 
-def rank_like_units(observations: pd.DataFrame, units: set[str]) -> Ranking:
-    """The annual figures (``region_code``, ``period``, ``value``, ``layer``) of
-    ``units`` for one year and one layer, highest first."""
-    annual = observations[
+def _annual_of(observations: pd.DataFrame, units: set[str]) -> pd.DataFrame:
+    """The rows of ``units`` for a whole year ('2023'), not a quarter or month."""
+    return observations[
         observations.period.astype(str).str.fullmatch(r"\d{4}")
         & observations.region_code.isin(units)
     ]
+
+
+def latest_annual(observations: pd.DataFrame, units: set[str]) -> pd.DataFrame:
+    """Each of ``units``' latest annual figure, one row per region (the value map
+    of 总览; the ranking below compares one year and one layer instead)."""
+    annual = _annual_of(observations, units)
+    return annual.sort_values("period").groupby("region_code").tail(1)
+
+
+def rank_like_units(observations: pd.DataFrame, units: set[str]) -> Ranking:
+    """The annual figures (``region_code``, ``period``, ``value``, ``layer``) of
+    ``units`` for one year and one layer, highest first."""
+    annual = _annual_of(observations, units)
     if annual.empty:
         return Ranking(annual.assign(value=[]), None, None, 0)
     counts = annual.groupby(["period", "layer"]).region_code.nunique().reset_index(name="n")

@@ -37,6 +37,7 @@ from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_m
 from db.catalogue import indicators_frame
 from db.observations import current_observations
 from indicators.formatting import decimals_for, measured, row_target, row_value, unit_text
+from indicators.ranking import latest_annual
 from indicators.regions import RegionDirectory
 from indicators.summary import (
     SHOWN_ORDER,
@@ -240,13 +241,9 @@ def value_figure(indicator_id: str, lang: str) -> Any:
     with session_factory()() as session:
         observations = current_observations(session, indicator_id)
         unit = indicators_frame(session).set_index("id").unit.get(indicator_id, "")
-    drawn = set(mapped_codes(directory))
-    annual = observations[
-        observations.period.str.fullmatch(r"\d{4}") & observations.region_code.isin(drawn)
-    ]
-    if annual.empty:
+    latest = latest_annual(observations, set(mapped_codes(directory)))
+    if latest.empty:
         return None
-    latest = annual.sort_values("period").groupby("region_code").tail(1)
     values = dict(zip(latest.region_code, latest.value.astype(float), strict=True))
     shown_unit = unit_text(unit, lang)
     decimals = decimals_for(unit, float(latest.value.abs().median()))

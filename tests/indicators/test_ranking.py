@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.ranking import like_units, rank_like_units
+from indicators.ranking import latest_annual, like_units, rank_like_units
 from tests.helpers import small_directory
 
 
@@ -58,3 +58,18 @@ def test_rnk003_on_a_tie_the_later_year_then_the_better_layer() -> None:
     assert (ranking.year, ranking.layer) == (2024, "reported")
     empty = rank_like_units(frame.iloc[0:0], {"510100"})
     assert empty.rows.empty and empty.year is None and empty.left_out == 0
+
+
+def test_rnk004_latest_annual_one_row_per_unit_of_its_latest_year() -> None:
+    frame = pd.DataFrame(
+        {
+            "region_code": ["a", "a", "a", "b", "c"],
+            "period": ["2022", "2024", "2025-03", "2023", "2024"],
+            "value": [1.0, 2.0, 9.0, 3.0, 4.0],
+        }
+    )
+    latest = latest_annual(frame, {"a", "b"}).sort_values("region_code")
+    assert latest[["region_code", "period", "value"]].values.tolist() == [
+        ["a", "2024", 2.0],
+        ["b", "2023", 3.0],
+    ]
