@@ -124,6 +124,20 @@ def prepare(env: dict[str, str], url: str, reporters: int) -> list[dict[str, Any
     return plan
 
 
+def browser_cache(base: str, static: list[str]) -> dict[str, list[Any]]:
+    """What a returning viewer's browser holds: each static file's ETag and whether
+    its Cache-Control lets the browser reuse it without asking (fetched once here)."""
+    kept = {}
+    for path in static:
+        ask = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip, br"})
+        with urllib.request.urlopen(ask, timeout=60) as answer:
+            answer.read()
+            cache_control = answer.headers.get("Cache-Control", "")
+            fresh = "max-age=" in cache_control and "no-cache" not in cache_control
+            kept[path] = [answer.headers.get("ETag", ""), fresh]
+    return kept
+
+
 def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 120
     while True:
@@ -147,6 +161,7 @@ def run_locust(
         "LOAD_VIEWERS": str(args.viewers),
         "LOAD_REPORTERS": str(args.reporters),
         "LOAD_THINK": args.think,
+        "LOAD_COLD_SHARE": str(args.cold_share),
         "LOAD_PAGE_LOG": str(out / "pages.jsonl"),
     }
     command = [
@@ -322,6 +337,13 @@ def main() -> int:
         "--think", default="5,15", help="seconds a viewer reads a page, min,max (default 5,15)"
     )
     parser.add_argument(
+        "--cold-share",
+        type=float,
+        default=0.2,
+        help="share of viewers whose browser cache starts empty (default 0.2; the others "
+        "return with the static files cached, as a daily reader's browser holds them)",
+    )
+    parser.add_argument(
         "--server",
         default=os.environ.get(
             "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -334,7 +356,8 @@ def main() -> int:
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
         f"{args.viewers} viewers + {args.reporters} reporters for {args.duration} s, "
         f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}, "
-        f"viewers read each page {args.think} s; load average before {_load()} "
+        f"viewers read each page {args.think} s, {args.cold_share:.0%} of them with an empty "
+        f"browser cache; load average before {_load()} "
         "(the machine is shared: compare runs made back to back, as ratios)"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -390,6 +413,7 @@ def main() -> int:
                         },
                         "groups": GROUPS,
                         "static": static,
+                        "static_cache": browser_cache(base, static),
                         "reporters": reporters,
                     }
                     counts = ", ".join(

@@ -7,13 +7,16 @@ page (recorded from Chromium by the driver, replayed in order). Every request
 says ``Accept-Encoding: gzip, deflate, br`` as Chromium does, and each viewer
 keeps a browser cache: a static file is fetched on the viewer's first visit,
 then not at all while its ``Cache-Control`` keeps it fresh, or revalidated with
-``If-None-Match`` (a 304) when it says ``no-cache``. Reporters send
+``If-None-Match`` (a 304) when it says ``no-cache``. LOAD_COLD_SHARE of the
+viewers start with an empty cache; the others are returning readers whose
+browser holds the files as the driver fetched them. Reporters send
 statistics files for their own region through the intake API, each file a new
 set of values, and log what they sent and what the server answered, so that the
 driver can check afterwards that every accepted row is stored once.
 
 Settings come from the environment the driver sets: LOAD_PLAN (a JSON file),
 LOAD_VIEWERS, LOAD_REPORTERS, LOAD_THINK (a viewer's seconds on a page, "min,max"),
+LOAD_COLD_SHARE (the share of viewers whose browser cache starts empty),
 LOAD_UPLOAD_LOG and LOAD_PAGE_LOG.
 """
 
@@ -35,6 +38,7 @@ PAGE_LOG = os.environ["LOAD_PAGE_LOG"]  # whole page visits, timed apart from th
 THINK = [float(s) for s in os.environ.get("LOAD_THINK", "5,15").split(",")]
 REPORTERS = itertools.count()
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}
+COLD_SHARE = float(os.environ.get("LOAD_COLD_SHARE", "0.2"))
 
 
 def fresh_for_a_while(cache_control: str) -> bool:
@@ -49,7 +53,10 @@ class Viewer(FastHttpUser):
     wait_time = between(*THINK)  # reading the page
 
     def on_start(self) -> None:
-        self.cache: dict[str, tuple[str, bool]] = {}  # path -> (ETag, fresh): the browser's
+        # path -> (ETag, fresh): the browser's; a returning reader's holds the static files
+        self.cache: dict[str, tuple[str, bool]] = {}
+        if random.random() >= COLD_SHARE:
+            self.cache = {p: (etag, fresh) for p, (etag, fresh) in PLAN["static_cache"].items()}
 
     def _static_files(self) -> str | None:
         """The static files as the browser's cache asks for them; a failure or None."""
