@@ -16,9 +16,9 @@ Any accepted change raises the data version in its own transaction, so the next
 request of every worker looks up new keys: nothing computed from older data is
 served again, whichever worker or process made the change.
 
-Not cached, ever: pages and callbacks that depend on who is signed in (header,
-审核, 填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验) and
-downloads. The reading pages are the same for everyone allowed to read them;
+Not cached, ever: pages and callbacks that depend on who is signed in (审核,
+填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验; the header
+when someone is signed in: it names the account) and downloads. The reading pages are the same for everyone allowed to read them;
 when reading requires signing in, the sign-in guard (registered before) refuses
 an anonymous request before the cache is looked at.
 
@@ -44,6 +44,7 @@ import brotli
 import dash
 from flask import Response, g, make_response, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.context import data_version, database_name, session_factory
@@ -82,6 +83,9 @@ PUBLIC_MODULES = frozenset(
     )
 )
 ROUTER_OUTPUT = "_pages_content.children"
+# the same for every reader who is not signed in (a signed-in one's names the account,
+# carries the sign-out form's CSRF token and the account's reminders)
+ANONYMOUS_OUTPUTS = frozenset({"app-header.children"})
 CALLBACK_PATH = "/_dash-update-component"
 LRU_SIZE = 512
 REPLY_BR_QUALITY = 5  # made once per reply and worker: a little better than Compress's 4
@@ -179,11 +183,15 @@ def _callback_modules(app: dash.Dash) -> dict[str, str | None]:
     }
 
 
-def cacheable_callback(payload: dict[str, Any], modules: dict[str, str | None]) -> bool:
+def cacheable_callback(
+    payload: dict[str, Any], modules: dict[str, str | None], signed_in: bool
+) -> bool:
     """Whether a callback request's reply depends only on the data and the request."""
     output = payload.get("output", "")
     if "download" in output:
         return False
+    if output in ANONYMOUS_OUTPUTS:
+        return not signed_in
     if ROUTER_OUTPUT in output:
         paths = [
             i.get("value")
@@ -203,7 +211,10 @@ def init_page_cache(app: dash.Dash) -> None:
         if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
             return None
         payload = request.get_json(silent=True)
-        if not isinstance(payload, dict) or not cacheable_callback(payload, _callback_modules(app)):
+        signed_in = bool(current_user and current_user.is_authenticated)
+        if not isinstance(payload, dict) or not cacheable_callback(
+            payload, _callback_modules(app), signed_in
+        ):
             return None
         asked = {k: payload.get(k) for k in ("output", "outputs", "inputs", "state")}
         asked["changed"] = payload.get("changedPropIds")

@@ -134,21 +134,23 @@ def test_pgc003_read_api_answers_304_while_the_data_version_stands(world) -> Non
 
 
 @pytest.mark.parametrize(
-    ("output", "path", "cached"),
+    ("output", "path", "signed_in", "cached"),
     [
-        (".._pages_content.children..._pages_store.data..", "/", True),
-        (".._pages_content.children..._pages_store.data..", "/indicator", True),
-        (".._pages_content.children..._pages_store.data..", "/review", False),
-        (".._pages_content.children..._pages_store.data..", "/admin", False),
-        (".._pages_content.children..._pages_store.data..", "/submit", False),
-        ("..home-map.figure...home-share.href..", "/", True),
-        ("..review-rows.rowData...review-view.data..", "/review", False),
-        ("app-header.children", "/", False),
-        ("ind-download.data", "/indicator", False),
+        (".._pages_content.children..._pages_store.data..", "/", False, True),
+        (".._pages_content.children..._pages_store.data..", "/", True, True),
+        (".._pages_content.children..._pages_store.data..", "/indicator", False, True),
+        (".._pages_content.children..._pages_store.data..", "/review", False, False),
+        (".._pages_content.children..._pages_store.data..", "/admin", False, False),
+        (".._pages_content.children..._pages_store.data..", "/submit", False, False),
+        ("..home-map.figure...home-share.href..", "/", False, True),
+        ("..review-rows.rowData...review-view.data..", "/review", False, False),
+        ("app-header.children", "/", False, True),
+        ("app-header.children", "/", True, False),
+        ("ind-download.data", "/indicator", False, False),
     ],
 )
 def test_pgc004_only_pages_the_same_for_every_reader_are_cached(
-    output: str, path: str, cached: bool
+    output: str, path: str, signed_in: bool, cached: bool
 ) -> None:
     modules = {
         "..home-map.figure...home-share.href..": "pages.home",
@@ -160,4 +162,4 @@ def test_pgc004_only_pages_the_same_for_every_reader_are_cached(
         "output": output,
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": path}],
     }
-    assert cacheable_callback(payload, modules) is cached
+    assert cacheable_callback(payload, modules, signed_in) is cached
