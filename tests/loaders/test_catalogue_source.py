@@ -20,11 +20,11 @@ import loaders.catalogue
 from db import models
 from db.catalogue import stored_catalogue
 from db.regions import load_directory
+from indicators.reporting_duty import owed_indicators
 from loaders.first_run import ensure_ready
 from loaders.intake import receive
 from loaders.progress import recompute_progress
 from loaders.reminders import stored_expected_pairs
-from loaders.templates import indicators_due
 
 CHENGDU = "510100"
 NEW_INDICATOR = "test_first_store_floor_area"
@@ -78,7 +78,7 @@ def test_cat101_a_changed_file_counts_only_once_loaded(
         expected = stored_expected_pairs(session)
     assert NEW_TARGET not in stored.entries and NEW_TARGET not in _snapshot_targets(factory)
     assert _snapshot_targets(factory) <= {t.id for t in stored.targets}
-    assert NEW_INDICATOR not in {i.id for i in indicators_due(stored, directory, CHENGDU)}
+    assert NEW_INDICATOR not in {i.id for i in owed_indicators(stored, directory, CHENGDU)}
     assert (CHENGDU, NEW_INDICATOR) not in expected
     assert not _upload(factory, "before.csv")  # intake knows only the stored indicators
 
@@ -88,7 +88,7 @@ def test_cat101_a_changed_file_counts_only_once_loaded(
         stored = stored_catalogue(session)
         expected = stored_expected_pairs(session)
     assert NEW_TARGET in stored.entries and NEW_TARGET in _snapshot_targets(factory)
-    assert NEW_INDICATOR in {i.id for i in indicators_due(stored, directory, CHENGDU)}
+    assert NEW_INDICATOR in {i.id for i in owed_indicators(stored, directory, CHENGDU)}
     assert (CHENGDU, NEW_INDICATOR) in expected
     assert _upload(factory, "after.csv")
 
