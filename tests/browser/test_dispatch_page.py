@@ -16,8 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import chromium_page, running_app, screenshot_path
-from tests.browser.test_reporting_loop import _manage, sign_in
+from tests.browser.conftest import chromium_page, manage_cli, running_app, screenshot_path, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +31,9 @@ OTHER_NAME = "中心城区港区黄磏作业区一期工程"
 @pytest.fixture(scope="module")
 def dispatch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("dispatch-data")
-    _manage(data_dir, "init", TODAY=TODAY)
+    manage_cli(data_dir, "init", TODAY=TODAY)
     username, password, name = REPORTER
-    _manage(
+    manage_cli(
         data_dir,
         *("create-user", username, "--role", "reporter", "--name", name),
         *("--region", "重庆市", "--password-stdin"),

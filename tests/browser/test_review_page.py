@@ -19,8 +19,15 @@ from db import models
 from db.session import make_engine, make_session_factory
 from db.users import account_of
 from loaders.review import submit
-from tests.browser.conftest import chromium_page, running_app, screenshot_path
-from tests.browser.test_reporting_loop import REPORTER, REVIEWER, _manage, sign_in
+from tests.browser.conftest import (
+    REPORTER,
+    REVIEWER,
+    chromium_page,
+    manage_cli,
+    running_app,
+    screenshot_path,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +39,10 @@ FILE = "成都-地区生产总值-40行.csv"
 def review_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An app of its own with a reporter, a reviewer and the 40-row file pending."""
     data_dir = tmp_path_factory.mktemp("review-data")
-    _manage(data_dir, "init", LOAD_SAMPLE_DATA="false")
+    manage_cli(data_dir, "init", LOAD_SAMPLE_DATA="false")
     for (username, password, name), role in ((REPORTER, "reporter"), (REVIEWER, "reviewer")):
         regions = ("--region", "成都市") if role == "reporter" else ()
-        _manage(
+        manage_cli(
             data_dir,
             *("create-user", username, "--role", role, "--name", name, *regions),
             "--password-stdin",
