@@ -1,4 +1,4 @@
-"""在线填报 in headless Chromium: 成都's statistician fills three values in the
+"""在线填报 (and 报送进度's labelled matrix) in headless Chromium: 成都's statistician fills three values in the
 online form, one of them wrong (a share of 912 %), which the form flags before
 anything is submitted; fixed, saved as a draft, signed out and back in, the
 draft is there; submitted; the reviewer approves it on 数据审核; 总览 shows the
@@ -49,11 +49,14 @@ def test_ent001_fill_flag_fix_submit_approve_and_see_it(workflow_app: str) -> No
         assert "柠檬" not in page.locator("#entry-form").inner_text()
 
         # three values, one wrong: flagged while typing, before any submission
-        type_value(page, FIRST_STORES, "215")
-        type_value(page, POPULATION, "2150.1")
-        type_value(page, INDICATOR, "912")
+        # each check answered before the next field (a loaded machine answers slowly)
+        for filled, (indicator, text) in enumerate(
+            [(FIRST_STORES, "215"), (POPULATION, "2150.1"), (INDICATOR, "912")], start=1
+        ):
+            type_value(page, indicator, text)
+            page.locator("#entry-check", has_text=f"已填 {filled} / ").wait_for(timeout=90_000)
         flag = page.locator(f"#entry-row-{INDICATOR}", has_text="是比例，应在 0—100% 之间")
-        flag.wait_for()
+        flag.wait_for(timeout=90_000)
         assert field(page, INDICATOR).get_attribute("class").count("is-invalid") == 1
         summary = page.locator("#entry-check")
         summary.wait_for()
@@ -62,7 +65,7 @@ def test_ent001_fill_flag_fix_submit_approve_and_see_it(workflow_app: str) -> No
 
         # fixed, saved as a draft; signed out and in again, the draft is there
         type_value(page, INDICATOR, "91.2")
-        page.locator("#entry-check", has_text="错误 0 处").wait_for()
+        page.locator("#entry-check", has_text="错误 0 处").wait_for(timeout=90_000)
         page.get_by_role("button", name="保存草稿").click()
         page.locator("#entry-outcome", has_text="草稿已保存（3 项数值）").wait_for()
         page.get_by_role("button", name="退出").click()
@@ -104,7 +107,7 @@ def test_ent002_the_form_in_both_languages_and_on_a_phone(workflow_app: str) -> 
             page.goto(f"{base}/submit" + ("?lang=en" if lang == "en" else ""))
             page.locator("#entry-form .entry-row").first.wait_for()
             type_value(page, FIRST_STORES, "-5")
-            page.locator(f"#entry-row-{FIRST_STORES} .text-danger").wait_for()
+            page.locator(f"#entry-row-{FIRST_STORES} .text-danger").wait_for(timeout=90_000)
             if lang == "en":
                 assert "Online entry" in page.locator("#entry-form").inner_text()
             # nothing wider than the screen: on a phone each row stacks (a row's gutter
@@ -115,4 +118,15 @@ def test_ent002_the_form_in_both_languages_and_on_a_phone(workflow_app: str) -> 
             )
             assert widths[0] <= widths[1] + 4, widths
             page.screenshot(path=screenshot_path(f"entry-form-{lang}-{width}"), full_page=True)
+        # 报送进度: the matrix's columns carry the indicators' names
+        page.set_viewport_size({"width": 1440, "height": 900})
+        for lang in ("zh", "en"):
+            page.goto(
+                f"{base}/completeness?period=2025&regions=510100"
+                + ("&lang=en" if lang == "en" else "")
+            )
+            page.locator("#completeness-heatmap g.xtick text").first.wait_for(timeout=90_000)
+            ticks = page.locator("#completeness-heatmap g.xtick text").all_text_contents()
+            assert len(ticks) > 40 and not any("_" in tick for tick in ticks), ticks[:5]
+            page.screenshot(path=screenshot_path(f"entry-completeness-{lang}-1440"), full_page=True)
     assert record.errors == [] and record.outside_requests == []
