@@ -39,7 +39,7 @@ from db.users import account_of, create_token, create_user
 from loaders.first_run import ensure_ready
 from loaders.intake import INTERRUPTED, INTERRUPTED_AFTER, recover_interrupted
 from loaders.review import submit
-from tests.dashboard.test_workflow import approve_all_body, show_rows_body
+from tests.helpers import approve_all_body, show_rows_body
 from tests.live import gunicorn, signed_in
 
 HEADER = "地区,指标,期间,数值,单位,备注\n"

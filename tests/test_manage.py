@@ -11,18 +11,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import PROJECT_ROOT
-
-
-def manage(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-    )
+from tests.helpers import manage
 
 
 def test_cli001_help_lists_every_command(tmp_path: Path) -> None:

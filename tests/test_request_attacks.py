@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 from config.settings import PROJECT_ROOT
-from tests.dashboard.test_workflow import show_rows_body
+from tests.helpers import show_rows_body
 from tests.live import gunicorn, signed_in
 
 REVIEWER = ("atk_office", "攻击测试-审核员-口令-2026")

@@ -23,7 +23,7 @@ from config.settings import PROJECT_ROOT
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
 from tests.attack_files import one_char_lines, xfd_bomb
-from tests.dashboard.test_uploads import check_body, data_url
+from tests.helpers import check_body, data_url
 from tests.live import gunicorn
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

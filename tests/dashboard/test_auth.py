@@ -25,18 +25,7 @@ from db.admin import change_user, command_line
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
 from loaders.first_run import ensure_ready
-
-ORIGIN = {"Origin": "http://localhost"}
-HEADER = {
-    "output": "app-header.children",
-    "outputs": {"id": "app-header", "property": "children"},
-    "inputs": [
-        {"id": "url", "property": "pathname", "value": "/"},
-        {"id": "url", "property": "search", "value": ""},
-    ],
-    "state": [],
-    "changedPropIds": ["url.pathname"],
-}
+from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -56,43 +45,6 @@ def app_for(world: tuple[object, str], read_requires_login: bool) -> dash.Dash:
     factory, _ = world
     settings = load_settings({"READ_REQUIRES_LOGIN": str(read_requires_login).lower()})
     return create_app(settings, factory)
-
-
-def sign_in(
-    client: FlaskClient,
-    username: str,
-    password: str,
-    next_: str = "/",
-    address: str = "127.0.0.1",
-    headers: dict[str, str] | None = None,
-) -> object:
-    """Post the sign-in form as a browser at ``address`` would."""
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-    return client.post(
-        "/auth/login",
-        data={"csrf": csrf, "username": username, "password": password, "next": next_},
-        headers={**ORIGIN, **(headers or {})},
-        environ_base={"REMOTE_ADDR": address},
-    )
-
-
-def find_prop(tree: object, key: str, value: str) -> dict:
-    """The props of the first component in a callback response with ``key == value``."""
-    if isinstance(tree, dict):
-        props = tree.get("props")
-        if isinstance(props, dict) and props.get(key) == value:
-            return props
-        children = tree.values()
-    elif isinstance(tree, list):
-        children = tree
-    else:
-        return {}
-    for child in children:
-        found = find_prop(child, key, value)
-        if found:
-            return found
-    return {}
 
 
 def hidden(page: str, name: str) -> str:
@@ -304,11 +256,6 @@ EXPORT = {
     ],
     "changedPropIds": ["audit-export.n_clicks"],
 }
-
-
-def nothing(response: object) -> bool:
-    """A callback that refused: no update at all (Dash answers 204 or an empty response)."""
-    return response.status_code == 204 or response.get_json()["response"] == {}
 
 
 def test_aut009_only_reviewers_and_admins_export_the_audit_log(world) -> None:

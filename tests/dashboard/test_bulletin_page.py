@@ -17,8 +17,8 @@ from dashboard.app import create_app
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_auth import ORIGIN
 from tests.dashboard.test_completeness_page import client
+from tests.helpers import ORIGIN
 
 BULLETIN = PROJECT_ROOT / "tests" / "fixtures" / "bulletins" / "cq_2024_q3.txt"
 

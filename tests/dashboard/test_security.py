@@ -26,8 +26,7 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_auth import ORIGIN, sign_in
-from tests.dashboard.test_workflow import show_rows_body
+from tests.helpers import HEADER_CALLBACK, ORIGIN, show_rows_body, sign_in
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEWER = ("sec_office", "安全-审核员-口令-2026")
@@ -55,18 +54,6 @@ def client_for(factory: object, who: tuple[str, str] | None = None, **env: str) 
 
 def callback(client: FlaskClient, body: dict) -> object:
     return client.post("/_dash-update-component", json=body, headers=ORIGIN)
-
-
-HEADER_CALLBACK = {
-    "output": "app-header.children",
-    "outputs": {"id": "app-header", "property": "children"},
-    "inputs": [
-        {"id": "url", "property": "pathname", "value": "/"},
-        {"id": "url", "property": "search", "value": ""},
-    ],
-    "state": [],
-    "changedPropIds": ["url.pathname"],
-}
 
 
 def assert_chinese_400(response: object) -> str:

@@ -20,7 +20,7 @@ from dashboard.security import _inline_scripts
 from dashboard.transfer import chosen_encoding
 from db.session import make_engine, make_session_factory
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_security import HEADER_CALLBACK, ORIGIN
+from tests.helpers import HEADER_CALLBACK, ORIGIN
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 

@@ -6,7 +6,6 @@ names, and the anonymous check's per-address limit."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 from collections.abc import Iterator
@@ -28,7 +27,7 @@ from db.uploads import ANONYMOUS_CHECK, REFUSED
 from db.users import create_token, create_user
 from loaders.first_run import ensure_ready
 from tests.attack_files import HEADER, xfd_bomb
-from tests.dashboard.test_auth import ORIGIN, sign_in
+from tests.helpers import ORIGIN, check_body, data_url, sign_in
 
 LIMIT = 30_000  # MAX_UPLOAD_BYTES of these tests
 MIB = 1024 * 1024
@@ -85,37 +84,6 @@ def post_file(
         content_type="multipart/form-data",
         **extra,
     )
-
-
-def check_body(
-    filename: str, contents: str, indicator: str | None = None, region: str | None = None
-) -> dict[str, Any]:
-    """What 数据校验 sends when a file is dropped on it (with the indicator and region
-    chosen for a file that names none)."""
-    return {
-        "output": "..upload-summary.children...upload-problems.rowData...upload-report.data"
-        "...upload-download-button.disabled..",
-        "outputs": [
-            {"id": "upload-summary", "property": "children"},
-            {"id": "upload-problems", "property": "rowData"},
-            {"id": "upload-report", "property": "data"},
-            {"id": "upload-download-button", "property": "disabled"},
-        ],
-        "inputs": [
-            {"id": "upload-file", "property": "contents", "value": contents},
-            {"id": "upload-default-indicator", "property": "value", "value": indicator},
-            {"id": "upload-default-region", "property": "value", "value": region},
-        ],
-        "state": [
-            {"id": "upload-file", "property": "filename", "value": filename},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-        "changedPropIds": ["upload-file.contents"],
-    }
-
-
-def data_url(content: bytes, mime: str = "text/csv") -> str:
-    return f"data:{mime};base64," + base64.b64encode(content).decode()
 
 
 def check(

@@ -16,7 +16,13 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from loaders.first_run import ensure_ready
-from tests.dashboard.test_auth import ORIGIN, sign_in
+from tests.helpers import (
+    ORIGIN,
+    approve_all_body,
+    review_body,
+    show_rows_body,
+    sign_in,
+)
 
 GOOD = "地区,指标,期间,数值,单位,备注\n成都市,地区生产总值,2024年,23511.3,亿元,\n"
 OTHERS = "地区,指标,期间,数值,单位,备注\n重庆市,地区生产总值,2024年,32193.2,亿元,\n"
@@ -69,78 +75,6 @@ def approve_all(client: object, submission_id: int, view: dict | None) -> str:
         "/_dash-update-component", json=approve_all_body(submission_id, view), headers=ORIGIN
     )
     return json.dumps(response.get_json(), ensure_ascii=False)
-
-
-REVIEW_BUTTONS = (
-    "review-approve-selected",
-    "review-reject-selected",
-    "review-approve-all",
-    "review-reject-all",
-    "review-confirm-yes",
-    "review-confirm-no",
-)
-
-
-def review_body(
-    submission_id: int,
-    view: dict | None,
-    button: str = "review-approve-all",
-    rows: list[dict] | None = None,
-    comment: str = "与统计公报一致",
-) -> dict:
-    """What 数据审核 sends when ``button`` is pressed with the file chosen, the
-    ``rows`` ticked and the page holding ``view`` (show_rows gives it)."""
-    outputs = [
-        ("review-result", "children"),
-        ("review-queue", "rowData"),
-        ("review-confirm", "is_open"),
-        ("review-confirm-text", "children"),
-        ("review-confirm-yes", "children"),
-        ("review-asked", "data"),
-    ]
-    return {
-        "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
-        "inputs": [
-            {"id": b, "property": "n_clicks", "value": 1 if b == button else None}
-            for b in REVIEW_BUTTONS
-        ],
-        "state": [
-            {
-                "id": "review-queue",
-                "property": "selectedRows",
-                "value": [{"submission_id": submission_id}],
-            },
-            {"id": "review-rows", "property": "selectedRows", "value": rows or []},
-            {"id": "review-comment", "property": "value", "value": comment},
-            {"id": "url", "property": "search", "value": ""},
-            {"id": "review-view", "property": "data", "value": view},
-            {"id": "review-asked", "property": "data", "value": None},
-        ],
-        "changedPropIds": [f"{button}.n_clicks"],
-    }
-
-
-def approve_all_body(submission_id: int, view: dict | None) -> dict:
-    """What 数据审核 sends when 全部通过 is pressed with the file chosen."""
-    return review_body(submission_id, view)
-
-
-def show_rows_body(selected: object) -> dict:
-    """What 数据审核 sends when a file is chosen in the queue."""
-    return {
-        "output": "..review-rows.rowData...review-view.data..",
-        "outputs": [
-            {"id": "review-rows", "property": "rowData"},
-            {"id": "review-view", "property": "data"},
-        ],
-        "inputs": [
-            {"id": "review-queue", "property": "selectedRows", "value": selected},
-            {"id": "review-result", "property": "children", "value": None},
-        ],
-        "state": [{"id": "url", "property": "search", "value": ""}],
-        "changedPropIds": ["review-queue.selectedRows"],
-    }
 
 
 def show_rows(client: object, submission_id: int) -> tuple[list[dict], dict | None]:

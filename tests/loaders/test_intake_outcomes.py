@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.observations import observations_frame
 from loaders.first_run import ensure_ready
 from loaders.intake import STATUS_ZH, check, receive
+from tests.helpers import manage
 from tests.loaders import test_intake_formats
-from tests.test_manage import manage
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = FIXTURES / "real"
