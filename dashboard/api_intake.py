@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import base64
+import csv
+import io
+import json
+import math
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
-from dashboard.api import error_response, json_records
+from dashboard.api import error_response
 from dashboard.auth import bearer
 from dashboard.context import region_directory, session_factory
 from dashboard.uploads import upload_limits
-from db.observations import observations_frame
+from db.observations import (
+    LAYER_NAMES_ZH,
+    LISTING_COLUMNS,
+    LISTING_KEY,
+    page_end,
+    stream_observations,
+)
 from indicators.access import ROLE_ZH, can_review, report_scope
 from indicators.normalise import NormaliseError, parse_period
 from indicators.regions import RegionError
@@ -18,9 +33,93 @@ from loaders.intake import STATUS_ZH, VINTAGES, filename_problem, receive, repor
 intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")
 
 
+# the most rows one page may ask for (``limit``); without ``limit`` every row
+# matching is streamed in one answer
+MAX_LIMIT = 50_000
+CURSOR_HELP = "请原样传回上一页答复中的 next_cursor"
+
+
+def encode_cursor(key: tuple[object, ...]) -> str:
+    """An opaque cursor: the keyset position (db.observations.LISTING_KEY) of the
+    last row of a page, base64url JSON."""
+    raw = json.dumps(list(key), ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[object, ...]:
+    """The key a cursor names; ValueError (in Chinese) for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key = json.loads(raw.decode())
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"参数 cursor 无效：{CURSOR_HELP}") from exc
+    shape = [str] * (len(LISTING_KEY) - 1) + [int]
+    if not (
+        isinstance(key, list)
+        and len(key) == len(shape)
+        and all(type(v) is t for v, t in zip(key, shape, strict=True))
+    ):
+        raise ValueError(f"参数 cursor 无效：{CURSOR_HELP}")
+    return tuple(key)
+
+
+def _limit(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValueError(f"参数 limit 应为 1 到 {MAX_LIMIT} 之间的整数，收到“{raw[:40]}”")
+    return int(raw)
+
+
+def _record(row: tuple[Any, ...]) -> dict[str, Any]:
+    """One streamed row as the JSON item ``observations_frame`` used to give."""
+    item = dict(zip(LISTING_COLUMNS, row, strict=True))
+    value = item["value"]
+    item["value"] = value if value is None or math.isfinite(value) else None
+    item["created_at"] = None if item["created_at"] is None else str(item["created_at"])
+    item["layer_zh"] = LAYER_NAMES_ZH.get(item["layer"])
+    return item
+
+
+def _json_body(
+    rows: Iterator[tuple[Any, ...]], limit: int | None, next_cursor: str | None
+) -> Iterator[str]:
+    """``{"observations": [...], "count": n, "limit": …, "next_cursor": …}``,
+    written row by row as the rows come from the database."""
+    yield '{"observations":['
+    count = 0
+    for row in rows:
+        yield ("," if count else "") + json.dumps(_record(row), ensure_ascii=False)
+        count += 1
+    tail = {"count": count, "limit": limit, "next_cursor": next_cursor}
+    yield "]," + json.dumps(tail, ensure_ascii=False)[1:]
+
+
+def _csv_body(rows: Iterator[tuple[Any, ...]]) -> Iterator[str]:
+    """A header, then the rows, a few hundred to a chunk."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*LISTING_COLUMNS, "layer_zh"])
+    for n, row in enumerate(rows, 1):
+        item = _record(row)
+        writer.writerow(["" if v is None else v for v in item.values()])
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
 @intake_api.get("/observations")
 def observations() -> ResponseReturnValue:
-    """Series with status, vintage, revision and source; ``all_revisions=1`` for history."""
+    """Series with status, vintage, revision and source; ``all_revisions=1`` for history.
+
+    Streamed: rows go from the database cursor straight to JSON (default) or CSV
+    (``format=csv``), never through a frame. ``limit`` pages them: the answer's
+    ``next_cursor`` (and its ``X-Next-Cursor`` and ``Link: rel="next"`` headers),
+    passed back as ``cursor``, gives the next page. Pages follow the rows' unique
+    key (keyset), so every row is returned exactly once however many are added
+    between pages."""
     args = request.args
     region = None
     if "region" in args:
@@ -33,17 +132,45 @@ def observations() -> ResponseReturnValue:
         end = parse_period(args["to"]) if "to" in args else None
     except NormaliseError as exc:
         return error_response(str(exc), 400)
-    with session_factory()() as session:
-        frame = observations_frame(
-            session,
-            args.get("indicator"),
-            region,
-            start,
-            end,
-            current_only=args.get("all_revisions") not in ("1", "true"),
-        )
-    items = json_records(frame) if not frame.empty else []
-    return jsonify({"count": len(items), "observations": items})
+    form = args.get("format", "json")
+    if form not in ("json", "csv"):
+        return error_response(f"参数 format 取值无效（json 或 csv），收到“{form[:40]}”", 400)
+    try:
+        limit = _limit(args.get("limit"))
+        after = decode_cursor(args["cursor"]) if "cursor" in args else None
+    except ValueError as exc:
+        return error_response(str(exc), 400)
+    filters = (
+        args.get("indicator"),
+        region,
+        start,
+        end,
+        args.get("all_revisions") not in ("1", "true"),
+    )
+    factory = session_factory()
+    through, next_cursor = None, None
+    if limit is not None:
+        with factory() as session:
+            end_of_page = page_end(session, *filters, after, limit)
+        if end_of_page is not None:
+            through = end_of_page[0]
+            next_cursor = encode_cursor(through) if end_of_page[1] else None
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        with factory() as session:
+            yield from stream_observations(session, *filters, after=after, through=through)
+
+    headers = {}
+    if next_cursor is not None:
+        query = {**args.to_dict(), "cursor": next_cursor}
+        headers["X-Next-Cursor"] = next_cursor
+        headers["Link"] = f'<{request.path}?{urlencode(query)}>; rel="next"'
+    if form == "csv":
+        headers["Content-Disposition"] = "attachment; filename=observations.csv"
+        body, mimetype = _csv_body(rows()), "text/csv"
+    else:
+        body, mimetype = _json_body(rows(), limit, next_cursor), "application/json"
+    return Response(stream_with_context(body), mimetype=mimetype, headers=headers)
 
 
 @intake_api.post("/submissions")

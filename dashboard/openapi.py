@@ -82,6 +82,53 @@ def _projects_paths() -> dict[str, Any]:
     }
 
 
+def _observations() -> dict[str, Any]:
+    """Streamed rows, paged by keyset (dashboard/api_intake.py)."""
+    operation = _get(
+        "观测值（含状态、版本、来源）：逐行流式输出 JSON 或 CSV，可分页",
+        [
+            ("indicator", "指标 id"),
+            ("region", "地区（任意写法）"),
+            ("from", "起始期间"),
+            ("to", "截止期间"),
+            ("all_revisions", "1：含历史修订"),
+            ("cursor", "分页游标：上一页答复的 next_cursor（或 X-Next-Cursor 头），原样传回"),
+        ],
+    )
+    operation["parameters"] += [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "每页行数（1–50000）；不填则一次流式输出全部行",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 50000},
+        },
+        {
+            "name": "format",
+            "in": "query",
+            "required": False,
+            "description": "json（默认）或 csv",
+            "schema": {"type": "string", "enum": ["json", "csv"]},
+        },
+    ]
+    operation["responses"]["200"] = {
+        "description": (
+            "JSON：observations、count、limit、next_cursor（无下一页时为 null），"
+            '或 CSV（表头为字段名）；有下一页时另有 X-Next-Cursor 与 Link: rel="next" 头。'
+            "按观测值唯一键（指标、地区、期间、数据层、修订号）排序，翻页期间新增的行不会使任何行重复或遗漏"
+        ),
+        "headers": {
+            "X-Next-Cursor": {"description": "下一页的游标", "schema": {"type": "string"}},
+        },
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+    operation["responses"]["400"] = _error("limit、cursor、format 或期间无效（中文说明）")
+    return operation
+
+
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {
@@ -116,18 +163,7 @@ SPEC: dict[str, Any] = {
                 ],
             )
         },
-        "/api/v1/observations": {
-            "get": _get(
-                "观测值（含状态、版本、来源）",
-                [
-                    ("indicator", "指标 id"),
-                    ("region", "地区（任意写法）"),
-                    ("from", "起始期间"),
-                    ("to", "截止期间"),
-                    ("all_revisions", "1：含历史修订"),
-                ],
-            )
-        },
+        "/api/v1/observations": {"get": _observations()},
         "/api/v1/template": {
             "get": _get(
                 "预填报表模板",

@@ -143,8 +143,7 @@ def _listing(
     neither shift a page nor repeat one)."""
     o, s = models.Observation, models.Submission
     query = select(
-        *[getattr(o, c) for c in LISTING_COLUMNS if c != "source_file"],
-        s.filename.label("source_file"),
+        *[s.filename.label(c) if c == "source_file" else getattr(o, c) for c in LISTING_COLUMNS]
     ).outerjoin(s, s.id == o.submission_id)
     if current_only:
         query = query.where(o.is_current)
@@ -199,7 +198,7 @@ def stream_observations(
         o = models.Observation
         query = query.where(tuple_(*[getattr(o, c) for c in LISTING_KEY]) <= tuple_(*through))
     result = session.execute(query.execution_options(yield_per=batch))
-    yield from result.tuples()
+    yield from result
 
 
 def page_end(
