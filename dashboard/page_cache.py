@@ -88,6 +88,9 @@ ROUTER_OUTPUT = "_pages_content.children"
 ANONYMOUS_OUTPUTS = frozenset({"app-header.children"})
 CALLBACK_PATH = "/_dash-update-component"
 LRU_SIZE = 512
+# replies one worker stores in the table per data version: the table is shared, and
+# a crafted stream of distinct requests (random query strings) must not fill the disk
+STORED_MAX = 400
 REPLY_BR_QUALITY = 5  # made once per reply and worker: a little better than Compress's 4
 REVALIDATE = "private, no-cache"
 
@@ -111,6 +114,7 @@ class Reply:
 
 _memory: OrderedDict[tuple[str, str], Reply] = OrderedDict()
 _dropped_before: dict[str, int] = {}  # database -> the version whose older rows are gone
+_stored: dict[tuple[str, int], int] = {}  # (database, version) -> replies this worker stored
 
 
 def reply_key(kind: str, request_text: str) -> str:
@@ -145,6 +149,12 @@ def keep_reply(key: str, body: bytes, mimetype: str) -> None:
     """Remember ``body`` here and store it for the other workers."""
     _remember((database_name(), key), Reply(body, mimetype))
     version = data_version()
+    counted = (database_name(), version)
+    if _stored.get(counted, 0) >= STORED_MAX:
+        return  # this worker keeps it in memory only
+    if counted not in _stored:
+        _stored.clear()
+    _stored[counted] = _stored.get(counted, 0) + 1
     try:
         with transaction(session_factory()) as session:
             if _dropped_before.get(database_name(), 0) < version:

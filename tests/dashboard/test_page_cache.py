@@ -23,6 +23,7 @@ from db.data_version import current_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
 from loaders.first_run import ensure_ready
+from loaders.progress import wait_for_progress
 
 ORIGIN = {"Origin": "http://localhost"}
 OUTPUTS = (("body", "children"), ("share", "href"))
@@ -63,6 +64,7 @@ def upload(client: FlaskClient, token: str, value: str) -> None:
         content_type="multipart/form-data",
     )
     assert response.status_code == 201, response.get_data(as_text=True)[:300]
+    assert wait_for_progress()  # the verdict's recompute runs after the answer (item 2)
 
 
 def rendered(client: FlaskClient, **headers: str) -> Any:
