@@ -94,7 +94,7 @@ def test_hlt005_the_request_log_names_a_signed_in_account(world, capsys) -> None
 
     from config.logs import configure_logging
     from db.users import create_user
-    from tests.dashboard.test_auth import sign_in
+    from tests.helpers import sign_in
 
     with transaction(world) as session:
         create_user(session, "office", "审核-密码-2026", "reviewer")
