@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
 import tempfile
@@ -26,13 +27,21 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from db.catalogue import stored_catalogue  # noqa: E402
+from db.observations import current_observations  # noqa: E402
+from db.regions import load_directory  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.progress_run import assess_all  # noqa: E402
 from indicators.regions import load_region_directory  # noqa: E402
 from indicators.sample_data import generate  # noqa: E402
 from loaders.first_run import ensure_ready  # noqa: E402
-from loaders.progress import recompute_progress  # noqa: E402
+from loaders.intake import receive  # noqa: E402
+from loaders.progress import (  # noqa: E402
+    recompute_changed,
+    recompute_progress,
+    wait_for_progress,
+)
 
 CONFIG = ROOT / "config"
 PERIODS = {
@@ -80,6 +89,65 @@ def enlarge(sample: pd.DataFrame, catalogue, directory, factor: int) -> pd.DataF
     return big.assign(id=range(1, len(big) + 1), layer="sample")
 
 
+def _twenty_rows(factory, step: float) -> str:  # type: ignore[no-untyped-def]
+    """A 20-row upload (CSV): 20 cities' sample figures of 2025, revised by ``step`` %."""
+    with factory() as session:
+        current = current_observations(session)
+        directory = load_directory(session)
+        catalogue = stored_catalogue(session)
+    cities = {r.code for r in directory if not r.is_grouping and not directory.children(r.code)}
+    rows = current[(current.period == "2025") & current.region_code.isin(cities)]
+    rows = rows[rows.indicator_id.isin({e.indicator_id for e in catalogue.targets})]
+    lines = ["地区,指标,期间,数值,单位,备注"]
+    for row in rows.head(20).itertuples():
+        indicator = catalogue.indicators[row.indicator_id]
+        value = round(row.value * (1 + step / 100), 2)
+        lines.append(
+            f"{directory[row.region_code].name_zh},{indicator.name_zh},2025年,{value},{row.unit},"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def incremental_vs_full(factory) -> None:  # type: ignore[no-untyped-def]
+    """A 20-row upload: the request before (import, then a full recompute in the
+    request) and now (import, record the changes, kick the background job), and
+    the recompute a change needs, full vs incremental. Each run revises the same
+    20 figures by a new step, so every run imports 20 changed values."""
+    steps = itertools.cycle([0.5, -0.5])  # ± 0.5 % of the current figure: no outlier
+
+    def upload(recompute: bool):  # type: ignore[no-untyped-def]
+        content = _twenty_rows(factory, next(steps)).encode()
+        started = time.perf_counter()
+        outcome = receive(factory, "bench.csv", content, vintage="final", recompute=recompute)
+        if not recompute:  # before: the request recomputed every target itself
+            recompute_progress(factory)
+        took = time.perf_counter() - started
+        assert outcome.status == "imported", outcome.report
+        wait_for_progress(60)
+        return took
+
+    for label, recompute in (
+        ("before: import + full recompute", False),
+        ("now: import + kick", True),
+    ):
+        times = sorted(upload(recompute) for _ in range(5))
+        print(f"upload request, 20 rows, {label:31} median {times[2] * 1000:7.1f} ms")
+
+    def changed(job) -> float:  # type: ignore[no-untyped-def]
+        content = _twenty_rows(factory, next(steps)).encode()
+        outcome = receive(factory, "bench.csv", content, vintage="final", recompute=False)
+        assert outcome.report.get("revised") == 20, outcome.report
+        started = time.perf_counter()
+        job(factory)
+        return time.perf_counter() - started
+
+    for label, job in (("full", recompute_progress), ("incremental", recompute_changed)):
+        times = sorted(changed(job) for _ in range(5))
+        print(
+            f"stored recompute after a 20-row upload, {label:12} median {times[2] * 1000:7.1f} ms"
+        )
+
+
 def main() -> None:
     directory = load_region_directory(CONFIG / "regions.yaml")
     catalogue = load_catalogue(CONFIG / "catalogue", directory, CONFIG / "sources")
@@ -94,6 +162,7 @@ def main() -> None:
         measure(
             "stored recompute (SQLite), sample", len(frame), lambda: recompute_progress(factory)
         )
+        incremental_vs_full(factory)
         engine.dispose()
     timings = []
     for factor in (10, 50, 100):
