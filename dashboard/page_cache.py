@@ -22,6 +22,9 @@ when someone is signed in: it names the account) and downloads. The reading page
 when reading requires signing in, the sign-in guard (registered before) refuses
 an anonymous request before the cache is looked at.
 
+Every key and ETag also holds ``BUILD``, a digest of the program's source, so a new
+release never serves what the previous one rendered from the same data.
+
 The read API answers carry ``ETag`` (data version and address) with
 ``Cache-Control: private, no-cache``: a client that sends ``If-None-Match`` gets
 304 without anything being computed or read but the version.
@@ -47,6 +50,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
+from config.settings import PROJECT_ROOT
 from dashboard.context import data_version, database_name, session_factory
 from dashboard.transfer import MIN_SIZE, chosen_encoding
 from db.data_version import cached_reply, drop_replies_before, store_reply
@@ -117,11 +121,28 @@ _dropped_before: dict[str, int] = {}  # database -> the version whose older rows
 _stored: dict[tuple[str, int], int] = {}  # (database, version) -> replies this worker stored
 
 
+def _code_digest() -> str:
+    """A digest of the program's own source (the packages that shape a reply): a new
+    release on an unchanged database must not serve pages the old code rendered (they
+    showed the old status words after an upgrade), and every worker of one release
+    computes the same digest."""
+    digest = hashlib.sha256()
+    for package in ("config", "dashboard", "db", "indicators", "loaders"):
+        for path in sorted((PROJECT_ROOT / package).rglob("*")):
+            if path.suffix in (".py", ".css", ".js", ".yaml") and path.is_file():
+                digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+BUILD = _code_digest()
+
+
 def reply_key(kind: str, request_text: str) -> str:
-    """The key of a reply: the data version, the day (a page may say "overdue"),
-    what was asked. Hashed: the table's key column is 64 characters."""
+    """The key of a reply: the program's build, the data version, the day (a page may
+    say "overdue"), what was asked. Hashed: the table's key column is 64 characters."""
     day = datetime.now(UTC).date().isoformat()
-    text = "\x1f".join((kind, str(data_version()), day, request_text))
+    text = "\x1f".join((kind, BUILD, str(data_version()), day, request_text))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -263,7 +284,7 @@ def versioned_read(view: Callable[..., ResponseReturnValue]) -> Callable[..., Re
     def answer(*args: Any, **kwargs: Any) -> Response:
         version = data_version()
         digest = hashlib.sha256(request.full_path.encode("utf-8")).hexdigest()[:16]
-        etag = f"v{version}-{digest}"
+        etag = f"v{version}-{BUILD}-{digest}"
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:

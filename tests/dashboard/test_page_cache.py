@@ -165,3 +165,17 @@ def test_pgc004_only_pages_the_same_for_every_reader_are_cached(
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": path}],
     }
     assert cacheable_callback(payload, modules, signed_in) is cached
+
+
+def test_pgc006_a_new_release_does_not_serve_what_the_old_one_rendered(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upgraded code on an unchanged database showed the old status words from the cache:
+    the program's build is part of every key and ETag."""
+    client = world["first"]
+    etag = client.get("/api/v1/progress").headers["ETag"]
+    assert client.get("/api/v1/progress", headers={"If-None-Match": etag}).status_code == 304
+    monkeypatch.setattr(page_cache, "BUILD", "next-release")
+    upgraded = client.get("/api/v1/progress", headers={"If-None-Match": etag})
+    assert upgraded.status_code == 200 and upgraded.headers["ETag"] != etag
+    assert len(page_cache.BUILD) and page_cache._code_digest() == page_cache._code_digest()
