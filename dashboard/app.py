@@ -23,7 +23,7 @@ from dashboard.errors import register_error_pages
 from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 from dashboard.page_cache import init_page_cache
-from dashboard.security import register_security
+from dashboard.security import CALLBACKS, register_security
 from dashboard.transfer import init_compression, keep_static_files
 
 HERE = Path(__file__).resolve().parent
@@ -52,6 +52,9 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     server = app.server
     server.json.ensure_ascii = False  # type: ignore[attr-defined]
     server.extensions[EXTENSION] = {"session_factory": factory, "settings": settings}
+    # the callbacks as Dash registers them (filled in place on the first request), for the
+    # request check that refuses a callback request not shaped like its callback
+    server.extensions[CALLBACKS] = app.callback_map
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes  # 413 before a byte is read
     init_auth(server, settings)
     init_compression(server)  # before the security headers: see dashboard.transfer

@@ -45,7 +45,8 @@ from functools import lru_cache
 from typing import Any, NoReturn
 from urllib.parse import unquote
 
-from flask import Flask, Response, g, jsonify, request
+from dash.exceptions import CallbackException
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest
 
 from config.settings import Settings
@@ -258,6 +259,28 @@ def callback_problem(payload: Any) -> str | None:
     return _numbers_problem(payload)
 
 
+CALLBACKS = "ccec_callback_map"  # server.extensions: the Dash app's callback_map
+
+
+def callback_shape_problem(payload: dict[str, Any], callbacks: dict[str, Any]) -> str | None:
+    """A request naming a registered callback must carry as many inputs, states and
+    outputs as that callback has: Dash indexes them by position and answered a crafted
+    request with fewer (or more) with a 500 (IndexError, "Wrong length output_spec")."""
+    spec = callbacks.get(payload["output"])
+    if spec is None:  # an unknown output: Dash's KeyError, answered 400 below
+        return None
+    for part in ("inputs", "state"):
+        if len(payload.get(part, [])) != len(spec.get(part, [])):
+            return f"回调请求的 {part} 与回调定义不符（应有 {len(spec.get(part, []))} 项）"
+    output = payload["output"]
+    if output.startswith(".."):  # several outputs: "..a.children...b.data.."
+        expected = len(output.strip(".").split("..."))
+        outputs = payload.get("outputs")
+        if not isinstance(outputs, list) or len(outputs) != expected:
+            return f"回调请求的 outputs 与回调定义不符（应有 {expected} 项）"
+    return None
+
+
 # -------------------------------------------------------------- headers ---
 
 
@@ -351,6 +374,8 @@ def check_request() -> Response | None:
         # parsed once here; Flask keeps the result for Dash's own get_json()
         payload = request.get_json(silent=True)
         problem = "回调请求不是有效的 JSON" if payload is None else callback_problem(payload)
+        if not problem:
+            problem = callback_shape_problem(payload, current_app.extensions.get(CALLBACKS, {}))
         if problem:
             return _answer(problem)
     return None
@@ -373,6 +398,14 @@ def register_security(server: Flask, settings: Settings) -> None:
             "/_dash-update-component"
         ) and "Callback function not found" in str(exc):
             return _answer("未知的回调（output 不存在）")
+        raise exc
+
+    @server.errorhandler(CallbackException)
+    def _misshapen_callback(exc: CallbackException) -> Response:
+        # Dash's answer to outputs or inputs that are not the callback's own
+        if request.path.endswith("/_dash-update-component"):
+            log.warning("回调请求与回调定义不符：%s", exc)
+            return _answer("回调请求与回调定义不符")
         raise exc
 
     @server.errorhandler(RecursionError)

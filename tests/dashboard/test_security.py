@@ -346,6 +346,10 @@ def test_sec013_route_ids_beyond_the_database_are_400(factory) -> None:
         ({"changedPropIds": [1]}, "changedPropIds"),
         ({"state": [{"id": "x", "property": "n_clicks", "value": -1}]}, "n_clicks"),
         ({"state": [{"id": "x", "property": "data", "value": 2**70}]}, "超出范围"),
+        # shaped unlike the callback it names: Dash answered these with a 500
+        ({"inputs": HEADER_CALLBACK["inputs"][:1]}, "inputs 与回调定义不符"),
+        ({"state": [{"id": "x", "property": "value", "value": 1}]}, "state 与回调定义不符"),
+        ({"outputs": {"id": "not-the-header", "property": "children"}}, "与回调定义不符"),
     ],
 )
 def test_sec014_malformed_callback_requests_are_400(
