@@ -29,7 +29,7 @@ from indicators.access import AccessDenied, Account, may_submit, report_scope, r
 from indicators.normalise import parse_period
 from indicators.reporting_duty import DutyRow
 from loaders.intake import Outcome, check_records
-from loaders.readers.model import column_letter
+from loaders.readers.model import COLUMNS, column_letter
 from loaders.review import submit
 from loaders.templates import (
     HEADER,
@@ -131,17 +131,7 @@ def records(form: Form, fields: dict[str, str]) -> pd.DataFrame:
             }
             for i, line in enumerate(grid)
         ],
-        columns=[
-            "sheet",
-            "row",
-            "column",
-            "region",
-            "indicator",
-            "period",
-            "value",
-            "unit",
-            "note",
-        ],
+        columns=list(COLUMNS),  # the readers' record columns: the same validator reads both
     )
 
 

@@ -169,6 +169,17 @@ def form_table(form: Form, lang: str) -> html.Div:
     return html.Div([html.H3(title + saved, className="h6 mt-3"), *body])
 
 
+# what saving and sending read of the form: values, notes, their ids, region, period, language
+FORM_STATE = (
+    State({"type": VALUE, "ind": ALL}, "value"),
+    State({"type": NOTE_FIELD, "ind": ALL}, "value"),
+    State({"type": VALUE, "ind": ALL}, "id"),
+    State("submit-region", "value"),
+    State("submit-period", "value"),
+    State("url", "search"),
+)
+
+
 def _fields(values: list[Any], notes: list[Any], ids: list[dict[str, str]]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for id_, value, note in zip(ids, values or [], notes or [], strict=False):
@@ -279,12 +290,7 @@ def _summary(result: Result, total: int, lang: str) -> Any:
 @callback(
     Output(Ids.STATUS, "children", allow_duplicate=True),
     Input(Ids.SAVE, "n_clicks"),
-    State({"type": VALUE, "ind": ALL}, "value"),
-    State({"type": NOTE_FIELD, "ind": ALL}, "value"),
-    State({"type": VALUE, "ind": ALL}, "id"),
-    State("submit-region", "value"),
-    State("submit-period", "value"),
-    State("url", "search"),
+    *FORM_STATE,
     prevent_initial_call=True,
 )
 def save_draft(
@@ -321,12 +327,7 @@ def save_draft(
     Output(Ids.STATUS, "children", allow_duplicate=True),
     Output(HISTORY, "rowData", allow_duplicate=True),
     Input(Ids.SEND, "n_clicks"),
-    State({"type": VALUE, "ind": ALL}, "value"),
-    State({"type": NOTE_FIELD, "ind": ALL}, "value"),
-    State({"type": VALUE, "ind": ALL}, "id"),
-    State("submit-region", "value"),
-    State("submit-period", "value"),
-    State("url", "search"),
+    *FORM_STATE,
     prevent_initial_call=True,
 )
 def send_form(
