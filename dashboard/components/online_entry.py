@@ -16,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, html
 
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.submission_history import GRID as HISTORY
 from dashboard.components.submission_history import history_rows
 from dashboard.context import region_directory, session_factory
@@ -44,6 +45,10 @@ MESSAGE = "entry-message"
 
 
 class Ids:
+    # the page's region and period pickers, which choose the form's rows (the page's Ids
+    # take their values from here: the component cannot import the page that holds it)
+    REGION = "submit-region"
+    PERIOD = "submit-period"
     FORM = "entry-form"
     SUMMARY = "entry-summary"
     SAVE = "entry-save"
@@ -174,9 +179,9 @@ FORM_STATE = (
     State({"type": VALUE, "ind": ALL}, "value"),
     State({"type": NOTE_FIELD, "ind": ALL}, "value"),
     State({"type": VALUE, "ind": ALL}, "id"),
-    State("submit-region", "value"),
-    State("submit-period", "value"),
-    State("url", "search"),
+    State(Ids.REGION, "value"),
+    State(Ids.PERIOD, "value"),
+    State(HeaderIds.URL, "search"),
 )
 
 
@@ -195,9 +200,9 @@ def _form(region: Any, period: Any) -> Form:
 
 @callback(
     Output(Ids.FORM, "children"),
-    Input("submit-region", "value"),
-    Input("submit-period", "value"),
-    State("url", "search"),
+    Input(Ids.REGION, "value"),
+    Input(Ids.PERIOD, "value"),
+    State(HeaderIds.URL, "search"),
 )
 def show_form(region: str | None, period: str | None, search: str | None) -> Any:
     lang = lang_of(search)
@@ -223,9 +228,9 @@ def show_form(region: str | None, period: str | None, search: str | None) -> Any
     Input({"type": VALUE, "ind": ALL}, "value"),
     Input({"type": NOTE_FIELD, "ind": ALL}, "value"),
     State({"type": VALUE, "ind": ALL}, "id"),
-    State("submit-region", "value"),
-    State("submit-period", "value"),
-    State("url", "search"),
+    State(Ids.REGION, "value"),
+    State(Ids.PERIOD, "value"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=False,  # a loaded draft is checked as it appears
 )
 def check_typed(

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
 from dashboard.security import MAX_ID, InvalidInput, bounded_int, text_value
@@ -305,7 +306,7 @@ def _refused(lang: str) -> dbc.Alert:
     State(Ids.REGIONS, "value"),
     State(Ids.PASSWORD, "value"),
     State(Ids.ACTIVE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def save_user(
@@ -370,7 +371,7 @@ def _typed(value: Any, what: str, high: int) -> int:
     State(Ids.TOKEN_DAYS, "value"),
     State(Ids.TOKEN_TRUSTED, "value"),
     State(Ids.TOKEN_REVOKE_ID, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def manage_token(

@@ -17,6 +17,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
@@ -249,7 +250,7 @@ def _share(
     Input(Ids.ACTOR, "value"),
     Input(Ids.DATES, "start_date"),
     Input(Ids.DATES, "end_date"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def filter_events(
@@ -269,7 +270,7 @@ def filter_events(
     State(Ids.ACTOR, "value"),
     State(Ids.DATES, "start_date"),
     State(Ids.DATES, "end_date"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def export(

@@ -19,6 +19,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, settings
 from dashboard.data import catalogue
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
@@ -229,7 +230,7 @@ def _rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
     State(Ids.REGION, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -> tuple[Any, ...]:
@@ -273,7 +274,7 @@ def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -
     State(Ids.URL, "value"),
     State(Ids.VINTAGE, "value"),
     State(Ids.GRADE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def download_entries(

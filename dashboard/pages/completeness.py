@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
@@ -77,6 +78,7 @@ class Ids(StrEnum):
     EXPORT = "completeness-export"
     DOWNLOAD = "completeness-download"
     SHARE = "completeness-share"
+    BODY = "completeness-body"
 
 
 def state_name(state: str, lang: str) -> str:
@@ -322,7 +324,7 @@ def layout(
                 className="g-2 mb-2",
             ),
             html.Div(error, id=Ids.ERROR),
-            dcc.Loading(html.Div(body, id="completeness-body"), type="dot"),
+            dcc.Loading(html.Div(body, id=Ids.BODY), type="dot"),
             dcc.Download(id=Ids.DOWNLOAD),
         ]
     )
@@ -391,12 +393,12 @@ def _body(period: str, regions: list[str] | None, lang: str) -> tuple[list[Any],
 
 
 @callback(
-    Output("completeness-body", "children"),
+    Output(Ids.BODY, "children"),
     Output(Ids.ERROR, "children"),
     Output(Ids.SHARE, "href"),
     Input(Ids.PERIOD, "value"),
     Input(Ids.REGIONS, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show(period: str | None, regions: list[str] | None, search: str | None) -> tuple[Any, ...]:
@@ -415,7 +417,7 @@ def show(period: str | None, regions: list[str] | None, search: str | None) -> t
     Input(Ids.EXPORT, "n_clicks"),
     State(Ids.PERIOD, "value"),
     State(Ids.REGIONS, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def export(

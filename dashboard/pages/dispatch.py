@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
@@ -553,7 +554,7 @@ def layout(year: str | None = None, lang: str | None = None, **_query: str) -> h
 @callback(
     Output(Ids.BODY, "children", allow_duplicate=True),
     Input(Ids.YEAR, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def change_year(year: int, search: str | None) -> list[Any]:
@@ -572,7 +573,7 @@ def change_year(year: int, search: str | None) -> list[Any]:
     State(Ids.PROBLEMS, "value"),
     State(Ids.RESOLVED, "value"),
     State(Ids.YEAR, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def send(

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
 from dashboard.components.scorecard import indicator_cell, pillar_table, value_text
 from dashboard.components.status import verdict_badge
@@ -361,7 +362,7 @@ def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> 
     Output(Ids.BODY, "children"),
     Output(Ids.SHARE, "href"),
     Input(Ids.SCOPE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show(scope: str | None, search: str | None) -> tuple[Any, str]:
@@ -410,7 +411,7 @@ def workbook(frame: pd.DataFrame, lang: str) -> bytes:
     Output(Ids.DOWNLOAD, "data"),
     Input(Ids.XLSX, "n_clicks"),
     State(Ids.SCOPE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def download(_n: int | None, scope: str | None, search: str | None) -> Any:

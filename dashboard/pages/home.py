@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.scorecard import PHONE_CARDS, labelled
 from dashboard.components.status import (
     STATUS_COLOURS,
@@ -330,7 +331,7 @@ def _moved(lang: str) -> pd.DataFrame:
     Output(Ids.MORE_BODY, "children"),
     Output(Ids.MORE, "style"),
     Input(Ids.MORE, "n_clicks"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def more_changes(_clicks: int | None, search: str | None) -> tuple[Any, dict[str, str]]:
@@ -530,7 +531,7 @@ def _share(indicator: str, mode: str, lang: str) -> str:
     Output(Ids.SHARE, "href"),
     Input(Ids.MODE, "value"),
     Input(Ids.INDICATOR, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show_map(mode: str, indicator: str, search: str | None) -> tuple[Any, str]:

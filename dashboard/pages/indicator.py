@@ -14,6 +14,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data as frames
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import status_badge
 from dashboard.context import region_directory
 from dashboard.figures import indicator_chart, ranking_chart
@@ -261,7 +262,7 @@ def _regions(
     Output(Ids.REGION, "value"),
     Input(Ids.INDICATOR, "value"),
     State(Ids.REGION, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def regions_for(
@@ -275,7 +276,7 @@ def regions_for(
     Output(Ids.SHARE, "href"),
     Input(Ids.INDICATOR, "value"),
     Input(Ids.REGION, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
 )
 def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any, str]:
     lang = lang_of(search)
@@ -519,7 +520,7 @@ def _decimals(indicator: Any, targets: pd.DataFrame, observations: pd.DataFrame)
     Input(Ids.CSV, "n_clicks"),
     Input(Ids.XLSX, "n_clicks"),
     State(Ids.INDICATOR, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def download(_csv: int | None, _xlsx: int | None, indicator_id: str, search: str | None) -> Any:

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.outlook import symbol_word, weather_icon
 from dashboard.components.scorecard import (
     indicator_cell,
@@ -294,7 +295,7 @@ def _share(
     Input(Ids.YEAR, "value"),
     Input(Ids.SYMBOL, "value"),
     Input(Ids.DUE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show(

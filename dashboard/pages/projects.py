@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.validation import problems_grid
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
@@ -462,7 +463,7 @@ def _share(category: str | None, region: str | None, status: str | None, lang: s
     Input(Ids.CATEGORY, "value"),
     Input(Ids.REGION, "value"),
     Input(Ids.STATUS, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def filter_projects(
@@ -478,7 +479,7 @@ def filter_projects(
     Output(Ids.GRID, "rowData", allow_duplicate=True),
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def upload(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, Any, Any]:

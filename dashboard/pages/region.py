@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.scorecard import scorecard_table
 from dashboard.components.status import status_tally
 from dashboard.context import region_directory
@@ -160,7 +161,7 @@ def _share(code: str | None, compare: str | None, lang: str) -> str:
     Output(Ids.SHARE, "href"),
     Input(Ids.REGION, "value"),
     Input(Ids.COMPARE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show(code: str | None, compare: str | None, search: str | None) -> tuple[Any, str]:

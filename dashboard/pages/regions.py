@@ -9,6 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import plan_titles, region_directory
 from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
 from dashboard.maps import IN_CIRCLE_NAMES_EN, IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
@@ -231,7 +232,7 @@ def _share_href(grouping: str | None, lang: str) -> str:
     Output(Ids.DETAIL, "children"),
     Output(Ids.SHARE, "href"),
     Input(Ids.GROUPING, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show_grouping(code: str | None, search: str | None) -> tuple[object, html.Div, str]:

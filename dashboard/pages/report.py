@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
 from dashboard.components.scorecard import ranked_table, scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
@@ -38,6 +39,7 @@ dash.register_page(
 class Ids(StrEnum):
     SCOPE = "report-scope"
     BODY = "report-body"
+    SHARE = "report-share"
     PRINT = "report-print"
     XLSX = "report-xlsx"
     DOWNLOAD = "report-download"
@@ -250,7 +252,7 @@ def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> 
     share = ("本报告链接", "Link to this report")
     return html.Div(
         [
-            report_toolbar(Ids, scopes, scope, lang, "/report", "report-share", share),
+            report_toolbar(Ids, scopes, scope, lang, "/report", Ids.SHARE, share),
             dcc.Loading(html.Div(body(scope, lang), id=Ids.BODY), type="dot"),
             dcc.Download(id=Ids.DOWNLOAD),
         ]
@@ -259,9 +261,9 @@ def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> 
 
 @callback(
     Output(Ids.BODY, "children"),
-    Output("report-share", "href"),
+    Output(Ids.SHARE, "href"),
     Input(Ids.SCOPE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show(scope: str | None, search: str | None) -> tuple[Any, str]:
@@ -273,7 +275,7 @@ def show(scope: str | None, search: str | None) -> tuple[Any, str]:
     Output(Ids.DOWNLOAD, "data"),
     Input(Ids.XLSX, "n_clicks"),
     State(Ids.SCOPE, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def download(_n: int | None, scope: str | None, search: str | None) -> Any:

@@ -21,6 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import current_app
 
 from dashboard.auth import current_account
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import session_factory
 from dashboard.i18n import grid_locale, lang_of, t
 from dashboard.security import bounded_id
@@ -268,7 +269,7 @@ def _submission_id(selected: list[dict[str, Any]]) -> int:
     Output(Ids.VIEW, "data"),
     Input(Ids.QUEUE, "selectedRows"),
     Input(Ids.RESULT, "children"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show_rows(selected: list[dict[str, Any]] | None, _result: Any, search: str | None) -> Any:
@@ -301,7 +302,7 @@ def _whole(verdict: str, pending: int, lang: str) -> str:
     State(Ids.QUEUE, "selectedRows"),
     State(Ids.ROWS, "selectedRows"),
     State(Ids.COMMENT, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     State(Ids.VIEW, "data"),
     State(Ids.ASKED, "data"),
     prevent_initial_call=True,

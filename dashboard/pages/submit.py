@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
 from dashboard.components import online_entry
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.submission_history import history_grid, history_rows
 from dashboard.components.validation import problems_grid, summary, template_links
 from dashboard.context import region_directory, session_factory
@@ -39,8 +40,8 @@ dash.register_page(__name__, path="/submit", name="数据填报", title="数据�
 
 
 class Ids(StrEnum):
-    REGION = "submit-region"
-    PERIOD = "submit-period"
+    REGION = online_entry.Ids.REGION
+    PERIOD = online_entry.Ids.PERIOD
     TEMPLATE = "submit-template"
     UPLOAD = "submit-upload"
     SUMMARY = "submit-summary"
@@ -162,7 +163,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     Output(Ids.TEMPLATE, "children"),
     Input(Ids.REGION, "value"),
     Input(Ids.PERIOD, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
 )
 def show_template(region: str | None, period: str | None, search: str | None) -> Any:
     return template_links(region, period, lang_of(search))
@@ -175,7 +176,7 @@ def show_template(region: str | None, period: str | None, search: str | None) ->
     Output(Ids.SEND, "disabled"),
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def check_file(contents: str | None, filename: str | None, search: str | None) -> tuple[Any, ...]:
@@ -209,7 +210,7 @@ def check_file(contents: str | None, filename: str | None, search: str | None) -
     Output(Ids.HISTORY, "rowData"),
     Input(Ids.SEND, "n_clicks"),
     State(Ids.FILE, "data"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def send(_n: int | None, kept: dict[str, str] | None, search: str | None) -> tuple[Any, ...]:

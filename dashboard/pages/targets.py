@@ -12,6 +12,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from config.settings import CONFIG_DIR
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import (
     dropdown_labels,
@@ -357,7 +358,7 @@ def layout(
     Input(Ids.YEAR, "value"),
     Input(Ids.HEADLINE, "value"),
     Input(Ids.SEARCH, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def filter_targets(
@@ -417,7 +418,7 @@ def source_card(frame: pd.DataFrame, target_id: str, lang: str) -> dbc.Card:
 @callback(
     Output(Ids.SOURCE, "children"),
     Input(Ids.GRID, "selectedRows"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def show_source(rows: list[dict[str, Any]] | None, search: str | None) -> Any:

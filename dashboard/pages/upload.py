@@ -21,6 +21,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
+from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.validation import (
     problems_grid,
     report_csv,
@@ -194,7 +195,7 @@ def _naming(lang: str, units: list[Any]) -> dbc.Row:
     Output(Ids.TEMPLATE_LINKS, "children"),
     Input(Ids.REGION, "value"),
     Input(Ids.PERIOD, "value"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
 )
 def show_template_links(region: str | None, period: str | None, search: str | None) -> Any:
     return template_links(region, period, lang_of(search))
@@ -211,7 +212,7 @@ def show_template_links(region: str | None, period: str | None, search: str | No
     Input(Ids.INDICATOR, "value"),
     Input(Ids.DEFAULT_REGION, "value"),
     State(Ids.UPLOAD, "filename"),
-    State("url", "search"),
+    State(HeaderIds.URL, "search"),
     prevent_initial_call=True,
 )
 def check_upload(
