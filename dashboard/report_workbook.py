@@ -17,7 +17,7 @@ from dashboard.components.scorecard import indicator_label, target_label
 from dashboard.data import records
 from dashboard.i18n import pillar_name, status_word, t
 from indicators.exports import spreadsheet_safe
-from indicators.formatting import row_decimals
+from indicators.formatting import row_decimals, unit_text
 from indicators.summary import (
     SHOWN_ORDER,
     headline_targets,
@@ -51,7 +51,7 @@ def _targets_sheet(frame: pd.DataFrame, lang: str, ranked: bool = False) -> pd.D
             t(lang, "范围", "Scope"): rows.scope_label.to_list(),
             t(lang, "目标年份", "Target year"): rows.target_year.astype(int).to_list(),
             t(lang, "目标", "Target"): [target_label(r, lang) for r in objects],
-            t(lang, "单位", "Unit"): rows.unit.to_list(),
+            t(lang, "单位", "Unit"): [unit_text(u, lang) for u in rows.unit],
             t(lang, "最新年份", "Latest year"): rows.latest_year.astype("Int64").to_list(),
             t(lang, "最新值", "Latest value"): _rounded(rows.latest_value, decimals),
             t(lang, "状态", "Status"): [status_word(shown_status(s), lang) for s in rows.status],

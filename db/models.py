@@ -127,6 +127,7 @@ class Indicator(Base):
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(200))
     definition: Mapped[str | None] = mapped_column(Text)
+    definition_en: Mapped[str | None] = mapped_column(Text)  # shown on the English pages
     unit: Mapped[str] = mapped_column(String(30))
     direction: Mapped[str] = mapped_column(String(10))
     frequency: Mapped[str] = mapped_column(String(10))

@@ -13,6 +13,7 @@ own area not used, or a location description entered as a baseline.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,8 @@ KIND_NAMES_EN = {
     "vision": "vision (in words, not assessed)",
 }
 INDICATORS_FILE = "indicators.yaml"
+# Chinese characters and full-width signs: none may stand in an English text
+CHINESE_TEXT = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
 
 
@@ -157,6 +160,9 @@ class IndicatorDef:
     pillar: str
     source: str
     aggregation: str
+    # the definition in English, for the English pages (statistical terms as the
+    # NBS English editions word them); indicators.yaml must give it
+    definition_en: str = ""
     components: tuple[str, ...] = ()
     weight: str | None = None
     headline: bool = False
@@ -312,6 +318,7 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
                 "name_zh",
                 "name_en",
                 "definition",
+                "definition_en",
                 "unit",
                 "direction",
                 "frequency",
@@ -337,6 +344,8 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
             problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
         if values["aggregation"] == "weighted_mean" and not weight:
             problems.add(where, "weight", "加权平均型指标须给出权重指标")
+        if values["definition_en"] is not None and CHINESE_TEXT.search(values["definition_en"]):
+            problems.add(where, "definition_en", "英文定义不应含汉字")
         if None in values.values():
             continue
         if values["id"] in result:

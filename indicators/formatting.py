@@ -119,8 +119,22 @@ SINGULAR_EN = {
 }
 
 
+# a magnitude prefix read before an English unit (万头 → "10,000 head")
+PREFIX_EN = {1e4: "10,000", 1e8: "100 million", 1e12: "trillion"}
+
+
 def unit_text(unit: str, lang: str = "zh") -> str:
-    return UNIT_EN.get(unit, unit) if lang == "en" else unit
+    """The unit as a label (an axis, a column, after a name) — in English from
+    ``UNIT_EN``, or its magnitude and base (万载重吨 → "10,000 dwt", 亿吨 → "100
+    million t"); a unit neither knows is shown as the plan wrote it."""
+    if lang != "en":
+        return unit
+    if unit in UNIT_EN:
+        return UNIT_EN[unit]
+    scaled = _english_base(unit)
+    if scaled is not None and scaled[0] in PREFIX_EN:
+        return f"{PREFIX_EN[scaled[0]]} {scaled[1]}"
+    return UNIT_EN.get(normalise_unit(unit), unit)
 
 
 def target_text(
@@ -188,7 +202,7 @@ BASE_EN = {
     "千瓦时": "kWh",
     "户": "households",
     "头": "head",
-    "票": "items",
+    "票": "declarations",
     "列": "trains",
 }
 SCALES_EN = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))

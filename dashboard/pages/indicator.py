@@ -295,6 +295,9 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
         (t(lang, "来源", "Source"), indicator.source),
     ]
     colon = t(lang, "：", ": ")
+    # a database stored before 0017 has no English yet: the Chinese sentence, marked so
+    english = lang == "en" and isinstance(indicator.definition_en, str) and indicator.definition_en
+    definition_text = indicator.definition_en if english else indicator.definition or ""
     definition = dbc.Card(
         dbc.CardBody(
             [
@@ -305,9 +308,9 @@ def show(indicator_id: str, region: str | None, search: str | None) -> tuple[Any
                     className="h5",
                 ),
                 html.P(
-                    indicator.definition or "",
+                    definition_text,
                     className="mb-1",
-                    lang="zh-CN",
+                    lang="en" if english else "zh-CN",
                 ),
                 html.P(
                     " · ".join(f"{k}{colon}{v}" for k, v in facts),

@@ -59,7 +59,9 @@ COLUMNS = [
     ("stretch_name", "力争", "Stretch", 70),
     ("quote", "规划原文", "Plan sentence (Chinese)", 420),
 ]
-HIDDEN = ["id"]  # each row's key (links, selection), not shown
+# each row's key (links, selection), and the indicator's definition in the page's
+# language (the indicator column's tooltip), not shown as columns
+HIDDEN = ["id", "indicator_definition"]
 
 
 def _table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -107,8 +109,16 @@ def _load(lang: str) -> pd.DataFrame:
     with session_factory()() as session:
         frame = targets_frame(session)
         if not frame.empty:
-            names = indicators_frame(session).set_index("id").name_en
-            frame = frame.assign(indicator_name_en=frame.indicator_id.map(names))
+            indicators = indicators_frame(session).set_index("id")
+            definitions = indicators.definition
+            if lang == "en":  # a database stored before 0017 has no English yet
+                definitions = indicators.definition_en.where(
+                    indicators.definition_en.fillna("") != "", definitions
+                )
+            frame = frame.assign(
+                indicator_name_en=frame.indicator_id.map(indicators.name_en),
+                indicator_definition=frame.indicator_id.map(definitions),
+            )
     return _table(frame, lang)
 
 
@@ -319,6 +329,11 @@ def layout(
                             if f in ("quote", "section", "plan_title")
                             else {}
                         ),
+                        **(
+                            {"tooltipField": "indicator_definition"}
+                            if f == "indicator_name"
+                            else {}
+                        ),
                     }
                     for f, zh, en, w in COLUMNS
                 ]
@@ -334,6 +349,7 @@ def layout(
                         "enableClickSelection": True,
                     },
                     "quickFilterText": q or "",
+                    "enableBrowserTooltips": True,
                 },
                 getRowId="params.data.id",
                 style={"height": "620px"},
@@ -397,6 +413,7 @@ def source_card(frame: pd.DataFrame, target_id: str, lang: str) -> dbc.Card:
         dbc.CardBody(
             [
                 html.H5(heading),
+                html.P(entry.indicator_definition, className="small mb-1"),
                 html.P(
                     f"《{entry.plan_title}》 · {entry.section}",
                     className="text-muted",

@@ -80,6 +80,10 @@ def test_api008_indicators_list_definitions(client: FlaskClient) -> None:
     rd = next(i for i in body["indicators"] if i["id"] == "rd_intensity")
     assert rd["aggregation"] == "ratio" and rd["numerator_id"] == "rd_spending"
     assert rd["denominator_id"] == "gdp" and rd["headline"] is True
+    assert rd["definition"] == "研究与试验发展经费支出占地区生产总值的比重"
+    assert rd["definition_en"] == (  # stored from indicators.yaml (issue 18, item 9)
+        "R&D expenditure as a share of gross regional product (R&D expenditure intensity)"
+    )
 
 
 def test_api009_progress_results_carry_status_and_inputs(client: FlaskClient) -> None:

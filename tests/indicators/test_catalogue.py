@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from config.settings import CONFIG_DIR
-from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
+from indicators.catalogue import CHINESE_TEXT, Catalogue, CatalogueError, load_catalogue
+from indicators.formatting import quantity_en, unit_text
 from indicators.regions import load_region_directory
 from tests.helpers import small_directory
 
@@ -17,11 +18,11 @@ from tests.helpers import small_directory
 SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，“十四五”期间力争新增 1—2 个口岸。\n"
 INDICATORS = """
 indicators:
-  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, unit: 亿元, direction: higher,
+  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, unit: 亿元, direction: higher,
      frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
-  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, unit: 万平方公里, direction: none,
+  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, unit: 万平方公里, direction: none,
      frequency: annual, pillar: overall, source: s, aggregation: sum}
-  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, unit: 个, direction: higher,
+  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, unit: 个, direction: higher,
      frequency: annual, pillar: opening, source: s, aggregation: sum}
 """
 ENTRIES = {
@@ -228,3 +229,58 @@ def test_cat007_the_outline_goals_are_headline_indicators(catalogue: Catalogue) 
         if e.plan_id == "outline" and e.section.startswith("第二章")
     }
     assert goals and all(catalogue.indicators[i].headline for i in goals)
+
+
+# ------------------------------------------------ English definitions and units ---
+
+
+def test_cat008_every_indicator_has_an_english_definition(catalogue: Catalogue) -> None:
+    """The English pages show ``definition_en`` (issue 18, item 9): every shipped
+    indicator has one, in English — no Chinese character or full-width sign."""
+    assert len(catalogue.indicators) >= 381
+    missing = [i.id for i in catalogue.indicators.values() if not i.definition_en.strip()]
+    chinese = [i.id for i in catalogue.indicators.values() if CHINESE_TEXT.search(i.definition_en)]
+    assert missing == [] and chinese == []
+    assert catalogue.indicators["gdp"].definition_en == (
+        "Gross regional product (GDP) at current prices"
+    )
+    assert "share of gross regional product" in catalogue.indicators["rd_intensity"].definition_en
+
+
+@pytest.mark.parametrize(
+    ("definition_en", "message"),
+    [
+        (None, "指标 gdp 字段 definition_en：缺少此字段"),
+        ("地区生产总值", "指标 gdp 字段 definition_en：英文定义不应含汉字"),
+        ("GDP（at current prices）", "指标 gdp 字段 definition_en：英文定义不应含汉字"),
+    ],
+)
+def test_cat009_an_english_definition_missing_or_in_chinese_is_refused(
+    tmp_path: Path, definition_en: str | None, message: str
+) -> None:
+    replaced = "" if definition_en is None else f"definition_en: {definition_en}, "
+    indicators = INDICATORS.replace("definition_en: d, ", replaced, 1)  # gdp's
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(
+            write_world(tmp_path, indicators=indicators), small_directory(), tmp_path / "sources"
+        )
+    assert any(message in problem for problem in info.value.problems), info.value.problems
+
+
+def test_cat010_every_unit_of_the_catalogue_reads_in_english(catalogue: Catalogue) -> None:
+    """Every unit an indicator or an entry uses has an English form — as a label
+    (``unit_text``) and after a number (``quantity_en``): no 万家, 场次 or 处 on an
+    English page (issue 18, item 9)."""
+    units = {i.unit for i in catalogue.indicators.values()} | {
+        e.unit for e in catalogue.entries.values() if e.unit
+    }
+    assert len(units) > 50
+    untranslated = {
+        unit: (unit_text(unit, "en"), quantity_en(12.5, unit))
+        for unit in units
+        if CHINESE_TEXT.search(unit_text(unit, "en") + quantity_en(12.5, unit))
+    }
+    assert untranslated == {}
+    assert unit_text("万载重吨", "en") == "10,000 dwt"
+    assert unit_text("亿吨", "en") == "100 million t"
+    assert unit_text("万套（间）", "en") == "10,000 units"

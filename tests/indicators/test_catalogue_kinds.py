@@ -24,12 +24,12 @@ SEED = (
 )
 INDICATORS = """
 indicators:
-  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, unit: 级, scale: waterway_grade,
+  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, definition_en: d, unit: 级, scale: waterway_grade,
      direction: lower, frequency: annual, pillar: infrastructure, source: s,
      aggregation: not_combinable}
-  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, unit: 位, direction: lower,
+  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, unit: 位, direction: lower,
      frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
-  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, unit: 亿元,
+  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, unit: 亿元,
      direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
 """
 BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)
