@@ -16,6 +16,14 @@ class BackupError(RuntimeError):
     pass
 
 
+def _sqlite_file(engine: Engine) -> str:
+    """The SQLite database's file: an in-memory database has none to copy to or from."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise BackupError("内存中的 SQLite 数据库没有文件，无法备份或恢复")
+    return database
+
+
 def backup(engine: Engine, dest_dir: Path, keep: int = 14) -> Path:
     """Write a consistent copy of the database into ``dest_dir``; keep the newest ``keep``."""
     dest_dir.mkdir(parents=True, exist_ok=True)
@@ -23,7 +31,7 @@ def backup(engine: Engine, dest_dir: Path, keep: int = 14) -> Path:
     backend = engine.url.get_backend_name()
     if backend == "sqlite":
         target = dest_dir / f"monitor-{stamp}.sqlite"
-        source = sqlite3.connect(engine.url.database)
+        source = sqlite3.connect(_sqlite_file(engine))
         try:
             with sqlite3.connect(target) as copy:
                 source.backup(copy)
@@ -65,7 +73,7 @@ def restore(engine: Engine, source: Path) -> None:
     if backend == "sqlite":
         if source.suffix != ".sqlite":
             raise BackupError(f"{source.name} 不是 SQLite 备份（应为 .sqlite）")
-        with sqlite3.connect(source) as backup_file, sqlite3.connect(engine.url.database) as live:
+        with sqlite3.connect(source) as backup_file, sqlite3.connect(_sqlite_file(engine)) as live:
             backup_file.backup(live)
         return
     if backend == "postgresql":

@@ -236,37 +236,43 @@ def stored_catalogue(session: Session) -> Catalogue:
             limit=ind.trend_limit,
             measure=ind.measure,
         )
+    rows: list[models.Target | models.Baseline | models.Vision] = [
+        *session.scalars(select(models.Target)),
+        *session.scalars(select(models.Baseline)),
+        *session.scalars(select(models.Vision)),
+    ]
     entries: list[Entry] = []
-    for model in _ENTRY_TABLES:
-        for row in session.scalars(select(model)):
-            kind = (
-                "baseline"
-                if model is models.Baseline
-                else "vision"
-                if model is models.Vision
-                else row.kind
+    for row in rows:
+        target = row if isinstance(row, models.Target) else None
+        stated = None if isinstance(row, models.Vision) else row
+        entries.append(
+            Entry(
+                id=row.id,
+                plan_id=row.plan_id,
+                indicator_id=row.indicator_id,
+                section=row.section or "",
+                line=row.seed_line,
+                quote=row.quote,
+                scope=names.get(row.scope_code, row.scope_code),
+                scope_code=row.scope_code,
+                kind=(
+                    target.kind
+                    if target
+                    else "vision"
+                    if isinstance(row, models.Vision)
+                    else "baseline"
+                ),
+                year=row.year,
+                base_year=target.base_year if target else None,
+                # Entry types these three as always present; a vision states none
+                # (indicators.catalogue.Entry says so beside them)
+                value=stated.value if stated else None,  # type: ignore[arg-type]
+                value_high=target.value_high if target else None,
+                unit=stated.unit if stated else None,  # type: ignore[arg-type]
+                comparator=stated.comparator if stated else None,  # type: ignore[arg-type]
+                stretch=bool(target.stretch) if target else False,
             )
-            target = row if isinstance(row, models.Target) else None
-            entries.append(
-                Entry(
-                    id=row.id,
-                    plan_id=row.plan_id,
-                    indicator_id=row.indicator_id,
-                    section=row.section or "",
-                    line=row.seed_line,
-                    quote=row.quote,
-                    scope=names.get(row.scope_code, row.scope_code),
-                    scope_code=row.scope_code,
-                    kind=kind,
-                    year=row.year,
-                    base_year=target.base_year if target else None,
-                    value=getattr(row, "value", None),  # type: ignore[arg-type]
-                    value_high=target.value_high if target else None,
-                    unit=getattr(row, "unit", None),  # type: ignore[arg-type]
-                    comparator=getattr(row, "comparator", None),  # type: ignore[arg-type]
-                    stretch=bool(target.stretch) if target else False,
-                )
-            )
+        )
     catalogue.entries = {e.id: e for e in sorted(entries, key=lambda e: e.id)}
     return catalogue
 

@@ -32,6 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
+from db.results import affected_rows
 
 # reference data: what manage.py loads (regions, the catalogue); a second row,
 # so that an upload does not make every worker read ~5,000 reference rows again
@@ -112,7 +113,7 @@ def raise_version(session: Session, row: int = ROW_ID) -> None:
         .where(table.id == row)
         .values(version=table.version + 1, changed_at=models.utcnow())
     )
-    if raised.rowcount == 0:
+    if affected_rows(raised) == 0:
         session.execute(insert(table).values(id=row, version=1, changed_at=models.utcnow()))
 
 
@@ -150,4 +151,4 @@ def store_reply(session: Session, key: str, version: int, body: bytes) -> None:
 def drop_replies_before(session: Session, version: int) -> int:
     """Forget the replies of older data versions; how many."""
     table = models.PageCache
-    return session.execute(delete(table).where(table.version < version)).rowcount
+    return affected_rows(session.execute(delete(table).where(table.version < version)))

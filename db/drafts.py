@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db import models
+from db.results import affected_rows
 
 
 def draft_of(session: Session, user_id: int, region_code: str, period: str) -> dict[str, str]:
@@ -43,4 +44,4 @@ def delete_draft(session: Session, user_id: int, region_code: str, period: str) 
     result = session.execute(
         delete(d).where(d.user_id == user_id, d.region_code == region_code, d.period == period)
     )
-    return result.rowcount
+    return affected_rows(result)

@@ -257,6 +257,8 @@ def write_chunk(session: Session, rows: list[tuple[Any, ...]]) -> None:
     names = ", ".join(COLUMNS)
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
+        if raw is None:  # only after the pool invalidated the connection
+            raise RuntimeError("数据库连接已失效，无法写入观测值")
         with raw.cursor() as cursor, cursor.copy(f"COPY observations ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import JobLease
+from db.results import affected_rows
 
 
 def _row(session: Session, name: str) -> None:
@@ -43,7 +44,7 @@ def take(session: Session, name: str, holder: str, now: datetime, ttl: timedelta
         )
         .values(holder=holder, expires_at=now + ttl)
     )
-    return taken.rowcount == 1
+    return affected_rows(taken) == 1
 
 
 def claim_request(session: Session, name: str) -> bool:
@@ -51,7 +52,7 @@ def claim_request(session: Session, name: str) -> bool:
     cleared = session.execute(
         update(JobLease).where(JobLease.name == name, JobLease.dirty).values(dirty=False)
     )
-    return cleared.rowcount == 1
+    return affected_rows(cleared) == 1
 
 
 def release(session: Session, name: str, holder: str) -> None:

@@ -122,7 +122,7 @@ def assessed_layers(session: Session) -> tuple[int | None, set[str]]:
     layers = session.scalars(
         select(s.layer).where(s.as_of == as_of, s.layer.is_not(None)).distinct()
     )
-    return as_of, set(layers)
+    return as_of, {layer for layer in layers if layer is not None}
 
 
 def snapshots_version(session: Session) -> tuple[object, ...]:

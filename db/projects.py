@@ -147,7 +147,8 @@ def projects_frame(session: Session) -> pd.DataFrame:
 
 def project_regions(session: Session) -> list[tuple[str, str]]:
     pr = models.ProjectRegion
-    return [tuple(r) for r in session.execute(select(pr.project_id, pr.region_code)).all()]
+    rows = session.execute(select(pr.project_id, pr.region_code)).all()
+    return [(project, region) for project, region in rows]
 
 
 def plans_frame(session: Session) -> pd.DataFrame:
@@ -175,7 +176,7 @@ def lock_project(session: Session, project_id: str) -> models.Project | None:
     wrote (as db.review.lock_submission: PostgreSQL ``SELECT … FOR UPDATE``; on
     SQLite a no-op UPDATE takes the database's write lock before anything is read).
     """
-    return lock_row(session, models.Project.id, project_id, models.Project.name)
+    return lock_row(session, models.Project, models.Project.id, project_id, models.Project.name)
 
 
 def file_report(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.completeness import LAYER, NOT_RECEIVED, cells
+from db.results import affected_rows
 from indicators.reporting_calendar import (
     DEFAULT_RULES,
     FREQUENCIES,
@@ -242,17 +243,17 @@ def dispatch_reminder_keys(session: Session) -> set[tuple[str, str]]:
     query = select(rem.project_id, rem.period).where(
         rem.kind == "dispatch", rem.project_id.is_not(None)
     )
-    return {(project, period) for project, period in session.execute(query)}
+    return {(project, period) for project, period in session.execute(query) if project is not None}
 
 
 def count_unseen(session: Session, user: Person) -> int:
     """Outstanding reminders ``user`` has not seen (each figure)."""
     rem = models.Reminder
-    return session.scalar(
+    return session.execute(
         select(func.count())
         .select_from(rem)
         .where(_visible_to(user), rem.seen_at.is_(None), _outstanding())
-    )
+    ).scalar_one()
 
 
 def digests_for(
@@ -304,7 +305,7 @@ def mark_seen(session: Session, ids: Iterable[int], user: Person) -> int:
         .values(seen_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def mark_all_seen(session: Session, user: Person) -> int:
@@ -317,7 +318,7 @@ def mark_all_seen(session: Session, user: Person) -> int:
         .values(seen_at=datetime.now(UTC))
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def unsent(session: Session, created_after: datetime) -> list[Pending]:
@@ -366,6 +367,8 @@ def recipients(session: Session, region_codes: Iterable[str]) -> dict[str, list[
     )
     found: dict[str, list[Recipient]] = {}
     for region, user_id, email, name in rows:
+        if email is None:  # excluded by the query; the column itself is nullable
+            continue
         found.setdefault(region, []).append(Recipient(user_id, email, name))
     return found
 

@@ -11,14 +11,16 @@ of ten.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Row, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db import models
+from db.results import affected_rows
 from db.session import lock_row
 from indicators.layers import LAYER_NAMES_ZH, best_layer
 from indicators.outliers import HISTORY_YEARS, can_be_negative, change, flag, year_change
@@ -136,7 +138,7 @@ def lock_submission(session: Session, submission_id: int) -> models.Submission |
     anything is read (db.session.lock_row).
     """
     s = models.Submission
-    return lock_row(session, s.id, submission_id, s.status)
+    return lock_row(session, s, s.id, submission_id, s.status)
 
 
 def rows_of(session: Session, submission_id: int) -> list[models.SubmissionRow]:
@@ -188,7 +190,7 @@ def set_decision(
         .values(decision=decision, comment=comment, decided_by=user_id, decided_at=at)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def link_observations(session: Session, links: dict[int, int]) -> None:
@@ -345,9 +347,25 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
         points.sort()
     records = []
     for row in rows:
-        (row_id, row_no, sheet, ind, ind_name, reg, reg_name, period, value, unit, note) = row[:11]
-        decision, comment, decided_by, decided_at, observation_id = row[11:]
-        current, layer = currents.get((ind, reg, period), (None, None))
+        (
+            row_id,
+            row_no,
+            sheet,
+            ind,
+            ind_name,
+            reg,
+            reg_name,
+            period,
+            value,
+            unit,
+            note,
+            decision,
+            comment,
+            decided_by,
+            decided_at,
+            observation_id,
+        ) = row
+        current, current_layer = currents.get((ind, reg, period), (None, None))
         year = int(period[:4])
         history = [p for p in by_series.get((ind, reg), []) if p[0] < year][-HISTORY_YEARS:]
         signed = can_be_negative(unit)
@@ -376,8 +394,8 @@ def submission_rows_frame(session: Session, submission_id: int) -> pd.DataFrame:
                 "decided_at": decided_at,
                 "observation_id": observation_id,
                 "current": current,
-                "current_layer": layer,
-                "current_layer_zh": LAYER_NAMES_ZH.get(layer) if layer else None,
+                "current_layer": current_layer,
+                "current_layer_zh": LAYER_NAMES_ZH.get(current_layer) if current_layer else None,
                 "change": difference,
                 "change_pct": difference_pct,
                 "reported": reported.get((ind, reg, period)),
@@ -446,7 +464,7 @@ def submissions_of(session: Session, user_id: int) -> pd.DataFrame:
 
 
 def _best(
-    found: list[Any],
+    found: Sequence[Row[str, str, str, float, str]],
 ) -> dict[tuple[str, str, str], tuple[float, str]]:
     """(indicator, region, period, value, layer) rows → the best layer's value per key."""
     keys = ["indicator_id", "region_code", "period"]

@@ -9,16 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
+from db import models
 from db.data_version import track_changes
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -54,14 +57,23 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
-def lock_row(session: Session, key: Any, value: object, touch: Any) -> Any:
+_Row = TypeVar("_Row", bound=models.Base)
+_Key = TypeVar("_Key")
+
+
+def lock_row(
+    session: Session,
+    model: type[_Row],
+    key: InstrumentedAttribute[_Key],
+    value: _Key,
+    touch: InstrumentedAttribute[object],
+) -> _Row | None:
     """The row whose ``key`` column equals ``value``, locked for the rest of the
     caller's transaction, so writers of it take turns and each sees what the one
     before wrote. PostgreSQL: ``SELECT … FOR UPDATE``. SQLite has no row locks and
     the driver opens its transaction only at the first write, so a no-op UPDATE of
     ``touch`` (a column set to itself) comes first: it takes the database's write
     lock, waiting out the other writer, before anything is read."""
-    model = key.class_
     if session.get_bind().dialect.name == "sqlite":
         session.execute(
             update(model)

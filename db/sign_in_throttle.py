@@ -56,6 +56,7 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -88,6 +89,12 @@ def _keys(username: str, address: str) -> dict[str, str]:
     }
 
 
+@overload
+def _aware(moment: datetime) -> datetime: ...
+@overload
+def _aware(moment: None) -> None: ...
+@overload
+def _aware(moment: datetime | None) -> datetime | None: ...
 def _aware(moment: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes (stored as UTC)."""
     if moment is None or moment.tzinfo is not None:
@@ -97,7 +104,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 def wait_for(level: int) -> timedelta:
     """The wait a counter earns the ``level``-th time in a streak: 1, 2, 4 … 15 minutes."""
-    return min(FIRST_WAIT * 2 ** min(max(level - 1, 0), 16), MAX_WAIT)
+    return min(FIRST_WAIT * (1 << min(max(level - 1, 0), 16)), MAX_WAIT)
 
 
 def minutes(wait: timedelta) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
+from sqlalchemy.schema import SchemaItem
 
 from db.models import Base
 from db.session import make_engine
@@ -27,7 +29,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("迁移配置缺少 sqlalchemy.url，也没有传入连接")
+    engine = make_engine(url)
     try:
         with engine.connect() as conn:
             _run(conn)
@@ -35,12 +40,14 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+def _include(
+    obj: SchemaItem, name: str | None, type_: str, reflected: bool, compare_to: SchemaItem | None
+) -> bool:
     """APScheduler's job store keeps its own table in our database; it is not ours to migrate."""
     return not (type_ == "table" and name == "apscheduler_jobs")
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

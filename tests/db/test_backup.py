@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, create_engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
@@ -55,3 +55,14 @@ def test_bak002_a_missing_or_foreign_file_is_refused_in_chinese(
     other.write_text("x", encoding="utf-8")
     with pytest.raises(BackupError, match="不是 .* 备份"):
         restore(engine, other)
+
+
+def test_bak003_an_in_memory_database_is_refused_in_chinese(tmp_path: Path) -> None:
+    """SQLite in memory has no file: a clear refusal, not a driver TypeError on None."""
+    memory = create_engine("sqlite://")
+    with pytest.raises(BackupError, match="内存中的 SQLite"):
+        backup(memory, tmp_path / "backups")
+    saved = tmp_path / "monitor.sqlite"
+    saved.write_bytes(b"")
+    with pytest.raises(BackupError, match="内存中的 SQLite"):
+        restore(memory, saved)
