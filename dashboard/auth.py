@@ -33,6 +33,9 @@ import hmac
 import os
 import secrets
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from html import escape
 from pathlib import Path
@@ -138,8 +141,31 @@ def init_auth(server: Flask, settings: Settings) -> None:
     server.before_request(guard)
 
 
+# The account the pages are drawn for while the app builds its validation layout (every
+# page as an administrator sees it, so that each callback's components are known); None at
+# any other time. Set only by ``drawing_every_page`` and only for the duration of that draw.
+_DRAWING_FOR: ContextVar[Account | None] = ContextVar("ccec_drawing_for", default=None)
+
+# who the validation layout is drawn for: the one role that sees every component
+LAYOUT_ACCOUNT = Account(id=0, username="validation-layout", display_name="", role="admin")
+
+
+@contextmanager
+def drawing_every_page() -> Iterator[None]:
+    """Within this block ``current_account`` is ``LAYOUT_ACCOUNT``: the pages' layouts
+    drawn here are never sent to anyone (dashboard.app's validation layout)."""
+    token = _DRAWING_FOR.set(LAYOUT_ACCOUNT)
+    try:
+        yield
+    finally:
+        _DRAWING_FOR.reset(token)
+
+
 def current_account() -> Account | None:
     """The signed-in account of this request, or None."""
+    drawing = _DRAWING_FOR.get()
+    if drawing is not None:
+        return drawing
     user = current_user
     return user.account if getattr(user, "is_authenticated", False) else None
 

@@ -34,7 +34,13 @@ def banner(lang: str) -> dbc.Alert | None:
         shown, count = digests_for(session, account, limit=SHOWN)
     if not count:
         return None
-    items = [html.Li(d.message_en if lang == "en" else d.message) for d in shown]
+    return alert(lang, [d.message_en if lang == "en" else d.message for d in shown], count)
+
+
+def alert(lang: str, messages: list[str], count: int) -> dbc.Alert:
+    """The banner for ``count`` reminders of which ``messages`` are shown (also drawn,
+    empty, into the app's validation layout so its dismiss callback is checked)."""
+    items = [html.Li(message) for message in messages]
     more = count - len(items)
     return dbc.Alert(
         [
