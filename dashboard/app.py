@@ -11,7 +11,7 @@ from typing import Any
 import dash
 from dash import Dash, _callback, dcc, html
 from dash.development.base_component import Component
-from flask import Response
+from flask import Response, request
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
@@ -31,6 +31,7 @@ from dashboard.security import CALLBACKS, register_security
 from dashboard.transfer import init_compression, keep_static_files
 
 HERE = Path(__file__).resolve().parent
+_NOT_PAGES = ("/api/", "/health", "/_dash-", "/assets/", "/geo/", "/static/")
 
 
 def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
@@ -144,7 +145,9 @@ def _check_callbacks_against_every_page(app: Dash) -> None:
 
     def install() -> None:
         nonlocal installed
-        if not installed:
+        # only a page needs it (Dash writes it into the page's HTML): the API, the health
+        # check and the bundles answer at once on a new worker
+        if not installed and not request.path.startswith(_NOT_PAGES):
             app.validation_layout = validation_layout(app)
             app.config.suppress_callback_exceptions = False
             installed = True
