@@ -71,7 +71,8 @@ def small_directory() -> RegionDirectory:
 
 
 def layout(app: dash.Dash, path: str, **query: str) -> str:
-    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    page = next((p for p in dash.page_registry.values() if p["path"] == path), None)
+    assert page is not None, f"no page registered at {path}"
     with app.server.test_request_context():
         return json.dumps(page["layout"](**query), cls=_Encoder, ensure_ascii=False)
 

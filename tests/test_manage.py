@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -13,21 +14,53 @@ import pytest
 from config.settings import PROJECT_ROOT
 from tests.helpers import manage
 
+# Every command, in the order --help lists them: a command dropped or renamed fails here.
+COMMANDS = [
+    "init",
+    "migrate",
+    "downgrade",
+    "check",
+    "load-regions",
+    "load-catalogue",
+    "load-published",
+    "load-sample",
+    "recompute-progress",
+    "import-file",
+    "process-drop-folder",
+    "create-token",
+    "list-tokens",
+    "revoke-token",
+    "make-template",
+    "mark-overdue",
+    "scheduler",
+    "extract-targets",
+    "extract-figures",
+    "resolve-region",
+    "create-user",
+    "list-users",
+    "change-user",
+    "backup",
+    "restore",
+]
+
 
 def test_cli001_help_lists_every_command(tmp_path: Path) -> None:
+    """``--help`` lists exactly the commands above, each with a Chinese description, and
+    every command the README, docs and deploy files tell an administrator to run is one."""
     out = manage(tmp_path, "--help").stdout
-    for command in [
-        "init",
-        "migrate",
-        "downgrade",
-        "check",
-        "load-regions",
-        "resolve-region",
-        "create-user",
-        "backup",
-        "mark-overdue",
+    # "    name   description", or a long name alone with its description on the next line
+    listed = dict(re.findall(r"^ {4}([a-z][a-z-]*)[ \n]+(\S[^\n]*)$", out, re.MULTILINE))
+    assert list(listed) == COMMANDS
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in listed.values()), listed
+    told = set()
+    for path in [
+        PROJECT_ROOT / "README.md",
+        *PROJECT_ROOT.glob("docs/*.md"),
+        *PROJECT_ROOT.glob("deploy/*"),
     ]:
-        assert command in out
+        told |= set(re.findall(r"manage\.py ([a-z][a-z-]*)", path.read_text("utf-8")))
+    assert {"init", "scheduler", "backup", "restore"} <= told  # the search finds them
+    assert told <= set(COMMANDS), told - set(COMMANDS)
 
 
 def test_cli002_init_then_resolve(tmp_path: Path) -> None:

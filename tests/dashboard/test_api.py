@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import dash
 import pytest
 from flask.testing import FlaskClient
 
@@ -9,16 +10,22 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from loaders.first_run import ensure_ready
+from tests.helpers import layout
 
 
 @pytest.fixture(scope="module")
-def client(module_db_url: str) -> Iterator[FlaskClient]:
+def app(module_db_url: str) -> Iterator[dash.Dash]:
     """One app over one fully set-up database (catalogue, sample, snapshots) per module."""
     engine = make_engine(module_db_url)
     factory = make_session_factory(engine)
     ensure_ready(engine, factory)
-    yield create_app(load_settings({}), factory).server.test_client()
+    yield create_app(load_settings({}), factory)
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def client(app: dash.Dash) -> FlaskClient:
+    return app.server.test_client()
 
 
 def test_api001_regions_lists_every_region_and_grouping(client: FlaskClient) -> None:
@@ -46,10 +53,15 @@ def test_api003_unknown_name_is_a_404_with_a_chinese_message(client: FlaskClient
     assert "成都市" in body["suggestions"]
 
 
-def test_api004_regions_page_renders_in_chinese(client: FlaskClient) -> None:
+def test_api004_regions_page_renders_in_chinese(app: dash.Dash, client: FlaskClient) -> None:
+    """The HTML shell is the same for every path (Dash draws the page in the browser), so
+    the page itself is the layout registered at /regions: the areas and groupings, in Chinese."""
     response = client.get("/regions")
     assert response.status_code == 200
     assert '<html lang="zh-CN">' in response.get_data(as_text=True)
+    page = layout(app, "/regions")
+    assert "地区与区域组合" in page and "区域组合" in page
+    assert '"id": "regions-grouping"' in page and "万达开" in page  # a grouping to choose
 
 
 def test_api005_targets_carry_their_provenance(client: FlaskClient) -> None:
