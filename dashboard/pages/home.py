@@ -1,4 +1,5 @@
-"""总览: what a leader reads from across the room — the headline targets as cards,
+"""总览: what a leader reads from across the room — the circle's size (GDP, population,
+GDP per head: components.context_cards), the headline targets as cards,
 targets by status and pillar, a map of the circle, what changed since the
 previous period."""
 
@@ -12,6 +13,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.context_cards import context_row
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.scorecard import PHONE_CARDS, labelled
 from dashboard.components.status import (
@@ -402,6 +404,7 @@ def layout(
         return html.Div(
             [
                 title,
+                context_row(lang),
                 dbc.Alert(
                     t(
                         lang,
@@ -436,6 +439,7 @@ def layout(
                 ),
                 className="small mb-3",
             ),
+            context_row(lang),
             html.H3(
                 t(lang, "核心指标（经济圈）", "Headline targets (economic circle)"), className="h4"
             ),
