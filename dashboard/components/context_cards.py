@@ -57,7 +57,7 @@ def _value(figure: Figure, unit: str, lang: str) -> str:
 
 def _growth(growth: Growth | None, lang: str) -> str:
     if growth is None:
-        return t(lang, "增速：无可比的上年数", "Growth: no comparable figure for the year before")
+        return t(lang, "增速：无可比的上年数", "Growth: no figure for the year before")
     pct = f"{growth.percent:+.1f}%"
     if growth.kind == "real":
         return t(lang, f"实际增长 {pct}（可比价）", f"Real growth {pct}")
