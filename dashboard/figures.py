@@ -231,7 +231,8 @@ def status_pillar_chart(
                 "traceorder": "normal",
             },
             "xaxis": {"title": {"text": axis_title}, "showgrid": True, "gridcolor": "#eee"},
-            "yaxis": {"autorange": "reversed"},
+            # room for the longest pillar name ("Urban–rural integration" was cut at 110 px)
+            "yaxis": {"autorange": "reversed", "automargin": True},
             "plot_bgcolor": "white",
         },
     }

@@ -274,14 +274,28 @@ def _target_text_en(
     if comparator == "range" and value_high is not None:
         low, high = number(value), quantity_en(value_high, unit)
         shown = f"{low}–{high}"
+    # the comparator before the figure it bounds: "down about 1 percentage point",
+    # "average annual growth ≥7%" (not "about down …", "≥average annual growth …")
+    shown = {"at_least": "≥", "at_most": "≤", "about": "about "}.get(comparator, "") + shown
     if kind == "change":
         shown = ("down " if value < 0 else "up ") + shown
     if kind == "growth":
         shown = "average annual growth " + shown
     if kind == "cumulative":
         shown += " in total"
-    prefix = {"at_least": "≥", "at_most": "≤", "about": "about "}.get(comparator, "")
-    return prefix + shown
+    return shown
+
+
+# Shorter English for the printed report's tables, explained in its notes.
+SHORT_EN = {" percentage points": " pp", " percentage point": " pp"}
+
+
+def short_en(text: str) -> str:
+    """A table cell in the report's English, where "34.7 percentage points" took
+    three lines of a column: "34.7 pp"."""
+    for long, short in SHORT_EN.items():
+        text = text.replace(long, short)
+    return text
 
 
 # -------------------------------------------------- values, targets and gaps ---

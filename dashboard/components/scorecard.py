@@ -14,7 +14,14 @@ from dashboard.components.status import status_badge
 from dashboard.data import records
 from dashboard.i18n import href, pillar_name, t
 from indicators.catalogue import PILLARS
-from indicators.formatting import decimals_for, measured, row_gap, row_target, row_value
+from indicators.formatting import (
+    decimals_for,
+    measured,
+    row_gap,
+    row_target,
+    row_value,
+    short_en,
+)
 
 
 def value_text(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
@@ -35,12 +42,16 @@ def indicator_label(row: Any, lang: str) -> str:
     return row.indicator_name_en if lang == "en" else row.indicator_name
 
 
-def latest_text(row: Any, lang: str) -> str:
-    """The latest value with its year: "65.84%（2025）"."""
+def latest_text(row: Any, lang: str, short: bool = False) -> str:
+    """The latest value with its year: "65.84%（2025）"; ``short`` (the printed
+    report's English, whose notes say so): no year when it is the assessment's."""
     text = row_value(row, row.latest_value, lang)
     if pd.isna(row.latest_year):
         return text
     year = int(row.latest_year)
+    as_of = getattr(row, "as_of", None)
+    if short and lang == "en" and row.kind != "cumulative" and as_of is not None and year == as_of:
+        return text
     base = getattr(row, "baseline_year", None)
     if row.kind == "cumulative" and base is not None and not pd.isna(base):
         # a running total over the target's period, not the year's figure
@@ -59,12 +70,22 @@ def indicator_cell(row: Any, lang: str) -> html.Td:
     )
 
 
-def target_cell(row: Any, lang: str) -> html.Td:
+def _plain(text: str) -> str:
+    return text
+
+
+def _words(lang: str, short: bool) -> Callable[[str], str]:
+    """How a cell's text is worded: the printed report's English tables shorten
+    "percentage points" to "pp" (its notes say so), everything else as written."""
+    return short_en if short and lang == "en" else _plain
+
+
+def target_cell(row: Any, lang: str, short: bool = False) -> html.Td:
     """The target, linked to its plan sentence; a target set in several plans once,
     each plan named and linked to its own sentence (``same_targets``, ``plans``)."""
     sep = "：" if lang == "zh" else ": "
     link = html.A(
-        f"{int(row.target_year)}{sep}{target_label(row, lang)}",
+        _words(lang, short)(f"{int(row.target_year)}{sep}{target_label(row, lang)}"),
         href=href("/targets", lang, target=row.target_id),
         title=getattr(row, "plan_title", None) or None,
     )
@@ -143,14 +164,15 @@ def gap_cell_text(row: Any, lang: str) -> str:
     return row_gap(row, row.gap, lang) if row.gap > 0 else t(lang, "无", "none")
 
 
-def _cells(row: Any, lang: str, show_scope: bool) -> list[html.Td]:
+def _cells(row: Any, lang: str, show_scope: bool, short: bool = False) -> list[html.Td]:
+    words = _words(lang, short)
     return [
         indicator_cell(row, lang),
         *([html.Td(row.scope_label)] if show_scope else []),
-        target_cell(row, lang),
-        html.Td(latest_text(row, lang)),
+        target_cell(row, lang, short),
+        html.Td(words(latest_text(row, lang, short))),
         html.Td(status_badge(row.status, lang)),
-        html.Td(gap_cell_text(row, lang)),
+        html.Td(words(gap_cell_text(row, lang))),
     ]
 
 
@@ -170,15 +192,17 @@ def scorecard_table(
     lang: str,
     show_scope: bool = False,
     table_id: str | None = None,
+    short: bool = False,
 ) -> Any:
     """Each target's status, latest value, target and gap, by pillar (the weather
-    symbols of the outlook only on 预期差距, for the targets still ahead)."""
+    symbols of the outlook only on 预期差距, for the targets still ahead); ``short``:
+    the printed report's English ("pp")."""
     if snapshots.empty:
         return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
     return pillar_table(
         snapshots,
         _header(lang, show_scope),
-        lambda row: _cells(row, lang, show_scope),
+        lambda row: _cells(row, lang, show_scope, short),
         table_id,
         lang,
     )
@@ -191,9 +215,10 @@ def share_of_target_text(share: float | None) -> str:
     return "<1%" if share < 0.01 else f"{share:.0%}"
 
 
-def ranked_table(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
+def ranked_table(frame: pd.DataFrame, lang: str, table_id: str, short: bool = True) -> Any:
     """Targets in the order given (indicators.summary.ranked_off_track), one line
-    each, numbered, with the gap's share of the target when ``gap_share`` is there."""
+    each, numbered, with the gap's share of the target when ``gap_share`` is there;
+    in the report's English "pp" for percentage points (``short``)."""
     if frame.empty:
         return html.P(t(lang, "没有目标。", "No targets."), className="text-muted")
     shares = "gap_share" in frame
@@ -207,7 +232,7 @@ def ranked_table(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
             labelled(
                 [
                     html.Td(str(i)),
-                    *_cells(row, lang, True),
+                    *_cells(row, lang, True, short),
                     *([html.Td(share_of_target_text(row.gap_share))] if shares else []),
                 ],
                 header,

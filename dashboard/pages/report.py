@@ -60,6 +60,7 @@ def _title(lang: str, scope_label: str | None, as_of: int) -> str:
 
 
 def _notes(frame: Any, lang: str) -> list[str]:
+    as_of = int(frame.as_of.iloc[0])
     layers = [layer_name(x, lang) for x in LAYER_ORDER if x in set(frame.layer.dropna())]
     notes = [
         t(lang, f"生成日期：{date.today().isoformat()}", f"Generated: {date.today().isoformat()}"),
@@ -67,6 +68,11 @@ def _notes(frame: Any, lang: str) -> list[str]:
             lang,
             f"评估所用数据：{'、'.join(layers) or '无'}",
             f"Data assessed: {', '.join(layers) or 'none'}",
+        ),
+        *(
+            [f"Latest values are of {as_of} unless a year is given; pp: percentage points."]
+            if lang == "en"
+            else []
         ),
         t(
             lang,
@@ -148,7 +154,7 @@ def _compact(figure: dict[str, Any]) -> dict[str, Any]:
     rows = len(figure["data"][0]["y"]) if figure["data"] else 1
     return {
         **figure,
-        "layout": {**layout, "height": 26 * rows + 110, "font": {**layout["font"], "size": 12}},
+        "layout": {**layout, "height": 22 * rows + 100, "font": {**layout["font"], "size": 12}},
     }
 
 
@@ -208,6 +214,7 @@ def body(scope: str | None, lang: str) -> Any:
                         lang,
                         show_scope=True,
                         table_id="report-headline",
+                        short=True,
                     ),
                 ],
                 "report-page-break",

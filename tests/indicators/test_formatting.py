@@ -13,6 +13,7 @@ from indicators.formatting import (
     row_gap,
     row_target,
     row_value,
+    short_en,
     target_text,
     unit_text,
 )
@@ -25,7 +26,12 @@ from indicators.formatting import (
         ((66, "%", "about"), "66%左右", "about 66%"),
         ((1, "个", "range", 2), "1—2个", "1–2"),
         ((-13.5, "%", "reach", None, "change"), "下降13.5%", "down 13.5%"),
-        ((7, "%", "at_least", None, "growth"), "≥年均增长7%", "≥average annual growth 7%"),
+        ((7, "%", "at_least", None, "growth"), "≥年均增长7%", "average annual growth ≥7%"),
+        (
+            (-1, "个百分点", "about", None, "change"),
+            "下降1个百分点左右",
+            "down about 1 percentage point",
+        ),
         ((3, "亩地", "reach"), "3亩地", "3 亩地"),
         ((3.1, "亿吨", "reach"), "3.1亿吨", "310 million t"),
         ((30000, "亿元", "at_least"), "≥30,000亿元", "≥3 trillion yuan"),
@@ -36,6 +42,12 @@ from indicators.formatting import (
 def test_target_text_in_both_languages(args: tuple, zh: str, en: str) -> None:
     assert target_text(*args) == zh
     assert target_text(*args, lang="en") == en
+
+
+def test_short_en_shortens_percentage_points_for_the_printed_report() -> None:
+    assert short_en("34.7 percentage points") == "34.7 pp"
+    assert short_en("2025: down about 1 percentage point") == "2025: down about 1 pp"
+    assert short_en("1.5 million t") == "1.5 million t"
 
 
 def test_number_drops_trailing_zeros_and_groups_thousands() -> None:
