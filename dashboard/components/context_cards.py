@@ -10,6 +10,7 @@ a bound reads 超过, and the sources are one hover or click away.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -33,9 +34,11 @@ from indicators.context import (
     context_cards,
 )
 from indicators.formatting import decimals_for, measured
-from loaders.national_totals import national_totals
+from loaders.national_totals import COLUMNS as NATIONAL_COLUMNS
+from loaders.national_totals import NationalTotalsError, national_totals
 from loaders.published import parse_source_note
 
+log = logging.getLogger(__name__)
 SCOPE = "ccec"
 ROW_ID = "home-context"
 NAMES = {
@@ -187,7 +190,13 @@ def context_row(lang: str) -> html.Div:
     )
     members = [m.code for m in region_directory().leaf_members(SCOPE)]
     rules = load_indicators().set_index("id").aggregation.to_dict()
-    cards = context_cards(observations, national_totals(), SCOPE, members, rules)
+    problem = None
+    try:
+        national = national_totals()
+    except NationalTotalsError as error:  # the cards still stand; the shares say why not
+        log.error("全国总量不可用：%s", error)
+        national, problem = pd.DataFrame(columns=list(NATIONAL_COLUMNS)), str(error)
+    cards = context_cards(observations, national, SCOPE, members, rules)
     ids = sorted({i for c in cards if c.figure is not None for i in c.figure.ids})
     with session_factory()() as session:
         sources = observation_sources(session, ids)
@@ -195,6 +204,7 @@ def context_row(lang: str) -> html.Div:
         [
             html.H3(t(lang, "经济圈概况", "The circle at a glance"), className="h4"),
             dbc.Row([_card(c, sources, lang) for c in cards]),
+            html.P(problem, className="small text-danger") if problem else None,
         ],
         id=ROW_ID,
     )

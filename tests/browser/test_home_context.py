@@ -1,5 +1,5 @@
 """总览's context cards in headless Chromium: three cards (GDP, population, GDP per head)
-with year, share of the nation and layer; side by side at 1440 px, stacked at 390 px
+with year, share of the nation and layer; side by side at 1440 and 1280 px, stacked at 390 px
 with no sideways scroll; Chinese and English. Screenshots: home-context-{lang}-{width}."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ WORDS = {
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("width", [1440, 390])
+@pytest.mark.parametrize("width", [1440, 1280, 390])
 def test_hctxb001_cards_read_and_fit(page, live_app: str, lang: str, width: int) -> None:
     browser_page, record = page
     browser_page.set_viewport_size({"width": width, "height": 900})

@@ -80,3 +80,18 @@ def test_hctx003_a_synthetic_figure_reads_sample(
         )
     zh = _context(layout(app, "/"))
     assert "9,900万人" in zh and "（2026）" in zh and "示例数据" in zh
+
+
+def test_hctx004_a_broken_national_file_leaves_the_cards_without_shares(
+    app: dash.Dash, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.components import context_cards as module
+    from loaders.national_totals import NationalTotalsError
+
+    def broken() -> pd.DataFrame:
+        raise NationalTotalsError("全国总量第 1 条：缺少 publisher")
+
+    monkeypatch.setattr(module, "national_totals", broken)
+    zh = _context(layout(app, "/"))
+    assert "超过 90,000亿元" in zh and "占全国 6.4%" not in zh
+    assert "占全国：未载全国同年数" in zh and "全国总量第 1 条：缺少 publisher" in zh
