@@ -46,8 +46,8 @@ def database_name() -> str:
     return str(session_factory().kw["bind"].url)
 
 
-def _versions() -> tuple[int, int]:
-    def read() -> tuple[int, int]:
+def _versions() -> tuple[int, int, int]:
+    def read() -> tuple[int, int, int]:
         with session_factory()() as session:
             return current_versions(session)
 
@@ -63,6 +63,12 @@ def data_version() -> int:
 def reference_version() -> int:
     """The version of the reference data alone (regions, the catalogue)."""
     return _versions()[1]
+
+
+def progress_version() -> int:
+    """The version of the progress snapshots and what names them (db/data_version.py):
+    what the precomputed page data (dashboard.data.views) is kept by."""
+    return _versions()[2]
 
 
 # Reference data — regions and the catalogue — change only when an administrator

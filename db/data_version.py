@@ -19,7 +19,13 @@ A second row counts the changes of the reference data alone (``REFERENCE``:
 regions and the catalogue, which manage.py loads), what each worker keeps its
 reference tables by: an upload does not make every worker read them again.
 
-Reading both is one primary-key lookup (``current_versions``).
+A third row counts the changes of what the progress snapshots frame is made of
+(``PROGRESS``: the snapshots and the reference data that name them): what the
+per-version precomputed page data (db/progress_views.py) is keyed by, so an
+upload that has not yet been reassessed, or a change the pages show elsewhere,
+does not make every worker derive it again.
+
+Reading the three is one primary-key lookup (``current_versions``).
 """
 
 from __future__ import annotations
@@ -57,10 +63,14 @@ WATCHED = REFERENCE | {
     "project_reports",
     "submissions",
 }
+# what the snapshots frame (db.progress.snapshots_frame) reads: the snapshots and
+# the reference rows that name them
+PROGRESS = REFERENCE | {"progress_snapshots"}
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
 _MARK = "ccec_data_changed"
 ROW_ID = 1  # any change the pages show
 REFERENCE_ROW_ID = 2  # changes of the reference data (REFERENCE) only
+PROGRESS_ROW_ID = 3  # changes of the snapshots or the reference data (PROGRESS)
 
 
 def _note_write(
@@ -78,6 +88,8 @@ def _note_write(
         rows.add(ROW_ID)
         if table in REFERENCE:
             rows.add(REFERENCE_ROW_ID)
+        if table in PROGRESS:
+            rows.add(PROGRESS_ROW_ID)
 
 
 def _forget(conn: Connection) -> None:
@@ -117,16 +129,17 @@ def raise_version(session: Session, row: int = ROW_ID) -> None:
         session.execute(insert(table).values(id=row, version=1, changed_at=models.utcnow()))
 
 
-def current_versions(session: Session) -> tuple[int, int]:
-    """The data version and the reference data's version now (0 before anything
-    was stored), in one primary-key read."""
+def current_versions(session: Session) -> tuple[int, int, int]:
+    """The data version, the reference data's and the progress snapshots' version
+    now (0 before anything was stored), in one primary-key read."""
     table = models.DataVersion
-    found = dict(
-        session.execute(
-            select(table.id, table.version).where(table.id.in_((ROW_ID, REFERENCE_ROW_ID)))
-        ).all()
+    rows = (ROW_ID, REFERENCE_ROW_ID, PROGRESS_ROW_ID)
+    found = dict(session.execute(select(table.id, table.version).where(table.id.in_(rows))).all())
+    return (
+        int(found.get(ROW_ID) or 0),
+        int(found.get(REFERENCE_ROW_ID) or 0),
+        int(found.get(PROGRESS_ROW_ID) or 0),
     )
-    return int(found.get(ROW_ID) or 0), int(found.get(REFERENCE_ROW_ID) or 0)
 
 
 def current_version(session: Session) -> int:

@@ -459,10 +459,11 @@ class JobLease(Base):
 
 
 class DataVersion(Base):
-    """Two rows: numbers raised in the same transaction as any stored change of
+    """Three rows: numbers raised in the same transaction as any stored change of
     what the pages and the read API show (row 1: observations, snapshots, the
-    catalogue, regions, projects, submissions) and of the reference data alone
-    (row 2: regions, the catalogue), so that every web worker can tell with one
+    catalogue, regions, projects, submissions), of the reference data alone
+    (row 2: regions, the catalogue) and of the snapshots or the reference data
+    (row 3: what the precomputed page data is made of), so that every web worker can tell with one
     primary-key read whether what it keeps is still true (db/data_version.py)."""
 
     __tablename__ = "data_version"
@@ -482,6 +483,20 @@ class PageCache(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, index=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProgressView(Base):
+    """What the reading pages derive from the progress snapshots, computed once per
+    progress version (db/data_version.py, row 3) as plain JSON (indicators/
+    progress_views.py): the first process that needs it (the background recompute
+    after its commit, or a web worker) stores it, every worker reads it instead of
+    deriving it again in pandas. Rows of older versions are deleted by the writer."""
+
+    __tablename__ = "progress_views"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

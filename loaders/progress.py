@@ -43,6 +43,7 @@ from db.session import transaction
 from indicators.catalogue import Catalogue
 from indicators.progress_run import Result, affected_targets, assess_all, needed_indicators
 from indicators.regions import RegionDirectory
+from loaders.progress_views import precompute_views
 
 log = logging.getLogger(__name__)
 PROGRESS_LEASE = "progress"
@@ -245,6 +246,8 @@ def _serve(factory: sessionmaker[Session]) -> bool:
         with factory() as session:
             if not _waiting(session):
                 break
+    if rounds > 0:  # the pages' data of the new snapshots, made before a reader asks
+        precompute_views(factory)
     return rounds > 0
 
 

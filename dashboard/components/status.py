@@ -96,9 +96,12 @@ def status_tally(frame: pd.DataFrame, lang: str, size: str = "fs-5", **kwargs: A
     )
 
 
-def pillar_status_figure(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
-    """Targets per pillar stacked by status, labelled in ``lang``."""
-    counts = status_counts(frame)
+def pillar_status_figure(
+    frame: pd.DataFrame, lang: str, counts: pd.DataFrame | None = None
+) -> dict[str, Any]:
+    """Targets per pillar stacked by status, labelled in ``lang``; ``counts``: the
+    frame's ``status_counts`` when made already (dashboard.data.pillar_counts)."""
+    counts = status_counts(frame) if counts is None else counts
     return status_pillar_chart(
         counts,
         {p: pillar_name(p, lang) for p in counts.index},

@@ -25,8 +25,10 @@ from dashboard.components.status import (
 )
 from dashboard.context import region_directory, session_factory
 from dashboard.data import changes as load_changes
-from dashboard.data import records
+from dashboard.data import headline as load_headline
+from dashboard.data import per_version, pillar_counts, records
 from dashboard.data import snapshots as load_snapshots
+from dashboard.data import unit_statuses as load_unit_statuses
 from dashboard.figures import empty_figure, sparkline_svg
 from dashboard.i18n import (
     dropdown_labels,
@@ -42,12 +44,7 @@ from db.observations import current_observations
 from indicators.formatting import decimals_for, measured, row_target, row_value, unit_text
 from indicators.ranking import latest_annual
 from indicators.regions import RegionDirectory
-from indicators.summary import (
-    SHOWN_ORDER,
-    headline_targets,
-    shown_status,
-    unit_statuses,
-)
+from indicators.summary import SHOWN_ORDER, shown_status
 
 dash.register_page(
     __name__, path="/", name="总览", title="成渝地区双城经济圈规划目标监测平台", order=0
@@ -132,25 +129,28 @@ def _card(row: Any, lang: str) -> dbc.Col:
 
 
 def _headline(snapshots: pd.DataFrame, directory: RegionDirectory, lang: str) -> Any:
-    picked = headline_targets(snapshots)
-    if picked.empty:
+    picked = load_headline(lang)  # indicators.summary.headline_targets, once per version
+    if not picked:
         return html.P(t(lang, "尚无核心指标的评估结果。", "No headline target assessed yet."))
-    return dbc.Row([_card(row, lang) for row in records(picked)], id="home-headline")
+    return dbc.Row([_card(row, lang) for row in picked], id="home-headline")
 
 
 def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
-    ordered = (
-        snapshots[["indicator_id", "indicator_name", "indicator_name_en", "headline"]]
-        .drop_duplicates("indicator_id")
-        .sort_values(["headline", "indicator_id"], ascending=[False, True])
-    )
-    return [
-        {
-            "label": r.indicator_name_en if lang == "en" else r.indicator_name,
-            "value": r.indicator_id,
-        }
-        for r in records(ordered)
-    ]
+    def options() -> list[dict[str, str]]:
+        ordered = (
+            snapshots[["indicator_id", "indicator_name", "indicator_name_en", "headline"]]
+            .drop_duplicates("indicator_id")
+            .sort_values(["headline", "indicator_id"], ascending=[False, True])
+        )
+        return [
+            {
+                "label": r.indicator_name_en if lang == "en" else r.indicator_name,
+                "value": r.indicator_id,
+            }
+            for r in records(ordered)
+        ]
+
+    return per_version(f"home-map-options:{lang}", options)  # the latest snapshots'
 
 
 # units with no target of their own under a wider scope's target: a pale tint of
@@ -164,7 +164,7 @@ def status_figure(indicator_id: str, lang: str) -> Any:
     it and says whose target it is; the title names the indicator, year and scope."""
     directory = region_directory()
     snapshots = load_snapshots(lang)
-    statuses = unit_statuses(snapshots, directory, indicator_id)
+    statuses = load_unit_statuses(indicator_id, lang)  # summary.unit_statuses, once per version
     drawn = set(mapped_codes(directory))
     classes: dict[str, dict[str, str]] = {s: {} for s in SHOWN_ORDER}
     for code, row in statuses.own.items():
@@ -319,14 +319,19 @@ def _changes_table(rows: pd.DataFrame, directory: RegionDirectory, lang: str) ->
 
 
 def _moved(lang: str) -> pd.DataFrame:
-    """Targets whose status moved: headline targets first, then the worsened ones."""
-    changes = load_changes(lang)
-    if changes.empty:
-        return changes
-    moved = changes[changes.change.isin(["improved", "worsened"])]
-    return moved.assign(_worse=moved.change == "worsened").sort_values(
-        ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
-    )
+    """Targets whose status moved: headline targets first, then the worsened ones
+    (sorted once per progress version: dashboard.data.per_version)."""
+
+    def sort() -> pd.DataFrame:
+        changes = load_changes(lang)
+        if changes.empty:
+            return changes
+        moved = changes[changes.change.isin(["improved", "worsened"])]
+        return moved.assign(_worse=moved.change == "worsened").sort_values(
+            ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
+        )
+
+    return per_version(f"home-moved:{lang}", sort)
 
 
 @callback(
@@ -454,7 +459,7 @@ def layout(
                             ),
                             dcc.Graph(
                                 id="home-pillars",
-                                figure=pillar_status_figure(snapshots, lang),
+                                figure=pillar_status_figure(snapshots, lang, pillar_counts()),
                                 config={"displaylogo": False},
                             ),
                         ],

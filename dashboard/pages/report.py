@@ -17,7 +17,7 @@ from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
 from dashboard.components.scorecard import ranked_table, scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
-from dashboard.data import snapshots
+from dashboard.data import per_version, snapshots
 from dashboard.i18n import href, lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
 from indicators.layers import LAYER_ORDER
@@ -253,6 +253,13 @@ def body(scope: str | None, lang: str) -> Any:
     )
 
 
+def kept_body(scope: str | None, lang: str) -> Any:
+    """``body`` once per progress version, scope, language and day (it names the
+    day) in this worker: the report reads the snapshots alone, and its ~20,000
+    components took most of a cache miss (issue 19)."""
+    return per_version(f"report:{scope}:{lang}:{date.today()}", lambda: body(scope, lang))
+
+
 def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     scopes = scope_options(snapshots(lang))
@@ -260,7 +267,7 @@ def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> 
     return html.Div(
         [
             report_toolbar(Ids, scopes, scope, lang, "/report", Ids.SHARE, share),
-            dcc.Loading(html.Div(body(scope, lang), id=Ids.BODY), type="dot"),
+            dcc.Loading(html.Div(kept_body(scope, lang), id=Ids.BODY), type="dot"),
             dcc.Download(id=Ids.DOWNLOAD),
         ]
     )
@@ -275,7 +282,7 @@ def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> 
 )
 def show(scope: str | None, search: str | None) -> tuple[Any, str]:
     lang = lang_of(search)
-    return body(scope, lang), href("/report", lang, scope=scope)
+    return kept_body(scope, lang), href("/report", lang, scope=scope)
 
 
 @callback(

@@ -1,20 +1,36 @@
 """Each worker keeps the snapshot frames between requests, and a change stored
-by another worker (a recompute after an approval) shows on its next request."""
+by another worker (a recompute after an approval) shows on its next request.
+
+The per-version page data (issue 19 item 1, tests pvw): what the pages read from
+dashboard.data is exactly what they derived per request before, it is computed
+once and shared through the database, and a change committed by another worker
+moves every worker to the new data on its next request."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
 
+import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
+import loaders.progress_views
 from config.settings import load_settings
 from dashboard import data
 from dashboard.app import create_app
+from dashboard.context import region_directory
+from dashboard.i18n import region_name
 from db import models
+from db.data_version import PROGRESS_ROW_ID, current_versions, raise_version
+from db.progress import snapshots_frame, status_changes
+from db.progress_views import stored_views
 from db.session import make_engine, make_session_factory, transaction
+from indicators.formatting import decimals_by_indicator
+from indicators.summary import headline_targets, merge_duplicates, status_counts, unit_statuses
 from loaders.first_run import ensure_ready
-from loaders.progress import recompute_progress
+from loaders.progress import recompute_progress, refresh_progress
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +110,130 @@ def test_cch002_reference_data_are_kept_per_database_until_the_data_version_move
                 .where(models.Indicator.id == "gdp")
                 .values(name_zh="地区生产总值")
             )
+
+
+def before(factory: Any, lang: str) -> pd.DataFrame:
+    """dashboard.data.snapshots as it was computed on every request before."""
+    with factory() as session:
+        frame = merge_duplicates(snapshots_frame(session))
+    with create_app(load_settings({}), factory).server.test_request_context():
+        directory = region_directory()
+    labels = {c: region_name(directory[c], lang) for c in frame.scope_code.unique()}
+    return frame.assign(
+        scope_label=frame.scope_code.map(labels), decimals=decimals_by_indicator(frame)
+    )
+
+
+def same_rows(got: list[SimpleNamespace], expected: pd.DataFrame) -> None:
+    assert [(r.target_id, r.scope_code) for r in got] == list(
+        zip(expected.target_id, expected.scope_code, strict=True)
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pvw001_the_views_are_what_the_pages_computed_per_request(factory, lang) -> None:
+    expected = before(factory, lang)
+    assert len(expected) > 100  # the sample world: every plan's targets assessed
+    app = create_app(load_settings({}), factory)
+    with app.server.test_request_context():
+        directory = region_directory()
+        got = data.snapshots(lang)
+        pd.testing.assert_frame_equal(got, expected)
+        with factory() as session:
+            changes = merge_duplicates(status_changes(session, current=snapshots_frame(session)))
+        pd.testing.assert_frame_equal(data.changes(lang), changes)
+        same_rows(data.headline(lang), headline_targets(expected))
+        pd.testing.assert_frame_equal(data.pillar_counts(), status_counts(expected))
+        for indicator_id in expected.indicator_id.unique():
+            now, then = (
+                data.unit_statuses(indicator_id, lang),
+                unit_statuses(expected, directory, indicator_id),
+            )
+            for kept, derived in ((now.own, then.own), (now.wider, then.wider)):
+                assert set(kept) == set(derived), indicator_id
+                for unit, row in derived.items():
+                    assert (kept[unit].target_id, kept[unit].scope_label) == (
+                        row.target_id,
+                        row.scope_label,
+                    )
+        # a page that changes its copy does not change what the next request reads
+        copy = data.snapshots(lang)
+        copy.loc[:, "status"] = "missed"
+        copy["decimals"] = 9
+        pd.testing.assert_frame_equal(data.snapshots(lang), expected)
+
+
+def test_pvw002_computed_once_and_shared_by_the_workers_through_the_database(
+    factory, monkeypatch
+) -> None:
+    with transaction(factory) as session:  # a new progress version nobody has computed
+        raise_version(session, PROGRESS_ROW_ID)
+    with factory() as session:
+        version = current_versions(session)[2]
+        assert stored_views(session, version) is None
+    first = create_app(load_settings({}), factory)
+    with first.server.test_request_context():
+        kept = data.snapshots("zh")
+    with factory() as session:
+        assert stored_views(session, version) is not None  # left for the other workers
+    data._views.clear()  # "another worker": it must read them, never derive them again
+
+    def refuse(*_args: Any) -> None:
+        raise AssertionError("computed a second time")
+
+    monkeypatch.setattr(loaders.progress_views, "compute", refuse)
+    second = create_app(load_settings({}), factory)
+    with second.server.test_request_context():
+        pd.testing.assert_frame_equal(data.snapshots("zh"), kept)
+
+
+def test_pvw003_a_change_committed_by_another_worker_shows_on_the_next_request(
+    factory,
+) -> None:
+    app = create_app(load_settings({}), factory)
+    with app.server.test_request_context():
+        frame = data.snapshots("zh")
+    target = frame[frame.status != "deterioration"].target_id.iloc[0]
+    with transaction(factory) as session:  # "the other worker" stores a changed snapshot
+        session.execute(
+            update(models.ProgressSnapshot)
+            .where(models.ProgressSnapshot.target_id == target)
+            .values(status="deterioration")
+        )
+    with app.server.test_request_context():
+        fresh = data.snapshots("zh")
+        assert set(fresh[fresh.target_id == target].status) == {"deterioration"}
+        version = current_versions_now(factory)
+    with factory() as session:  # only the current version's row is kept
+        assert session.scalars(select(models.ProgressView.version)).all() == [version]
+    refresh_progress(factory)  # the recompute puts it right, and makes the views itself
+    version = current_versions_now(factory)
+    with factory() as session:
+        assert stored_views(session, version) is not None
+    expected = before(factory, "zh")
+    with app.server.test_request_context():
+        pd.testing.assert_frame_equal(data.snapshots("zh"), expected)
+
+
+def current_versions_now(factory: Any) -> int:
+    with factory() as session:
+        return current_versions(session)[2]
+
+
+def test_pvw004_records_are_what_to_dict_gave() -> None:
+    frame = pd.DataFrame(
+        {
+            "a": pd.array([1, None], dtype="Int64"),
+            "b": ["x", None],
+            "c": [1.5, float("nan")],
+            "d": pd.to_datetime(["2026-01-01", None]),
+            "e": [[2024, 1.0], []],
+        }
+    )
+    first, missing = data.records(frame)
+    assert first == SimpleNamespace(a=1, b="x", c=1.5, d=pd.Timestamp("2026-01-01"), e=[2024, 1.0])
+    assert first == SimpleNamespace(**frame.to_dict("records")[0])
+    missing = data.records(frame)[1]
+    assert missing.a is None  # never pd.NA: `if row.a` must not raise
+    assert pd.isna(missing.b) and pd.isna(missing.c) and missing.d is pd.NaT
+    assert data.records(frame.iloc[:0]) == []

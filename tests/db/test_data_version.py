@@ -23,13 +23,13 @@ def factory(module_db_url: str) -> Iterator[object]:
     engine.dispose()
 
 
-def versions(factory: object) -> tuple[int, int]:
+def versions(factory: object) -> tuple[int, int, int]:
     with factory() as session:  # type: ignore[operator]
         return current_versions(session)
 
 
 def test_dv001_what_moves_the_versions(factory) -> None:
-    data, reference = versions(factory)
+    data, reference, progress = versions(factory)
     with transaction(factory) as session:  # an observation through the driver, as intake does
         session.connection().exec_driver_sql(
             "INSERT INTO observations (indicator_id, region_code, period, layer, revision, "
@@ -37,12 +37,18 @@ def test_dv001_what_moves_the_versions(factory) -> None:
             "('gdp', '500000', '2031', 'reported', 1, 1.5, '亿元', 'final', 'accepted', true, "
             "CURRENT_TIMESTAMP)"
         )
-    assert versions(factory) == (data + 1, reference)  # the reference data stay kept
+    # the reference data and the views of the snapshots stay kept
+    assert versions(factory) == (data + 1, reference, progress)
     with transaction(factory) as session:  # manage.py load-catalogue, say
         session.execute(
             update(models.Indicator).where(models.Indicator.id == "gdp").values(unit="亿元")
         )
-    assert versions(factory) == (data + 2, reference + 1)
+    assert versions(factory) == (data + 2, reference + 1, progress + 1)
+    with transaction(factory) as session:  # a recompute: the snapshots, not the reference
+        session.execute(
+            update(models.ProgressSnapshot).values(computed_at=models.ProgressSnapshot.computed_at)
+        )
+    assert versions(factory) == (data + 3, reference + 1, progress + 2)
 
 
 def test_dv002_rollbacks_and_other_tables_leave_it(factory) -> None:
