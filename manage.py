@@ -30,7 +30,7 @@ from db.backup import BackupError, backup, restore
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from db.users import ROLES, UserError
-from indicators.access import Account
+from indicators.access import AccessDenied, Account
 from indicators.catalogue import CatalogueError
 from indicators.extraction import extract
 from indicators.normalise import NormaliseError
@@ -46,6 +46,7 @@ from loaders.bulletin import (
     read_text,
 )
 from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
+from loaders.confirm_figures import ConfirmError, confirm_file
 from loaders.drop_folder import process
 from loaders.first_run import ensure_ready
 from loaders.intake import STATUS_ZH, VINTAGES, receive, reporting_template
@@ -172,6 +173,23 @@ def cmd_extract_figures(
         append_entries(Path(args.append_to), entries, path.name)
         print(f"已追加 {len(entries)} 条到 {args.append_to}（待联合办公室核对后保留）")
     return 0
+
+
+def cmd_confirm_figures(
+    args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
+) -> int:
+    """Entries of a figures.yaml-format file into the published layer, as ``--by``'s
+    confirmation; 0 only when a figure was stored."""
+    ensure_ready(engine, factory, sample=False)
+    try:
+        outcome = confirm_file(factory, Path(args.file), args.by, recompute=False)
+    except (ConfirmError, AccessDenied) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(outcome.message)
+    if outcome.stored:
+        print(f"评估 {recompute_progress(factory)} 个目标")
+    return 0 if outcome.written else 1
 
 
 def cmd_load_sample(
@@ -525,6 +543,13 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument(
         "--append-to", help="把候选数据追加到此文件（config/published/figures.yaml 格式）"
     )
+    conf = add(
+        "confirm-figures",
+        cmd_confirm_figures,
+        "把核对过的公开数据条目（figures.yaml 格式，如 extract-figures --append-to 所写）写入公开数据层",
+    )
+    conf.add_argument("file", help="公开数据条目文件（YAML）")
+    conf.add_argument("--by", required=True, help="确认人的用户名（审核员或管理员，记入审计日志）")
     add("resolve-region", cmd_resolve, "把任意写法的地区名称解析为标准地区").add_argument(
         "names", nargs="+", help="地区名称、别名、英文名或代码"
     )

@@ -65,6 +65,7 @@ ACTION_NAMES = {
     "dispatch": ("项目调度报送", "project dispatch"),
     "upload_refused": ("拒收文件（超出大小或格式上限）", "file refused (size or shape)"),
     "anonymous_check": ("匿名数据校验", "anonymous check"),
+    "confirm_figure": ("确认公开数据入库", "published figure confirmed"),
 }
 
 

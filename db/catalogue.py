@@ -349,5 +349,10 @@ def indicator_names(session: Session) -> dict[str, str]:
     return {i: n for i, n in session.execute(select(models.Indicator.id, models.Indicator.name_zh))}
 
 
+def indicator_units(session: Session) -> dict[str, str]:
+    """Each stored indicator's catalogue unit, by id (a published figure is stored in it)."""
+    return {i: u for i, u in session.execute(select(models.Indicator.id, models.Indicator.unit))}
+
+
 def plans(session: Session) -> list[models.Plan]:
     return list(session.scalars(select(models.Plan).order_by(models.Plan.line_start)))

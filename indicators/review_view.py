@@ -66,7 +66,7 @@ def seal(
         "pending": [int(face[0]) for face in faces if face[6] == "pending"],
         "digest": fingerprint(faces),
     }
-    return {**body, "seal": _mac(key, body)}
+    return {**body, "seal": mac(key, body)}
 
 
 def check(
@@ -80,7 +80,7 @@ def check(
         for name in ("submission_id", "account_id", "rows", "pending", "digest")
     }
     try:
-        genuine = hmac.compare_digest(_mac(key, body), view["seal"])
+        genuine = hmac.compare_digest(mac(key, body), view["seal"])
     except (TypeError, ValueError):
         genuine = False
     if not genuine:
@@ -97,7 +97,9 @@ def check(
     )
 
 
-def _mac(key: str | bytes, body: Mapping[str, Any]) -> str:
+def mac(key: str | bytes, body: Mapping[str, Any], purpose: bytes = b"review-view") -> str:
+    """The HMAC of ``body`` under the app's key; ``purpose`` keeps a seal made for one page
+    (the review's rows, 公报读取's proposals) from passing as another's."""
     raw = key.encode() if isinstance(key, str) else key
     text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(raw, b"review-view\0" + text.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(raw, purpose + b"\0" + text.encode(), hashlib.sha256).hexdigest()

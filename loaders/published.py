@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import CONFIG_DIR
-from db.intake import import_observations
+from db.intake import ImportCounts, import_observations
 from db.observations import NOTE_OF_BOUND, observations_frame
 from db.session import transaction
 from loaders.intake import receive
@@ -27,6 +28,21 @@ from loaders.intake import receive
 PUBLISHED_DIR = CONFIG_DIR / "published"
 VINTAGE_ORDER = ("estimate", "initial", "final", "census_revision")
 CORRIDOR = "land_sea_corridor_provinces"
+# the fields of a figures.yaml entry, in the file's order (config/published/README.md)
+ENTRY_FIELDS = (
+    "indicator",
+    "region",
+    "period",
+    "value",
+    "unit",
+    "comparator",
+    "vintage",
+    "grade",
+    "publisher",
+    "url",
+    "wording",
+    "covers",
+)
 # 超过 / 突破 / 以上 (comparator at_least) is a lower bound, 以下 an upper one: the
 # observation's note says so, and the progress method judges it as a bound
 BOUND_NOTE = {"at_least": NOTE_OF_BOUND["lower"], "at_most": NOTE_OF_BOUND["upper"]}
@@ -39,13 +55,16 @@ class PublishedCounts:
     export_status: str
 
 
-def _region(entry: dict) -> str | None:
+def entry_region(entry: dict[str, Any]) -> str | None:
+    """The region an entry is stored under: its own, or for ``external`` the corridor's
+    provinces when it covers 西部陆海新通道 (None: an area the master data does not hold)."""
     if entry["region"] != "external":
         return str(entry["region"])
     return CORRIDOR if "西部陆海新通道" in (entry.get("covers") or "") else None
 
 
-def _source_note(entry: dict) -> str:
+def source_note(entry: dict[str, Any]) -> str:
+    """The observation's source note: grade, publisher, the wording quoted, the bound, the URL."""
     parts = [f"公开数据（{entry['grade']}级）", entry["publisher"], f"原文：“{entry['wording']}”"]
     if entry.get("comparator") not in (None, "equal"):
         parts.append(
@@ -64,8 +83,41 @@ _NOTE = re.compile(
 )
 
 
+def store_entry(session: Session, entry: dict[str, Any]) -> ImportCounts:
+    """Write one figures.yaml entry into the published layer, in the caller's transaction: its
+    value as a revision of the figure (an older release than the current one kept as history,
+    db.intake's vintage rule), the source note with grade, publisher, wording and URL, and the
+    bound its comparator states. The YAML loader and the joint office's confirmation
+    (loaders/confirm_figures.py) both write through here, so a confirmed figure is stored
+    exactly as a figures.yaml entry would be."""
+    region = entry_region(entry)
+    if region is None:
+        raise ValueError(f"公开数据条目的地区“{entry['region']}”不在主数据中")
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": entry["indicator"],
+                "region_code": region,
+                "period": str(entry["period"]),
+                "value": float(entry["value"]),
+                "unit": entry["unit"],
+                "note": BOUND_NOTE.get(entry.get("comparator")),
+            }
+        ]
+    )
+    return import_observations(
+        session,
+        frame,
+        layer="published",
+        vintage=entry["vintage"],
+        submission_id=None,
+        user_id=None,
+        source_note=source_note(entry),
+    )
+
+
 def parse_source_note(note: object) -> dict[str, str]:
-    """The parts ``_source_note`` joined — grade, publisher, wording, url — for views
+    """The parts ``source_note`` joined — grade, publisher, wording, url — for views
     that show them apart (publishers and wordings may hold "；" themselves); a note
     of another form is all publisher."""
     parts = {"grade": "", "publisher": "", "wording": "", "url": ""}
@@ -85,7 +137,7 @@ def parse_source_note(note: object) -> dict[str, str]:
 
 def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR) -> PublishedCounts:
     entries = yaml.safe_load((folder / "figures.yaml").read_text(encoding="utf-8"))
-    usable = [e for e in entries if _region(e) is not None]
+    usable = [e for e in entries if entry_region(e) is not None]
     usable.sort(key=lambda e: VINTAGE_ORDER.index(e["vintage"]))
     with transaction(factory) as session:
         stored = observations_frame(session, current_only=False)
@@ -102,34 +154,14 @@ def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR)
             for entry in batch:
                 key = (
                     entry["indicator"],
-                    _region(entry),
+                    entry_region(entry),
                     str(entry["period"]),
                     vintage,
                     float(entry["value"]),
                 )
                 if key in known:  # loaded before: loading again changes nothing
                     continue
-                frame = pd.DataFrame(
-                    [
-                        {
-                            "indicator_id": entry["indicator"],
-                            "region_code": _region(entry),
-                            "period": str(entry["period"]),
-                            "value": float(entry["value"]),
-                            "unit": entry["unit"],
-                            "note": BOUND_NOTE.get(entry.get("comparator")),
-                        }
-                    ]
-                )
-                import_observations(
-                    session,
-                    frame,
-                    layer="published",
-                    vintage=vintage,
-                    submission_id=None,
-                    user_id=None,
-                    source_note=_source_note(entry),
-                )
+                store_entry(session, entry)
     export = folder / "nbs_gdp_post_census.csv"
     outcome = receive(
         factory,

@@ -1,10 +1,17 @@
 """公报读取: the joint office uploads a statistics bulletin, an 经济运行情况 release or a
 government work report (.txt / .html) and sees the figures the reader proposes — indicator,
-region, period, value, growth — each with its sentence; it downloads them as entries of the
-published layer (config/published/figures.yaml) to confirm one by one. Nothing is stored.
+region, period, value, growth — each with its sentence. Reading stores nothing. The reviewer
+then fills in the citation (publisher, URL, vintage, grade), ticks the proposals checked
+against their sentences (correcting a value or period in the grid if need be) and presses
+确认入库: loaders.confirm_figures writes them into the published layer exactly as a
+figures.yaml entry is written, with an audit event each, and the page says what was stored and
+what was skipped and why. The proposals may also be downloaded as figures.yaml entries.
 
-For reviewers and administrators: the server checks the role on the page and on both
-callbacks, whatever the browser sends.
+Only proposals the page showed can be stored: reading hands the page a sealed view of them
+(indicators/bulletin_view.py), and 确认入库 names proposals by their ids in it.
+
+For reviewers and administrators: the server checks the role on the page and on every
+callback, whatever the browser sends.
 """
 
 from __future__ import annotations
@@ -17,16 +24,18 @@ import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from flask import current_app
 
 from dashboard.auth import current_account
 from dashboard.components.header import Ids as HeaderIds
-from dashboard.context import region_directory, settings
+from dashboard.context import region_directory, session_factory, settings
 from dashboard.data import catalogue
 from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
 from dashboard.security import text_value
 from dashboard.uploads import UploadError, decode_upload
-from indicators.access import can_review
+from indicators.access import AccessDenied, can_review, require_review
 from indicators.bulletin import Proposal
+from indicators.bulletin_view import ProposalViewError, chosen, face_of, seal_proposals, shown
 from indicators.regions import RegionError
 from loaders.bulletin import (
     GRADES,
@@ -36,6 +45,13 @@ from loaders.bulletin import (
     propose_from,
     published_entries,
     read_bytes,
+)
+from loaders.confirm_figures import (
+    VINTAGE_ZH,
+    ConfirmError,
+    citation,
+    confirm,
+    proposal_figures,
 )
 from loaders.intake import safe_filename
 from loaders.published import VINTAGE_ORDER
@@ -68,6 +84,18 @@ class Ids(StrEnum):
     DOWNLOAD_BUTTON = "bulletin-download-button"
     DOWNLOAD = "bulletin-download"
     DOWNLOAD_ERROR = "bulletin-download-error"
+    CONFIRM = "bulletin-confirm"
+    CONFIRM_RESULT = "bulletin-confirm-result"
+    VIEW = "bulletin-view"  # the sealed proposals shown (indicators/bulletin_view.py)
+
+
+EDITABLE = ("value", "period")  # what the reviewer may correct before confirming
+VINTAGE_EN = {
+    "estimate": "estimate",
+    "initial": "initial",
+    "final": "final (verified)",
+    "census_revision": "census revision",
+}
 
 
 def _denied(lang: str) -> dbc.Alert:
@@ -95,11 +123,14 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 t(
                     lang,
                     "上传统计公报、经济运行情况或政府工作报告（.txt、.html），逐句找出目标库指标的数字，"
-                    "连同原文列出；核对后可下载为公开数据层（config/published/figures.yaml）的条目。"
-                    "本页不写入数据库。",
+                    "连同原文列出（读取时不写入数据库）。填写发布者和原文网址，对照原文勾选核对无误的"
+                    "数据（数值、期间可在表中更正），按“确认入库”写入公开数据层；也可下载为"
+                    "config/published/figures.yaml 的条目。",
                     "Upload a statistical bulletin, an economic release or a government work report "
-                    "(.txt, .html): the catalogue's figures are listed with their sentences, and "
-                    "can be downloaded as entries of the published layer to confirm. Nothing is stored.",
+                    "(.txt, .html): the catalogue's figures are listed with their sentences (reading "
+                    "stores nothing). Fill in the publisher and URL, tick the figures checked against "
+                    "their sentences (a value or period may be corrected in the grid) and press "
+                    "Confirm to store them in the published layer; or download them as entries.",
                 ),
                 className="text-muted",
             ),
@@ -125,11 +156,21 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                         ),
                         md=3,
                     ),
-                    dbc.Col(dbc.Input(id=Ids.URL, placeholder=t(lang, "原文网址", "URL")), md=3),
+                    dbc.Col(
+                        dbc.Input(
+                            id=Ids.URL,
+                            type="url",
+                            placeholder=t(lang, "原文网址（必填，http/https）", "URL (required)"),
+                        ),
+                        md=3,
+                    ),
                     dbc.Col(
                         dcc.Dropdown(
                             id=Ids.VINTAGE,
-                            options=list(VINTAGE_ORDER),
+                            options=[
+                                {"label": t(lang, VINTAGE_ZH[v], VINTAGE_EN[v]), "value": v}
+                                for v in VINTAGE_ORDER
+                            ],
                             value="initial",
                             clearable=False,
                         ),
@@ -168,28 +209,71 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 columnDefs=[
                     {
                         "field": f,
-                        "headerName": t(lang, zh, en),
+                        "headerName": t(lang, zh, en) + ("  ✎" if f in EDITABLE else ""),
                         "width": w,
                         "filter": True,
                         "wrapText": f == "wording",
                         "autoHeight": f == "wording",
+                        "editable": f in EDITABLE,
+                        **({"cellDataType": "text"} if f in EDITABLE else {}),
                     }
                     for f, zh, en, w in COLUMNS
                 ],
                 defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={"localeText": grid_locale(lang)},
+                dashGridOptions={
+                    "localeText": grid_locale(lang),
+                    "rowSelection": {
+                        "mode": "multiRow",
+                        "checkboxes": True,
+                        "headerCheckbox": True,
+                    },
+                    "singleClickEdit": True,
+                    "stopEditingWhenCellsLoseFocus": True,
+                },
+                getRowId="params.data.key",
                 style={"height": "480px"},
             ),
-            dbc.Button(
-                t(lang, "下载为公开数据条目（YAML）", "Download as published-layer entries (YAML)"),
-                id=Ids.DOWNLOAD_BUTTON,
-                color="secondary",
-                className="mt-2",
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Button(
+                            t(lang, "确认入库（勾选的数据）", "Confirm the ticked figures"),
+                            id=Ids.CONFIRM,
+                            color="primary",
+                        ),
+                        width="auto",
+                    ),
+                    dbc.Col(
+                        dbc.Button(
+                            t(
+                                lang,
+                                "下载为公开数据条目（YAML）",
+                                "Download as published-layer entries (YAML)",
+                            ),
+                            id=Ids.DOWNLOAD_BUTTON,
+                            color="secondary",
+                        ),
+                        width="auto",
+                    ),
+                ],
+                className="mt-2 g-2",
             ),
+            dcc.Loading(html.Div(id=Ids.CONFIRM_RESULT, className="mt-2"), type="dot"),
             html.Div(id=Ids.DOWNLOAD_ERROR, className="mt-2"),
             dcc.Download(id=Ids.DOWNLOAD),
+            dcc.Store(id=Ids.VIEW),
         ]
     )
+
+
+# the citation fields and the page's language, as both the download and 确认入库 read them
+CITED = (
+    State(Ids.PUBLISHER, "value"),
+    State(Ids.URL, "value"),
+    State(Ids.VINTAGE, "value"),
+    State(Ids.GRADE, "value"),
+    State(HeaderIds.URL, "search"),
+)
 
 
 def _read(contents: Any, filename: Any, region: Any) -> tuple[str, str | None, list[Proposal]]:
@@ -207,9 +291,13 @@ def _read(contents: Any, filename: Any, region: Any) -> tuple[str, str | None, l
 
 
 def _rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
+    """The grid's rows, keyed by each proposal's id in the sealed view (its place, as text:
+    AG Grid wants string ids)."""
     names = indicator_names(catalogue())
     return [
         {
+            "key": str(number),
+            "pid": number,
             "indicator_name": names.get(p.indicator, p.indicator),
             "indicator": p.indicator,
             "region": p.region or "？",
@@ -220,13 +308,23 @@ def _rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
             "growth": p.growth,
             "wording": p.wording,
         }
-        for p in proposals
+        for number, p in enumerate(proposals)
     ]
+
+
+def _view(name: str, proposals: list[Proposal]) -> dict[str, Any] | None:
+    """The sealed view of the proposals shown, for 确认入库 to name them by id."""
+    account = current_account()
+    if account is None:
+        return None
+    faces = [face_of(p) for p in proposals]
+    return seal_proposals(current_app.secret_key, account.id, name, faces)
 
 
 @callback(
     Output(Ids.SUMMARY, "children"),
     Output(Ids.GRID, "rowData"),
+    Output(Ids.VIEW, "data"),
     Input(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
     State(Ids.REGION, "value"),
@@ -236,11 +334,11 @@ def _rows(proposals: list[Proposal]) -> list[dict[str, Any]]:
 def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -> tuple[Any, ...]:
     lang = lang_of(search)
     if not can_review(current_account()):
-        return _denied(lang), []
+        return _denied(lang), [], None
     try:
         name, found, proposals = _read(contents, filename, region)
     except (BulletinFileError, UploadError, RegionError) as error:
-        return dbc.Alert(str(error), color="danger", id="bulletin-error"), []
+        return dbc.Alert(str(error), color="danger", id="bulletin-error"), [], None
     if not proposals:
         return (
             dbc.Alert(
@@ -253,6 +351,7 @@ def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -
                 id="bulletin-error",
             ),
             [],
+            None,
         )
     where = region_name(region_directory()[found], lang) if found else t(lang, "未识别", "unknown")
     text = t(
@@ -260,7 +359,11 @@ def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -
         f"{name}：地区 {where}，{len(proposals)} 条候选数据，请对照原文逐条核对。",
         f"{name}: region {where}, {len(proposals)} proposed figures; check each against its sentence.",
     )
-    return dbc.Alert(text, color="info", id="bulletin-result"), _rows(proposals)
+    return (
+        dbc.Alert(text, color="info", id="bulletin-result"),
+        _rows(proposals),
+        _view(name, proposals),
+    )
 
 
 @callback(
@@ -270,11 +373,7 @@ def read_upload(contents: Any, filename: Any, region: Any, search: str | None) -
     State(Ids.UPLOAD, "contents"),
     State(Ids.UPLOAD, "filename"),
     State(Ids.REGION, "value"),
-    State(Ids.PUBLISHER, "value"),
-    State(Ids.URL, "value"),
-    State(Ids.VINTAGE, "value"),
-    State(Ids.GRADE, "value"),
-    State(HeaderIds.URL, "search"),
+    *CITED,
     prevent_initial_call=True,
 )
 def download_entries(
@@ -282,13 +381,10 @@ def download_entries(
     contents: Any,
     filename: Any,
     region: Any,
-    publisher: Any,
-    url: Any,
-    vintage: Any,
-    grade: Any,
-    search: str | None,
+    *cited: Any,
 ) -> tuple[Any, ...]:
     """The proposals as figures.yaml entries, read again from the file on the server."""
+    publisher, url, vintage, grade, search = cited
     lang = lang_of(search)
     if not can_review(current_account()):
         return None, _denied(lang)
@@ -305,3 +401,56 @@ def download_entries(
         return None, dbc.Alert(str(error), color="danger", id="bulletin-error")
     content = entries_yaml(entries, name)
     return {"content": content, "filename": f"{Path(name).stem}-公开数据候选.yaml"}, None
+
+
+@callback(
+    Output(Ids.CONFIRM_RESULT, "children"),
+    Input(Ids.CONFIRM, "n_clicks"),
+    State(Ids.GRID, "selectedRows"),
+    State(Ids.GRID, "rowData"),
+    State(Ids.VIEW, "data"),
+    *CITED,
+    prevent_initial_call=True,
+)
+def confirm_selected(
+    _clicks: int | None,
+    selected: Any,
+    rows: Any,
+    view: Any,
+    *cited: Any,
+) -> dbc.Alert:
+    """The ticked proposals into the published layer: the account checked again, the ids
+    checked against the sealed view, the citation checked, then loaders.confirm_figures."""
+    publisher, url, vintage, grade, search = cited
+    lang = lang_of(search)
+    account = current_account()
+    try:
+        require_review(account)
+        assert account is not None  # for the type checker: require_review refused None
+        _, held = shown(current_app.secret_key, view, account.id)
+        ticked = [r.get("pid") for r in (selected or []) if isinstance(r, dict)]
+        picked = chosen(held, ticked)
+        cite = citation(text_value(publisher, "发布者"), text_value(url, "网址"), vintage, grade)
+        edits = {
+            int(r["pid"]): r
+            for r in (rows or [])
+            if isinstance(r, dict) and isinstance(r.get("pid"), int) and r["pid"] in held
+        }
+        names = indicator_names(catalogue())
+        outcome = confirm(
+            session_factory(), proposal_figures(held, picked, edits, cite, names), account
+        )
+    except AccessDenied:
+        return _denied(lang)
+    except (ProposalViewError, ConfirmError) as error:
+        return dbc.Alert(str(error), color="danger", id="bulletin-confirm-error")
+    english = (
+        f"Stored {len(outcome.stored)} figure(s) in the published layer; "
+        f"{len(outcome.kept)} kept as history (a newer release is held); "
+        f"{len(outcome.skipped)} skipped. "
+    )
+    return dbc.Alert(
+        (english if lang == "en" else "") + outcome.message,
+        color="success" if outcome.stored else "warning",
+        id="bulletin-confirmed",
+    )

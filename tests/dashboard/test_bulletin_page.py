@@ -1,5 +1,7 @@
 """公报读取 by crafted requests: a reviewer's upload of a real bulletin excerpt gets the proposals
-with their sentences and the YAML entries; a viewer and an anonymous client get neither."""
+with their sentences and the YAML entries; a viewer and an anonymous client get neither.
+确认入库 stores the ticked proposals the page was given (by id, sealed), and refuses a row the
+page did not show, a tampered or foreign view, a missing URL, and a viewer."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def factory(module_db_url: str) -> Iterator[object]:
     with transaction(factory) as session:
         create_user(session, "office", "联合办公室-密码-2026", "reviewer", "联合办公室")
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")
+        create_user(session, "office2", "联合办公室-密码-2027", "reviewer", "联合办公室二")
     yield factory
     engine.dispose()
 
@@ -47,10 +50,11 @@ def _contents(name: str = BULLETIN.name, raw: bytes | None = None) -> list[dict]
 def read(client: object, name: str = BULLETIN.name, raw: bytes | None = None) -> object:
     upload, filename = _contents(name, raw)
     body = {
-        "output": "..bulletin-summary.children...bulletin-proposals.rowData..",
+        "output": "..bulletin-summary.children...bulletin-proposals.rowData...bulletin-view.data..",
         "outputs": [
             {"id": "bulletin-summary", "property": "children"},
             {"id": "bulletin-proposals", "property": "rowData"},
+            {"id": "bulletin-view", "property": "data"},
         ],
         "inputs": [upload],
         "state": [
@@ -161,3 +165,92 @@ def test_bpg005_the_page_shows_the_upload_to_reviewers_only(factory, monkeypatch
     assert (
         "bulletin-file" in page and "下载为公开数据条目" in page and "bulletin-denied" not in page
     )
+
+
+def confirm_request(
+    client: object,
+    view: object,
+    ticked: list[dict],
+    rows: list[dict] | None = None,
+    url: str | None = "https://www.cq.gov.cn/zwgk/zfxxgkml/tjxx/",
+) -> dict:
+    body = {
+        "output": "bulletin-confirm-result.children",
+        "outputs": {"id": "bulletin-confirm-result", "property": "children"},
+        "inputs": [{"id": "bulletin-confirm", "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": "bulletin-proposals", "property": "selectedRows", "value": ticked},
+            {"id": "bulletin-proposals", "property": "rowData", "value": rows or ticked},
+            {"id": "bulletin-view", "property": "data", "value": view},
+            {"id": "bulletin-publisher", "property": "value", "value": "重庆市统计局"},
+            {"id": "bulletin-url", "property": "value", "value": url},
+            {"id": "bulletin-vintage", "property": "value", "value": "initial"},
+            {"id": "bulletin-grade", "property": "value", "value": "A"},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["bulletin-confirm.n_clicks"],
+    }
+    response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
+    return json.dumps(response.get_json()["response"], ensure_ascii=False)
+
+
+def _published(factory: object, period: str) -> list[tuple[str, float]]:
+    from sqlalchemy import select
+
+    from db import models
+
+    o = models.Observation
+    with factory() as session:
+        return sorted(
+            session.execute(
+                select(o.indicator_id, o.value).where(
+                    o.layer == "published", o.period == period, o.is_current
+                )
+            ).all()
+        )
+
+
+def test_bpg006_confirm_stores_the_ticked_proposals_the_page_was_given(factory) -> None:
+    office = client(factory, "office", "联合办公室-密码-2026")
+    answer = read(office).get_json()["response"]
+    rows, view = answer["bulletin-proposals"]["rowData"], answer["bulletin-view"]["data"]
+    assert [r["key"] for r in rows] == [str(n) for n in range(len(rows))]
+    gdp = next(r for r in rows if r["indicator"] == "gdp" and r["value"] == 23244.31)
+    retail = next(r for r in rows if r["indicator"] == "retail_sales")
+    assert _published(factory, "2024-01/09") == []
+    said = confirm_request(office, view, [gdp, retail])
+    assert "已入库 2 条公开数据" in said and "bulletin-confirmed" in said
+    assert _published(factory, "2024-01/09") == [("gdp", 23244.31), ("retail_sales", 11700.0)]
+    again = confirm_request(office, view, [gdp])
+    assert "未入库任何数据" in again and "已有相同数值" in again and "已入库" not in again
+
+
+def test_bpg007_a_row_the_page_did_not_show_or_a_tampered_view_is_refused(factory) -> None:
+    office = client(factory, "office", "联合办公室-密码-2026")
+    answer = read(office).get_json()["response"]
+    rows, view = answer["bulletin-proposals"]["rowData"], answer["bulletin-view"]["data"]
+    before = _published(factory, "2024-01/09")
+    crafted = {**rows[0], "pid": len(rows) + 5, "key": str(len(rows) + 5)}
+    said = confirm_request(office, view, [crafted])
+    assert f"第 {len(rows) + 6} 条 不在您核对的页面上" in said and "未作任何更改" in said
+    forged = {**view, "proposals": [{**view["proposals"][0], "value": 99999.0}]}
+    assert "无法核验" in confirm_request(office, forged, [rows[0]])
+    assert "页面未载入公报的候选数据" in confirm_request(office, None, [rows[0]])
+    # another reviewer replaying this reviewer's page
+    other = client(factory, "office2", "联合办公室-密码-2027")
+    other.application.secret_key = office.application.secret_key
+    assert "不是为当前账号读取的" in confirm_request(other, view, [rows[0]])
+    assert _published(factory, "2024-01/09") == before
+
+
+def test_bpg008_a_missing_url_or_a_viewer_is_refused(factory) -> None:
+    office = client(factory, "office", "联合办公室-密码-2026")
+    answer = read(office).get_json()["response"]
+    rows, view = answer["bulletin-proposals"]["rowData"], answer["bulletin-view"]["data"]
+    assert "请填写原文网址" in confirm_request(office, view, rows[:1], url="")
+    assert "应以 http:// 或 https:// 开头" in confirm_request(
+        office, view, rows[:1], url="javascript:x"
+    )
+    for who in (client(factory, "leader", "领导-密码-2026"), client(factory)):
+        said = confirm_request(who, view, rows[:1])
+        assert "仅限联合办公室" in said and "已入库" not in said

@@ -15,7 +15,7 @@ from db.session import make_engine, make_session_factory
 from indicators.final_evaluation import VERDICTS
 from loaders.final_evaluation import COLUMNS, final_evaluation
 from loaders.first_run import ensure_ready
-from loaders.published import PUBLISHED_DIR, _source_note, parse_source_note
+from loaders.published import PUBLISHED_DIR, parse_source_note, source_note
 
 THROUGH = 2025
 
@@ -115,11 +115,11 @@ def test_lfe003_a_target_due_after_the_year_is_not_evaluated(
     assert set(earlier.target_id) < set(frame.target_id)
 
 
-def test_lfe004_source_notes_split_back_into_their_parts() -> None:
+def test_lfe004source_notes_split_back_into_their_parts() -> None:
     entries = yaml.safe_load((Path(PUBLISHED_DIR) / "figures.yaml").read_text(encoding="utf-8"))
     assert len(entries) > 100
     for entry in entries:
-        parts = parse_source_note(_source_note(entry))
+        parts = parse_source_note(source_note(entry))
         assert parts["grade"] == entry["grade"]
         assert parts["publisher"] == entry["publisher"]
         assert parts["wording"].startswith(entry["wording"])

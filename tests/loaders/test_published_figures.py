@@ -13,22 +13,10 @@ import yaml
 
 from config.settings import CONFIG_DIR
 from indicators.scales import classes_in
+from loaders.published import ENTRY_FIELDS
 
 FIGURES = yaml.safe_load((CONFIG_DIR / "published" / "figures.yaml").read_text(encoding="utf-8"))
-FIELDS = {
-    "indicator",
-    "region",
-    "period",
-    "value",
-    "unit",
-    "comparator",
-    "vintage",
-    "grade",
-    "publisher",
-    "url",
-    "wording",
-    "covers",
-}
+FIELDS = set(ENTRY_FIELDS)
 REGIONS = {
     "ccec",
     "500000",
