@@ -86,11 +86,14 @@ def require_report(account: Account | None, region: str, region_name: str) -> No
         raise AccessDenied(f"账号“{account.username}”无权报送或修改{region_name}的数据")
 
 
-def require_review(account: Account | None) -> None:
+def require_review(account: Account | None) -> Account:
+    """The account, if it may review; refused (Chinese) otherwise. Returned so that
+    the caller holds it as signed in, not ``None``."""
     if account is None:
         raise AccessDenied("请先登录")
     if not can_review(account):
         raise AccessDenied(f"账号“{account.username}”（{ROLE_ZH[account.role]}）无审核权限")
+    return account
 
 
 def require_admin(account: Account | None) -> None:

@@ -432,9 +432,9 @@ def receive(
 
     try:
         check_size(filename, len(content), limits)
-    except LimitError as refused:
-        _record_refusal(factory, sender(), filename, content, refused)
-        return Outcome(None, "refused", _refusal(filename, str(refused)))
+    except LimitError as too_large:
+        _record_refusal(factory, sender(), filename, content, too_large)
+        return Outcome(None, "refused", _refusal(filename, str(too_large)))
     declared = None
     if period is not None:
         try:
@@ -468,8 +468,9 @@ def receive(
     # only now, with the sender's right to every row settled, may it hear of a duplicate
     with factory() as session:
         earlier = find_submission(session, sha256(content), TAKEN)
-        earlier_id, earlier_status = (earlier.id, earlier.status) if earlier else (None, None)
-    if earlier_id is not None:
+        seen = (earlier.id, earlier.status) if earlier else None
+    if seen is not None:
+        earlier_id, earlier_status = seen
         message = (
             f"已收到过内容完全相同的文件（提交编号 {earlier_id}），未重复导入"
             if earlier_status == "imported"
@@ -509,14 +510,14 @@ def receive(
                 "warnings": report["warnings"] + sum(p["count"] for p in kept),
                 "problems": [*report["problems"], *kept],
             }
-            submission = session.get(models.Submission, outcome.submission_id)
+            submission = _stored_submission(session, outcome)
             submission.status, submission.report = "imported", report
             _audit_upload(session, submission, actor)
     except Exception as exc:  # nothing of the import stays; the file and the reason do
         log.exception("导入失败：%s", filename)
         report = {**report, "ok": False, "failure": f"导入中断，未写入任何数据：{_reason(exc)}"}
         with storage_errors(), transaction(factory) as session:
-            submission = session.get(models.Submission, outcome.submission_id)
+            submission = _stored_submission(session, outcome)
             submission.status, submission.report = "failed", report
             _audit_upload(session, submission, actor)
         return Outcome(outcome.submission_id, "failed", report)
@@ -607,6 +608,18 @@ def _stored(
         submission = store_submission(session, filename, content, channel, user_id, report, status)
         _audit_upload(session, submission, actor)
         return Outcome(submission.id, status, report)
+
+
+def _stored_submission(session: Session, outcome: Outcome) -> models.Submission:
+    """The submission ``_stored`` wrote for ``outcome``, to be brought up to date."""
+    found = (
+        session.get(models.Submission, outcome.submission_id)
+        if outcome.submission_id is not None
+        else None
+    )
+    if found is None:  # _stored always writes one; only a deletion meanwhile gets here
+        raise RuntimeError(f"提交记录 {outcome.submission_id} 不存在，无法更新其状态")
+    return found
 
 
 def _audit_upload(session: Session, submission: models.Submission, actor: str | None) -> None:

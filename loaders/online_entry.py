@@ -64,9 +64,12 @@ class Form:
     draft: dict[str, str]
 
 
-def _allowed(factory: sessionmaker[Session], account: Account | None, region_code: str) -> str:
-    """The region's name, once the account may report for it (else AccessDenied)."""
-    if not may_submit(account):
+def _allowed(
+    factory: sessionmaker[Session], account: Account | None, region_code: str
+) -> tuple[Account, str]:
+    """The signed-in account and the region's name, once the account may report for
+    it (else AccessDenied)."""
+    if account is None or not may_submit(account):
         raise AccessDenied("在线填报需以填报员账号登录")
     with factory() as session:
         directory = load_directory(session)
@@ -74,7 +77,7 @@ def _allowed(factory: sessionmaker[Session], account: Account | None, region_cod
     if region is None or region.is_grouping:
         raise AccessDenied("请选择要填报的地区")
     require_report(account, region.code, region.name_zh)
-    return region.name_zh
+    return account, region.name_zh
 
 
 def open_form(
@@ -84,12 +87,12 @@ def open_form(
 
     Raises AccessDenied (not the account's region) or NormaliseError (a period
     that cannot be read), both with a Chinese message."""
-    name = _allowed(factory, account, region_code)
+    reporter, name = _allowed(factory, account, region_code)
     canonical = parse_period(period)
     with factory() as session:
         directory = load_directory(session)
         rows = form_rows(session, stored_catalogue(session), directory, region_code, canonical)
-        draft = draft_of(session, account.id, region_code, canonical)  # type: ignore[union-attr]
+        draft = draft_of(session, reporter.id, region_code, canonical)
     return Form(region_code, name, canonical, period_label(canonical), rows, draft)
 
 
@@ -139,12 +142,12 @@ def check_form(
     factory: sessionmaker[Session], account: Account | None, form: Form, fields: dict[str, str]
 ) -> tuple[Result, dict[str, list[Problem]]]:
     """The validator's verdict on what is typed, and each row's problems by indicator."""
-    _allowed(factory, account, form.region_code)
+    reporter, _ = _allowed(factory, account, form.region_code)
     result = check_records(
         factory,
         records(form, fields),
         FORM_FILE,
-        allowed_regions=report_scope(account),  # type: ignore[arg-type]  # the same as a file's
+        allowed_regions=report_scope(reporter),  # the same as a file's
         grouped=False,
     )
     by_row: dict[str, list[Problem]] = {}
@@ -159,9 +162,9 @@ def save(
     factory: sessionmaker[Session], account: Account | None, form: Form, fields: dict[str, str]
 ) -> int:
     """Keep the typed fields as the account's draft; returns how many values it holds."""
-    _allowed(factory, account, form.region_code)
+    reporter, _ = _allowed(factory, account, form.region_code)
     with transaction(factory) as session:
-        save_draft(session, account.id, form.region_code, form.period, fields)  # type: ignore[union-attr]
+        save_draft(session, reporter.id, form.region_code, form.period, fields)
     return sum(1 for key in fields if not key.startswith(NOTE))
 
 
@@ -176,7 +179,7 @@ def file(
     """Submit the form for review: the template's CSV with the typed values goes
     through the reporter's workflow (channel 在线填报); the draft goes once it is
     taken (待审核)."""
-    _allowed(factory, account, form.region_code)
+    reporter, _ = _allowed(factory, account, form.region_code)
     content = template_csv(table(form.region_name, form.period_shown, form.rows, fields))
     filename = f"{FORM_FILE}-{form.region_name}-{form.period_shown}.csv"
     outcome = submit(
@@ -184,5 +187,5 @@ def file(
     )
     if outcome.ok:
         with transaction(factory) as session:
-            delete_draft(session, account.id, form.region_code, form.period)  # type: ignore[union-attr]
+            delete_draft(session, reporter.id, form.region_code, form.period)
     return outcome

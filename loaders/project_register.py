@@ -231,7 +231,7 @@ def register_template(
     headers[insert_at:insert_at] = plan_headers
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one sheet (its active one)
     sheet.title = DATA_SHEET
     sheet.append(headers)
     bold = Font(bold=True)

@@ -187,7 +187,7 @@ def import_register(
     give (an annex project's estimates for other years), and its file-given
     years replace the estimates (basis ``stated``).
     """
-    require_review(account)
+    reviewer = require_review(account)
     try:  # a register is read in this process: its size and declared shape first
         check_shape(filename, content, limits or current_limits())
     except LimitError as error:
@@ -204,7 +204,7 @@ def import_register(
         return ImportOutcome(0, 0, problems)
     with transaction(factory) as session:
         records = [_imported(session, row, filename) for row in rows]
-        added, changed = store_projects(session, records, account.username, account.id or None)
+        added, changed = store_projects(session, records, reviewer.username, reviewer.id or None)
     return ImportOutcome(added, changed, problems)
 
 
@@ -269,7 +269,8 @@ def file_dispatch(
     month = _amount(month_investment, "本月完成投资", required=False)
     if month is not None and month > ytd + 1e-9:
         raise DispatchError(f"本月完成投资 {month:g} 亿元大于年初至本月累计 {ytd:g} 亿元")
-    if not (progress or "").strip():
+    progress_text = (progress or "").strip()
+    if not progress_text:
         raise DispatchError("请填写形象进度")
     # checked against the reports as they are, and written, in one transaction with the
     # project locked: two filings of one month take turns, the later superseding
@@ -295,7 +296,7 @@ def file_dispatch(
             project_id,
             period,
             ytd,
-            progress.strip(),
+            progress_text,
             account.username,
             month_investment=month,
             problems=(problems or "").strip() or None,

@@ -101,7 +101,7 @@ def store_entry(session: Session, entry: dict[str, Any]) -> ImportCounts:
                 "period": str(entry["period"]),
                 "value": float(entry["value"]),
                 "unit": entry["unit"],
-                "note": BOUND_NOTE.get(entry.get("comparator")),
+                "note": BOUND_NOTE.get(entry.get("comparator") or ""),
             }
         ]
     )

@@ -45,8 +45,15 @@ def run_recorded(factory: sessionmaker[Session], name: str, job: Callable[[], ob
         ok, detail = False, f"{type(exc).__name__}: {exc}"
         log.exception("定时任务 %s 失败", name)
     with transaction(factory) as session:
-        run = session.get(JobRun, run_id)
-        run.finished_at, run.ok, run.detail = datetime.now(UTC), ok, detail[:2000]
+        finished = session.get(JobRun, run_id)
+        if finished is None:  # the run's row was deleted meanwhile: nothing to close
+            log.warning("定时任务 %s 的运行记录 %s 已不存在", name, run_id)
+        else:
+            finished.finished_at, finished.ok, finished.detail = (
+                datetime.now(UTC),
+                ok,
+                detail[:2000],
+            )
     return ok
 
 

@@ -147,11 +147,11 @@ def template_csv(grid: list[list[str]]) -> bytes:
 
 def template_xlsx(grid: list[list[str]]) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet (its active one)
     sheet.title = "填报数据"
     sheet.append(HEADER)
-    for row in grid:
-        sheet.append(row)
+    for values in grid:
+        sheet.append(values)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -14,8 +14,9 @@ import difflib
 import math
 import re
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.places import MISSPELLED, is_outside_region
 
 ERROR, WARNING = "错误", "提示"
+_Raw = TypeVar("_Raw")  # a cell value as pandas hands it over
 OUTLIER_Z = 3.0
 OUTLIER_JUMP = 0.5
 
@@ -172,9 +174,12 @@ def blank_warning(result: Result, filename: str) -> Problem | None:
     return Problem(WARNING, filename, "", None, "数值", None, message)
 
 
-def _lookup(values: Iterable[object], parse) -> dict[object, tuple[object, str | None]]:  # type: ignore[no-untyped-def]
-    """Parse each distinct value once: value → (result, error message)."""
-    out: dict[object, tuple[object, str | None]] = {}
+def _lookup(
+    values: Iterable[_Raw], parse: Callable[[_Raw], str]
+) -> dict[_Raw, tuple[str | None, str | None]]:
+    """Parse each distinct value once: value → (result, error message); exactly one
+    of the two is None."""
+    out: dict[_Raw, tuple[str | None, str | None]] = {}
     for value in values:
         try:
             out[value] = (parse(value), None)
@@ -311,12 +316,15 @@ def validate(
             elif message:
                 add(ERROR, i, field_name, raw, message)
                 bad = True
-        if number_error[i]:
-            add(ERROR, i, None, value_raw_l[i], number_error[i])
+        error = number_error[i]
+        if error:
+            add(ERROR, i, None, value_raw_l[i], error)
             bad = True
-        if bad:
+        # a lookup that failed gave None and a message, reported just above
+        code, ind_id, per = region_code[i], indicator_id[i], period[i]
+        if bad or code is None or ind_id is None or per is None:
             continue
-        indicator = context.indicators[indicator_id[i]]
+        indicator = context.indicators[ind_id]
         key = (indicator.id, unit_raw_l[i], prefix_l[i], sign_l[i])
         if key not in unit_cache:
             unit = _unit_of(indicator, unit_raw_l[i], prefix_l[i], sign_l[i])
@@ -329,21 +337,21 @@ def validate(
                     f"单位“{unit}”不能换算为指标“{indicator.name_zh}”的单位“{indicator.unit}”",
                 )
         factor, unit, message = unit_cache[key]
-        if message:
-            add(ERROR, i, "单位", unit_raw_l[i] or unit, message)
+        if factor is None:  # the unit does not convert; the message says so
+            add(ERROR, i, "单位", unit_raw_l[i] or unit, message or "")
             continue
-        if not fits_frequency(period[i], indicator.frequency):
+        if not fits_frequency(per, indicator.frequency):
             add(
                 ERROR,
                 i,
                 None,
                 period_raw_l[i],
                 f"指标“{indicator.name_zh}”为{FREQUENCY_ZH[indicator.frequency]}指标，"
-                f"不接受{FREQUENCY_ZH[period_kind(period[i])]}期间",
+                f"不接受{FREQUENCY_ZH[period_kind(per)]}期间",
             )
             continue
-        if not context.may_report(region_code[i]):
-            name = context.directory[region_code[i]].name_zh
+        if not context.may_report(code):
+            name = context.directory[code].name_zh
             add(ERROR, i, None, region_raw_l[i], f"您无权报送“{name}”的数据")
             continue
         value = float(values[i]) * factor  # a Python float: an overflow is inf, not a warning
@@ -356,13 +364,13 @@ def validate(
         if impossible:
             add(ERROR, i, None, value_raw_l[i], impossible)
             continue
-        duplicate = (indicator.id, region_code[i], period[i])
+        duplicate = (indicator.id, code, per)
         if duplicate in seen:
             first = frame.loc[seen[duplicate], "row"]
             add(ERROR, i, None, value_raw_l[i], f"与第 {first} 行重复（同一地区、指标、期间）")
             continue
         seen[duplicate] = i
-        series = (indicator.id, region_code[i])
+        series = (indicator.id, code)
         if series not in outlier_cache:
             outlier_cache[series] = _Spread.of(context.history.get(series))
         spread = outlier_cache[series]
@@ -403,13 +411,13 @@ def validate(
             else (indicator_id, indicators, indicator_raw_l)
         )
         unnamed = [
-            (keys[i], period[i], float(values[i]))
+            (named, when, float(values[i]))
             for i in range(len(frame))
             if not blank[i]
             and not number_error[i]
             and not np.isnan(values[i])
-            and lookup[raws[i]][1] is None
-            and periods[period_raw_l[i]][1] is None
+            and (named := keys[i]) is not None  # its lookup succeeded
+            and (when := period[i]) is not None
         ]
     problems = group(problems) if grouped else problems
     return Result(rows, problems, int(blank.sum()), nothing, missing, unnamed)

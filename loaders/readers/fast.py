@@ -11,6 +11,7 @@ the general path's (a test holds the two to it).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def fast_template(name: str, content: bytes, min_bytes: int = MIN_BYTES) -> RawT
     if count == 0:  # only blank lines under the header: refused as the general path does
         raise ReadError(name, NO_ROWS, None, 1)
 
-    def column(values) -> pd.Series:  # type: ignore[no-untyped-def]
+    def column(values: Iterable[object]) -> pd.Series:
         # object dtype, so that None stays None (pandas 3 would infer str and NaN)
         return pd.Series(list(values), dtype=object)
 

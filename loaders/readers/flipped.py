@@ -65,7 +65,9 @@ def turned(grid: Grid) -> tuple[Grid, int] | None:
 def restore(records: list[dict[str, object]], original: Grid, header_row: int) -> None:
     """Give each record of the turned part its row and column in the file."""
     for record in records:
-        row = int(record["row"])  # type: ignore[call-overload]
+        row = record["row"]
+        if not isinstance(row, int):  # the readers write the Grid's row numbers, ints
+            raise TypeError(f"记录的行号应为整数，得到 {row!r}")
         if row < _MARK:
             continue
         column = row - _MARK

@@ -147,7 +147,7 @@ def is_period(text: str | None) -> bool:
     if tail and looks_like_unit(tail.group(1)):
         key = key[: tail.start()]
     match = _PERIOD.fullmatch(key)
-    return bool(match) and 1900 <= int(match.group(1)) <= 2100
+    return match is not None and 1900 <= int(match.group(1)) <= 2100
 
 
 def is_number(text: str) -> bool:

@@ -241,7 +241,7 @@ def _check_worksheet(
 
 def _attributes(tag: bytes) -> dict[str, str]:
     """A tag's attributes by local name (r:id → id), XML entities left as written."""
-    found = {}
+    found: dict[str, str] = {}
     for key, double, single in _ATTRIBUTE.findall(tag):
         local = key.decode("ascii", "replace").rsplit(":", 1)[-1]
         found.setdefault(local, (double or single).decode("utf-8", "replace"))
@@ -380,9 +380,15 @@ class _Popen(popen_forkserver.Popen):
             reduction.dump(process_obj, buf)
         finally:
             set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        # _fds and util.close_fds are multiprocessing internals that typeshed does not
+        # declare; the lines are the standard library's own (see the docstring)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
         _parent_w = os.dup(w)
-        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        self.finalizer = util.Finalize(
+            self,
+            util.close_fds,  # type: ignore[attr-defined]
+            (_parent_w, self.sentinel),
+        )
         with open(w, "wb", closefd=True) as f:
             f.write(buf.getbuffer())
         self.pid = forkserver.read_signed(self.sentinel)
@@ -446,7 +452,10 @@ def read_untrusted(filename: str, content: bytes, limits: Limits | None = None) 
     kind, peak = (message[0], message[1]) if message else (None, None)
     log.debug("解析子进程：%s，%s，%.2f 秒，峰值内存 %s MB", name, kind, elapsed, peak)
     if message is not None and kind == "ok":
-        return message[2]
+        table = message[2]
+        if not isinstance(table, RawTable):  # the child sends nothing else with "ok"
+            raise TypeError(f"解析子进程返回了 {type(table).__name__}，应为 RawTable")
+        return table
     if message is not None and kind in ("read", "limit"):
         error_type = LimitError if kind == "limit" else ReadError
         raise error_type(*message[2:])

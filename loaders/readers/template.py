@@ -64,7 +64,9 @@ def parse_template(grid: Grid, header: int, columns: dict[str, int]) -> Parsed:
     return Parsed("template", records, above.title, above.notes + notes, above.source or source)
 
 
-def _record(grid: Grid, r: int, columns: dict[str, int], table_unit: str | None) -> dict:
+def _record(
+    grid: Grid, r: int, columns: dict[str, int], table_unit: str | None
+) -> dict[str, object]:
     def cell(role: str) -> str | None:
         return clean(grid.raw(r, columns[role])) if role in columns else None
 

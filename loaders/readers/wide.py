@@ -165,7 +165,7 @@ def _header_text(grid: Grid, header: Header, c: int) -> str | None:
 
 def _data_rows(grid: Grid, header: Header) -> tuple[list[int], int]:
     """The rows between the header and the footer, and the footer's first row."""
-    rows = []
+    rows: list[int] = []
     for r in range(header.bottom + 1, grid.height):
         cells = grid.filled(r)
         if cells and is_footer(clean(cells[0][1])):

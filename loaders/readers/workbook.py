@@ -46,8 +46,10 @@ def looks_like_workbook(content: bytes) -> bool:
     return content.startswith((CFB_MAGIC, ZIP_MAGIC))
 
 
-def render(value: CellValue) -> str | None:
+def render(value: CellValue | object) -> str | None:
     """A cell value as the text a person would type; numbers without float noise.
+    Calamine gives a ``CellValue``; openpyxl (the project register) can also give a
+    Decimal, rich text or a formula object, which read as their ``str``.
 
     Fifteen significant digits is what Excel itself shows, so 23605.770000000001
     becomes 23605.77 and 3188.0 becomes 3188.
