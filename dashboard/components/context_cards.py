@@ -19,9 +19,8 @@ from dash import html
 
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators as load_indicators
-from dashboard.data import observations as load_observations
 from dashboard.i18n import layer_name, t
-from db.observations import observation_sources
+from db.observations import current_observations, observation_sources
 from indicators.context import (
     GDP,
     GDP_GROWTH,
@@ -185,9 +184,6 @@ def _card(card: ContextCard, sources: pd.DataFrame, lang: str) -> dbc.Col:
 
 def context_row(lang: str) -> html.Div:
     """The three cards of the circle (or a line saying no figure is held)."""
-    observations = pd.concat(
-        [load_observations(i) for i in (GDP, POPULATION, GDP_GROWTH)], ignore_index=True
-    )
     members = [m.code for m in region_directory().leaf_members(SCOPE)]
     rules = load_indicators().set_index("id").aggregation.to_dict()
     problem = None
@@ -196,9 +192,10 @@ def context_row(lang: str) -> html.Div:
     except NationalTotalsError as error:  # the cards still stand; the shares say why not
         log.error("全国总量不可用：%s", error)
         national, problem = pd.DataFrame(columns=list(NATIONAL_COLUMNS)), str(error)
-    cards = context_cards(observations, national, SCOPE, members, rules)
-    ids = sorted({i for c in cards if c.figure is not None for i in c.figure.ids})
-    with session_factory()() as session:
+    with session_factory()() as session:  # one session, one read of the three series
+        observations = current_observations(session, indicators=(GDP, POPULATION, GDP_GROWTH))
+        cards = context_cards(observations, national, SCOPE, members, rules)
+        ids = sorted({i for c in cards if c.figure is not None for i in c.figure.ids})
         sources = observation_sources(session, ids)
     return html.Div(
         [
