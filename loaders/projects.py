@@ -3,7 +3,7 @@ annex, importing a register file, filing a month's dispatch, and reminding of
 late ones.
 
 Seeding: the annex of 共建长江上游航运中心实施方案 (48 projects, parsed from the
-seed text by indicators/project_annex.py) enters the register on first run.
+seed text by indicators/project_annex/) enters the register on first run.
 The annex gives no responsible unit and no annual plan: the unit stays empty
 until a register import names it, and each year's plan is the estimate of
 indicators.projects.derived_plans (basis ``derived``), which a stated plan
