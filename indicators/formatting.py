@@ -14,6 +14,7 @@ them to a progress snapshot (any object with its fields).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -448,6 +449,20 @@ def row_decimals(row: Any) -> int:
 def row_value(row: Any, value: float | None, lang: str = "zh") -> str:
     """A figure of a snapshot row (latest, projected …) in the indicator's unit."""
     return measured(value, row.unit, row_decimals(row), lang)
+
+
+# a figure's number (sign, digits, a percent or per-mille sign) and the words after it
+_FIGURE = re.compile(r"^([-−+]?[\d,]+(?:\.\d+)?[%‰]?)(.*)$", re.DOTALL)
+
+
+def split_figure(text: str) -> tuple[str, str]:
+    """A shown figure as its number and its unit words — "1.46 million t" →
+    ("1.46", " million t"), "26,818万吨" → ("26,818", "万吨"), "67.4%" → ("67.4%", "")
+    — so that a card can print the number large and the words smaller (the English
+    words made "1.46 million t" wrap in a quarter of 1280 px); ("", text) when the
+    text does not begin with a number."""
+    match = _FIGURE.match(text)
+    return (match.group(1), match.group(2)) if match else ("", text)
 
 
 def row_target(row: Any, lang: str = "zh") -> str:

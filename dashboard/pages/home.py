@@ -41,7 +41,14 @@ from dashboard.i18n import (
 from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_map
 from db.catalogue import indicators_frame
 from db.observations import current_observations
-from indicators.formatting import decimals_for, measured, row_target, row_value, unit_text
+from indicators.formatting import (
+    decimals_for,
+    measured,
+    row_target,
+    row_value,
+    split_figure,
+    unit_text,
+)
 from indicators.ranking import latest_annual
 from indicators.regions import RegionDirectory
 from indicators.summary import SHOWN_ORDER, shown_status
@@ -58,6 +65,12 @@ class Ids(StrEnum):
     SHARE = "home-share"
     MORE = "home-changes-more"
     MORE_BODY = "home-changes-rest"
+
+
+def _figure(text: str) -> list[Any]:
+    """The number large, its unit words smaller and with it on one line."""
+    number, words = split_figure(text)
+    return [number, html.Span(words, className="headline-unit")] if words else [text]
 
 
 def _card(row: Any, lang: str) -> dbc.Col:
@@ -83,7 +96,7 @@ def _card(row: Any, lang: str) -> dbc.Col:
                     html.Div(
                         [
                             html.A(
-                                row_value(row, latest_value, lang),
+                                _figure(row_value(row, latest_value, lang)),
                                 href=indicator_link,
                                 className="headline-value",
                             ),

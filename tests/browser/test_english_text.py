@@ -47,3 +47,40 @@ def test_engb002_english_units_and_the_catalogue_definition_in_english(page, liv
     card.wait_for()
     assert "Urban resident population as a share of the resident population" in card.inner_text()
     assert record.errors == [] and record.outside_requests == []
+
+
+# every headline card: the elements that end right of its body, and the lines its value takes
+CARD_CHECK = """() => [...document.querySelectorAll('#home-headline .headline-card')].map(card => {
+    const body = card.querySelector('.card-body').getBoundingClientRect();
+    const value = card.querySelector('.headline-value');
+    return {
+        name: card.querySelector('.headline-name').innerText,
+        outside: [...card.querySelectorAll('.card-body *')]
+            .filter(e => e.getBoundingClientRect().right > body.right + 0.5)
+            .map(e => e.className),
+        lines: Math.round(value.getBoundingClientRect().height
+            / parseFloat(getComputedStyle(value).lineHeight)),
+    };
+})"""
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_engb003_english_headline_cards_keep_their_contents(
+    page, live_app: str, width: int
+) -> None:
+    """总览 in English at 1280 px: the travel-time card's trend ran out of the card
+    beside "insufficient data", and "1.46 million t" wrapped inside its card (the
+    number now large, its unit words smaller, on one line)."""
+    browser_page, record = page
+    browser_page.set_viewport_size({"width": width, "height": 1000})
+    browser_page.goto(live_app + "/?lang=en")
+    browser_page.locator("#home-headline .headline-card").first.wait_for()
+    cards = browser_page.evaluate(CARD_CHECK)
+    assert len(cards) >= 10
+    assert [c for c in cards if c["outside"] or c["lines"] != 1] == []
+    cargo = browser_page.locator(".headline-card", has_text="Airport cargo and mail throughput")
+    assert cargo.locator(".headline-unit").first.inner_text().strip() == "million t"
+    browser_page.locator("#home-headline").screenshot(
+        path=screenshot_path(f"home-headline-en-{width}")
+    )
+    assert record.errors == [] and record.outside_requests == []

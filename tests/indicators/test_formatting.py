@@ -14,6 +14,7 @@ from indicators.formatting import (
     row_target,
     row_value,
     short_en,
+    split_figure,
     target_text,
     unit_text,
 )
@@ -42,6 +43,21 @@ from indicators.formatting import (
 def test_target_text_in_both_languages(args: tuple, zh: str, en: str) -> None:
     assert target_text(*args) == zh
     assert target_text(*args, lang="en") == en
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("1.46 million t", ("1.46", " million t")),
+        ("26,818万吨", ("26,818", "万吨")),
+        ("67.4%", ("67.4%", "")),
+        ("-1.97%", ("-1.97%", "")),
+        ("5,000 trains", ("5,000", " trains")),
+        ("—", ("", "—")),
+    ],
+)
+def test_split_figure_parts_a_number_from_its_unit_words(text: str, parts: tuple) -> None:
+    assert split_figure(text) == parts
 
 
 def test_short_en_shortens_percentage_points_for_the_printed_report() -> None:
