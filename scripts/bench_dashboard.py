@@ -20,9 +20,11 @@ every unit, with monthly/quarterly periods):
 4. whole page visits (the page, Dash's layout and dependencies, then the
    visit's callbacks, as scripts/locustfile.py sends them) are replayed twice:
    on a cache miss (the data version raised before each visit, as an accepted
-   upload does: every kept reply, frame and reference table is read again) and
-   on a hit; each is printed beside the floor, a minimal Dash app with one
-   10-point graph visited the same way (``floor_visit_ms``), as a ratio.
+   upload does: no reply is kept for it), after a recompute (the snapshots
+   changed: the page data made again off the request, then read and derived
+   from by this worker) and on a hit; each is printed beside the floor, a
+   minimal Dash app with one 10-point graph visited the same way
+   (``floor_visit_ms``), as a ratio, with the load average before and after.
 
 Nothing is asserted: the figures are for docs/dashboard-benchmark.txt.
 """
@@ -274,12 +276,21 @@ def _visit(client: Any, path: str, callbacks: list[tuple[str, dict[str, Any]]]) 
 
 
 def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float) -> None:
-    """Each recorded page's whole visit on a cache miss and on a hit, against the floor.
+    """Each recorded page's whole visit against the floor: on a cache miss (the data
+    version raised, as an accepted upload does before its recompute: no reply kept),
+    after a recompute (the snapshots' version raised too and the page data made
+    again by the recompute, as loaders.progress does after its commit: this worker
+    reads them from the database and derives every page's parts again), and on a hit.
     (Run on a version of the app without the data version, every visit is a miss.)"""
     try:
         from db.data_version import raise_version
     except ImportError:  # before issue 19: nothing to invalidate
         raise_version = None
+    try:
+        from db.data_version import PROGRESS_ROW_ID
+        from loaders.progress_views import precompute_views
+    except ImportError:  # before the page data were precomputed per version
+        precompute_views = None
 
     engine = make_engine(url)
     factory = make_session_factory(engine)
@@ -287,19 +298,40 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
     client = app.server.test_client()
     pages = {name: path for name, path, _ in VISITS}
     print(f"\n  whole page visits (server time, median of {repeat}); floor {floor:.1f} ms")
-    print(f"  {'page':22} {'miss':>9} {'× floor':>8} {'hit':>9} {'× floor':>8}")
+    print(
+        f"  {'page':22} {'miss':>9} {'× floor':>8} {'recompute':>10} {'× floor':>8} "
+        f"{'hit':>9} {'× floor':>8}"
+    )
     for name, path in pages.items():
         callbacks = [(p, b) for n, p, b in requests if n == name]
-        misses, hits = [], []
+        misses, recomputed, hits = [], [], []
         for _ in range(repeat):
             if raise_version is not None:
                 with transaction(factory) as session:
                     raise_version(session)  # as an accepted upload does
             misses.append(_visit(client, path, callbacks))
+            if raise_version is not None and precompute_views is not None:
+                with transaction(factory) as session:  # as the recompute's commit does
+                    raise_version(session)
+                    raise_version(session, PROGRESS_ROW_ID)
+                precompute_views(factory)  # the recompute's thread, off the request
+                recomputed.append(_visit(client, path, callbacks))
             hits.append(_visit(client, path, callbacks))
         miss, hit = statistics.median(misses), statistics.median(hits)
-        print(f"  {name:22} {miss:7.1f}ms {miss / floor:7.1f}× {hit:7.1f}ms {hit / floor:7.1f}×")
+        after = (
+            f"{statistics.median(recomputed):8.1f}ms {statistics.median(recomputed) / floor:7.1f}×"
+            if recomputed
+            else f"{'-':>10} {'-':>8}"
+        )
+        print(
+            f"  {name:22} {miss:7.1f}ms {miss / floor:7.1f}× {after} "
+            f"{hit:7.1f}ms {hit / floor:7.1f}×"
+        )
     engine.dispose()
+
+
+def _load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def main() -> None:
@@ -348,7 +380,9 @@ def main() -> None:
             os.environ["DATA_DIR"] = str(data_dir)
             os.environ["DATABASE_URL"] = url
             replay(url, requests, args.repeat)
+            print(f"  load average before the visits: {_load()}")
             replay_visits(url, requests, args.repeat, floor_visit_ms(args.repeat))
+            print(f"  load average after: {_load()}")
 
 
 if __name__ == "__main__":
