@@ -46,7 +46,24 @@ def seal_proposals(
         "source": str(source),
         "proposals": [{name: p.get(name) for name in FIELDS} for p in proposals],
     }
-    return {**body, "seal": mac(key, body, PURPOSE)}
+    return {**body, "seal": mac(key, _canonical(body), PURPOSE)}
+
+
+def _canonical(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The body as sealed: each value a float, so the browser writing 473.0 back as 473
+    (JavaScript has one kind of number) leaves the seal intact."""
+    proposals = body.get("proposals")
+    if not isinstance(proposals, list):
+        return dict(body)
+    return {
+        **body,
+        "proposals": [
+            p | {"value": float(p["value"])}
+            if isinstance(p, dict) and type(p.get("value")) in (int, float)
+            else p
+            for p in proposals
+        ],
+    }
 
 
 def shown(key: str | bytes, view: Any, account_id: int) -> tuple[str, dict[int, dict[str, Any]]]:
@@ -55,7 +72,7 @@ def shown(key: str | bytes, view: Any, account_id: int) -> tuple[str, dict[int, 
         raise ProposalViewError("页面未载入公报的候选数据，请先上传公报文件；未作任何更改")
     body = {name: view.get(name) for name in ("account_id", "source", "proposals")}
     try:
-        genuine = hmac.compare_digest(mac(key, body, PURPOSE), view["seal"])
+        genuine = hmac.compare_digest(mac(key, _canonical(body), PURPOSE), view["seal"])
     except (TypeError, ValueError):
         genuine = False
     if not genuine:
@@ -66,8 +83,8 @@ def shown(key: str | bytes, view: Any, account_id: int) -> tuple[str, dict[int, 
         raise ProposalViewError(
             "页面的候选数据不是为当前账号读取的，请重新上传公报文件；未作任何更改"
         )
-    proposals = body["proposals"] if isinstance(body["proposals"], list) else []
-    return str(body["source"]), dict(enumerate(proposals))
+    proposals = _canonical(body)["proposals"]
+    return str(body["source"]), dict(enumerate(proposals if isinstance(proposals, list) else []))
 
 
 def chosen(held: Mapping[int, Mapping[str, Any]], ids: Iterable[Any]) -> list[int]:

@@ -110,6 +110,14 @@ def _denied(lang: str) -> dbc.Alert:
     )
 
 
+def _field(label: str, control: Any, for_id: str, md: int) -> dbc.Col:
+    """A control of the citation row under its label (the label names the control for
+    screen readers and for the browser tests)."""
+    return dbc.Col(
+        [dbc.Label(label, html_for=for_id, className="small text-muted mb-0"), control], md=md
+    )
+
+
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     if not can_review(current_account()):
@@ -134,37 +142,25 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ),
                 className="text-muted",
             ),
+            # the dropdowns first: a Dash dropdown's hidden focus input is 208 px wide and
+            # would reach past the right edge of a narrow last column
             dbc.Row(
                 [
-                    dbc.Col(
+                    _field(
+                        t(lang, "地区", "Region"),
                         dcc.Dropdown(
                             id=Ids.REGION,
                             options=[
                                 {"label": region_name(r, lang), "value": r.code} for r in regions
                             ],
-                            placeholder=t(
-                                lang, "地区（默认从标题识别）", "Region (from the title)"
-                            ),
+                            placeholder=t(lang, "默认从标题识别", "From the title"),
                             labels=dropdown_labels(lang),
                         ),
-                        md=3,
+                        Ids.REGION,
+                        2,
                     ),
-                    dbc.Col(
-                        dbc.Input(
-                            id=Ids.PUBLISHER,
-                            placeholder=t(lang, "发布者，如 重庆市统计局", "Publisher"),
-                        ),
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dbc.Input(
-                            id=Ids.URL,
-                            type="url",
-                            placeholder=t(lang, "原文网址（必填，http/https）", "URL (required)"),
-                        ),
-                        md=3,
-                    ),
-                    dbc.Col(
+                    _field(
+                        t(lang, "数据版本", "Vintage"),
                         dcc.Dropdown(
                             id=Ids.VINTAGE,
                             options=[
@@ -174,13 +170,31 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                             value="initial",
                             clearable=False,
                         ),
-                        md=2,
+                        Ids.VINTAGE,
+                        2,
                     ),
-                    dbc.Col(
+                    _field(
+                        t(lang, "可信度等级", "Grade"),
                         dcc.Dropdown(
                             id=Ids.GRADE, options=list(GRADES), value="B", clearable=False
                         ),
-                        md=1,
+                        Ids.GRADE,
+                        2,
+                    ),
+                    _field(
+                        t(lang, "发布者（必填）", "Publisher (required)"),
+                        dbc.Input(
+                            id=Ids.PUBLISHER,
+                            placeholder=t(lang, "如 重庆市统计局", "e.g. 重庆市统计局"),
+                        ),
+                        Ids.PUBLISHER,
+                        3,
+                    ),
+                    _field(
+                        t(lang, "原文网址（必填）", "URL (required)"),
+                        dbc.Input(id=Ids.URL, type="url", placeholder="https://"),
+                        Ids.URL,
+                        3,
                     ),
                 ],
                 className="mb-2 g-2",

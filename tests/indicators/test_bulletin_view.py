@@ -27,6 +27,13 @@ def test_bv001_a_sealed_view_gives_back_what_was_shown() -> None:
     assert chosen(held, ["1", 0, 1]) == [0, 1]
 
 
+def test_bv004_a_whole_number_written_back_by_the_browser_keeps_the_seal() -> None:
+    view = seal_proposals(KEY, 7, "deyang.txt", [FACE | {"value": 473.0}])
+    # JSON through JavaScript: 473.0 comes back as 473
+    _, held = shown(KEY, {**view, "proposals": [FACE | {"value": 473}]}, 7)
+    assert held[0]["value"] == 473.0 and isinstance(held[0]["value"], float)
+
+
 def test_bv002_ids_not_held_tampering_and_other_accounts_are_refused() -> None:
     view = seal_proposals(KEY, 7, "a.txt", [FACE])
     _, held = shown(KEY, view, 7)
