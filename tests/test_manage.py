@@ -35,6 +35,7 @@ COMMANDS = [
     "scheduler",
     "extract-targets",
     "extract-figures",
+    "confirm-figures",
     "resolve-region",
     "create-user",
     "list-users",
@@ -317,3 +318,49 @@ def test_cli013_appended_entries_load_with_the_published_layer_loader(tmp_path: 
     rows = frame[(frame.layer == "published") & (frame.region_code == "510000")]
     got = {(r.indicator_id, r.period, r.value) for r in rows.itertuples()}
     assert {("population", "2022", 8374.0), ("expressway_length", "2022", 9179.0)} <= got
+
+
+def test_cli014_confirm_figures_stores_checked_entries_as_a_reviewers_confirmation(
+    tmp_path: Path,
+) -> None:
+    """extract-figures --append-to, then confirm-figures --by a reviewer: the entries are in
+    the published layer with an audit event each; again, nothing (exit 1); an entry without a
+    URL or an account that is not a reviewer refuses the file (exit 2), all said in Chinese."""
+    import yaml
+
+    source = yaml.safe_load((BULLETINS / "deyang_2024_bulletin.yaml").read_text(encoding="utf-8"))
+    assert manage(tmp_path, "init").returncode == 0
+    for name, role in (("office", "reviewer"), ("leader", "viewer")):
+        created = manage(
+            tmp_path,
+            *("create-user", name, "--role", role, "--password-stdin"),
+            stdin="a-long-password\n",
+        )
+        assert created.returncode == 0, created.stderr
+    entries = tmp_path / "deyang.yaml"
+    extracted = manage(
+        tmp_path,
+        *("extract-figures", str(BULLETINS / "deyang_2024_bulletin.txt")),
+        *("--publisher", source["publisher"], "--url", source["url"], "--grade", "A"),
+        *("--append-to", str(entries)),
+    )
+    assert extracted.returncode == 0, extracted.stderr
+    done = manage(tmp_path, "confirm-figures", str(entries), "--by", "office")
+    assert done.returncode == 0, done.stderr
+    assert "已入库 7 条公开数据" in done.stdout and "第 1 条（gdp 510600 2024）" in done.stdout
+    with sqlite3.connect(tmp_path / "monitor.sqlite") as db:
+        stored = db.execute(
+            "SELECT count(*) FROM observations WHERE layer = 'published' AND region_code = '510600'"
+        ).fetchone()[0]
+        audited = db.execute(
+            "SELECT count(*) FROM audit_events WHERE action = 'confirm_figure' AND actor = 'office'"
+        ).fetchone()[0]
+    assert (stored, audited) == (7, 7)
+    again = manage(tmp_path, "confirm-figures", str(entries), "--by", "office")
+    assert again.returncode == 1 and "未入库任何数据" in again.stdout
+    refused = manage(tmp_path, "confirm-figures", str(entries), "--by", "leader")
+    assert refused.returncode == 2 and "错误：" in refused.stderr
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(entries.read_text(encoding="utf-8").replace(source["url"], "null"), "utf-8")
+    refused = manage(tmp_path, "confirm-figures", str(bare), "--by", "office")
+    assert refused.returncode == 2 and "请填写原文网址" in refused.stderr
