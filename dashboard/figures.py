@@ -91,7 +91,8 @@ def indicator_chart(
                 name="Plan target" if en else "规划目标",
                 marker={"symbol": "star", "size": 16, "color": TARGET},
                 text=targets.label,
-                textposition="top center",
+                # left of the star: a target at the last year is the chart's right edge
+                textposition="top left",
                 hovertemplate=("%{x} target: %{text}" if en else "%{x}年目标：%{text}")
                 + "<extra></extra>",
             )
@@ -152,6 +153,7 @@ def ranking_chart(latest: pd.DataFrame, unit: str, decimals: int = 2) -> go.Figu
             marker_color=SERIES,
             text=[fixed(v, decimals) for v in ordered.value],
             textposition="outside",
+            cliponaxis=False,  # the longest bar's figure stands in the margin, not cut
             hovertemplate=f"%{{y}}：%{{x:,.{decimals}f}} {unit}<extra></extra>",
         )
     )

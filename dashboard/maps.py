@@ -11,7 +11,12 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
+
 from config.settings import CONFIG_DIR
+from dashboard.i18n import region_name
+from indicators.formatting import decimals_for, measured, unit_text
+from indicators.ranking import latest_annual
 from indicators.regions import RegionDirectory
 
 GEOJSON_FILE = CONFIG_DIR / "geo" / "circle.geojson"
@@ -113,7 +118,8 @@ def value_map(
                 "z": [values[c] for c in codes],
                 "colorscale": "Viridis",
                 "reversescale": True,
-                "colorbar": {"title": {"text": unit}, "thickness": 14},
+                # full numbers grouped (30,000), never SI's "30k"
+                "colorbar": {"title": {"text": unit}, "thickness": 14, "tickformat": ",~r"},
                 "marker": {"line": {"color": "white", "width": 0.6}},
                 "text": [hover[c] for c in codes],
                 "hovertemplate": "%{text}<extra></extra>",
@@ -121,6 +127,35 @@ def value_map(
         ],
         height,
     )
+
+
+def latest_value_map(
+    observations: pd.DataFrame,
+    unit: str,
+    directory: RegionDirectory,
+    lang: str = "zh",
+    decimals: int | None = None,
+    height: int = 520,
+) -> dict[str, Any] | None:
+    """Each mapped unit coloured by its latest annual value of one indicator
+    (``observations``: region_code, period, value), the year and the value in the
+    indicator's ``unit`` in its hover; None when no mapped unit has a figure.
+
+    The one value map of the app: 总览's map by value and 指标's map tab.
+    ``decimals``: the indicator's (the page's table uses the same); by the
+    figures' typical size when not given."""
+    latest = latest_annual(observations, set(mapped_codes(directory)))
+    if latest.empty:
+        return None
+    values = dict(zip(latest.region_code, latest.value.astype(float), strict=True))
+    if decimals is None:
+        decimals = decimals_for(unit, float(latest.value.astype(float).abs().median()))
+    hover = {}
+    for code, period, value in zip(latest.region_code, latest.period, latest.value, strict=True):
+        year = f"{period}: " if lang == "en" else f"{period}年："
+        shown = measured(value, unit, decimals, lang)
+        hover[code] = f"<b>{region_name(directory[code], lang)}</b><br>{year}{shown}"
+    return value_map(hover, values, unit_text(unit, lang), height=height)
 
 
 def region_map(

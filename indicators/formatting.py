@@ -419,6 +419,24 @@ def indicator_decimals(targets: Iterable[tuple[float | None, str, str]], unit: s
     return decimals_for(unit, max(sizes)) if sizes else None
 
 
+def series_decimals(
+    unit: str, targets: Iterable[tuple[float | None, str, str]], values: Iterable[float]
+) -> int:
+    """The decimals of one indicator on a page about it (指标's chart, table and map,
+    地区's comparison): by its targets in its ``unit`` (``indicator_decimals``), so
+    that a value reads like the target beside it; for an indicator without such a
+    target, by the typical (median) size of its figures."""
+    decimals = indicator_decimals(targets, unit)
+    if decimals is not None:
+        return decimals
+    sizes = sorted(abs(float(v)) for v in values if not _missing(v))
+    if not sizes:
+        return decimals_for(unit)
+    middle = len(sizes) // 2
+    median = sizes[middle] if len(sizes) % 2 else (sizes[middle - 1] + sizes[middle]) / 2
+    return decimals_for(unit, median)
+
+
 def decimals_by_indicator(snapshots: pd.DataFrame) -> pd.Series:
     """``indicator_decimals`` for each row of a snapshots frame (indicator_id, unit,
     target_value, target_unit, kind): every target of an indicator shown alike."""

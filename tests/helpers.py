@@ -105,6 +105,24 @@ def callback(
     return response.get_json()["response"]
 
 
+def indicator_tab(
+    client: FlaskClient, indicator: str, region: str | None, tab: str = "chart", search: str = ""
+) -> tuple[Any, str]:
+    """One tab of the 指标 page (chart, table, map, definition) and the link to the
+    view, as the browser gets them."""
+    response = callback(
+        client,
+        "..ind-body.children...ind-share.href..",
+        [
+            {"id": "ind-indicator", "property": "value", "value": indicator},
+            {"id": "ind-region", "property": "value", "value": region},
+            {"id": "ind-tabs", "property": "active_tab", "value": tab},
+        ],
+        [{"id": "url", "property": "search", "value": search}],
+    )
+    return response["ind-body"]["children"], response["ind-share"]["href"]
+
+
 # from tests.dashboard.test_auth
 ORIGIN = {"Origin": "http://localhost"}
 

@@ -38,18 +38,14 @@ from dashboard.i18n import (
     status_word,
     t,
 )
-from dashboard.maps import MAP_GRAPH_CONFIG, category_map, mapped_codes, value_map
+from dashboard.maps import MAP_GRAPH_CONFIG, category_map, latest_value_map, mapped_codes
 from db.catalogue import indicators_frame
 from db.observations import current_observations
 from indicators.formatting import (
-    decimals_for,
-    measured,
     row_target,
     row_value,
     split_figure,
-    unit_text,
 )
-from indicators.ranking import latest_annual
 from indicators.regions import RegionDirectory
 from indicators.summary import SHOWN_ORDER, shown_status
 
@@ -252,24 +248,11 @@ def _wider_label(directory: RegionDirectory, scopes: set[str], lang: str) -> str
 
 
 def value_figure(indicator_id: str, lang: str) -> Any:
-    """Each unit coloured by its latest annual value of the indicator."""
-    directory = region_directory()
+    """Each unit coloured by its latest annual value of the indicator (dashboard.maps)."""
     with session_factory()() as session:
         observations = current_observations(session, indicator_id)
         unit = indicators_frame(session).set_index("id").unit.get(indicator_id, "")
-    latest = latest_annual(observations, set(mapped_codes(directory)))
-    if latest.empty:
-        return None
-    values = dict(zip(latest.region_code, latest.value.astype(float), strict=True))
-    shown_unit = unit_text(unit, lang)
-    decimals = decimals_for(unit, float(latest.value.abs().median()))
-    hover = {
-        r.region_code: f"<b>{region_name(directory[r.region_code], lang)}</b><br>"
-        + t(lang, f"{r.period}年：", f"{r.period}: ")
-        + measured(r.value, unit, decimals, lang)
-        for r in records(latest)
-    }
-    return value_map(hover, values, shown_unit, height=520)
+    return latest_value_map(observations, unit, region_directory(), lang)
 
 
 CHANGES_SHOWN = 10

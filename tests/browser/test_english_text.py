@@ -18,15 +18,15 @@ def test_engb001_the_english_indicator_page_shows_the_english_definition(
     page, live_app: str
 ) -> None:
     browser_page, record = page
-    browser_page.goto(live_app + "/indicator?id=rd_intensity&lang=en")
-    browser_page.wait_for_selector("#ind-chart")
+    browser_page.goto(live_app + "/indicator?id=rd_intensity&tab=definition&lang=en")
+    browser_page.wait_for_selector("#ind-definition")
     browser_page.get_by_text(RD_EN).wait_for()
     main = browser_page.locator("main").inner_text()
     assert RD_EN in main and RD_ZH not in main
     definition = browser_page.get_by_text(RD_EN)
     assert definition.get_attribute("lang") == "en"
     browser_page.screenshot(path=screenshot_path("indicator-definition-en"), full_page=False)
-    browser_page.goto(live_app + "/indicator?id=rd_intensity")  # Chinese keeps the Chinese
+    browser_page.goto(live_app + "/indicator?id=rd_intensity&tab=definition")  # Chinese stays
     browser_page.get_by_text(RD_ZH).wait_for()
     assert RD_EN not in browser_page.locator("main").inner_text()
     assert record.errors == [] and record.outside_requests == []
@@ -37,9 +37,10 @@ def test_engb002_english_units_and_the_catalogue_definition_in_english(page, liv
     the indicator's English definition."""
     browser_page, record = page
     browser_page.goto(
-        live_app + "/indicator?id=industrial_internet_resource_pool_matchmaking_events&lang=en"
+        live_app
+        + "/indicator?id=industrial_internet_resource_pool_matchmaking_events&tab=definition&lang=en"
     )
-    browser_page.wait_for_selector("#ind-chart")
+    browser_page.wait_for_selector("#ind-definition")
     heading = browser_page.locator("main h3").first.inner_text()
     assert heading.endswith("(sessions)") and not CHINESE_TEXT.search(heading)
     browser_page.goto(live_app + "/targets?lang=en&target=outline-014")

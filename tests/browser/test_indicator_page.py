@@ -1,4 +1,6 @@
-"""指标 in headless Chromium: series with its target, the sentences, ranking, downloads."""
+"""指标 in headless Chromium: Open SDG's four tabs — the series with its target,
+the chosen region's table, the map, the definition with the plans' sentences —
+at 1440, 1280 and 390 px in both languages; downloads."""
 
 from __future__ import annotations
 
@@ -8,20 +10,32 @@ from tests.browser.conftest import ARTIFACTS, screenshot_path
 
 pytestmark = pytest.mark.browser
 
+# each tab: its label in Chinese and English, and what shows it has drawn
+TABS = [
+    ("图表", "Chart", "#ind-chart .scatterlayer .trace"),
+    ("表格", "Table", "#ind-table"),
+    ("地图", "Map", "#ind-map .choroplethlayer path"),
+    ("定义与目标", "Definition", "#ind-definition"),
+]
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
 
 def test_indb001_an_indicator_shows_its_targets_sentences_and_series(page, live_app: str) -> None:
     browser_page, record = page
     browser_page.goto(live_app + "/indicator?id=urbanization_rate&region=ccec")
     browser_page.wait_for_selector("#ind-chart .scatterlayer .trace")
+    assert "成渝地区双城经济圈 2025年目标：" in browser_page.locator("main").inner_text()
+    assert browser_page.locator("#ind-chart .scatterlayer .trace").count() >= 2  # series, target
+    browser_page.get_by_role("tab", name="定义与目标").click()
+    browser_page.locator("#ind-sentences").wait_for()
     text = browser_page.locator("main").inner_text()
     assert (
         "常住人口城镇化率达到66%左右" in text
         and "《成渝地区双城经济圈建设规划纲要》 第二章 第四节 发展目标" in text
     )
-    assert "成渝地区双城经济圈 2025年目标：" in text
-    assert browser_page.locator("#ind-chart .scatterlayer .trace").count() >= 2  # series, target
+    assert "tab=definition" in browser_page.locator("#ind-share").get_attribute("href")
     with browser_page.expect_download() as download:
-        browser_page.get_by_role("button", name="下载数据（Excel）").click()
+        browser_page.get_by_role("button", name="下载全部地区数据（Excel）").click()
     saved = ARTIFACTS / "urbanization_rate.xlsx"
     download.value.save_as(saved)
     assert saved.read_bytes()[:2] == b"PK"
@@ -40,3 +54,31 @@ def test_indb002_choosing_another_indicator_updates_the_link(page, live_app: str
         "document.querySelector('#ind-share').getAttribute('href').includes('rd_intensity')"
     )
     assert record.errors == []
+
+
+@pytest.mark.parametrize("width", [1440, 1280, 390])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_indb003_every_tab_fits_and_draws(page, live_app: str, lang: str, width: int) -> None:
+    """重庆主城都市区's GDP: each tab clicked draws its part, nothing scrolls sideways,
+    the console stays clean; a screenshot of each tab."""
+    browser_page, record = page
+    browser_page.set_viewport_size({"width": width, "height": 900})
+    suffix = "&lang=en" if lang == "en" else ""
+    browser_page.goto(live_app + "/indicator?id=gdp&region=cq_main_urban_metro" + suffix)
+    browser_page.wait_for_selector("#ind-chart .scatterlayer .trace")
+    for zh, en, drawn in TABS:
+        browser_page.get_by_role("tab", name=en if lang == "en" else zh).click()
+        browser_page.wait_for_selector(drawn)
+        browser_page.wait_for_load_state("networkidle")
+        page_width, window = browser_page.evaluate(WIDTH)
+        assert page_width <= window, (en, page_width, window)
+        shot = f"indicator-{en.lower()}-{lang}-{width}"
+        browser_page.screenshot(path=screenshot_path(shot), full_page=True)
+    if width == 390:  # a phone: the table's rows are cards, not a grid cut off at the edge
+        browser_page.get_by_role("tab", name="Table" if lang == "en" else "表格").click()
+        browser_page.wait_for_selector("#ind-table")
+        header = browser_page.locator("#ind-table thead")
+        assert not header.is_visible()
+        label = browser_page.locator("#ind-table td").nth(1).get_attribute("data-label")
+        assert label == ("Value" if lang == "en" else "数值")
+    assert record.errors == [] and record.outside_requests == []

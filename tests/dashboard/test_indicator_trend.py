@@ -14,7 +14,7 @@ from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from loaders.first_run import ensure_ready
-from tests.helpers import callback, layout
+from tests.helpers import indicator_tab, layout
 
 SERIES = {
     # 重庆市 port container throughput (no plan sets a target): 100 → 130 in three
@@ -59,21 +59,16 @@ def client(app: dash.Dash) -> FlaskClient:
     return app.server.test_client()
 
 
-def _children(client: FlaskClient, indicator: str, region: str, lang: str = "") -> object:
-    response = callback(
-        client,
-        "..ind-body.children...ind-share.href..",
-        [
-            {"id": "ind-indicator", "property": "value", "value": indicator},
-            {"id": "ind-region", "property": "value", "value": region},
-        ],
-        [{"id": "url", "property": "search", "value": lang}],
-    )
-    return response["ind-body"]["children"]
+def _children(
+    client: FlaskClient, indicator: str, region: str, lang: str = "", tab: str = "chart"
+) -> object:
+    return indicator_tab(client, indicator, region, tab, lang)[0]
 
 
-def body(client: FlaskClient, indicator: str, region: str, lang: str = "") -> str:
-    return str(_children(client, indicator, region, lang))
+def body(
+    client: FlaskClient, indicator: str, region: str, lang: str = "", tab: str = "chart"
+) -> str:
+    return str(_children(client, indicator, region, lang, tab))
 
 
 def trend_of(client: FlaskClient, indicator: str, region: str, lang: str = "") -> str:
@@ -122,10 +117,10 @@ def test_itr003_a_region_with_targets_shows_no_trend(client: FlaskClient) -> Non
 def test_itr004_the_2035_goal_stands_beside_the_indicator_without_a_verdict(
     client: FlaskClient,
 ) -> None:
-    shown = body(client, "gdp", "ccec")
+    shown = body(client, "gdp", "ccec", tab="definition")
     assert "到2035年，建成实力雄厚、特色鲜明的双城经济圈" in shown
     assert "远景目标（不评估）" in shown
-    english = body(client, "gdp", "ccec", "?lang=en")
+    english = body(client, "gdp", "ccec", "?lang=en", tab="definition")
     assert "vision (not assessed)" in english
 
 

@@ -13,6 +13,7 @@ from indicators.formatting import (
     row_gap,
     row_target,
     row_value,
+    series_decimals,
     short_en,
     split_figure,
     target_text,
@@ -260,3 +261,24 @@ def test_fmt005_one_precision_per_indicator_whatever_the_scope() -> None:
     assert indicator_decimals([(1, "倍", "relative")], "亿元") is None
     row = _row(unit="亿元", target_value=8.5, target_unit="亿元", latest_value=7.25, decimals=0)
     assert row_value(row, row.latest_value) == "7亿元"  # the indicator's precision, not the row's
+
+
+@pytest.mark.parametrize(
+    ("unit", "targets", "values", "decimals"),
+    [
+        # by its targets in its unit: 3万亿元 is 30,000亿元, whole numbers
+        ("亿元", [(3, "万亿元", "level")], [589.6, 22530.4], 0),
+        # no target in the unit (a relative one): by the median figure, 2.68 → two
+        ("亿吨", [(2, "倍", "relative")], [2.5, 2.68, 2.9], 2),
+        # no target, an even count of figures: the median of the middle two, 11.5 → one
+        ("万吨", [], [10.0, 11.0, 12.0, 400.0], 1),
+        # a share keeps one decimal even in the hundreds
+        ("%", [], [100.0, 120.0, float("nan")], 1),
+        ("公里", [], [], 2),  # nothing to go by
+        ("家", [], [12.5], 0),  # counted one by one
+    ],
+)
+def test_fmt008_one_indicators_decimals_on_its_own_page(
+    unit: str, targets: list, values: list, decimals: int
+) -> None:
+    assert series_decimals(unit, targets, values) == decimals
