@@ -243,6 +243,14 @@ def observations(indicator_id: str) -> pd.DataFrame:
     ).copy()
 
 
+def region_observations(codes: tuple[str, ...]) -> pd.DataFrame:
+    """The current observations of every indicator of ``codes`` (read once per request)."""
+    return per_request(
+        f"region-observations:{','.join(codes)}",
+        lambda: _query(lambda session: current_observations(session, regions=codes)),
+    ).copy()
+
+
 def _query(read: Callable[[Session], pd.DataFrame]) -> pd.DataFrame:
     with session_factory()() as session:
         return read(session)

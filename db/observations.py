@@ -76,12 +76,16 @@ def count_layer(session: Session, layer: str) -> int:
 
 
 def current_observations(
-    session: Session, indicator: str | None = None, indicators: Collection[str] | None = None
+    session: Session,
+    indicator: str | None = None,
+    indicators: Collection[str] | None = None,
+    regions: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """The current value of every indicator × region × period, best layer first;
     ``bound`` is "lower" / "upper" for a published bound (BOUND_NOTES), else "".
     ``indicator`` / ``indicators``: only those (the incremental recompute reads
-    the rows of the targets it reassesses, not all)."""
+    the rows of the targets it reassesses, not all); ``regions``: only theirs
+    (地区 shows what a region reports)."""
     o = models.Observation
     query = select(
         o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer, o.note
@@ -90,6 +94,8 @@ def current_observations(
         query = query.where(o.indicator_id == indicator)
     if indicators is not None:
         query = query.where(o.indicator_id.in_(sorted(indicators)))
+    if regions is not None:
+        query = query.where(o.region_code.in_(sorted(regions)))
     rows = session.execute(query).all()
     columns = ["id", "indicator_id", "region_code", "period", "value", "unit", "layer", "bound"]
     frame = pd.DataFrame(rows, columns=columns)

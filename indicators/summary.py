@@ -49,7 +49,7 @@ def shown_status(status: str) -> str:
     return SHOWN_STATUS.get(status, status)
 
 
-def _nearest_first(frame: pd.DataFrame) -> pd.DataFrame:
+def nearest_first(frame: pd.DataFrame) -> pd.DataFrame:
     """Targets due soonest first: the next target year not yet passed, then later
     ones, then passed ones (most recent first); ties by target id."""
     as_of = frame.as_of.astype(int)
@@ -71,7 +71,7 @@ def headline_targets(snapshots: pd.DataFrame, scope: str = "ccec") -> pd.DataFra
     if chosen.empty:
         chosen = headline
     pillar_rank = {p: i for i, p in enumerate(PILLARS)}
-    picked = _nearest_first(chosen).groupby(["indicator_id", "scope_code"], sort=False).head(1)
+    picked = nearest_first(chosen).groupby(["indicator_id", "scope_code"], sort=False).head(1)
     return (
         picked.assign(_p=picked.pillar.map(pillar_rank))
         .sort_values(["_p", "indicator_id"])
@@ -139,7 +139,7 @@ def unit_statuses(
     if mine.empty:
         return result
     width: dict[str, int] = {}
-    for _, row in _nearest_first(mine).iterrows():
+    for _, row in nearest_first(mine).iterrows():
         own = own_unit(directory, row.scope_code)
         if own is not None:
             result.own.setdefault(own, row)

@@ -3,7 +3,7 @@ the scorecard of the 地区 page and the lists of the 进展报告."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -127,11 +127,13 @@ def pillar_table(
     cells: Callable[[Any], list[html.Td]],
     table_id: str | None,
     lang: str,
+    order: Sequence[str] = ("indicator_id", "target_year"),
 ) -> dbc.Table:
-    """Rows grouped under a header row per pillar, in the catalogue's pillar order."""
+    """Rows grouped under a header row per pillar, in the catalogue's pillar order;
+    within a pillar by ``order`` (the columns to sort by; empty: as given)."""
     rank = {p: i for i, p in enumerate(PILLARS)}
     ordered = sorted(
-        records(frame.sort_values(["indicator_id", "target_year"])),
+        records(frame.sort_values(list(order)) if order else frame),
         key=lambda r: rank.get(r.pillar, len(rank)),
     )
     body: list[html.Tr] = []

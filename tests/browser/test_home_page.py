@@ -75,8 +75,8 @@ def test_homb004_switching_to_english_and_back(page, live_app: str) -> None:
     browser_page.screenshot(path=screenshot_path("home-en"), full_page=True)
     browser_page.get_by_role("link", name="Indicator", exact=True).click()
     browser_page.wait_for_selector("#ind-chart .scatterlayer .trace")
-    assert "Targets and the plans' sentences" in browser_page.locator("main").inner_text()
+    assert browser_page.get_by_role("tab", name="Definition").is_visible()
     browser_page.locator("#lang-switch").click()
-    browser_page.get_by_text("规划目标与原文").wait_for()
+    browser_page.get_by_role("tab", name="定义与目标").wait_for()
     assert "lang=en" not in browser_page.url
     assert record.errors == [] and record.outside_requests == []

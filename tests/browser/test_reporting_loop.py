@@ -120,11 +120,12 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
         assert any("2025年：91.2" in h for h in values), values
         page.screenshot(path=screenshot_path("loop-5-home-zh"), full_page=True)
 
-        # ⑦ 指标: the reported figure and the status of 成都's target
-        page.goto(f"{base}/indicator?id={INDICATOR}&region=510100")
-        page.get_by_text("91.2").first.wait_for()
-        body = page.locator("#_pages_content").inner_text()
-        assert "已完成" in body and "报送" in body
+        # ⑦ 指标: the reported figure in 成都's table, the status of its target on the chart
+        page.goto(f"{base}/indicator?id={INDICATOR}&region=510100&tab=table")
+        page.locator("#ind-table", has_text="91.2").wait_for()
+        assert "报送" in page.locator("#ind-table").inner_text()
+        page.get_by_role("tab", name="图表").click()
+        page.locator("#ind-statuses", has_text="已完成").wait_for()
         page.screenshot(path=screenshot_path("loop-6-indicator-zh"), full_page=True)
 
         # ⑧ the audit log: each step, by whom

@@ -112,7 +112,7 @@ def test_pag004_region_scorecard_lists_every_target_of_the_region(
     html = layout(app, "/region", code="cq_central_urban")
     assert html.count("/targets?target=") == expected > 0
     compared = layout(app, "/region", code="510100", compare="cq_central_urban")
-    assert "scorecard-compare" in compared and "成都市" in compared
+    assert "region-aligned" in compared and "成都市" in compared
     assert "没有代码为 nowhere 的地区" in layout(app, "/region", code="nowhere")
 
 
@@ -224,3 +224,63 @@ def test_pag010_a_target_of_several_plans_is_one_row_on_region_naming_its_plans(
     assert page.count("target=carbon_peak-003") == 1
     assert page.count("target=joint_implementation-001") == 1
     assert "同一目标见于 3 个规划：" in page
+
+
+def _node(tree: object, wanted: str) -> dict | None:
+    """The component with id ``wanted`` in a page's JSON tree."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == wanted:
+            return tree
+        tree = tree.get("props", {}).get("children")
+    if isinstance(tree, list):
+        for child in tree:
+            found = _node(child, wanted)
+            if found is not None:
+                return found
+    elif isinstance(tree, dict):
+        return _node(tree, wanted)
+    return None
+
+
+def test_pag011_a_city_shows_what_it_reports_and_the_wider_targets_it_counts_in(
+    app: dash.Dash,
+) -> None:
+    """成都 has two targets of its own (both about consumption) and reports GDP and
+    urbanisation: 地区 lists its figures and the circle's targets they count towards."""
+    page = json.loads(layout(app, "/region", code="510100"))
+    reported = json.dumps(_node(page, "region-reported"), ensure_ascii=False)
+    for name in ("地区生产总值", "常住人口城镇化率"):
+        assert name in reported
+    assert "/indicator?id=gdp&region=510100" in reported  # its own series, a click away
+    covering = json.dumps(_node(page, "region-covering"), ensure_ascii=False)
+    assert "成渝地区双城经济圈：" in covering and "个目标，本地有数据的" in covering
+    assert "状态是整个范围的，不是本地的" in covering
+    english = layout(app, "/region", code="510100", lang="en")
+    assert "Indicators reported for this region" in english
+    assert "Targets of the wider areas it lies in" in english
+    assert "region-covering" not in layout(app, "/region", code="ccec")  # nothing wider
+
+
+def test_pag012_compare_puts_one_indicator_on_one_row(app: dash.Dash) -> None:
+    """成都 (2 targets) beside 重庆中心城区 (10): one table, one row per indicator, a
+    column per region, "—" where a region has no figure."""
+    page = json.loads(layout(app, "/region", code="510100", compare="cq_central_urban"))
+    table = _node(page, "region-aligned")
+    header = [
+        c["props"]["children"]
+        for c in table["props"]["children"][0]["props"]["children"]["props"]["children"]
+    ]
+    assert header == ["指标", "成都市", "重庆中心城区"]
+    rows = [
+        r["props"]["children"]
+        for r in table["props"]["children"][1]["props"]["children"]
+        if isinstance(r["props"]["children"], list)  # not a pillar's heading (one Th)
+    ]
+    links = [r[0]["props"]["children"]["props"]["href"] for r in rows]
+    assert len(links) == len(set(links)) > 10  # each indicator once
+    assert all(len(r) == 3 for r in rows)
+    by_link = {link: json.dumps(r, ensure_ascii=False) for link, r in zip(links, rows, strict=True)}
+    road = by_link["/indicator?id=urban_road_length"]
+    assert "—" in road and "公里（20" in road and "年目标" in road  # 成都 none, 重庆 its target
+    brands = by_link["/indicator?id=international_brand_presence_rate"]
+    assert "%（2025）" in brands and "2025年目标 90%" in brands
