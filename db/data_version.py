@@ -82,7 +82,13 @@ def _note_write(
     _executemany: bool,
 ) -> None:
     match = _WRITE.match(statement)
-    table = match.group(1).lower() if match else ""
+    note_write(conn, match.group(1).lower() if match else "")
+
+
+def note_write(conn: Connection, table: str) -> None:
+    """Mark ``conn`` as having written ``table``; the watcher calls it for every statement,
+    and a writer the watcher cannot see calls it itself (db.intake.write_chunk's COPY runs
+    on the driver's own cursor, which SQLAlchemy's events never hear of)."""
     if table in WATCHED:
         rows = conn.info.setdefault(_MARK, set())
         rows.add(ROW_ID)

@@ -19,6 +19,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from db import models
+from db.data_version import note_write
 from db.progress import mark_changed
 
 CHUNK = 5000
@@ -262,6 +263,8 @@ def write_chunk(session: Session, rows: list[tuple[Any, ...]]) -> None:
         with raw.cursor() as cursor, cursor.copy(f"COPY observations ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        # COPY bypasses SQLAlchemy's statement events: the data version must hear of it
+        note_write(connection, "observations")
         return
     marks = ", ".join("?" for _ in COLUMNS)
     connection.exec_driver_sql(f"INSERT INTO observations ({names}) VALUES ({marks})", rows)

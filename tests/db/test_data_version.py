@@ -63,3 +63,35 @@ def test_dv002_rollbacks_and_other_tables_leave_it(factory) -> None:
         session.execute(text("SELECT 1"))
         session.commit()
     assert versions(factory) == before
+
+
+def test_dv003_observations_written_by_copy_move_it(factory) -> None:
+    """On PostgreSQL db.intake.write_chunk writes through COPY on the driver's cursor, which
+    SQLAlchemy's statement events never see: a published figure loaded without a submission
+    (load-published, 确认入库) left the version, and every worker's cached pages, as they were."""
+    import pandas as pd
+
+    from db.intake import import_observations
+
+    data, reference, progress = versions(factory)
+    with transaction(factory) as session:
+        import_observations(
+            session,
+            pd.DataFrame(
+                [
+                    {
+                        "indicator_id": "gdp",
+                        "region_code": "500000",
+                        "period": "2032",
+                        "value": 2.5,
+                        "unit": "亿元",
+                        "note": None,
+                    }
+                ]
+            ),
+            layer="published",
+            vintage="initial",
+            submission_id=None,
+            user_id=None,
+        )
+    assert versions(factory) == (data + 1, reference, progress)
