@@ -173,7 +173,8 @@ def confirm_request(
     ticked: list[dict],
     rows: list[dict] | None = None,
     url: str | None = "https://www.cq.gov.cn/zwgk/zfxxgkml/tjxx/",
-) -> dict:
+    headers: dict | None = None,
+) -> str:
     body = {
         "output": "bulletin-confirm-result.children",
         "outputs": {"id": "bulletin-confirm-result", "property": "children"},
@@ -190,7 +191,11 @@ def confirm_request(
         ],
         "changedPropIds": ["bulletin-confirm.n_clicks"],
     }
-    response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
+    response = client.post(
+        "/_dash-update-component", json=body, headers=ORIGIN if headers is None else headers
+    )
+    if response.status_code != 200:
+        return f"{response.status_code} {response.get_data(as_text=True)}"
     return json.dumps(response.get_json()["response"], ensure_ascii=False)
 
 
@@ -254,3 +259,8 @@ def test_bpg008_a_missing_url_or_a_viewer_is_refused(factory) -> None:
     for who in (client(factory, "leader", "领导-密码-2026"), client(factory)):
         said = confirm_request(who, view, rows[:1])
         assert "仅限联合办公室" in said and "已入库" not in said
+    # the reviewer's own session, sent from another site: the app's CSRF check refuses it
+    before = _published(factory, "2024-01/09")
+    forged = confirm_request(office, view, rows[:1], headers={"Origin": "https://evil.example"})
+    assert forged.startswith("403") and "CSRF" in forged
+    assert _published(factory, "2024-01/09") == before
