@@ -100,12 +100,26 @@ def _region(frame: pd.DataFrame, region: Region, lang: str) -> html.Div:
     )
 
 
-def _decimals(indicator_id: str, unit: str, values: list[float]) -> int:
-    """The indicator's decimals as on its own page (formatting.series_decimals)."""
+def _decimals(units: dict[str, str], values: dict[str, list[float]]) -> dict[str, int]:
+    """Each indicator's decimals as on its own page (formatting.series_decimals):
+    ``units`` and the ``values`` shown, by indicator; the targets read once."""
     targets = frames.targets()
-    mine = targets[targets.indicator_id == indicator_id]
-    rows = zip(mine.value, mine.unit, mine.kind, strict=True)
-    return series_decimals(unit, rows, values)
+    targets = targets[targets.indicator_id.isin(units)]
+    rows: dict[str, list[tuple[float | None, str, str]]] = {}
+    columns = (targets.indicator_id, targets.value, targets.unit, targets.kind)
+    for indicator_id, value, unit, kind in zip(*columns, strict=True):
+        rows.setdefault(indicator_id, []).append((value, unit, kind))
+    return {
+        i: series_decimals(unit, rows.get(i, []), values.get(i, [])) for i, unit in units.items()
+    }
+
+
+def _described(ids: Any) -> dict[str, dict[str, Any]]:
+    """The catalogue's name, unit, pillar and headline flag of each indicator, by id."""
+    indicators = frames.indicators()
+    indicators = indicators[indicators.id.isin(set(ids))]
+    columns = ["name_zh", "name_en", "unit", "pillar", "headline"]
+    return indicators.set_index("id")[columns].to_dict("index")
 
 
 def _figure_text(value: Any, period: Any, unit: str, decimals: int, lang: str) -> str:
@@ -125,10 +139,17 @@ def _reported(
     if figures.empty:
         note = t(lang, "该地区尚无数据。", "No figures for this region yet.")
         return html.Div([html.H4(title, className="h5 mt-4"), html.P(note)], id=Ids.REPORTED)
-    indicators = frames.indicators().set_index("id")
-    figures = figures[figures.indicator_id.isin(indicators.index)]
-    annual = observations[observations.period.astype(str).str.fullmatch(r"\d{4}")].sort_values(
-        "period"
+    described = _described(figures.indicator_id)
+    figures = figures[figures.indicator_id.isin(described)]
+    annual = observations[observations.period.astype(str).str.fullmatch(r"\d{4}")]
+    series = {
+        key: group.value.astype(float).to_list()
+        for key, group in annual.sort_values("period").groupby("indicator_id")
+    }
+    latest = dict(zip(figures.indicator_id, figures.value.astype(float), strict=True))
+    decimals = _decimals(
+        {i: d["unit"] for i, d in described.items()},
+        {i: series.get(i) or [latest[i]] for i in latest},
     )
     header = [
         t(lang, "指标", "Indicator"),
@@ -138,23 +159,24 @@ def _reported(
     ]
 
     def cells(row: Any) -> list[html.Td]:
-        indicator = indicators.loc[row.indicator_id]
-        series = annual[annual.indicator_id == row.indicator_id].value.astype(float).to_list()
-        decimals = _decimals(row.indicator_id, indicator.unit, series or [float(row.value)])
-        spark = sparkline_svg(series)
-        name = indicator.name_en if lang == "en" else indicator.name_zh
+        indicator = described[row.indicator_id]
+        spark = sparkline_svg(series.get(row.indicator_id, []))
+        name = indicator["name_en"] if lang == "en" else indicator["name_zh"]
+        shown = _figure_text(
+            row.value, row.period, indicator["unit"], decimals[row.indicator_id], lang
+        )
         return [
             html.Td(
                 html.A(name, href=href("/indicator", lang, id=row.indicator_id, region=region.code))
             ),
-            html.Td(_figure_text(row.value, row.period, indicator.unit, decimals, lang)),
+            html.Td(shown),
             html.Td(layer_name(row.layer, lang)),
             html.Td(html.Img(src=spark, alt="", className="sparkline") if spark else "—"),
         ]
 
     shown = figures.assign(
-        pillar=figures.indicator_id.map(indicators.pillar),
-        _headline=~figures.indicator_id.map(indicators.headline).astype(bool),
+        pillar=figures.indicator_id.map(lambda i: described[i]["pillar"]),
+        _headline=figures.indicator_id.map(lambda i: not described[i]["headline"]),
     ).sort_values(["_headline", "indicator_id"])
     count = t(lang, f"（{len(shown)} 个）", f" ({len(shown)})")
     return html.Div(
@@ -175,7 +197,10 @@ def _covering(
     covering = covering_targets(frame, region_directory(), region.code)
     if covering.empty:
         return None
-    local = figures.set_index("indicator_id")
+    local = {
+        i: (float(v), str(p))
+        for i, v, p in zip(figures.indicator_id, figures.value, figures.period, strict=True)
+    }
     header = [
         t(lang, "指标", "Indicator"),
         t(lang, "目标", "Target"),
@@ -185,9 +210,9 @@ def _covering(
     ]
 
     def cells(row: Any) -> list[html.Td]:
-        here = local.loc[row.indicator_id] if row.indicator_id in local.index else None
-        value = None if here is None else row_value(row, float(here.value), lang)
-        period = "" if here is None else t(lang, f"（{here.period}）", f" ({here.period})")
+        here = local.get(row.indicator_id)
+        value = None if here is None else row_value(row, here[0], lang)
+        period = "" if here is None else t(lang, f"（{here[1]}）", f" ({here[1]})")
         return [
             indicator_cell(row, lang),
             target_cell(row, lang),
@@ -199,7 +224,7 @@ def _covering(
     scopes = []
     groups = covering.groupby(["covering_width", "scope_code"], sort=True)  # narrowest first
     for i, (key, targets) in enumerate(groups):
-        with_local = int(targets.indicator_id.isin(local.index).sum())
+        with_local = int(targets.indicator_id.isin(local).sum())
         scope = targets.scope_label.iloc[0]
         summary = t(
             lang,
@@ -245,18 +270,19 @@ def _comparison(frame: pd.DataFrame, regions: list[Region], lang: str) -> html.D
     indicators = frames.indicators()
     figures = latest_figures(frames.region_observations(tuple(codes)))
     rows = aligned_by_indicator(indicators, figures, frame, codes)
-    by_id = indicators.set_index("id")
-    targets = frame.drop_duplicates("target_id").set_index("target_id")
+    described = _described(rows.indicator_id)
+    shown = {
+        i: [float(v) for v in (_field(r, f"value@{c}") for c in codes) if v is not None]
+        for i, r in zip(rows.indicator_id, records(rows), strict=True)
+    }
+    decimals = _decimals({i: d["unit"] for i, d in described.items()}, shown)
+    targets = {r.target_id: r for r in records(frame.drop_duplicates("target_id"))}
     names = [region_name(r, lang) for r in regions]
     header = [t(lang, "指标", "Indicator"), *names]
 
     def cells(row: Any) -> list[html.Td]:
-        indicator = by_id.loc[row.indicator_id]
-        values = [_field(row, f"value@{c}") for c in codes]
-        decimals = _decimals(
-            row.indicator_id, indicator.unit, [float(v) for v in values if v is not None]
-        )
-        label = indicator.name_en if lang == "en" else indicator.name_zh
+        indicator = described[row.indicator_id]
+        label = indicator["name_en"] if lang == "en" else indicator["name_zh"]
         return [
             html.Td(html.A(label, href=href("/indicator", lang, id=row.indicator_id))),
             *[
@@ -266,8 +292,8 @@ def _comparison(frame: pd.DataFrame, regions: list[Region], lang: str) -> html.D
                             _figure_text(
                                 _field(row, f"value@{c}"),
                                 _field(row, f"period@{c}"),
-                                indicator.unit,
-                                decimals,
+                                indicator["unit"],
+                                decimals[row.indicator_id],
                                 lang,
                             )
                         ),
@@ -305,11 +331,11 @@ def _field(row: Any, field: str) -> Any:
     return getattr(row, field, None)
 
 
-def _own_target(targets: pd.DataFrame, target_id: str | None, lang: str) -> html.Div | None:
+def _own_target(targets: dict[str, Any], target_id: str | None, lang: str) -> html.Div | None:
     """The region's own target, its year, wording in the indicator's unit and status."""
-    if target_id is None or target_id not in targets.index:
+    row = targets.get(target_id) if target_id is not None else None
+    if row is None:
         return None
-    row = targets.loc[target_id]
     year = int(row.target_year)
     return html.Div(
         [
