@@ -37,7 +37,8 @@ from indicators.normalise import NormaliseError
 from indicators.regions import RegionError, load_region_directory
 from indicators.reporting_calendar import CalendarError
 from indicators.seed_text import SeedText, squeeze
-from loaders.bulletin import (
+from loaders.validate import Problem
+from workflows.bulletin import (
     GRADES,
     BulletinFileError,
     append_entries,
@@ -45,18 +46,17 @@ from loaders.bulletin import (
     published_entries,
     read_text,
 )
-from loaders.catalogue import CATALOGUE_DIR, load_catalogue_into
-from loaders.confirm_figures import ConfirmError, confirm_file
-from loaders.drop_folder import process
-from loaders.first_run import ensure_ready
-from loaders.intake import STATUS_ZH, VINTAGES, receive, reporting_template
-from loaders.master_data import REGIONS_FILE, load_regions
-from loaders.progress import recompute_progress
-from loaders.published import VINTAGE_ORDER, load_published
-from loaders.reminders import MailError, overdue_job
-from loaders.sample import load_sample
-from loaders.scheduler import build_scheduler
-from loaders.validate import Problem
+from workflows.catalogue import CATALOGUE_DIR, load_catalogue_into
+from workflows.confirm_figures import ConfirmError, confirm_file
+from workflows.drop_folder import process
+from workflows.first_run import ensure_ready
+from workflows.intake import STATUS_ZH, VINTAGES, receive, reporting_template
+from workflows.master_data import REGIONS_FILE, load_regions
+from workflows.progress import recompute_progress
+from workflows.published import VINTAGE_ORDER, load_published
+from workflows.reminders import MailError, overdue_job
+from workflows.sample import load_sample
+from workflows.scheduler import build_scheduler
 
 Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
 

@@ -8,7 +8,7 @@ from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,7 +25,7 @@ from db.projects import (
 )
 from indicators.projects import CATEGORIES, PROGRESS_COLUMNS, STATUSES, project_progress
 from indicators.regions import RegionError
-from loaders.projects import blank_register
+from workflows.projects import blank_register
 
 projects_api = Blueprint("api_v1_projects", __name__, url_prefix="/api/v1")
 

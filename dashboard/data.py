@@ -26,9 +26,9 @@ from indicators.catalogue import Catalogue
 from indicators.formatting import decimals_by_indicator
 from indicators.progress_views import ProgressViews
 from indicators.summary import UnitStatuses, merge_duplicates
-from loaders.final_evaluation import PUBLISHED
-from loaders.final_evaluation import final_evaluation as evaluate_final
-from loaders.progress_views import progress_views
+from workflows.final_evaluation import PUBLISHED
+from workflows.final_evaluation import final_evaluation as evaluate_final
+from workflows.progress_views import progress_views
 
 T = TypeVar("T")
 

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from dashboard.context import session_factory, settings
 from dashboard.uploads import CALLBACK_PATH, init_upload_limits, sender
 from db.errors import StorageError, storage_problem
-from loaders.intake import allow_anonymous_check, record_unread_refusal
+from workflows.intake import allow_anonymous_check, record_unread_refusal
 
 log = logging.getLogger(__name__)
 

@@ -127,7 +127,7 @@ def _code_digest() -> str:
     showed the old status words after an upgrade), and every worker of one release
     computes the same digest."""
     digest = hashlib.sha256()
-    for package in ("config", "dashboard", "db", "indicators", "loaders"):
+    for package in ("config", "dashboard", "db", "indicators", "loaders", "workflows"):
         for path in sorted((PROJECT_ROOT / package).rglob("*")):
             if path.suffix in (".py", ".css", ".js", ".yaml") and path.is_file():
                 digest.update(str(path.relative_to(PROJECT_ROOT)).encode())

@@ -18,7 +18,7 @@ from flask import Flask, abort, current_app, request
 
 from dashboard.auth import current_account, token_account
 from dashboard.context import settings
-from loaders.intake import Limits, Sender
+from workflows.intake import Limits, Sender
 
 CALLBACK_PATH = "/_dash-update-component"
 # the JSON around the file in a callback: data-URL prefix, file name, the other

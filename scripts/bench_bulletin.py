@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from indicators.bulletin import Key, Score, key_of, score  # noqa: E402
 from indicators.regions import load_region_directory  # noqa: E402
-from loaders.bulletin import propose_from, read_text  # noqa: E402
-from loaders.master_data import REGIONS_FILE  # noqa: E402
+from workflows.bulletin import propose_from, read_text  # noqa: E402
+from workflows.master_data import REGIONS_FILE  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "bulletins"
 

@@ -62,8 +62,8 @@ from db.observations import replace_layer  # noqa: E402
 from db.regions import load_directory  # noqa: E402
 from db.session import make_engine, make_session_factory, transaction  # noqa: E402
 from indicators.sample_data import generate  # noqa: E402
-from loaders.first_run import ensure_ready  # noqa: E402
-from loaders.progress import recompute_progress  # noqa: E402
+from workflows.first_run import ensure_ready  # noqa: E402
+from workflows.progress import recompute_progress  # noqa: E402
 
 # (page, path, interaction) — the interactions a user does on each page
 VISITS: list[tuple[str, str, str | None]] = [
@@ -279,7 +279,7 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
     """Each recorded page's whole visit against the floor: on a cache miss (the data
     version raised, as an accepted upload does before its recompute: no reply kept),
     after a recompute (the snapshots' version raised too and the page data made
-    again by the recompute, as loaders.progress does after its commit: this worker
+    again by the recompute, as workflows.progress does after its commit: this worker
     reads them from the database and derives every page's parts again), and on a hit.
     (Run on a version of the app without the data version, every visit is a miss.)"""
     try:
@@ -288,7 +288,7 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
         raise_version = None
     try:
         from db.data_version import PROGRESS_ROW_ID
-        from loaders.progress_views import precompute_views
+        from workflows.progress_views import precompute_views
     except ImportError:  # before the page data were precomputed per version
         precompute_views = None
 

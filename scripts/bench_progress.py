@@ -35,9 +35,9 @@ from indicators.catalogue import load_catalogue  # noqa: E402
 from indicators.progress_run import assess_all  # noqa: E402
 from indicators.regions import load_region_directory  # noqa: E402
 from indicators.sample_data import generate  # noqa: E402
-from loaders.first_run import ensure_ready  # noqa: E402
-from loaders.intake import receive  # noqa: E402
-from loaders.progress import (  # noqa: E402
+from workflows.first_run import ensure_ready  # noqa: E402
+from workflows.intake import receive  # noqa: E402
+from workflows.progress import (  # noqa: E402
     recompute_changed,
     recompute_progress,
     wait_for_progress,

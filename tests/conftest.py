@@ -90,8 +90,8 @@ def factory(engine: Engine) -> sessionmaker[Session]:
 @pytest.fixture(autouse=True)
 def _progress_recomputes_done() -> Iterator[None]:
     """A test that imported data has kicked a background recompute
-    (loaders.progress.kick): let it finish before the test's database goes."""
+    (workflows.progress.kick): let it finish before the test's database goes."""
     yield
-    from loaders.progress import wait_for_progress
+    from workflows.progress import wait_for_progress
 
     wait_for_progress(120)

@@ -36,11 +36,11 @@ from db.regions import load_directory
 from db.scratch import postgres_database
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_token, create_user
-from loaders.first_run import ensure_ready
-from loaders.intake import INTERRUPTED, INTERRUPTED_AFTER, recover_interrupted
-from loaders.review import submit
 from tests.helpers import approve_all_body, show_rows_body
 from tests.live import gunicorn, signed_in
+from workflows.first_run import ensure_ready
+from workflows.intake import INTERRUPTED, INTERRUPTED_AFTER, recover_interrupted
+from workflows.review import submit
 
 HEADER = "地区,指标,期间,数值,单位,备注\n"
 

@@ -285,8 +285,8 @@ def test_cli013_appended_entries_load_with_the_published_layer_loader(tmp_path: 
 
     from db.observations import observations_frame
     from db.session import make_engine, make_session_factory
-    from loaders.first_run import ensure_ready
-    from loaders.published import PUBLISHED_DIR, load_published
+    from workflows.first_run import ensure_ready
+    from workflows.published import PUBLISHED_DIR, load_published
 
     folder = tmp_path / "published"
     shutil.copytree(PUBLISHED_DIR, folder)

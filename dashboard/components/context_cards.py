@@ -2,7 +2,7 @@
 latest figure and year, growth, share of the nation — beside the headline targets.
 
 The figures are worked out by ``indicators.context.context_cards`` from the current
-observations (best layer first) and the national totals (``loaders.national_totals``);
+observations (best layer first) and the national totals (``workflows.national_totals``);
 this module only reads them and words them. Every card names the layer of its
 figure (公开数据 / 报送数据 / 示例数据), a sum of members or a computed figure says so,
 a bound reads 超过, and the sources are one hover or click away.
@@ -33,9 +33,9 @@ from indicators.context import (
     context_cards,
 )
 from indicators.formatting import decimals_for, measured
-from loaders.national_totals import COLUMNS as NATIONAL_COLUMNS
-from loaders.national_totals import NationalTotalsError, national_totals
-from loaders.published import parse_source_note
+from workflows.national_totals import COLUMNS as NATIONAL_COLUMNS
+from workflows.national_totals import NationalTotalsError, national_totals
+from workflows.published import parse_source_note
 
 log = logging.getLogger(__name__)
 SCOPE = "ccec"

@@ -1,9 +1,9 @@
-"""在线填报 on 数据填报: the region's template as a form (loaders/online_entry.py).
+"""在线填报 on 数据填报: the region's template as a form (workflows/online_entry.py).
 
 Rows grouped by pillar, each with its unit, the previous period's accepted value
 and the allowed range; the intake's validator checks what is typed (on leaving
 a field) and flags each row; 保存草稿 keeps the fields on the server, 提交审核
-files the form for review. Each callback asks loaders.online_entry, which
+files the form for review. Each callback asks workflows.online_entry, which
 checks the signed-in account against the region on every request.
 """
 
@@ -26,8 +26,8 @@ from db.errors import StorageError
 from indicators.access import AccessDenied
 from indicators.formatting import number
 from indicators.normalise import NormaliseError
-from loaders.intake import ERROR, STATUS_ZH, Result
-from loaders.online_entry import (
+from workflows.intake import ERROR, STATUS_ZH, Result
+from workflows.online_entry import (
     CHANNEL,
     NOTE,
     Form,

@@ -1,6 +1,6 @@
 """The overdue reminders an account has not yet read, shown under the header on
 every page from sign-in until dismissed (the daily job writes them:
-loaders/reminders.py), one line per region and reporting year with the count
+workflows/reminders.py), one line per region and reporting year with the count
 and the earliest due date (db.reminders.digests_for). Dismissing marks them read on the server for the
 signed-in account only; the ids come from the server, never from the page."""
 

@@ -12,7 +12,7 @@ from dashboard.i18n import grid_locale, t
 from db.review import submissions_of
 from db.uploads import CHANNEL_ZH
 from indicators.access import Account
-from loaders.intake import STATUS_ZH
+from workflows.intake import STATUS_ZH
 
 GRID = "submit-history"
 COLUMNS = [

@@ -13,7 +13,7 @@ from dash import html
 
 from dashboard.i18n import grid_locale, t
 from indicators.exports import spreadsheet_safe
-from loaders.intake import safe_filename
+from workflows.intake import safe_filename
 
 LAYOUT_NAMES = {
     "template": ("本平台模板", "the monitor's template"),

@@ -3,7 +3,7 @@ government work report (.txt / .html) and sees the figures the reader proposes �
 region, period, value, growth — each with its sentence. Reading stores nothing. The reviewer
 then fills in the citation (publisher, URL, vintage, grade), ticks the proposals checked
 against their sentences (correcting a value or period in the grid if need be) and presses
-确认入库: loaders.confirm_figures writes them into the published layer exactly as a
+确认入库: workflows.confirm_figures writes them into the published layer exactly as a
 figures.yaml entry is written, with an audit event each, and the page says what was stored and
 what was skipped and why. The proposals may also be downloaded as figures.yaml entries.
 
@@ -37,7 +37,7 @@ from indicators.access import AccessDenied, can_review, require_review
 from indicators.bulletin import Proposal
 from indicators.bulletin_view import ProposalViewError, chosen, face_of, seal_proposals, shown
 from indicators.regions import RegionError
-from loaders.bulletin import (
+from workflows.bulletin import (
     GRADES,
     BulletinFileError,
     entries_yaml,
@@ -46,15 +46,15 @@ from loaders.bulletin import (
     published_entries,
     read_bytes,
 )
-from loaders.confirm_figures import (
+from workflows.confirm_figures import (
     VINTAGE_ZH,
     ConfirmError,
     citation,
     confirm,
     proposal_figures,
 )
-from loaders.intake import safe_filename
-from loaders.published import VINTAGE_ORDER
+from workflows.intake import safe_filename
+from workflows.published import VINTAGE_ORDER
 
 dash.register_page(__name__, path="/bulletin", name="公报读取", title="公报读取 · 成渝监测平台")
 
@@ -434,7 +434,7 @@ def confirm_selected(
     *cited: Any,
 ) -> dbc.Alert:
     """The ticked proposals into the published layer: the account checked again, the ids
-    checked against the sealed view, the citation checked, then loaders.confirm_figures."""
+    checked against the sealed view, the citation checked, then workflows.confirm_figures."""
     publisher, url, vintage, grade, search = cited
     lang = lang_of(search)
     account = current_account()

@@ -33,7 +33,7 @@ from indicators.completeness import URGENCY, most_urgent, region_summary, state_
 from indicators.exports import spreadsheet_safe
 from indicators.formatting import share_text
 from indicators.reporting_calendar import STATE_EN, STATE_ZH, STATES, CalendarError
-from loaders.reminders import reporting_calendar, reporting_matrix
+from workflows.reminders import reporting_calendar, reporting_matrix
 
 dash.register_page(__name__, path="/completeness", name="报送进度", title="报送进度 · 成渝监测平台")
 

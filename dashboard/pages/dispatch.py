@@ -42,7 +42,7 @@ from indicators.projects import (
     region_groups,
     rollup,
 )
-from loaders.projects import DispatchError, file_dispatch
+from workflows.projects import DispatchError, file_dispatch
 
 dash.register_page(__name__, path="/dispatch", name="项目调度", title="项目调度 · 成渝监测平台")
 

@@ -38,7 +38,7 @@ from indicators.final_evaluation import (
     tally,
 )
 from indicators.formatting import target_text
-from loaders.published import parse_source_note
+from workflows.published import parse_source_note
 
 dash.register_page(
     __name__, path="/final", name="终期评估", title="终期评估 · 成渝监测平台", order=4

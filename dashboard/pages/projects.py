@@ -28,7 +28,7 @@ from indicators.access import AccessDenied, can_review
 from indicators.formatting import share_text
 from indicators.project_annex import load_notice
 from indicators.projects import CATEGORIES, CATEGORIES_EN, STATUSES, STATUSES_EN
-from loaders.projects import import_register
+from workflows.projects import import_register
 
 dash.register_page(__name__, path="/projects", name="重大项目", title="重大项目 · 成渝监测平台")
 

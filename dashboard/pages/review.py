@@ -29,7 +29,7 @@ from db.review import frame_faces, review_queue, submission_rows_frame
 from indicators.access import AccessDenied, can_review, require_review
 from indicators.outliers import FLAGS_EN
 from indicators.review_view import ViewError, check, seal
-from loaders.review import DECISION_ZH, EXPECTED_SECONDS, ReviewError, decide
+from workflows.review import DECISION_ZH, EXPECTED_SECONDS, ReviewError, decide
 
 dash.register_page(__name__, path="/review", name="数据审核", title="数据审核 · 成渝监测平台")
 

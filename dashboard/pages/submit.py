@@ -4,7 +4,7 @@ checked while typing, saved as a draft, submitted for review) or downloads the
 pre-filled template, uploads it, reads the check row by row, corrects and
 uploads again, then submits it for review; below, the history of their own
 submissions and what became of them. The server checks the account and its
-regions on every action (loaders/online_entry.py, loaders/review.py), whatever
+regions on every action (workflows/online_entry.py, workflows/review.py), whatever
 this page shows."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from db.errors import StorageError
 from indicators.access import AccessDenied, may_submit, report_scope
-from loaders.intake import (
+from workflows.intake import (
     ERROR,
     STATUS_ZH,
     check,
@@ -34,7 +34,7 @@ from loaders.intake import (
     refusal_report,
     safe_filename,
 )
-from loaders.review import submit
+from workflows.review import submit
 
 dash.register_page(__name__, path="/submit", name="数据填报", title="数据填报 · 成渝监测平台")
 

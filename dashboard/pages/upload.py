@@ -31,7 +31,7 @@ from dashboard.components.validation import (
 from dashboard.context import region_directory, session_factory, settings
 from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
-from loaders.intake import (
+from workflows.intake import (
     CHECK_WINDOW,
     allow_anonymous_check,
     check,

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from db import models
 from db.session import make_engine, make_session_factory
 from db.users import account_of
-from loaders.review import submit
 from tests.browser.conftest import (
     REPORTER,
     REVIEWER,
@@ -28,6 +27,7 @@ from tests.browser.conftest import (
     screenshot_path,
     sign_in,
 )
+from workflows.review import submit
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
-from loaders.first_run import ensure_ready
 from tests.helpers import layout
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

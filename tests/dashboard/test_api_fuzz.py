@@ -30,7 +30,7 @@ from dashboard.app import create_app
 from dashboard.openapi import SPEC
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"

@@ -15,7 +15,7 @@ from dashboard.app import create_app
 from db.models import AuditEvent
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 CSV = "地区,指标,期间,数值,单位,备注\n{}\n"
 

@@ -14,7 +14,7 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.intake import import_observations
 from db.session import make_engine, make_session_factory, transaction
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 URL = "/api/v1/observations"
 

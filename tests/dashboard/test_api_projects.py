@@ -17,7 +17,7 @@ from dashboard.app import create_app
 from db.projects import file_report
 from db.session import make_engine, make_session_factory, transaction
 from indicators.projects import CATEGORIES, STATUSES
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 TODAY = "2026-11-22"
 ITEM_KEYS = {

@@ -24,8 +24,8 @@ from db import sign_in_throttle as throttle
 from db.admin import change_user, command_line
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
-from loaders.first_run import ensure_ready
 from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

@@ -18,9 +18,9 @@ from config.settings import PROJECT_ROOT, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
-from loaders.first_run import ensure_ready
 from tests.dashboard.test_completeness_page import client
 from tests.helpers import ORIGIN
+from workflows.first_run import ensure_ready
 
 BULLETIN = PROJECT_ROOT / "tests" / "fixtures" / "bulletins" / "cq_2024_q3.txt"
 

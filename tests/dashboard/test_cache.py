@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-import loaders.progress_views
+import workflows.progress_views
 from config.settings import load_settings
 from dashboard import data
 from dashboard.app import create_app
@@ -29,8 +29,8 @@ from db.progress_views import stored_views
 from db.session import make_engine, make_session_factory, transaction
 from indicators.formatting import decimals_by_indicator
 from indicators.summary import headline_targets, merge_duplicates, status_counts, unit_statuses
-from loaders.first_run import ensure_ready
-from loaders.progress import recompute_progress, refresh_progress
+from workflows.first_run import ensure_ready
+from workflows.progress import recompute_progress, refresh_progress
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +181,7 @@ def test_pvw002_computed_once_and_shared_by_the_workers_through_the_database(
     def refuse(*_args: Any) -> None:
         raise AssertionError("computed a second time")
 
-    monkeypatch.setattr(loaders.progress_views, "compute", refuse)
+    monkeypatch.setattr(workflows.progress_views, "compute", refuse)
     second = create_app(load_settings({}), factory)
     with second.server.test_request_context():
         pd.testing.assert_frame_equal(data.snapshots("zh"), kept)

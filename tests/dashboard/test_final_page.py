@@ -16,9 +16,9 @@ from config.clock import beijing_today
 from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
-from loaders.final_evaluation import final_evaluation
-from loaders.first_run import ensure_ready
 from tests.helpers import callback, layout
+from workflows.final_evaluation import final_evaluation
+from workflows.first_run import ensure_ready
 
 
 def through_year() -> int:

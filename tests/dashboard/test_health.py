@@ -12,7 +12,7 @@ from dashboard.app import create_app
 from db import models
 from db.migrate import head_revision
 from db.session import make_engine, make_session_factory, transaction
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

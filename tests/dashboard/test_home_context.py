@@ -16,8 +16,8 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.intake import import_observations
 from db.session import make_engine, make_session_factory, transaction
-from loaders.first_run import ensure_ready
 from tests.helpers import find_prop, layout
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,7 @@ def test_hctx004_a_broken_national_file_leaves_the_cards_without_shares(
     app: dash.Dash, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from dashboard.components import context_cards as module
-    from loaders.national_totals import NationalTotalsError
+    from workflows.national_totals import NationalTotalsError
 
     def broken() -> pd.DataFrame:
         raise NationalTotalsError("全国总量第 1 条：缺少 publisher")

@@ -19,8 +19,8 @@ from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations
 from db.session import make_engine, make_session_factory
 from indicators.formatting import measured, series_decimals
-from loaders.first_run import ensure_ready
 from tests.helpers import callback, indicator_tab, layout
+from workflows.first_run import ensure_ready
 
 # the tabs of dashboard.pages.indicator (a page module is imported by the app only)
 TABS = ("chart", "table", "map", "definition")

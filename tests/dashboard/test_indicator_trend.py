@@ -13,8 +13,8 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
-from loaders.first_run import ensure_ready
 from tests.helpers import indicator_tab, layout
+from workflows.first_run import ensure_ready
 
 SERIES = {
     # 重庆市 port container throughput (no plan sets a target): 100 → 130 in three

@@ -22,8 +22,8 @@ from db import models
 from db.data_version import current_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
-from loaders.first_run import ensure_ready
-from loaders.progress import wait_for_progress
+from workflows.first_run import ensure_ready
+from workflows.progress import wait_for_progress
 
 ORIGIN = {"Origin": "http://localhost"}
 OUTPUTS = (("body", "children"), ("share", "href"))

@@ -19,8 +19,8 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.progress import snapshots_frame
 from db.session import make_engine, make_session_factory
-from loaders.first_run import ensure_ready
 from tests.helpers import callback, layout
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

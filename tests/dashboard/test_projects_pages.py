@@ -17,8 +17,8 @@ from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
-from loaders.first_run import ensure_ready
 from tests.helpers import ORIGIN, sign_in
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

@@ -25,8 +25,8 @@ from dashboard.security import (
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
-from loaders.first_run import ensure_ready
 from tests.helpers import HEADER_CALLBACK, ORIGIN, show_rows_body, sign_in
+from workflows.first_run import ensure_ready
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEWER = ("sec_office", "安全-审核员-口令-2026")

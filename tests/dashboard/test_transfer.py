@@ -19,8 +19,8 @@ from dashboard.app import create_app
 from dashboard.security import _inline_scripts
 from dashboard.transfer import chosen_encoding
 from db.session import make_engine, make_session_factory
-from loaders.first_run import ensure_ready
 from tests.helpers import HEADER_CALLBACK, ORIGIN
+from workflows.first_run import ensure_ready
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 

@@ -25,9 +25,9 @@ from db.intake import sha256
 from db.session import make_engine, make_session_factory, transaction
 from db.uploads import ANONYMOUS_CHECK, REFUSED
 from db.users import create_token, create_user
-from loaders.first_run import ensure_ready
 from tests.attack_files import HEADER, xfd_bomb
 from tests.helpers import ORIGIN, check_body, data_url, sign_in
+from workflows.first_run import ensure_ready
 
 LIMIT = 30_000  # MAX_UPLOAD_BYTES of these tests
 MIB = 1024 * 1024

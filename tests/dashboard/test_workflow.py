@@ -15,7 +15,6 @@ from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
-from loaders.first_run import ensure_ready
 from tests.helpers import (
     ORIGIN,
     approve_all_body,
@@ -23,6 +22,7 @@ from tests.helpers import (
     show_rows_body,
     sign_in,
 )
+from workflows.first_run import ensure_ready
 
 GOOD = "地区,指标,期间,数值,单位,备注\n成都市,地区生产总值,2024年,23511.3,亿元,\n"
 OTHERS = "地区,指标,期间,数值,单位,备注\n重庆市,地区生产总值,2024年,32193.2,亿元,\n"

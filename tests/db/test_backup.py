@@ -13,7 +13,7 @@ from db.backup import BackupError, backup, restore
 from db.projects import file_report
 from db.session import transaction
 from db.users import create_user
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 
 def row_counts(factory: sessionmaker[Session]) -> dict[str, int]:

@@ -11,7 +11,7 @@ from sqlalchemy import text, update
 from db import models
 from db.data_version import current_versions
 from db.session import make_engine, make_session_factory, transaction
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")

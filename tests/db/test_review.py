@@ -13,7 +13,7 @@ from db.review import add_rows, review_queue, submission_rows_frame, submissions
 from db.session import transaction
 from db.users import create_user
 from indicators.outliers import OUTLIER, REVISION
-from loaders.first_run import ensure_ready
+from workflows.first_run import ensure_ready
 
 PUBLISHED = {"2018": 15000.0, "2019": 17000.0, "2020": 17700.0, "2021": 19900.0, "2022": 20800.0}
 

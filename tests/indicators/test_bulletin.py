@@ -7,7 +7,7 @@ import yaml
 from config.settings import PROJECT_ROOT
 from indicators.bulletin import key_of, period_of, propose, read_bulletin, region_of, score
 from indicators.regions import load_region_directory
-from loaders.bulletin import read_text, shipped_reference
+from workflows.bulletin import read_text, shipped_reference
 
 INDICATORS = {"gdp": (["地区生产总值"], "亿元"), "gdp_growth": (["地区生产总值增速"], "%")}
 

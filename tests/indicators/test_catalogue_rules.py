@@ -15,9 +15,9 @@ from config.settings import CONFIG_DIR
 from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
 from indicators.catalogue_rules import stated_base_years
 from indicators.regions import Member, Region, RegionDirectory, Source, load_region_directory
-from loaders.catalogue import read_catalogue_files
 from tests.helpers import small_directory
 from tests.indicators.test_catalogue import write_world
+from workflows.catalogue import read_catalogue_files
 
 LINES = [
     "前言",

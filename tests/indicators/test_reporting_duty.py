@@ -10,7 +10,7 @@ from indicators.catalogue import PILLARS, Catalogue
 from indicators.regions import RegionDirectory, load_region_directory
 from indicators.reporting_calendar import previous_period
 from indicators.reporting_duty import allowed_range, duty_rows, owed_indicators
-from loaders.catalogue import read_catalogue_files
+from workflows.catalogue import read_catalogue_files
 
 LEMON = "lemon_industry_cluster_area"
 

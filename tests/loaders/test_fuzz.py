@@ -29,14 +29,14 @@ from config.settings import PROJECT_ROOT
 from db.session import make_engine, make_session_factory
 from indicators.normalise import NormaliseError, fold, parse_number, parse_period, unit_from_label
 from indicators.regions import load_region_directory
-from loaders.first_run import ensure_ready
-from loaders.intake import check
 from loaders.project_register import STATUSES, read_register
 from loaders.readers import COLUMNS, RawTable, ReadError, read_file
 from loaders.readers.workbook import CFB_MAGIC, ZIP_MAGIC
 from loaders.validate import ERROR, WARNING
 from tests.loaders.test_project_register import HEADER as PROJECT_HEADER
 from tests.loaders.test_project_register import PLANS
+from workflows.first_run import ensure_ready
+from workflows.intake import check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # the built fixtures and the real published files (fixtures/real/, issue 15)
