@@ -3,7 +3,7 @@
 The database is the one catalogue at run time: pages, the API, intake, recompute,
 templates, reminders and the sample generator all read it from here
 (``stored_catalogue``); the YAML files of config/catalogue are read only to load
-it (``loaders.catalogue.refresh_catalogue``, run by every start).
+it (``workflows.catalogue.refresh_catalogue``, run by every start).
 """
 
 from __future__ import annotations

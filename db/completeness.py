@@ -17,7 +17,7 @@ missing figure was sent back.
 Which pairs are expected is the ``expected`` argument; by default every
 administrative unit in the circle (groupings and ``in_circle == "outside"``
 units excluded) × every stored indicator. That default is deliberately broad;
-the reporting obligations of the templates (loaders.reminders.expected_pairs)
+the reporting obligations of the templates (workflows.reminders.expected_pairs)
 are narrower and are what the job and the page should pass.
 
 Four queries whatever the size: units, indicators, the observations of all the

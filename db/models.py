@@ -509,7 +509,7 @@ class ProgressChange(Base):
     indicator and region it touched. Written in the transaction that changed
     the data (db.intake.import_observations, db.observations.replace_layer), so
     a process killed before the recompute loses nothing; the incremental
-    recompute (loaders/progress.py) reassesses the targets each can affect and
+    recompute (workflows/progress.py) reassesses the targets each can affect and
     deletes the rows it served."""
 
     __tablename__ = "progress_changes"

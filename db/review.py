@@ -3,7 +3,7 @@
 
 Pages read three frames from here — the queue of pending submissions, one
 submission's rows beside what they would change, and a reporter's own
-submissions — and loaders/review.py writes the decisions through the helpers
+submissions — and workflows/review.py writes the decisions through the helpers
 below, inside its own transaction. Frames are built from a fixed number of
 queries (never one per row), so a file of a thousand rows opens as fast as one
 of ten.
@@ -27,7 +27,7 @@ from indicators.outliers import HISTORY_YEARS, can_be_negative, change, flag, ye
 from indicators.review_view import RowFace
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
-REPORTED = "reported"  # the layer an approval writes to (loaders/review.py)
+REPORTED = "reported"  # the layer an approval writes to (workflows/review.py)
 
 QUEUE_COLUMNS = [
     "submission_id",

@@ -16,7 +16,7 @@ Growth is the published real growth rate (``gdp_growth``) of that year where one
 is held in a layer no worse than the value's, else the nominal change on the
 previous year's figure of the same series, labelled as such; a bound (超过 X) gives
 no growth. A share of the nation needs the nation's figure of the same year
-(``loaders.national_totals``); without it there is no share, never a guess.
+(``workflows.national_totals``); without it there is no share, never a guess.
 """
 
 from __future__ import annotations

@@ -160,4 +160,3 @@ def _step(before: float, after: float, relative: bool) -> float:
 
 def _finite(value: float | None) -> bool:
     return value is not None and math.isfinite(value)
-

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 20:50:00
 
 One row per indicator × region an accepted change touched, written in the
 transaction that changed the observations and deleted by the incremental
-recompute that served it (loaders/progress.py), so a process killed between
+recompute that served it (workflows/progress.py), so a process killed between
 the two leaves the row for the next run. No foreign keys: a change to a region
 or indicator later removed from the catalogue is simply served as nothing to do.
 """
