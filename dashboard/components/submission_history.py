@@ -7,8 +7,8 @@ from typing import Any
 
 import dash_ag_grid as dag
 
+from dashboard.components.grid import grid
 from dashboard.context import session_factory
-from dashboard.i18n import grid_locale, t
 from db.review import submissions_of
 from db.uploads import CHANNEL_ZH
 from indicators.access import Account
@@ -42,14 +42,4 @@ def history_rows(account: Account, lang: str) -> list[dict[str, Any]]:
 
 
 def history_grid(account: Account, lang: str) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=GRID,
-        rowData=history_rows(account, lang),
-        columnDefs=[
-            {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-            for f, zh, en, w in COLUMNS
-        ],
-        defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={"localeText": grid_locale(lang)},
-        style={"height": "300px"},
-    )
+    return grid(GRID, COLUMNS, lang, rows=history_rows(account, lang), height=300)

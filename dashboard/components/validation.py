@@ -11,7 +11,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.i18n import grid_locale, t
+from dashboard.components.grid import grid
+from dashboard.i18n import t
 from indicators.exports import spreadsheet_safe
 from workflows.intake import safe_filename
 
@@ -67,30 +68,16 @@ def _plain(value: Any) -> Any:
     return str(value)[:1000]
 
 
-# The message takes the rest of the row and wraps at a text line height: with the theme's
-# row-height line spacing a five-line message outgrew the height measured for it and ran
-# into the next row.
-_WRAPPED = {
-    "flex": 1,
-    "wrapText": True,
-    "autoHeight": True,
-    "cellStyle": {"lineHeight": "1.6"},  # no cell padding: autoHeight would not count it
-}
-
-
 def problems_grid(id_: str, lang: str) -> dag.AgGrid:
-    """Every problem with its sheet, row and column, the message in Chinese."""
-    return dag.AgGrid(
-        id=id_,
-        rowData=[],
-        columnDefs=[
-            {"field": f, "headerName": t(lang, zh, en), "width": w}
-            | (_WRAPPED | {"minWidth": w} if f == "message" else {})
-            for f, zh, en, w in COLUMNS
-        ],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True},
-        dashGridOptions={"localeText": grid_locale(lang)},
-        style={"height": "420px"},
+    """Every problem with its sheet, row and column, the message in Chinese; the message
+    takes the rest of the row and wraps."""
+    return grid(
+        id_,
+        COLUMNS,
+        lang,
+        height=420,
+        wrap={"message"},
+        column_extra={"message": {"flex": 1, "minWidth": COLUMNS[-1][3]}},
     )
 
 

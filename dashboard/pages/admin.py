@@ -13,9 +13,10 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.grid import Column, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.security import MAX_ID, InvalidInput, bounded_int, text_value
 from db.admin import add_user, change_user, issue_token, tokens_frame, users_frame, withdraw_token
 from db.session import transaction
@@ -86,16 +87,37 @@ def _stamp(column: pd.Series) -> pd.Series:
     return column.map(lambda v: "" if pd.isna(v) else str(v)[:19])
 
 
-def _grid(
-    id_: str, rows: list[dict[str, Any]], columns: list[tuple[str, str]], lang: str
-) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=id_,
-        rowData=rows,
-        columnDefs=[{"field": f, "headerName": h, "filter": True} for f, h in columns],
-        defaultColDef={"sortable": True, "resizable": True, "flex": 1},
-        dashGridOptions={"localeText": grid_locale(lang), "rowSelection": {"mode": "singleRow"}},
-        style={"height": "320px"},
+# Every column flexes to share the box (AG Grid does not use the width of a flex column).
+USER_COLUMNS: list[Column] = [
+    ("username", "用户名", "User name", 100),
+    ("display_name", "名称", "Name", 100),
+    ("role_name", "角色", "Role", 100),
+    ("regions", "地区", "Regions", 100),
+    ("active_name", "状态", "State", 100),
+    ("created_at", "创建时间", "Created", 100),
+]
+TOKEN_COLUMNS: list[Column] = [
+    ("id", "编号", "Id", 100),
+    ("name", "名称", "Name", 100),
+    ("username", "用户", "User", 100),
+    ("state", "状态", "State", 100),
+    ("trusted", "直报", "Direct", 100),
+    ("created_at", "创建时间", "Created", 100),
+    ("expires_at", "失效时间", "Expires", 100),
+    ("revoked_at", "撤销时间", "Revoked", 100),
+]
+
+
+def _table(id_: str, rows: list[dict[str, Any]], columns: list[Column], lang: str) -> dag.AgGrid:
+    """The users or the tokens: the columns share the width, one row chosen to edit."""
+    return grid(
+        id_,
+        columns,
+        lang,
+        rows=rows,
+        height=320,
+        default_column={"flex": 1},
+        selection={"mode": "singleRow"},
     )
 
 
@@ -242,17 +264,10 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        _grid(
+                        _table(
                             Ids.USERS,
                             _users(lang),
-                            [
-                                ("username", t(lang, "用户名", "User name")),
-                                ("display_name", t(lang, "名称", "Name")),
-                                ("role_name", t(lang, "角色", "Role")),
-                                ("regions", t(lang, "地区", "Regions")),
-                                ("active_name", t(lang, "状态", "State")),
-                                ("created_at", t(lang, "创建时间", "Created")),
-                            ],
+                            USER_COLUMNS,
                             lang,
                         ),
                         lg=8,
@@ -265,19 +280,10 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        _grid(
+                        _table(
                             Ids.TOKENS,
                             _tokens(lang),
-                            [
-                                ("id", t(lang, "编号", "Id")),
-                                ("name", t(lang, "名称", "Name")),
-                                ("username", t(lang, "用户", "User")),
-                                ("state", t(lang, "状态", "State")),
-                                ("trusted", t(lang, "直报", "Direct")),
-                                ("created_at", t(lang, "创建时间", "Created")),
-                                ("expires_at", t(lang, "失效时间", "Expires")),
-                                ("revoked_at", t(lang, "撤销时间", "Revoked")),
-                            ],
+                            TOKEN_COLUMNS,
                             lang,
                         ),
                         lg=8,

@@ -11,16 +11,16 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.security import InvalidInput, date_value, text_value
 from db.audit import ACTION_NAMES, events_frame
 from indicators.access import can_audit
@@ -42,9 +42,6 @@ RECORDED = [
     ("before", "变更前（原始记录）", "Before (as recorded)"),
     ("after", "变更后（原始记录）", "After (as recorded)"),
 ]
-
-
-WRAPPED = {"lineHeight": "1.5", "paddingTop": "4px", "paddingBottom": "4px"}
 
 
 class Ids(StrEnum):
@@ -198,30 +195,14 @@ def layout(
                 className="g-2 mb-2",
             ),
             html.Div(_count(len(frame), lang), id=Ids.COUNT, className="small text-muted mb-1"),
-            dag.AgGrid(
-                id=Ids.GRID,
-                rowData=_rows(frame),
-                columnDefs=[
-                    {
-                        "field": f,
-                        "headerName": t(lang, zh, en),
-                        "width": w,
-                        "filter": True,
-                        **(
-                            {"wrapText": True, "autoHeight": True, "cellStyle": WRAPPED}
-                            if f in ("changes", "object")
-                            else {}
-                        ),
-                    }
-                    for f, zh, en, w in COLUMNS
-                ],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 50,
-                    "localeText": grid_locale(lang),
-                },
-                style={"height": "620px"},
+            grid(
+                Ids.GRID,
+                COLUMNS,
+                lang,
+                rows=_rows(frame),
+                height=620,
+                page_size=50,
+                wrap={"changes", "object"},
             ),
             dcc.Download(id=Ids.DOWNLOAD),
         ]

@@ -21,16 +21,16 @@ from pathlib import Path
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 from flask import current_app
 
 from dashboard.auth import current_account
+from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory, settings
 from dashboard.data import catalogue
-from dashboard.i18n import dropdown_labels, grid_locale, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, lang_of, region_name, t
 from dashboard.security import text_value
 from dashboard.uploads import UploadError, decode_upload
 from indicators.access import AccessDenied, can_review, require_review
@@ -116,6 +116,11 @@ def _field(label: str, control: Any, for_id: str, md: int) -> dbc.Col:
     return dbc.Col(
         [dbc.Label(label, html_for=for_id, className="small text-muted mb-0"), control], md=md
     )
+
+
+def _pen(field: str) -> str:
+    """The mark on the header of a column the reviewer may correct."""
+    return "  ✎" if field in EDITABLE else ""
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
@@ -217,35 +222,16 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 style={"borderStyle": "dashed"},
             ),
             dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
-            dag.AgGrid(
-                id=Ids.GRID,
-                rowData=[],
-                columnDefs=[
-                    {
-                        "field": f,
-                        "headerName": t(lang, zh, en) + ("  ✎" if f in EDITABLE else ""),
-                        "width": w,
-                        "filter": True,
-                        "wrapText": f == "wording",
-                        "autoHeight": f == "wording",
-                        "editable": f in EDITABLE,
-                        **({"cellDataType": "text"} if f in EDITABLE else {}),
-                    }
-                    for f, zh, en, w in COLUMNS
-                ],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={
-                    "localeText": grid_locale(lang),
-                    "rowSelection": {
-                        "mode": "multiRow",
-                        "checkboxes": True,
-                        "headerCheckbox": True,
-                    },
-                    "singleClickEdit": True,
-                    "stopEditingWhenCellsLoseFocus": True,
-                },
-                getRowId="params.data.key",
-                style={"height": "480px"},
+            grid(
+                Ids.GRID,
+                [(f, zh + _pen(f), en + _pen(f), w) for f, zh, en, w in COLUMNS],
+                lang,
+                height=480,
+                wrap={"wording"},
+                column_extra={f: {"editable": True, "cellDataType": "text"} for f in EDITABLE},
+                row_id="key",
+                selection={"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
+                options={"singleClickEdit": True, "stopEditingWhenCellsLoseFocus": True},
             ),
             dbc.Row(
                 [

@@ -15,18 +15,18 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.security import text_value
 from indicators.access import Account, report_scope
 from indicators.completeness import URGENCY, most_urgent, region_summary, state_totals
@@ -346,15 +346,13 @@ def _body(period: str, regions: list[str] | None, lang: str) -> tuple[list[Any],
     return [
         html.Div(tally(frame, lang), id=Ids.TALLY),
         html.H3(t(lang, "按地区", "By region"), className="h5 mt-3"),
-        dag.AgGrid(
-            id=Ids.SUMMARY,
-            rowData=_summary_rows(frame, lang),
-            columnDefs=[
-                {"field": f, "headerName": t(lang, zh, en), "width": w} for f, zh, en, w in SUMMARY
-            ],
-            defaultColDef={"sortable": True, "resizable": True},
-            dashGridOptions={"localeText": grid_locale(lang)},
-            style={"height": f"{min(400, 52 + 42 * frame.region_code.nunique())}px"},
+        grid(
+            Ids.SUMMARY,
+            SUMMARY,
+            lang,
+            rows=_summary_rows(frame, lang),
+            height=min(400, 52 + 42 * frame.region_code.nunique()),
+            filter=False,
         ),
         html.H3(
             t(lang, "地区 × 指标（取最需处理的状态）", "Region × indicator (most urgent state)"),
@@ -374,20 +372,13 @@ def _body(period: str, regions: list[str] | None, lang: str) -> tuple[list[Any],
             className="small text-muted",
         ),
         html.H3(t(lang, "明细", "Every cell"), className="h5 mt-3"),
-        dag.AgGrid(
-            id=Ids.DETAIL,
-            rowData=frame[[c for c, *_ in DETAIL]].to_dict("records"),
-            columnDefs=[
-                {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-                for f, zh, en, w in DETAIL
-            ],
-            defaultColDef={"sortable": True, "resizable": True},
-            dashGridOptions={
-                "pagination": True,
-                "paginationPageSize": 50,
-                "localeText": grid_locale(lang),
-            },
-            style={"height": "560px"},
+        grid(
+            Ids.DETAIL,
+            DETAIL,
+            lang,
+            rows=frame[[c for c, *_ in DETAIL]].to_dict("records"),
+            height=560,
+            page_size=50,
         ),
     ], None
 

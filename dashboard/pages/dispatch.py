@@ -22,10 +22,11 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.grid import WRAPPED, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.maps import MAP_GRAPH_CONFIG, mapped_codes, value_map
 from dashboard.project_data import progress, register
 from dashboard.security import bounded_year, link_year
@@ -134,9 +135,8 @@ def category_table(summed: pd.DataFrame, lang: str) -> dag.AgGrid:
         }
         for name, row in summed.iterrows()
     ]
-    return _grid(
+    return grid(
         "dispatch-categories",
-        rows,
         [
             ("category", "类别", "Category", 200),
             ("projects", "有计划的项目", "Projects with a plan", 130),
@@ -147,7 +147,8 @@ def category_table(summed: pd.DataFrame, lang: str) -> dag.AgGrid:
             ("late", "逾期未报", "Late", 100),
         ],
         lang,
-        height=None,
+        rows=rows,
+        default_column=WRAPPED,
     )
 
 
@@ -252,9 +253,8 @@ def project_list(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
         }
         for r in frame.itertuples(index=False)
     ]
-    return _grid(
+    return grid(
         table_id,
-        rows,
         [
             ("project", "项目", "Project", 260),
             ("regions", "地区", "Region", 90),
@@ -266,8 +266,9 @@ def project_list(frame: pd.DataFrame, lang: str, table_id: str) -> Any:
             ("problems", "待协调问题", "Open problems", 260),
         ],
         lang,
-        height=None,
-        markdown="project",
+        rows=rows,
+        default_column=WRAPPED,
+        column_extra={"project": {"cellRenderer": "markdown"}},
     )
 
 
@@ -289,54 +290,16 @@ def matrix_grid(year: int, today: date, lang: str) -> dag.AgGrid:
         }
         for s, c in STATE_COLOURS.items()
     ]
-    return dag.AgGrid(
-        id="dispatch-matrix",
-        rowData=rows,
-        columnDefs=[
-            {
-                "field": "project",
-                "headerName": t(lang, "项目", "Project"),
-                "width": 280,
-                "pinned": "left",
-                "filter": True,
-            }
-        ]
-        + [
-            {
-                "field": m,
-                "headerName": t(lang, f"{int(m)}月", m),
-                "width": 92,
-                "cellStyle": {"styleConditions": conditions},
-            }
-            for m in months
-        ],
-        defaultColDef={"resizable": True, "sortable": True},
+    return grid(
+        "dispatch-matrix",
+        [("project", "项目", "Project", 280)] + [(m, f"{int(m)}月", m, 92) for m in months],
+        lang,
+        rows=rows,
+        column_extra={"project": {"pinned": "left"}}
+        | {m: {"filter": False, "cellStyle": {"styleConditions": conditions}} for m in months},
         # every project's row rendered (a register of a few hundred at most), so the page
         # prints whole and each row can be found
-        dashGridOptions={"localeText": grid_locale(lang), "domLayout": "autoHeight"},
-    )
-
-
-def _grid(
-    id_: str,
-    rows: list[dict[str, Any]],
-    columns: list[tuple[str, str, str, int]],
-    lang: str,
-    height: int | None,
-    markdown: str | None = None,
-) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=id_,
-        rowData=rows,
-        columnDefs=[
-            {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-            | ({"cellRenderer": "markdown"} if f == markdown else {})
-            for f, zh, en, w in columns
-        ],
-        defaultColDef={"sortable": True, "resizable": True, "wrapText": True, "autoHeight": True},
-        dashGridOptions={"localeText": grid_locale(lang)}
-        | ({"domLayout": "autoHeight"} if height is None else {}),
-        style={} if height is None else {"height": f"{height}px"},
+        height=None,
     )
 
 

@@ -10,17 +10,17 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.grid import WRAPPED, Column, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.validation import problems_grid
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.project_data import progress, region_names, register
 from dashboard.uploads import UploadError, decode_upload, upload_limits
 from db.projects import reports_frame
@@ -31,6 +31,17 @@ from indicators.projects import CATEGORIES, CATEGORIES_EN, STATUSES, STATUSES_EN
 from workflows.projects import import_register
 
 dash.register_page(__name__, path="/projects", name="重大项目", title="重大项目 · 成渝监测平台")
+
+# A project's dispatch history, newest first
+HISTORY: list[Column] = [
+    ("period", "月份", "Month", 90),
+    ("month", "本月完成", "Month", 100),
+    ("ytd", "年初至本月", "To date", 110),
+    ("progress", "形象进度", "Progress", 260),
+    ("problems", "待协调问题", "Problems", 220),
+    ("by", "报送人", "By", 100),
+    ("current", "版本", "Version", 90),
+]
 
 COLUMNS = [
     ("project", "项目", "Project", 300),
@@ -267,9 +278,11 @@ def project_detail(project_id: str, lang: str) -> Any:
                     style={"maxWidth": "420px"},
                 ),
                 html.H4(t(lang, "调度记录", "Dispatch history"), className="h6"),
-                dag.AgGrid(
-                    id="projects-history",
-                    rowData=[
+                grid(
+                    "projects-history",
+                    HISTORY,
+                    lang,
+                    rows=[
                         {
                             "period": r.period,
                             "month": ""
@@ -287,20 +300,8 @@ def project_detail(project_id: str, lang: str) -> Any:
                             ["period", "id"], ascending=[False, False]
                         ).itertuples(index=False)
                     ],
-                    columnDefs=[
-                        {"field": f, "headerName": t(lang, zh, en), "width": w}
-                        for f, zh, en, w in [
-                            ("period", "月份", "Month", 90),
-                            ("month", "本月完成", "Month", 100),
-                            ("ytd", "年初至本月", "To date", 110),
-                            ("progress", "形象进度", "Progress", 260),
-                            ("problems", "待协调问题", "Problems", 220),
-                            ("by", "报送人", "By", 100),
-                            ("current", "版本", "Version", 90),
-                        ]
-                    ],
-                    defaultColDef={"resizable": True, "wrapText": True, "autoHeight": True},
-                    dashGridOptions={"localeText": grid_locale(lang), "domLayout": "autoHeight"},
+                    filter=False,
+                    default_column=WRAPPED,
                 ),
             ]
         ),
@@ -432,21 +433,14 @@ def layout(
                 ],
                 className="g-2 my-2",
             ),
-            dag.AgGrid(
-                id=Ids.GRID,
-                rowData=_rows(category, region, status, lang),
-                columnDefs=[
-                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-                    | ({"cellRenderer": "markdown"} if f == "project" else {})
-                    for f, zh, en, w in COLUMNS
-                ],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={
-                    "localeText": grid_locale(lang),
-                    "pagination": True,
-                    "paginationPageSize": 50,
-                },
-                style={"height": "560px"},
+            grid(
+                Ids.GRID,
+                COLUMNS,
+                lang,
+                rows=_rows(category, region, status, lang),
+                height=560,
+                page_size=50,
+                column_extra={"project": {"cellRenderer": "markdown"}},
             ),
             html.Div(import_panel(lang), className="mt-3"),
         ]

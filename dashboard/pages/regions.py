@@ -5,13 +5,13 @@ from __future__ import annotations
 from enum import StrEnum
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import plan_titles, region_directory
-from dashboard.i18n import dropdown_labels, grid_locale, href, lang_of, region_name, t
+from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.maps import IN_CIRCLE_NAMES_EN, IN_CIRCLE_STYLE, MAP_GRAPH_CONFIG, region_map
 from indicators.regions import LEVEL_NAMES_EN, LEVEL_NAMES_ZH, Region, RegionDirectory
 
@@ -204,20 +204,13 @@ def layout(grouping: str | None = None, lang: str | None = None, **_query: str) 
                 className="mb-3",
             ),
             html.H3(t(lang, "地区一览", "All areas"), className="h5"),
-            dag.AgGrid(
-                id=Ids.TABLE,
-                rowData=_table_rows(directory, lang),
-                columnDefs=[
-                    {"field": f, "headerName": t(lang, zh, en), "width": w, "filter": True}
-                    for f, zh, en, w in COLUMNS
-                ],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 20,
-                    "localeText": grid_locale(lang),
-                },
-                style={"height": "640px"},
+            grid(
+                Ids.TABLE,
+                COLUMNS,
+                lang,
+                rows=_table_rows(directory, lang),
+                height=640,
+                page_size=20,
             ),
         ]
     )

@@ -21,9 +21,10 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import current_app
 
 from dashboard.auth import current_account
+from dashboard.components.grid import Column, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import session_factory
-from dashboard.i18n import grid_locale, lang_of, t
+from dashboard.i18n import lang_of, t
 from dashboard.security import bounded_id
 from db.review import frame_faces, review_queue, submission_rows_frame
 from indicators.access import AccessDenied, can_review, require_review
@@ -79,48 +80,25 @@ class Ids(StrEnum):
     CONFIRM_NO = "review-confirm-no"
 
 
-def _grid(id_: str, columns: list[tuple[str, str, str, int]], lang: str, multi: bool) -> dag.AgGrid:
-    """The queue (one file chosen) or a file's rows (ticked, paged). Rows are keyed
-    by ``key``, their id as a string (AG Grid wants strings; its expression
-    evaluator knows no ``String()``)."""
-    paging = (
-        {
-            "pagination": True,
-            "paginationPageSize": PAGE_SIZE,
-            "paginationPageSizeSelector": False,
-            "domLayout": "autoHeight",  # a whole page of rows on screen, none scrolled away
-        }
-        if multi
-        else {}
-    )
-    return dag.AgGrid(
-        id=id_,
-        rowData=[],
-        columnDefs=[
-            {
-                "field": f,
-                "headerName": t(lang, zh, en),
-                "width": w,
-                "filter": True,
-                "wrapText": f == "flags",
-                "autoHeight": f == "flags",
-            }
-            for f, zh, en, w in columns
-        ],
-        defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={
-            "localeText": grid_locale(lang),
-            "rowSelection": {
-                "mode": "multiRow" if multi else "singleRow",
-                "checkboxes": multi,
-                "enableClickSelection": not multi,
-                # the header box ticks the page on screen, never rows on other pages
-                **({"headerCheckbox": True, "selectAll": "currentPage"} if multi else {}),
-            },
-            **paging,
+def _file_grid(id_: str, columns: list[Column], lang: str, multi: bool) -> dag.AgGrid:
+    """The queue (one file chosen) or a file's rows (ticked, paged, a whole page of rows on
+    screen, none scrolled away). Rows are keyed by ``key``, their id as a string (AG Grid
+    wants strings; its expression evaluator knows no ``String()``)."""
+    return grid(
+        id_,
+        columns,
+        lang,
+        height=None if multi else 360,
+        page_size=PAGE_SIZE if multi else None,
+        wrap={"flags"},
+        row_id="key",
+        selection={
+            "mode": "multiRow" if multi else "singleRow",
+            "checkboxes": multi,
+            "enableClickSelection": not multi,
+            # the header box ticks the page on screen, never rows on other pages
+            **({"headerCheckbox": True, "selectAll": "currentPage"} if multi else {}),
         },
-        getRowId="params.data.key",
-        style={} if multi else {"height": "360px"},
     )
 
 
@@ -189,7 +167,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             color="warning",
             id="review-denied",
         )
-    queue = _grid(Ids.QUEUE, QUEUE, lang, multi=False)
+    queue = _file_grid(Ids.QUEUE, QUEUE, lang, multi=False)
     queue.rowData = _queue_rows()
     return html.Div(
         [
@@ -206,7 +184,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             html.H3(t(lang, "待审核文件", "Pending files"), className="h5"),
             queue,
             html.H3(t(lang, "文件内容", "The file's rows"), className="h5 mt-3"),
-            _grid(Ids.ROWS, ROWS, lang, multi=True),
+            _file_grid(Ids.ROWS, ROWS, lang, multi=True),
             dbc.Textarea(
                 id=Ids.COMMENT,
                 placeholder=t(lang, "审核意见（退回时必填）", "Comment (required to reject)"),

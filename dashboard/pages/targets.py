@@ -6,17 +6,16 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from config.settings import CONFIG_DIR
+from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import (
     dropdown_labels,
-    grid_locale,
     href,
     lang_of,
     name,
@@ -315,44 +314,19 @@ def layout(
                 ],
                 className="mb-2",
             ),
-            dag.AgGrid(
-                id=Ids.GRID,
-                rowData=_rows(shown),
-                columnDefs=[
-                    {
-                        "field": f,
-                        "headerName": t(lang, zh, en),
-                        "width": w,
-                        "filter": True,
-                        **(
-                            {"wrapText": True, "autoHeight": True}
-                            if f in ("quote", "section", "plan_title")
-                            else {}
-                        ),
-                        **(
-                            {"tooltipField": "indicator_definition"}
-                            if f == "indicator_name"
-                            else {}
-                        ),
-                    }
-                    for f, zh, en, w in COLUMNS
-                ]
-                + [{"field": f, "hide": True} for f in HIDDEN],
-                defaultColDef={"sortable": True, "resizable": True},
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 50,
-                    "localeText": grid_locale(lang),
-                    "rowSelection": {
-                        "mode": "singleRow",
-                        "checkboxes": False,
-                        "enableClickSelection": True,
-                    },
-                    "quickFilterText": q or "",
-                    "enableBrowserTooltips": True,
-                },
-                getRowId="params.data.id",
-                style={"height": "620px"},
+            grid(
+                Ids.GRID,
+                COLUMNS,
+                lang,
+                rows=_rows(shown),
+                height=620,
+                page_size=50,
+                wrap={"quote", "section", "plan_title"},
+                column_extra={"indicator_name": {"tooltipField": "indicator_definition"}},
+                hidden=HIDDEN,
+                row_id="id",
+                selection={"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+                options={"quickFilterText": q or "", "enableBrowserTooltips": True},
             ),
             html.Div(
                 source_card(frame, target, lang) if target in set(shown.id) else None,
