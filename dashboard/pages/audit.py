@@ -16,6 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.access import denied
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
@@ -55,15 +56,12 @@ class Ids(StrEnum):
     SHARE = "audit-share"
 
 
-def denied(lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        t(
-            lang,
-            "审计日志仅限审核员和管理员查看。请用相应账号登录。",
-            "The audit log is for reviewers and administrators. Sign in with such an account.",
-        ),
-        color="warning",
-        id="audit-denied",
+def _denied(lang: str) -> dbc.Alert:
+    return denied(
+        "audit-denied",
+        lang,
+        "审计日志仅限审核员和管理员查看。请用相应账号登录。",
+        "The audit log is for reviewers and administrators. Sign in with such an account.",
     )
 
 
@@ -119,7 +117,7 @@ def layout(
 ) -> html.Div:
     lang = lang_of(lang)
     if not can_audit(current_account()):
-        return denied(lang)
+        return _denied(lang)
     try:
         frame = _frame(action, actor, start, end, lang)
     except InvalidInput as refused:  # a date typed into the link

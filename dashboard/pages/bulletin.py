@@ -26,11 +26,14 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import current_app
 
 from dashboard.auth import current_account
+from dashboard.components.access import denied
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import region_picker
+from dashboard.components.upload_box import upload_box
 from dashboard.context import region_directory, session_factory, settings
 from dashboard.data import catalogue
-from dashboard.i18n import dropdown_labels, lang_of, region_name, t
+from dashboard.i18n import lang_of, region_name, t
 from dashboard.security import text_value
 from dashboard.uploads import UploadError, decode_upload
 from indicators.access import AccessDenied, can_review, require_review
@@ -99,14 +102,11 @@ VINTAGE_EN = {
 
 
 def _denied(lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        t(
-            lang,
-            "公报读取仅限联合办公室的审核员和管理员。",
-            "The bulletin reader is for the joint office's reviewers.",
-        ),
-        color="warning",
-        id="bulletin-denied",
+    return denied(
+        "bulletin-denied",
+        lang,
+        "公报读取仅限联合办公室的审核员和管理员。",
+        "The bulletin reader is for the joint office's reviewers.",
     )
 
 
@@ -153,13 +153,12 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 [
                     _field(
                         t(lang, "地区", "Region"),
-                        dcc.Dropdown(
-                            id=Ids.REGION,
-                            options=[
-                                {"label": region_name(r, lang), "value": r.code} for r in regions
-                            ],
-                            placeholder=t(lang, "默认从标题识别", "From the title"),
-                            labels=dropdown_labels(lang),
+                        region_picker(
+                            Ids.REGION,
+                            regions,
+                            None,
+                            t(lang, "默认从标题识别", "From the title"),
+                            lang,
                         ),
                         Ids.REGION,
                         2,
@@ -204,22 +203,12 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ],
                 className="mb-2 g-2",
             ),
-            dcc.Upload(
-                id=Ids.UPLOAD,
-                children=html.Div(
-                    [
-                        t(lang, "将公报文件拖到此处，或", "Drop a bulletin here, or "),
-                        html.A(t(lang, "点击选择文件", "choose a file")),
-                        t(
-                            lang,
-                            f"（.txt、.md、.html，不超过 {limit / 1024 / 1024:g} MB）",
-                            f" (.txt, .md, .html, at most {limit / 1024 / 1024:g} MB)",
-                        ),
-                    ]
-                ),
-                max_size=limit,
-                className="border border-2 rounded p-4 text-center bg-light mb-3",
-                style={"borderStyle": "dashed"},
+            upload_box(
+                Ids.UPLOAD,
+                lang,
+                ("将公报文件拖到此处，或", "Drop a bulletin here, or "),
+                (".txt、.md、.html", ".txt, .md, .html"),
+                limit,
             ),
             dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
             grid(

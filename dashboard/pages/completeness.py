@@ -21,6 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.auth import current_account
+from dashboard.components.access import denied
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
@@ -218,15 +219,12 @@ def _rules_text(lang: str) -> str:
     ).join(parts)
 
 
-def denied(lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        t(
-            lang,
-            "报送进度仅限登录用户查看。请先登录。",
-            "Reporting progress is for signed-in users. Please sign in.",
-        ),
-        color="warning",
-        id="completeness-denied",
+def _denied(lang: str) -> dbc.Alert:
+    return denied(
+        "completeness-denied",
+        lang,
+        "报送进度仅限登录用户查看。请先登录。",
+        "Reporting progress is for signed-in users. Please sign in.",
     )
 
 
@@ -244,7 +242,7 @@ def layout(
     lang = lang_of(lang)
     account = current_account()
     if account is None:
-        return denied(lang)
+        return _denied(lang)
     period = period or str(beijing_today().year - 1)
     if regions == ALL:
         chosen = []
@@ -395,7 +393,7 @@ def _body(period: str, regions: list[str] | None, lang: str) -> tuple[list[Any],
 def show(period: str | None, regions: list[str] | None, search: str | None) -> tuple[Any, ...]:
     lang = lang_of(search)
     if current_account() is None:  # the server decides, whatever the page shows
-        return [], denied(lang), dash.no_update
+        return [], _denied(lang), dash.no_update
     period = text_value(period, "期间")
     if not period:
         return dash.no_update, None, dash.no_update

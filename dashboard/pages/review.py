@@ -21,6 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 from flask import current_app
 
 from dashboard.auth import current_account
+from dashboard.components.access import denied
 from dashboard.components.grid import Column, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import session_factory
@@ -158,14 +159,11 @@ def _rows(submission_id: int, lang: str) -> tuple[list[dict[str, Any]], dict[str
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     if not can_review(current_account()):
-        return dbc.Alert(
-            t(
-                lang,
-                "数据审核仅限审核员和管理员。",
-                "Reviewing is for the joint office's reviewers.",
-            ),
-            color="warning",
-            id="review-denied",
+        return denied(
+            "review-denied",
+            lang,
+            "数据审核仅限审核员和管理员。",
+            "Reviewing is for the joint office's reviewers.",
         )
     queue = _file_grid(Ids.QUEUE, QUEUE, lang, multi=False)
     queue.rowData = _queue_rows()

@@ -18,11 +18,14 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
 from dashboard.components import online_entry
+from dashboard.components.access import denied
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import region_picker
 from dashboard.components.submission_history import history_grid, history_rows
+from dashboard.components.upload_box import upload_box
 from dashboard.components.validation import problems_grid, summary, template_links
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, lang_of, region_name, t
+from dashboard.i18n import lang_of, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from db.errors import StorageError
 from indicators.access import AccessDenied, may_submit, report_scope
@@ -57,14 +60,11 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     account = current_account()
     if not may_submit(account):
-        return dbc.Alert(
-            t(
-                lang,
-                "数据填报需以填报员账号登录。",
-                "Sign in with a reporter's account to submit data.",
-            ),
-            color="warning",
-            id="submit-denied",
+        return denied(
+            "submit-denied",
+            lang,
+            "数据填报需以填报员账号登录。",
+            "Sign in with a reporter's account to submit data.",
         )
     directory = region_directory()
     allowed = report_scope(account)
@@ -91,14 +91,12 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.REGION,
-                            options=[
-                                {"value": r.code, "label": region_name(r, lang)} for r in units
-                            ],
-                            value=units[0].code if len(units) == 1 else None,
-                            placeholder=t(lang, "地区", "Region"),
-                            labels=dropdown_labels(lang),
+                        region_picker(
+                            Ids.REGION,
+                            units,
+                            units[0].code if len(units) == 1 else None,
+                            t(lang, "地区", "Region"),
+                            lang,
                         ),
                         md=4,
                     ),
@@ -118,19 +116,13 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     dbc.Tab(
                         html.Div(
                             [
-                                dcc.Upload(
-                                    id=Ids.UPLOAD,
-                                    children=html.Div(
-                                        [
-                                            t(
-                                                lang,
-                                                "将填好的文件拖到此处，或",
-                                                "Drop the completed file here, or ",
-                                            ),
-                                            html.A(t(lang, "点击选择文件", "choose a file")),
-                                        ]
+                                upload_box(
+                                    Ids.UPLOAD,
+                                    lang,
+                                    (
+                                        "将填好的文件拖到此处，或",
+                                        "Drop the completed file here, or ",
                                     ),
-                                    className="border border-2 rounded p-4 text-center bg-light mb-3",
                                 ),
                                 dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
                                 problems_grid(Ids.GRID, lang),

@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.upload_box import upload_box
 from dashboard.components.validation import (
     problems_grid,
     report_csv,
@@ -63,7 +64,6 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     units = sorted((r for r in region_directory() if not r.is_grouping), key=lambda r: r.code)
     limit = settings().max_upload_bytes
-    megabytes = f"{limit / 1024 / 1024:g}"
     return html.Div(
         [
             html.H2(t(lang, "数据校验", "Check a data file"), className="h3"),
@@ -114,22 +114,12 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ),
                 className="mb-3",
             ),
-            dcc.Upload(
-                id=Ids.UPLOAD,
-                children=html.Div(
-                    [
-                        t(lang, "将文件拖到此处，或", "Drop a file here, or "),
-                        html.A(t(lang, "点击选择文件", "choose a file")),
-                        t(
-                            lang,
-                            f"（CSV、Excel .xlsx/.xls，不超过 {megabytes} MB）",
-                            f" (CSV, Excel .xlsx/.xls, at most {megabytes} MB)",
-                        ),
-                    ]
-                ),
-                max_size=limit,
-                className="border border-2 rounded p-4 text-center bg-light mb-3",
-                style={"borderStyle": "dashed"},
+            upload_box(
+                Ids.UPLOAD,
+                lang,
+                ("将文件拖到此处，或", "Drop a file here, or "),
+                ("CSV、Excel .xlsx/.xls", "CSV, Excel .xlsx/.xls"),
+                limit,
             ),
             _naming(lang, units),
             dcc.Loading(html.Div(id=Ids.SUMMARY), type="dot"),
