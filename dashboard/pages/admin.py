@@ -7,12 +7,12 @@ from enum import StrEnum
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.auth import current_account
+from dashboard.components.access import denied
 from dashboard.components.grid import Column, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.context import region_directory, session_factory
@@ -108,9 +108,12 @@ TOKEN_COLUMNS: list[Column] = [
 ]
 
 
-def _table(id_: str, rows: list[dict[str, Any]], columns: list[Column], lang: str) -> dag.AgGrid:
-    """The users or the tokens: the columns share the width, one row chosen to edit."""
-    return grid(
+def _table_beside(
+    form: Any, id_: str, rows: list[dict[str, Any]], columns: list[Column], lang: str
+) -> dbc.Row:
+    """The users or the tokens (the columns share the width, one row chosen to edit)
+    beside the form that edits them."""
+    table = grid(
         id_,
         columns,
         lang,
@@ -119,20 +122,19 @@ def _table(id_: str, rows: list[dict[str, Any]], columns: list[Column], lang: st
         default_column={"flex": 1},
         selection={"mode": "singleRow"},
     )
+    return dbc.Row([dbc.Col(table, lg=8), dbc.Col(form, lg=4)], className="mb-4")
 
 
-def denied(lang: str) -> dbc.Alert:
-    return dbc.Alert(
-        t(lang, "用户管理仅限管理员。", "User administration is for administrators."),
-        color="warning",
-        id="admin-denied",
+def _denied(lang: str) -> dbc.Alert:
+    return denied(
+        "admin-denied", lang, "用户管理仅限管理员。", "User administration is for administrators."
     )
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     if not can_administer(current_account()):
-        return denied(lang)
+        return _denied(lang)
     units = sorted((r for r in region_directory() if not r.is_grouping), key=lambda r: r.code)
     roles = ROLE_EN if lang == "en" else ROLE_ZH
     labels = dropdown_labels(lang)
@@ -261,36 +263,9 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 ),
                 className="text-muted",
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        _table(
-                            Ids.USERS,
-                            _users(lang),
-                            USER_COLUMNS,
-                            lang,
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(user_form, lg=4),
-                ],
-                className="mb-4",
-            ),
+            _table_beside(user_form, Ids.USERS, _users(lang), USER_COLUMNS, lang),
             html.H3(t(lang, "访问令牌（系统接口）", "API tokens"), className="h5"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        _table(
-                            Ids.TOKENS,
-                            _tokens(lang),
-                            TOKEN_COLUMNS,
-                            lang,
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(token_form, lg=4),
-                ]
-            ),
+            _table_beside(token_form, Ids.TOKENS, _tokens(lang), TOKEN_COLUMNS, lang),
         ]
     )
 

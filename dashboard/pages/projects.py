@@ -18,9 +18,10 @@ from config.clock import beijing_today
 from dashboard.auth import current_account
 from dashboard.components.grid import WRAPPED, Column, grid
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker
 from dashboard.components.validation import problems_grid
 from dashboard.context import region_directory, session_factory
-from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
+from dashboard.i18n import href, lang_of, region_name, t
 from dashboard.project_data import progress, region_names, register
 from dashboard.uploads import UploadError, decode_upload, upload_limits
 from db.projects import reports_frame
@@ -358,6 +359,13 @@ def layout(
     lang = lang_of(lang)
     directory = region_directory()
     held = sorted(set(register().regions.region_code))
+    category_options = [
+        {"value": c, "label": CATEGORIES_EN[c] if lang == "en" else c} for c in CATEGORIES
+    ]
+    region_options = [{"value": c, "label": region_name(directory[c], lang)} for c in held]
+    status_options = [
+        {"value": s, "label": STATUSES_EN[s] if lang == "en" else s} for s in STATUSES
+    ]
     return html.Div(
         [
             html.H2(t(lang, "重大项目", "Major projects"), className="h3"),
@@ -382,43 +390,18 @@ def layout(
             notice_table(lang),
             dbc.Row(
                 [
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.CATEGORY,
-                            options=[
-                                {"value": c, "label": CATEGORIES_EN[c] if lang == "en" else c}
-                                for c in CATEGORIES
-                            ],
-                            value=category,
-                            placeholder=t(lang, "全部类别", "All categories"),
-                            labels=dropdown_labels(lang),
-                        ),
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.REGION,
-                            options=[
-                                {"value": c, "label": region_name(directory[c], lang)} for c in held
-                            ],
-                            value=region,
-                            placeholder=t(lang, "全部地区", "All regions"),
-                            labels=dropdown_labels(lang),
-                        ),
-                        md=3,
-                    ),
-                    dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.STATUS,
-                            options=[
-                                {"value": s, "label": STATUSES_EN[s] if lang == "en" else s}
-                                for s in STATUSES
-                            ],
-                            value=status,
-                            placeholder=t(lang, "全部状态", "All statuses"),
-                            labels=dropdown_labels(lang),
-                        ),
-                        md=3,
+                    *(
+                        dbc.Col(picker(id_, options, value, t(lang, *everything), lang), md=3)
+                        for id_, options, value, everything in [
+                            (
+                                Ids.CATEGORY,
+                                category_options,
+                                category,
+                                ("全部类别", "All categories"),
+                            ),
+                            (Ids.REGION, region_options, region, ("全部地区", "All regions")),
+                            (Ids.STATUS, status_options, status, ("全部状态", "All statuses")),
+                        ]
                     ),
                     dbc.Col(
                         html.A(

@@ -8,14 +8,14 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
 from config.settings import CONFIG_DIR
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker
 from dashboard.context import region_directory, session_factory
 from dashboard.i18n import (
-    dropdown_labels,
     href,
     lang_of,
     name,
@@ -158,18 +158,6 @@ def _count_text(count: int, search: str | None, lang: str) -> str:
     return f"筛选出 {count} 条" + (f"，表格内再按“{search}”搜索" if search else "")
 
 
-def _dropdown(
-    id_: str, options: list[dict[str, Any]], value: Any, placeholder: str, lang: str
-) -> dcc.Dropdown:
-    return dcc.Dropdown(
-        id=id_,
-        options=options,
-        value=value,
-        placeholder=placeholder,
-        labels=dropdown_labels(lang),
-    )
-
-
 def layout(
     plan: str | None = None,
     pillar: str | None = None,
@@ -204,57 +192,26 @@ def layout(
         .groupby(["plan_id", "plan_title"], as_index=False)
         .min()
     )
+    plan_options = [
+        {"value": p, "label": t}
+        for p, t, _ in plans.sort_values("seed_line").itertuples(index=False)
+    ]
+    pillar_options = [{"value": k, "label": pillar_name(k, lang)} for k in PILLARS]
+    scope_options = _options(frame, "scope_code", "scope_name")
+    year_options = [
+        {"value": int(y), "label": t(lang, f"{y}年", str(y))} for y in sorted(frame.year.unique())
+    ]
+    pickers = [  # id, options, value, the words for no choice, width
+        (Ids.PLAN, plan_options, plan, ("全部规划", "All plans"), 3),
+        (Ids.PILLAR, pillar_options, pillar, ("全部领域", "All pillars"), 2),
+        (Ids.SCOPE, scope_options, scope, ("全部范围", "All scopes"), 2),
+        (Ids.YEAR, year_options, year_value, ("全部年份", "All years"), 2),
+    ]
     filters = dbc.Row(
         [
-            dbc.Col(
-                _dropdown(
-                    Ids.PLAN,
-                    [
-                        {"value": p, "label": t}
-                        for p, t, _ in plans.sort_values("seed_line").itertuples(index=False)
-                    ],
-                    plan,
-                    t(lang, "全部规划", "All plans"),
-                    lang,
-                ),
-                lg=3,
-                md=6,
-            ),
-            dbc.Col(
-                _dropdown(
-                    Ids.PILLAR,
-                    [{"value": k, "label": pillar_name(k, lang)} for k in PILLARS],
-                    pillar,
-                    t(lang, "全部领域", "All pillars"),
-                    lang,
-                ),
-                lg=2,
-                md=6,
-            ),
-            dbc.Col(
-                _dropdown(
-                    Ids.SCOPE,
-                    _options(frame, "scope_code", "scope_name"),
-                    scope,
-                    t(lang, "全部范围", "All scopes"),
-                    lang,
-                ),
-                lg=2,
-                md=6,
-            ),
-            dbc.Col(
-                _dropdown(
-                    Ids.YEAR,
-                    [
-                        {"value": int(y), "label": t(lang, f"{y}年", str(y))}
-                        for y in sorted(frame.year.unique())
-                    ],
-                    year_value,
-                    t(lang, "全部年份", "All years"),
-                    lang,
-                ),
-                lg=2,
-                md=6,
+            *(
+                dbc.Col(picker(id_, options, value, t(lang, *everything), lang), lg=width, md=6)
+                for id_, options, value, everything, width in pickers
             ),
             dbc.Col(
                 dbc.Checkbox(
