@@ -7,13 +7,15 @@ print the same way (the browser's own print, which Chromium saves as an A4 PDF).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard.i18n import dropdown_labels, href, t
+from dashboard.components.header import Ids as HeaderIds
+from dashboard.i18n import dropdown_labels, href, lang_of, t
 
 PRINT_JS = "(n) => { if (n) { window.print(); } return window.dash_clientside.no_update; }"
 
@@ -84,3 +86,46 @@ def print_on_click(button_id: str) -> None:
         Input(button_id, "n_clicks"),
         prevent_initial_call=True,
     )
+
+
+Body = Callable[[str | None, str], Any]
+"""A report's body for a scope (None: all) in a language."""
+
+
+def report_page(
+    ids: Any,
+    scopes: pd.DataFrame,
+    scope: str | None,
+    lang: str,
+    path: str,
+    share_label: tuple[str, str],
+    body: Body,
+) -> html.Div:
+    """A report page: the toolbar, the body for ``scope``, and the Excel download's target;
+    ``ids`` names SCOPE, PRINT, XLSX, SHARE, BODY and DOWNLOAD."""
+    return html.Div(
+        [
+            report_toolbar(ids, scopes, scope, lang, path, ids.SHARE, share_label),
+            dcc.Loading(html.Div(body(scope, lang), id=ids.BODY), type="dot"),
+            dcc.Download(id=ids.DOWNLOAD),
+        ]
+    )
+
+
+def report_callbacks(ids: Any, path: str, body: Body) -> None:
+    """What a report page does without a round trip of its own: a new scope redraws the
+    body and the link to the page as shown; the print button prints."""
+
+    @callback(
+        Output(ids.BODY, "children"),
+        Output(ids.SHARE, "href"),
+        Input(ids.SCOPE, "value"),
+        State(HeaderIds.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def show(scope: str | None, search: str | None) -> tuple[Any, str]:
+        lang = lang_of(search)
+        scope = scope if isinstance(scope, str) else None  # a crafted request's value
+        return body(scope, lang), href(path, lang, scope=scope)
+
+    print_on_click(ids.PRINT)

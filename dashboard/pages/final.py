@@ -22,7 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from config.clock import beijing_today
 from dashboard.components.header import Ids as HeaderIds
-from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
+from dashboard.components.report_toolbar import report_callbacks, report_page, scope_options
 from dashboard.components.scorecard import indicator_cell, pillar_table, value_text
 from dashboard.components.status import verdict_badge
 from dashboard.data import final_evaluation, indicators
@@ -348,27 +348,10 @@ def _section(title: str, children: list[Any], page_break: bool = False) -> html.
 def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
     scopes = scope_options(evaluated(None, lang)[0])
-    share = ("本页链接", "Link to this page")
-    return html.Div(
-        [
-            report_toolbar(Ids, scopes, scope, lang, "/final", Ids.SHARE, share),
-            dcc.Loading(html.Div(body(scope, lang), id=Ids.BODY), type="dot"),
-            dcc.Download(id=Ids.DOWNLOAD),
-        ]
-    )
+    return report_page(Ids, scopes, scope, lang, "/final", ("本页链接", "Link to this page"), body)
 
 
-@callback(
-    Output(Ids.BODY, "children"),
-    Output(Ids.SHARE, "href"),
-    Input(Ids.SCOPE, "value"),
-    State(HeaderIds.URL, "search"),
-    prevent_initial_call=True,
-)
-def show(scope: str | None, search: str | None) -> tuple[Any, str]:
-    lang = lang_of(search)
-    scope = scope if isinstance(scope, str) else None
-    return body(scope, lang), href("/final", lang, scope=scope)
+report_callbacks(Ids, "/final", body)
 
 
 def workbook(frame: pd.DataFrame, lang: str) -> bytes:
@@ -422,6 +405,3 @@ def download(_n: int | None, scope: str | None, search: str | None) -> Any:
         return dash.no_update
     name = t(lang, "终期评估", "final-evaluation") + f"-{scope or 'ccec'}-{through_year()}.xlsx"
     return dcc.send_bytes(workbook(frame, lang), name)
-
-
-print_on_click(Ids.PRINT)

@@ -14,11 +14,11 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard.components.header import Ids as HeaderIds
-from dashboard.components.report_toolbar import print_on_click, report_toolbar, scope_options
+from dashboard.components.report_toolbar import report_callbacks, report_page, scope_options
 from dashboard.components.scorecard import ranked_table, scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
 from dashboard.data import per_version, snapshots
-from dashboard.i18n import href, lang_of, layer_name, status_word, t
+from dashboard.i18n import lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
 from indicators.layers import LAYER_ORDER
 from indicators.summary import (
@@ -262,27 +262,13 @@ def kept_body(scope: str | None, lang: str) -> Any:
 
 def layout(scope: str | None = None, lang: str | None = None, **_query: str) -> html.Div:
     lang = lang_of(lang)
-    scopes = scope_options(snapshots(lang))
     share = ("本报告链接", "Link to this report")
-    return html.Div(
-        [
-            report_toolbar(Ids, scopes, scope, lang, "/report", Ids.SHARE, share),
-            dcc.Loading(html.Div(kept_body(scope, lang), id=Ids.BODY), type="dot"),
-            dcc.Download(id=Ids.DOWNLOAD),
-        ]
+    return report_page(
+        Ids, scope_options(snapshots(lang)), scope, lang, "/report", share, kept_body
     )
 
 
-@callback(
-    Output(Ids.BODY, "children"),
-    Output(Ids.SHARE, "href"),
-    Input(Ids.SCOPE, "value"),
-    State(HeaderIds.URL, "search"),
-    prevent_initial_call=True,
-)
-def show(scope: str | None, search: str | None) -> tuple[Any, str]:
-    lang = lang_of(search)
-    return kept_body(scope, lang), href("/report", lang, scope=scope)
+report_callbacks(Ids, "/report", kept_body)
 
 
 @callback(
@@ -305,6 +291,3 @@ def download(_n: int | None, scope: str | None, search: str | None) -> Any:
         + f"-{scope or 'ccec'}-{int(frame.as_of.iloc[0])}.xlsx"
     )
     return dcc.send_bytes(content, name)
-
-
-print_on_click(Ids.PRINT)
