@@ -121,6 +121,22 @@ def labelled(cells: list[html.Td], header: list[str]) -> list[html.Td]:
     return cells
 
 
+def _scorecard(
+    header: list[str], rows: list[html.Tr], class_name: str, table_id: str | None
+) -> dbc.Table:
+    """A scorecard table: compact, its rows cards on a phone (each value after its
+    column's name)."""
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
+        bordered=False,
+        hover=True,
+        size="sm",
+        responsive=True,
+        className=f"{class_name} {PHONE_CARDS}",
+        id=table_id,
+    )
+
+
 def pillar_table(
     frame: pd.DataFrame,
     header: list[str],
@@ -147,15 +163,7 @@ def pillar_table(
                 )
             )
         body.append(html.Tr(labelled(cells(row), header)))
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(body)],
-        bordered=False,
-        hover=True,
-        size="sm",
-        responsive=True,
-        className=f"scorecard {PHONE_CARDS}",
-        id=table_id,
-    )
+    return _scorecard(header, body, "scorecard", table_id)
 
 
 def gap_cell_text(row: Any, lang: str) -> str:
@@ -242,12 +250,4 @@ def ranked_table(frame: pd.DataFrame, lang: str, table_id: str, short: bool = Tr
         )
         for i, row in enumerate(records(frame), start=1)
     ]
-    return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in header])), html.Tbody(rows)],
-        bordered=False,
-        hover=True,
-        size="sm",
-        responsive=True,
-        className=f"scorecard ranked {PHONE_CARDS}",
-        id=table_id,
-    )
+    return _scorecard(header, rows, "scorecard ranked", table_id)

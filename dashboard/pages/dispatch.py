@@ -410,32 +410,29 @@ def form(account: Account | None, year: int, today: date, lang: str) -> Any:
                             ],
                             md=5,
                         ),
-                        dbc.Col(
-                            [
-                                dbc.Label(t(lang, "月份", "Month"), html_for=Ids.MONTH),
-                                dbc.Input(id=Ids.MONTH, value=month),
-                            ],
-                            md=2,
-                        ),
-                        dbc.Col(
-                            [
-                                dbc.Label(
-                                    t(lang, "本月完成投资（亿元）", "This month (100 m yuan)"),
-                                    html_for=Ids.MONTH_INV,
+                        *(
+                            dbc.Col(
+                                [
+                                    dbc.Label(t(lang, *label), html_for=id_),
+                                    dbc.Input(id=id_, type="text", value=value),
+                                ],
+                                md=width,
+                            )
+                            for id_, label, value, width in [
+                                (Ids.MONTH, ("月份", "Month"), month, 2),
+                                (
+                                    Ids.MONTH_INV,
+                                    ("本月完成投资（亿元）", "This month (100 m yuan)"),
+                                    None,
+                                    2,
                                 ),
-                                dbc.Input(id=Ids.MONTH_INV, type="text"),
-                            ],
-                            md=2,
-                        ),
-                        dbc.Col(
-                            [
-                                dbc.Label(
-                                    t(lang, "年初至本月累计（亿元）", "Year to date (100 m yuan)"),
-                                    html_for=Ids.YTD,
+                                (
+                                    Ids.YTD,
+                                    ("年初至本月累计（亿元）", "Year to date (100 m yuan)"),
+                                    None,
+                                    3,
                                 ),
-                                dbc.Input(id=Ids.YTD, type="text"),
-                            ],
-                            md=3,
+                            ]
                         ),
                     ],
                     className="g-2",
