@@ -1,8 +1,8 @@
 """A filter's dropdown: options, the value chosen (None: all), the words for no choice, and
 Dash's own words (clear, no results) in the page's language.
 
-One home for the call the filter rows of 目标库 and 重大项目 made once per filter, and for the
-region choice of 数据填报 and 公报读取.
+One home for the call the filter rows of 目标库, 重大项目 and 审计日志 made once per filter, and
+for the region choice of 数据校验, 数据填报 and 公报读取.
 """
 
 from __future__ import annotations

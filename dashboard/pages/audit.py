@@ -19,9 +19,10 @@ from dashboard.auth import current_account
 from dashboard.components.access import denied
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker
 from dashboard.context import region_directory, session_factory
 from dashboard.data import indicators
-from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
+from dashboard.i18n import href, lang_of, region_name, t
 from dashboard.security import InvalidInput, date_value, text_value
 from db.audit import ACTION_NAMES, events_frame
 from indicators.access import can_audit
@@ -140,12 +141,8 @@ def layout(
             dbc.Row(
                 [
                     dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.ACTION,
-                            options=options,
-                            value=action,
-                            placeholder=t(lang, "全部操作", "All actions"),
-                            labels=dropdown_labels(lang),
+                        picker(
+                            Ids.ACTION, options, action, t(lang, "全部操作", "All actions"), lang
                         ),
                         md=3,
                     ),

@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker, region_picker
 from dashboard.components.upload_box import upload_box
 from dashboard.components.validation import (
     problems_grid,
@@ -30,7 +31,7 @@ from dashboard.components.validation import (
     template_links,
 )
 from dashboard.context import region_directory, session_factory, settings
-from dashboard.i18n import dropdown_labels, lang_of, region_name, t
+from dashboard.i18n import lang_of, t
 from dashboard.uploads import UploadError, decode_upload, sender, upload_limits
 from workflows.intake import (
     CHECK_WINDOW,
@@ -88,14 +89,12 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                         dbc.Row(
                             [
                                 dbc.Col(
-                                    dcc.Dropdown(
-                                        id=Ids.REGION,
-                                        options=[
-                                            {"label": region_name(r, lang), "value": r.code}
-                                            for r in units
-                                        ],
-                                        placeholder=t(lang, "选择地区…", "Choose a region…"),
-                                        labels=dropdown_labels(lang),
+                                    region_picker(
+                                        Ids.REGION,
+                                        units,
+                                        None,
+                                        t(lang, "选择地区…", "Choose a region…"),
+                                        lang,
                                     ),
                                     md=4,
                                 ),
@@ -156,24 +155,20 @@ def _naming(lang: str, units: list[Any]) -> dbc.Row:
                 className="pt-2",
             ),
             dbc.Col(
-                dcc.Dropdown(
-                    id=Ids.INDICATOR,
-                    options=[
+                picker(
+                    Ids.INDICATOR,
+                    [
                         {"label": row.name_zh, "value": row.id}
                         for row in data.indicators().itertuples()
                     ],
-                    placeholder=t(lang, "指标…", "Indicator…"),
-                    labels=dropdown_labels(lang),
+                    None,
+                    t(lang, "指标…", "Indicator…"),
+                    lang,
                 ),
                 md=5,
             ),
             dbc.Col(
-                dcc.Dropdown(
-                    id=Ids.DEFAULT_REGION,
-                    options=[{"label": region_name(r, lang), "value": r.code} for r in units],
-                    placeholder=t(lang, "地区…", "Region…"),
-                    labels=dropdown_labels(lang),
-                ),
+                region_picker(Ids.DEFAULT_REGION, units, None, t(lang, "地区…", "Region…"), lang),
                 md=4,
             ),
         ],
