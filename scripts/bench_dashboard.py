@@ -174,6 +174,7 @@ def record(base: str) -> tuple[list[Recorded], dict[str, float]]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_default_timeout(300_000)  # a shared machine under load: minutes, not 30 s
         moved = {"bytes": 0, "responses": 0}
 
         def count(request: Any) -> None:

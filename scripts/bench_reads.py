@@ -8,8 +8,9 @@
 2. the app as deployed (gunicorn, one sync worker: Datasette is one process too)
    and Datasette (``datasette serve`` on the same file, its row limit raised so
    that a table comes back whole) on two ports;
-3. each read timed ``--repeat`` times over HTTP on 127.0.0.1 (median; no
-   compression asked for, as Datasette has none): one series, every current
+3. each read timed ``--repeat`` times over HTTP on 127.0.0.1, ours and
+   Datasette's in turn (median; no compression asked for, as Datasette has
+   none): one series, every current
    observation as JSON and as CSV (ours streamed from a cursor; Datasette's CSV
    with ``_stream=on``), and the progress of every target (ours: a miss — the
    data version raised first, as an upload does — and a hit, the reply kept for
@@ -73,17 +74,22 @@ def wait_up(url: str, process: subprocess.Popen[bytes]) -> None:
             time.sleep(0.3)
 
 
-def timed(url: str, repeat: int, before: object = None) -> tuple[float, int]:
-    """The median of ``repeat`` fetches (after one not counted), ``before()`` run
-    before each (outside the timing)."""
-    fetch(url)
-    times, size = [], 0
+def timed(ours: str, theirs: str, repeat: int, before: object = None) -> list[float]:
+    """Median ms and bytes of ``repeat`` fetches of each, taken in turn (ours, then
+    theirs, then ours…) so that the load of a shared machine weighs on both alike;
+    ``before()`` runs before each of ours (outside the timing). One fetch of each
+    first, not counted."""
+    fetch(ours)
+    fetch(theirs)
+    mine, other, sizes = [], [], [0, 0]
     for _ in range(repeat):
         if callable(before):
             before()
-        elapsed, size = fetch(url)
-        times.append(elapsed)
-    return statistics.median(times), size
+        elapsed, sizes[0] = fetch(ours)
+        mine.append(elapsed)
+        elapsed, sizes[1] = fetch(theirs)
+        other.append(elapsed)
+    return [statistics.median(mine), sizes[0], statistics.median(other), sizes[1]]
 
 
 def main() -> None:
@@ -168,8 +174,7 @@ def main() -> None:
             print(f"\n  median of {args.repeat}, ms (bytes)")
             print(f"  {'read':34} {'ours':>18} {'Datasette':>18} {'ratio':>7}")
             for name, (mine, before), other in rows:
-                ours_ms, ours_size = timed(mine, args.repeat, before)
-                theirs_ms, theirs_size = timed(other, args.repeat)
+                ours_ms, ours_size, theirs_ms, theirs_size = timed(mine, other, args.repeat, before)
                 print(
                     f"  {name:34} {ours_ms:7.1f} ({ours_size / 1e6:6.2f} MB) "
                     f"{theirs_ms:7.1f} ({theirs_size / 1e6:6.2f} MB) {ours_ms / theirs_ms:6.2f}×"
