@@ -17,6 +17,7 @@ from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.report_toolbar import report_callbacks, report_page, scope_options
 from dashboard.components.scorecard import ranked_table, scorecard_table
 from dashboard.components.status import pillar_status_figure, status_tally
+from dashboard.context import region_directory
 from dashboard.data import per_version, snapshots
 from dashboard.i18n import lang_of, layer_name, status_word, t
 from dashboard.report_workbook import report_workbook
@@ -256,7 +257,11 @@ def body(scope: str | None, lang: str) -> Any:
 def kept_body(scope: str | None, lang: str) -> Any:
     """``body`` once per progress version, scope, language and day (it names the
     day) in this worker: the report reads the snapshots alone, and its ~20,000
-    components took most of a cache miss (issue 19)."""
+    components took most of a cache miss (issue 19). Only the whole circle and the
+    directory's scopes are kept: a stream of made-up ``scope`` values must not fill
+    the worker's memory."""
+    if scope is not None and scope not in region_directory().regions:
+        return body(scope, lang)
     return per_version(f"report:{scope}:{lang}:{date.today()}", lambda: body(scope, lang))
 
 

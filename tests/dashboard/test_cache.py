@@ -237,3 +237,16 @@ def test_pvw004_records_are_what_to_dict_gave() -> None:
     assert missing.a is None  # never pd.NA: `if row.a` must not raise
     assert pd.isna(missing.b) and pd.isna(missing.c) and missing.d is pd.NaT
     assert data.records(frame.iloc[:0]) == []
+
+
+def test_pvw005_a_report_is_kept_per_version_for_real_scopes_only(factory) -> None:
+    app = create_app(load_settings({}), factory)
+    from dashboard.pages import report  # registered by create_app
+
+    with app.server.test_request_context():
+        first = report.kept_body("500000", "zh")
+        assert report.kept_body("500000", "zh") is first  # built once per version
+        kept = len(data._kept_views().derived)
+        for n in range(5):  # made-up scopes: answered, never kept
+            report.kept_body(f"made-up-{n}", "zh")
+        assert len(data._kept_views().derived) == kept
