@@ -26,6 +26,7 @@ from dashboard.components.grid import WRAPPED, grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.status import REPORTING_COLOURS
 from dashboard.context import region_directory, session_factory
+from dashboard.figures import category_progress_chart
 from dashboard.i18n import dropdown_labels, href, lang_of, region_name, t
 from dashboard.maps import MAP_GRAPH_CONFIG, mapped_codes, value_map
 from dashboard.project_data import progress, register
@@ -150,63 +151,6 @@ def category_table(summed: pd.DataFrame, lang: str) -> dag.AgGrid:
         rows=rows,
         default_column=WRAPPED,
     )
-
-
-def category_figure(
-    summed: pd.DataFrame, total_rate: float, expected: float, lang: str
-) -> dict[str, Any]:
-    """Completion by category as bars, the expected share as a dashed line: the
-    picture of "ahead or behind the year" a leader reads at a glance."""
-    rates = [None if pd.isna(r) else float(r) for r in summed.rate] + [total_rate]
-    names = [_category(c, lang) for c in CATEGORIES] + [t(lang, "合计", "All")]
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "x": names,
-                "y": [None if r is None else round(r * 100, 1) for r in rates],
-                "text": [
-                    t(lang, "无计划", "no plan") if r is None else share_text(r) for r in rates
-                ],
-                "textposition": "outside",
-                "marker": {"color": ["#0072B2"] * len(CATEGORIES) + ["#56B4E9"]},
-                "name": t(lang, "完成率", "Completion"),
-                "hovertemplate": "%{x}: %{y}%<extra></extra>",
-            }
-        ],
-        "layout": {
-            "height": 300,
-            "margin": {"l": 50, "r": 20, "t": 30, "b": 60},
-            "yaxis": {
-                "title": {"text": "%"},
-                "range": [0, max([110] + [r * 110 for r in rates if r])],
-            },
-            "shapes": [
-                {
-                    "type": "line",
-                    "xref": "paper",
-                    "x0": 0,
-                    "x1": 1,
-                    "y0": expected * 100,
-                    "y1": expected * 100,
-                    "line": {"color": "#D55E00", "dash": "dash", "width": 2},
-                }
-            ],
-            "annotations": [
-                {
-                    "xref": "paper",
-                    "x": 1,
-                    "y": expected * 100,
-                    "xanchor": "right",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "text": t(lang, f"时序进度 {expected:.0%}", f"expected {expected:.0%}"),
-                    "font": {"color": "#D55E00"},
-                }
-            ],
-            "font": {"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"},
-        },
-    }
 
 
 def region_map(frame: pd.DataFrame, lang: str) -> dict[str, Any] | None:
@@ -349,7 +293,13 @@ def body(year: int, lang: str) -> list[Any]:
         html.H3(t(lang, "分类别进度", "By category"), className="h5 mt-3"),
         dcc.Graph(
             id="dispatch-category-chart",
-            figure=category_figure(summed, ytd / planned, expected, lang),
+            figure=category_progress_chart(
+                [_category(c, lang) for c in CATEGORIES],
+                [None if pd.isna(r) else float(r) for r in summed.rate],
+                ytd / planned,
+                expected,
+                lang,
+            ),
             config={"displaylogo": False},
         ),
         category_table(summed, lang),
