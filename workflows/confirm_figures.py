@@ -81,6 +81,14 @@ class Confirmed:
     def written(self) -> int:
         return len(self.stored) + len(self.kept)
 
+    def results(self) -> dict[str, str]:
+        """What became of each figure, by its label, in Chinese: for the rows of a page."""
+        return (
+            dict.fromkeys(self.stored, "已入库")
+            | {label: f"存为历史版本：{why}" for label, why in self.kept}
+            | {label: f"跳过：{why}" for label, why in self.skipped}
+        )
+
     @property
     def message(self) -> str:
         """In Chinese, naming the rows; never a success when nothing was stored."""

@@ -70,8 +70,10 @@ COLUMNS = [
     ("unit", "单位", "Unit", 70),
     ("comparator", "口径", "Bound", 80),
     ("growth", "增速(%)", "Growth (%)", 90),
+    ("result", "入库结果", "Result", 180),  # filled by 确认入库
     ("wording", "原文", "Sentence", 520),
 ]
+WRAPPED = ("wording", "result")
 COMPARATOR_ZH = {"equal": "", "at_least": "下限", "about": "约数", "at_most": "上限"}
 
 
@@ -216,7 +218,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                 [(f, zh + _pen(f), en + _pen(f), w) for f, zh, en, w in COLUMNS],
                 lang,
                 height=480,
-                wrap={"wording"},
+                wrap=set(WRAPPED),
                 column_extra={f: {"editable": True, "cellDataType": "text"} for f in EDITABLE},
                 row_id="key",
                 selection={"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
@@ -394,6 +396,7 @@ def download_entries(
 
 @callback(
     Output(Ids.CONFIRM_RESULT, "children"),
+    Output(Ids.GRID, "rowData", allow_duplicate=True),
     Input(Ids.CONFIRM, "n_clicks"),
     State(Ids.GRID, "selectedRows"),
     State(Ids.GRID, "rowData"),
@@ -407,9 +410,10 @@ def confirm_selected(
     rows: Any,
     view: Any,
     *cited: Any,
-) -> dbc.Alert:
+) -> tuple[Any, Any]:
     """The ticked proposals into the published layer: the account checked again, the ids
-    checked against the sealed view, the citation checked, then workflows.confirm_figures."""
+    checked against the sealed view, the citation checked, then workflows.confirm_figures.
+    The grid's rows come back with what became of each ticked one (入库结果)."""
     publisher, url, vintage, grade, search = cited
     lang = lang_of(search)
     account = current_account()
@@ -426,20 +430,25 @@ def confirm_selected(
             if isinstance(r, dict) and isinstance(r.get("pid"), int) and r["pid"] in held
         }
         names = indicator_names(catalogue())
-        outcome = confirm(
-            session_factory(), proposal_figures(held, picked, edits, cite, names), account
-        )
+        figures = proposal_figures(held, picked, edits, cite, names)
+        outcome = confirm(session_factory(), figures, account)
     except AccessDenied:
-        return _denied(lang)
+        return _denied(lang), dash.no_update
     except (ProposalViewError, ConfirmError) as error:
-        return dbc.Alert(str(error), color="danger", id="bulletin-confirm-error")
+        return dbc.Alert(str(error), color="danger", id="bulletin-confirm-error"), dash.no_update
+    said = outcome.results()
+    result = {number: said[f.label] for number, f in zip(picked, figures, strict=True)}
+    rows = [
+        r | {"result": result[r["pid"]]} if r.get("pid") in result else r for r in edits.values()
+    ]
     english = (
         f"Stored {len(outcome.stored)} figure(s) in the published layer; "
         f"{len(outcome.kept)} kept as history (a newer release is held); "
         f"{len(outcome.skipped)} skipped. "
     )
-    return dbc.Alert(
+    alert = dbc.Alert(
         (english if lang == "en" else "") + outcome.message,
         color="success" if outcome.stored else "warning",
         id="bulletin-confirmed",
     )
+    return alert, sorted(rows, key=lambda r: int(r["pid"]))

@@ -116,6 +116,13 @@ def test_bul001_the_ticked_proposals_are_stored_with_their_citation(
         page.screenshot(path=screenshot_path("bulletin-2-ticked-zh"), full_page=True)
         page.get_by_role("button", name="确认入库（勾选的数据）").click()
         page.locator("#bulletin-confirmed", has_text="已入库 3 条公开数据").wait_for()
+        for row in (0, 2, 3):  # each ticked row says what became of it
+            page.locator(
+                f"{GRID} .ag-row[row-id='{row}'] .ag-cell[col-id='result']", has_text="已入库"
+            ).wait_for()
+        assert (
+            page.locator(f"{GRID} .ag-row[row-id='1'] .ag-cell[col-id='result']").inner_text() == ""
+        )
         page.screenshot(path=screenshot_path("bulletin-3-confirmed-zh"), full_page=True)
 
         page.get_by_role("button", name="确认入库（勾选的数据）").click()

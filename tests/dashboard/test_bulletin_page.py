@@ -175,9 +175,16 @@ def confirm_request(
     url: str | None = "https://www.cq.gov.cn/zwgk/zfxxgkml/tjxx/",
     headers: dict | None = None,
 ) -> str:
+    # the rows' output is shared with reading (allow_duplicate): Dash names it with a hash,
+    # which the page reads from the callbacks' list as a browser does
+    callbacks = client.get("/_dash-dependencies", headers=ORIGIN).get_json()
+    output = next(c["output"] for c in callbacks if "bulletin-confirm-result" in c["output"])
     body = {
-        "output": "bulletin-confirm-result.children",
-        "outputs": {"id": "bulletin-confirm-result", "property": "children"},
+        "output": output,
+        "outputs": [
+            {"id": part.split(".")[0], "property": part.split(".", 1)[1]}
+            for part in output.strip(".").split("...")
+        ],
         "inputs": [{"id": "bulletin-confirm", "property": "n_clicks", "value": 1}],
         "state": [
             {"id": "bulletin-proposals", "property": "selectedRows", "value": ticked},
@@ -223,8 +230,14 @@ def test_bpg006_confirm_stores_the_ticked_proposals_the_page_was_given(factory) 
     gdp = next(r for r in rows if r["indicator"] == "gdp" and r["value"] == 23244.31)
     retail = next(r for r in rows if r["indicator"] == "retail_sales")
     assert _published(factory, "2024-01/09") == []
-    said = confirm_request(office, view, [gdp, retail])
+    said = confirm_request(office, view, [gdp, retail], rows)
     assert "已入库 2 条公开数据" in said and "bulletin-confirmed" in said
+    shown = json.loads(said)["bulletin-proposals"]["rowData"]
+    assert [r["pid"] for r in shown] == [r["pid"] for r in rows]
+    assert {r["pid"]: r.get("result") for r in shown if r.get("result")} == {
+        gdp["pid"]: "已入库",
+        retail["pid"]: "已入库",
+    }
     assert _published(factory, "2024-01/09") == [("gdp", 23244.31), ("retail_sales", 11700.0)]
     again = confirm_request(office, view, [gdp])
     assert "未入库任何数据" in again and "已有相同数值" in again and "已入库" not in again

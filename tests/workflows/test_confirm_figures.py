@@ -183,6 +183,8 @@ def test_cf004_rows_that_cannot_be_stored_are_skipped_with_their_reason(world) -
     assert "单位“万元”" in reasons["第 3 条"] and "无法识别" in reasons["第 4 条"]
     assert "不是数值" in reasons["第 5 条"] and "与第 6 条是同一指标" in reasons["第 7 条"]
     assert [r.value for r in _published(factory, "gdp", "2022")] == [29129.03]
+    results = outcome.results()
+    assert results["第 6 条"] == "已入库" and results["第 1 条"].startswith("跳过：指标")
     nothing = confirm(factory, figures[:2], accounts["office"], recompute=False)
     assert nothing.message.startswith("未入库任何数据") and "跳过 2 条" in nothing.message
 
