@@ -163,7 +163,15 @@ def object_text(
         ]
         return " · ".join(str(p) for p in parts if p)
     kind = _word(OBJECT_NAMES[object_type], lang) if object_type in OBJECT_NAMES else object_type
-    return " ".join(x for x in (kind or "", object_id or "") if x)
+    return " ".join(x for x in (_plain(kind), _plain(object_id)) if x)
+
+
+def _plain(value: object) -> str:
+    """A cell of the audit frame as text: a missing one (None, or NaN where pandas
+    filled a column of events without an object) is empty, a number its digits."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
 
 
 def _row_text(submission: Any, row_no: Any, lang: str) -> str:

@@ -348,14 +348,13 @@ def _changes(lang: str, directory: RegionDirectory) -> Any:
     targets and the worsened ones first, the whole list one click away."""
     moved = _moved(lang)
     if moved.empty:
-        return html.P(
-            t(
-                lang,
-                "与上期相比，各目标状态没有变化。",
-                "No target changed status since the previous period.",
-            ),
-            className="text-muted",
-            id="home-changes",
+        nothing = t(
+            lang,
+            "与上期相比，各目标状态没有变化。",
+            "No target changed status since the previous period.",
+        )
+        return html.Div(
+            [html.P(nothing, className="text-muted"), *_more_button(0, lang)], id="home-changes"
         )
     better, worse = int((moved.change == "improved").sum()), int((moved.change == "worsened").sum())
     children: list[Any] = [
@@ -370,18 +369,23 @@ def _changes(lang: str, directory: RegionDirectory) -> Any:
         ),
         _changes_table(moved.head(CHANGES_SHOWN), directory, lang),
     ]
-    if len(moved) > CHANGES_SHOWN:
-        more = len(moved) - CHANGES_SHOWN
-        children += [
-            dbc.Button(
-                t(lang, f"显示其余 {more} 项变化", f"Show {more} more changes"),
-                id=Ids.MORE,
-                color="link",
-                className="px-0 d-print-none",
-            ),
-            html.Div(id=Ids.MORE_BODY),
-        ]
+    children += _more_button(len(moved) - CHANGES_SHOWN, lang)
     return html.Div(children, id="home-changes")
+
+
+def _more_button(more: int, lang: str) -> list[Any]:
+    """The button to the rest of the list and its place: always drawn (hidden when
+    nothing is left), so that its callback finds them on every database."""
+    return [
+        dbc.Button(
+            t(lang, f"显示其余 {more} 项变化", f"Show {more} more changes"),
+            id=Ids.MORE,
+            color="link",
+            className="px-0 d-print-none",
+            style=None if more > 0 else {"display": "none"},
+        ),
+        html.Div(id=Ids.MORE_BODY),
+    ]
 
 
 def layout(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import dash
 import pytest
@@ -67,6 +68,19 @@ def test_val001_callbacks_are_checked_against_every_page(app: dash.Dash) -> None
     assert {"admin-denied", "review-denied", "audit-denied"}.isdisjoint(known)
 
 
+def test_val001b_on_a_database_without_sample_data(tmp_path: Path) -> None:
+    """Components drawn only when there is data (a 'show more' under a long list) are
+    still drawn for the check on a database holding published figures alone."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'published-only.sqlite'}")
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False)
+    bare = create_app(load_settings({}), factory)
+    bare.server.test_client().get("/")
+    missing = sorted(_callback_ids(bare) - _ids_in(bare.validation_layout))
+    engine.dispose()
+    assert not missing, f"callbacks name components no page draws: {missing}"
+
+
 def test_val002_a_typo_in_a_callback_id_would_be_caught(app: dash.Dash) -> None:
     """The check above can fail: a callback on an id no page draws is named."""
     ids = _callback_ids(app) | {"no-such-component"}
@@ -89,3 +103,25 @@ def test_val004_the_check_travels_light(app: dash.Dash) -> None:
     assert index.status_code == 200
     assert b'"suppress_callback_exceptions":false' in index.data
     assert len(index.data) < 60_000
+
+
+def test_val005_a_page_that_fails_to_draw_does_not_fail_the_first_visit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check is drawn on a worker's first page request: one page's bug (the audit
+    page once failed on an event without an object) must not make that request fail."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'bare.sqlite'}")
+    factory = make_session_factory(engine)
+    ensure_ready(engine, factory, sample=False)
+    built = create_app(load_settings({}), factory)  # Dash reads the pages' layouts here
+    audit = next(p for p in dash.page_registry.values() if p["path"] == "/audit")
+
+    def broken(**_query: str) -> None:
+        raise TypeError("a bug of the audit page")
+
+    monkeypatch.setitem(audit, "layout", broken)
+    first = built.server.test_client().get("/")
+    engine.dispose()
+    assert first.status_code == 200
+    drawn = _ids_in(built.validation_layout)
+    assert "home-changes-more" in drawn and not any(i.startswith("audit-") for i in drawn)

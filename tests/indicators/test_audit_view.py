@@ -78,3 +78,11 @@ def test_aud003_values_read_as_words_and_numbers() -> None:
     assert value_text(12345.0) == "12,345" and value_text("published") == "公开数据"
     assert value_text(2023) == "2023" and value_text(1234567) == "1,234,567"  # years ungrouped
     assert value_text({"2026": 1.5}) == "2026：1.5"
+
+
+def test_aud004_an_event_without_an_object_names_nothing() -> None:
+    """pandas fills the object id of an event without one with NaN: the audit page drew
+    as an administrator (the app's first request) failed on it with a TypeError."""
+    assert object_text(None, float("nan"), None) == ""
+    assert object_text("user", float("nan"), None) == "用户"
+    assert object_text("user", 12, None) == "用户 12"
