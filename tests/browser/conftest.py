@@ -191,7 +191,7 @@ def sign_in(page: object, base: str, who: tuple[str, str, str], next_: str) -> N
     page.get_by_label("密码").fill(who[1])
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"**{next_}")
-    page.locator("#account-name", has_text=who[2]).wait_for()
+    page.locator("#account-name", has_text=who[2]).wait_for(state="attached")
 
 
 def map_text(page: object, base: str, mode: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.components.header import MORE, NAV
-from tests.browser.conftest import screenshot_path
+from tests.browser.conftest import REVIEWER, chromium_page, screenshot_path, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,3 +42,23 @@ def test_widb001_no_sideways_scroll(page, live_app: str, width: int, lang: str) 
         assert fits["bar"] <= fits["window"], (path, fits)
         browser_page.screenshot(path=screenshot_path(f"width-{slug(path)}-{lang}-{width}"))
     assert record.errors == [] and record.outside_requests == []
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1280, "en"), (1440, "en"), (1280, "zh")])
+def test_widb002_the_bar_fits_when_signed_in(workflow_app: str, width: int, lang: str) -> None:
+    """Signed in, the bar adds 工作台 and the account: in English at 1280 px the sign-out
+    button ran 62 px past the window (12 px at 1440)."""
+    with chromium_page() as (browser_page, record):
+        sign_in(browser_page, workflow_app, REVIEWER, "/")
+        browser_page.set_viewport_size({"width": width, "height": 900})
+        browser_page.goto(workflow_app + ("/?lang=en" if lang == "en" else "/"))
+        browser_page.locator("#sign-out").wait_for()
+        browser_page.wait_for_load_state("networkidle")
+        right = browser_page.evaluate(
+            "() => document.querySelector('#sign-out').getBoundingClientRect().right"
+        )
+        fits = browser_page.evaluate(FITS)
+        browser_page.screenshot(path=screenshot_path(f"bar-signed-in-{lang}-{width}"))
+        assert right <= width, (lang, width, right)
+        assert fits["page"] <= fits["window"], (lang, width, fits)
+        assert not record.errors, record.errors

@@ -103,7 +103,7 @@ def _sign_in(page: object, base: str) -> None:
     page.get_by_label("密码").fill(ADMIN[1])
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/admin")
-    page.locator("#account-name", has_text=ADMIN[2]).wait_for()
+    page.locator("#account-name", has_text=ADMIN[2]).wait_for(state="attached")
 
 
 def test_secb001_every_page_renders_under_the_policy_with_no_violation(secured_app: str) -> None:
