@@ -8,11 +8,11 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 
 from indicators.normalise import NormaliseError, fold, parse_number
+from indicators.place_names import Places
 from indicators.projects import CATEGORIES, STATUSES
 from indicators.regions import RegionDirectory, RegionError
 from loaders.project_register.columns import BY_KEY, FIRST_YEAR, LAST_YEAR, MAX_LENGTH, RegisterRow
 from loaders.project_register.header import Header
-from loaders.project_register.places import Places
 from loaders.project_register.sheets import Sheet
 from loaders.readers.labels import clean
 from loaders.validate import ERROR, WARNING, Problem

@@ -453,3 +453,13 @@ def test_notice_snippet_states_only_what_it_states() -> None:
 def test_notice_without_a_list_is_refused() -> None:
     with pytest.raises(ValueError, match="找不到"):
         parse_notice_categories("没有项目清单。\n", first_line=1, last_line=None)
+
+
+def test_location_regions_reads_qualified_names_as_the_register_does() -> None:
+    """One rule for "area + place inside it" (indicators.place_names), shared with the
+    major-projects register: a province with its suffix, a city and its district."""
+    assert location_regions("四川省泸州市") == ["510500"]
+    assert location_regions("重庆市渝北区") == ["500112"]
+    # the master data holds 内江 without its districts: the area, not a guess
+    assert location_regions("内江市市中区") == ["511000"]
+    assert location_regions("四川某地") == ["510000"]

@@ -1,5 +1,6 @@
-"""所在地 names to regions, including a name qualified by the area it lies in
-(四川省泸州市, 内江市市中区)."""
+"""Place names to regions, including a name qualified by the area it lies in
+(四川省泸州市, 内江市市中区, 四川泸州): the one home of that rule, used by the
+major-projects register (项目所在地 cells) and the plan annex's project list."""
 
 from __future__ import annotations
 
