@@ -3,24 +3,40 @@
 Every database test runs on a fresh SQLite file; when TEST_DATABASE_URL names a
 PostgreSQL server it runs there too, in a database of its own that is dropped
 afterwards.
+
+A database the app has prepared (``ensure_ready``: regions, catalogue, project register,
+snapshots, and with some seeds the 示例数据 and the published layer) takes seconds of CPU
+to build; the suite builds each such seed once per session and backend and hands every
+module or test that asks for it its own copy (SQLite: the file copied, milliseconds;
+PostgreSQL: ``CREATE DATABASE … TEMPLATE``). Copies, not shares: a test that changes its
+database changes nobody else's.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.scratch import postgres_database
 from db.session import make_engine, make_session_factory
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# What each seed holds: the arguments ensure_ready builds it with.
+SEEDS: dict[str, dict[str, bool]] = {
+    "ready": {"sample": False, "published": False},  # a first start without data
+    "sample": {"sample": True, "published": False},  # and the 示例数据
+    "full": {"sample": True, "published": True},  # and the published layer: the default start
+}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,11 +62,84 @@ def new_database(backend: str, folder: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{folder / 'test.sqlite'}"
         return
+    with postgres_database(_postgres_server()) as url:
+        yield url
+
+
+def _postgres_server() -> str:
     server = os.environ.get("TEST_DATABASE_URL")
     if not server:
         pytest.skip("TEST_DATABASE_URL 未设置：跳过 PostgreSQL")
-    with postgres_database(server) as url:
-        yield url
+    return server
+
+
+class Seeds:
+    """Databases prepared by ``ensure_ready`` once per session, each built when first
+    asked for, handed out as copies."""
+
+    def __init__(self, folder: Path, stack: ExitStack) -> None:
+        self._folder = folder
+        self._stack = stack  # drops the PostgreSQL seeds when the session ends
+        self._urls: dict[tuple[str, str], str] = {}
+
+    def _seed(self, backend: str, seed: str) -> str:
+        if (backend, seed) not in self._urls:
+            from workflows.first_run import ensure_ready  # the app's whole import: only when needed
+
+            if backend == "sqlite":
+                url = f"sqlite:///{self._folder / f'seed-{seed}.sqlite'}"
+            else:
+                url = self._stack.enter_context(postgres_database(_postgres_server(), "ccec_seed"))
+            engine = make_engine(url)
+            try:
+                ensure_ready(engine, make_session_factory(engine), **SEEDS[seed])
+            finally:
+                engine.dispose()  # a template nobody is connected to; a SQLite file without WAL
+            self._urls[backend, seed] = url
+        return self._urls[backend, seed]
+
+    @contextmanager
+    def copy(self, backend: str, seed: str, folder: Path) -> Iterator[str]:
+        """The URL of a new database holding what ``seed`` holds; a PostgreSQL one is
+        dropped after."""
+        if backend == "sqlite":
+            source = make_url(self._seed(backend, seed)).database
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / "test.sqlite"
+            with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+                src.backup(dst)
+            yield f"sqlite:///{target}"
+            return
+        template = make_url(self._seed(backend, seed)).database
+        with postgres_database(_postgres_server(), template=template) as url:
+            yield url
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+    with ExitStack() as stack:
+        yield Seeds(tmp_path_factory.mktemp("seeds"), stack)
+
+
+def _seeded(seed: str, scope: str) -> Callable[..., Iterator[str]]:
+    def fixture(
+        request: pytest.FixtureRequest, seeds: Seeds, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[str]:
+        with seeds.copy(request.param, seed, tmp_path_factory.mktemp(seed)) as url:
+            yield url
+
+    fixture.__doc__ = f"A copy of the {seed!r} seed ({SEEDS[seed]}) on each backend, per {scope}."
+    return pytest.fixture(scope=scope, params=BACKENDS)(fixture)  # type: ignore[call-overload]
+
+
+# A database as ensure_ready(**SEEDS[seed]) leaves it, of one's own: per test, or shared
+# by the tests of a module (which then must not depend on each other's changes).
+ready_url = _seeded("ready", "function")
+sample_url = _seeded("sample", "function")
+full_url = _seeded("full", "function")
+module_ready_url = _seeded("ready", "module")
+module_sample_url = _seeded("sample", "module")
+module_full_url = _seeded("full", "module")
 
 
 @pytest.fixture

@@ -8,14 +8,23 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dash
+import yaml
 from flask.testing import FlaskClient
 
 from config.settings import PROJECT_ROOT
+from indicators.catalogue import Catalogue, load_catalogue
 from indicators.regions import Member, Region, RegionDirectory, Source
+
+if TYPE_CHECKING:  # the database and the app are imported by the helpers that use them
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from db import models
 
 
 def small_directory() -> RegionDirectory:
@@ -316,3 +325,330 @@ def manage(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
         capture_output=True,
         text=True,
     )
+
+
+# A catalogue folder written for a test (from tests.indicators.test_catalogue)
+
+# the ports target counts from 2020: its sentence says so ("十四五"期间, base year 2020)
+SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，“十四五”期间力争新增 1—2 个口岸。\n"
+INDICATORS = """
+indicators:
+  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, unit: 亿元, direction: higher,
+     frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
+  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, unit: 万平方公里, direction: none,
+     frequency: annual, pillar: overall, source: s, aggregation: sum}
+  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, unit: 个, direction: higher,
+     frequency: annual, pillar: opening, source: s, aggregation: sum}
+"""
+ENTRIES = {
+    "gdp": dict(
+        id="p-001",
+        indicator="gdp",
+        section="前言",
+        line=4,
+        quote="万达开地区生产总值达到5000亿元以上",
+        scope="万达开",
+        kind="level",
+        year=2025,
+        base_year=None,
+        value=5000,
+        value_high=None,
+        unit="亿元",
+        comparator="at_least",
+        stretch=False,
+    ),
+    "area": dict(
+        id="p-002",
+        indicator="land_area",
+        section="前言",
+        line=3,
+        quote="规划范围总面积18.5万平方公里",
+        scope="万达开",
+        kind="baseline",
+        year=2020,
+        base_year=None,
+        value=18.5,
+        value_high=None,
+        unit="万平方公里",
+        comparator="equal",
+        stretch=False,
+    ),
+    "ports": dict(
+        id="p-003",
+        indicator="ports",
+        section="前言",
+        line=6,
+        quote="力争新增1—2个口岸",
+        scope="万达开",
+        kind="count",
+        year=2025,
+        base_year=2020,
+        value=1,
+        value_high=2,
+        unit="个",
+        comparator="range",
+        stretch=True,
+    ),
+}
+
+
+def write_world(
+    tmp: Path,
+    *,
+    seed: str = SEED,
+    indicators: str = INDICATORS,
+    title: str = "示例规划",
+    entries: list[dict] | None = None,
+    **changes: dict,
+) -> Path:
+    """A catalogue folder of one plan ``p`` over a short seed (lines 1–6): by
+    default the five-line seed and entries above, ``changes`` editing them."""
+    import yaml
+
+    (tmp / "sources").mkdir(exist_ok=True)
+    (tmp / "sources" / "seed.txt").write_text(seed, encoding="utf-8")
+    folder = tmp / "catalogue"
+    folder.mkdir(exist_ok=True)
+    (folder / "indicators.yaml").write_text(textwrap.dedent(indicators), encoding="utf-8")
+    if entries is None:
+        entries = [{**entry, **changes.get(key, {})} for key, entry in ENTRIES.items()]
+    plan = {
+        "plan": {
+            "id": "p",
+            "title": title,
+            "issuer": "某机关",
+            "date": "2021",
+            "seed": "seed.txt",
+            "lines": [1, 6],
+        },
+        "entries": entries,
+    }
+    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+# Class, rank and relative targets (from tests.indicators.test_catalogue_kinds)
+
+KINDS_SEED = (
+    "前言\n到 2025 年，长江干线朝天门至涪陵段提\n升到一级航道标准，产量迈入全国前三。\n"
+    "社会物流总额在“十四五”期间翻一番。2020 年社会物流总额 100 亿元。\n"
+    "到 2035 年，建成实力雄厚、特色鲜明的物流枢纽。\n"
+)
+KINDS_INDICATORS = """
+indicators:
+  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, definition_en: d, unit: 级, scale: waterway_grade,
+     direction: lower, frequency: annual, pillar: infrastructure, source: s,
+     aggregation: not_combinable}
+  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, unit: 位, direction: lower,
+     frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
+  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, unit: 亿元,
+     direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
+"""
+KINDS_BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)
+KINDS_ENTRIES = {
+    "grade": dict(
+        KINDS_BASE,
+        id="p-001",
+        indicator="grade",
+        line=2,
+        quote="到2025年，长江干线朝天门至涪陵段提升到一级航道标准",
+        kind="class",
+        year=2025,
+        value=1,
+        unit="级",
+        comparator="at_most",
+    ),
+    "rank": dict(
+        KINDS_BASE,
+        id="p-002",
+        indicator="rank",
+        line=3,
+        quote="产量迈入全国前三",
+        kind="rank",
+        year=2025,
+        value=3,
+        unit="位",
+        comparator="at_most",
+    ),
+    "double": dict(
+        KINDS_BASE,
+        id="p-003",
+        indicator="logistics",
+        line=4,
+        quote="社会物流总额在“十四五”期间翻一番",
+        kind="relative",
+        year=2025,
+        base_year=2020,
+        value=2,
+        unit="倍",
+        comparator="reach",
+    ),
+    "base": dict(
+        KINDS_BASE,
+        id="p-004",
+        indicator="logistics",
+        line=4,
+        quote="2020年社会物流总额100亿元",
+        kind="baseline",
+        year=2020,
+        value=100,
+        unit="亿元",
+        comparator="equal",
+    ),
+    "vision": dict(
+        KINDS_BASE,
+        id="p-005",
+        indicator="logistics",
+        line=5,
+        quote="到2035年，建成实力雄厚、特色鲜明的物流枢纽",
+        kind="vision",
+        year=2035,
+        value=None,
+        unit=None,
+        comparator=None,
+    ),
+}
+
+
+def kinds_world(tmp: Path, **changes: dict) -> Catalogue:
+    """A catalogue of class, rank and relative targets over a five-line seed, ``changes``
+    editing its entries."""
+    (tmp / "sources").mkdir(exist_ok=True)
+    (tmp / "sources" / "seed.txt").write_text(KINDS_SEED, encoding="utf-8")
+    folder = tmp / "catalogue"
+    folder.mkdir(exist_ok=True)
+    (folder / "indicators.yaml").write_text(textwrap.dedent(KINDS_INDICATORS), encoding="utf-8")
+    plan = {
+        "plan": {"id": "p", "title": "t", "seed": "seed.txt", "lines": [1, 5]},
+        "entries": [{**e, **changes.get(k, {})} for k, e in KINDS_ENTRIES.items()],
+    }
+    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return load_catalogue(folder, small_directory(), tmp / "sources")
+
+
+# Reported figures in every state (from tests.db.test_completeness)
+
+REPORTED_INDICATORS = {  # id: (name, frequency)
+    "gdp": ("地区生产总值", "annual"),
+    "retail": ("社会消费品零售总额", "quarterly"),
+    "power": ("全社会用电量", "monthly"),
+}
+# units of the small world in the circle, and one outside it
+UNITS = ["500000", "500101", "500154", "510000", "510100", "511000", "511002", "511100", "511102"]
+OUTSIDE = "530100"
+
+
+def world_directory() -> RegionDirectory:
+    regions = dict(small_directory().regions)
+    regions[OUTSIDE] = Region(OUTSIDE, "昆明市", "Kunming", "city", in_circle="outside")
+    return RegionDirectory(regions)
+
+
+def observe(
+    session: Session,
+    indicator: str,
+    region: str,
+    period: str,
+    status: str = "accepted",
+    layer: str = "reported",
+    revision: int = 1,
+    current: bool = True,
+) -> models.Observation:
+    from db import models
+
+    row = models.Observation(
+        indicator_id=indicator,
+        region_code=region,
+        period=period,
+        layer=layer,
+        revision=revision,
+        value=1.0,
+        unit="亿元",
+        status=status,
+        is_current=current,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def build_world(engine: Engine, factory: sessionmaker[Session]) -> dict[str, int]:
+    """Regions, three indicators of the three frequencies, and reported figures
+    in every state; returns observation ids by a short name."""
+    from db import migrate, models
+    from db.regions import sync_regions
+    from db.session import transaction
+
+    migrate.upgrade(engine)
+    ids: dict[str, int] = {}
+    with transaction(factory) as session:
+        sync_regions(session, world_directory())
+        for id_, (name, frequency) in REPORTED_INDICATORS.items():
+            session.add(
+                models.Indicator(
+                    id=id_,
+                    name_zh=name,
+                    name_en=id_,
+                    unit="亿元",
+                    direction="higher",
+                    frequency=frequency,
+                    pillar="overall",
+                    aggregation="sum",
+                )
+            )
+        session.flush()
+        submission = models.Submission(
+            channel="upload", filename="cd.csv", content=b"x", sha256="0" * 64, size=1
+        )
+        session.add(submission)
+        session.flush()
+        ids["submission"] = submission.id
+        ids["cd_gdp"] = observe(session, "gdp", "510100", "2025").id
+        session.get(models.Observation, ids["cd_gdp"]).submission_id = submission.id
+        ids["wz_gdp"] = observe(session, "gdp", "500101", "2025", "pending").id
+        ids["nj_gdp"] = observe(session, "gdp", "511000", "2025", "rejected").id
+        # an accepted figure replaced by a rejected revision: the current row decides
+        observe(session, "gdp", "511100", "2025", "accepted", current=False)
+        ids["ls_gdp"] = observe(session, "gdp", "511100", "2025", "rejected", revision=2).id
+        observe(session, "gdp", "500000", "2025", layer="sample")  # not a report
+        observe(session, "gdp", OUTSIDE, "2025")  # outside the circle: not expected
+        observe(session, "retail", "510100", "2025Q1")
+        observe(session, "retail", "510100", "2025Q2", "pending")
+        observe(session, "power", "510100", "2025-01")
+        observe(session, "power", "510100", "2026-03")
+    return ids
+
+
+# The project register's plans and columns (from tests.loaders.test_project_register)
+
+REGISTER_PLANS = {"outline", "shipping_centre"}
+REGISTER_HEADER = [
+    "项目编号",
+    "项目名称",
+    "类别",
+    "所属规划",
+    "所在地",
+    "责任单位",
+    "开工年",
+    "完工年",
+    "总投资（亿元）",
+    "项目状态",
+    "2025年计划投资（亿元）",
+    "2026年计划投资（亿元）",
+    "建设内容",
+    "备注",
+]
+
+
+# from tests.dashboard.test_completeness_page
+
+
+def app_client(factory: object, username: str | None = None, password: str = "") -> object:
+    """A test client of the app over ``factory``, signed in when ``username`` is given."""
+    from config.settings import load_settings
+    from dashboard.app import create_app
+
+    client = create_app(load_settings({}), factory).server.test_client()
+    if username:
+        sign_in(client, username, password)
+    return client

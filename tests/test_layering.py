@@ -163,20 +163,6 @@ def test_lay006_domain_modules_read_no_files_beyond_the_named_debt() -> None:
     )
 
 
-# test modules that still import another test module (issue 21 item 4); may shrink, never grow
-TEST_IMPORTS_LEFT = {
-    "tests/db/test_catalogue.py",
-    "tests/db/test_progress.py",
-    "tests/db/test_reminders.py",
-    "tests/db/test_target_kinds.py",
-    "tests/dashboard/test_bulletin_page.py",
-    "tests/indicators/test_catalogue_rules.py",
-    "tests/indicators/test_progress_bounds.py",
-    "tests/indicators/test_progress_run.py",
-    "tests/loaders/test_fuzz.py",
-}
-
-
 def test_lay007_tests_share_helpers_not_each_other() -> None:
     """Shared helpers live in tests/helpers.py (or a conftest): a test module that
     imports another runs that module's tests' set-up and breaks when it moves."""
@@ -185,9 +171,4 @@ def test_lay007_tests_share_helpers_not_each_other() -> None:
         for module, _, _ in _imports(ast.parse(path.read_text("utf-8"))):
             if module.startswith("tests.") and module.rsplit(".", 1)[-1].startswith("test_"):
                 importing.add(path.relative_to(PROJECT_ROOT).as_posix())
-    assert importing <= TEST_IMPORTS_LEFT, (
-        f"import tests.helpers instead: {importing - TEST_IMPORTS_LEFT}"
-    )
-    assert TEST_IMPORTS_LEFT <= importing, (
-        f"drop from TEST_IMPORTS_LEFT: {TEST_IMPORTS_LEFT - importing}"
-    )
+    assert not importing, f"import tests.helpers instead: {importing}"

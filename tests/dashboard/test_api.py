@@ -10,15 +10,13 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from tests.helpers import layout
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def app(module_db_url: str) -> Iterator[dash.Dash]:
+def app(module_full_url: str) -> Iterator[dash.Dash]:
     """One app over one fully set-up database (catalogue, sample, snapshots) per module."""
-    engine = make_engine(module_db_url)
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
     yield create_app(load_settings({}), factory)
     engine.dispose()
 

@@ -30,7 +30,6 @@ from dashboard.app import create_app
 from dashboard.openapi import SPEC
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
-from workflows.first_run import ensure_ready
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
@@ -49,19 +48,18 @@ def fuzz(max_examples: int) -> settings:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def api(seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app on a SQLite database with the catalogue, and a reporter's token."""
-    folder = tmp_path_factory.mktemp("api-fuzz")
-    engine = make_engine(f"sqlite:///{folder / 'api.sqlite'}")
-    factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
-    with transaction(factory) as session:
-        create_user(session, "fuzz-cq", "password-1234", "reporter", regions=["500000"])
-        # trusted (直报), so clean files are imported and the observations read back
-        token = create_token(session, "fuzz-cq", "模糊测试", trusted=True)
-    app = create_app(load_settings({}), factory).server
-    yield {"app": app, "token": token}
-    engine.dispose()
+    with seeds.copy("sqlite", "ready", tmp_path_factory.mktemp("api-fuzz")) as url:
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        with transaction(factory) as session:
+            create_user(session, "fuzz-cq", "password-1234", "reporter", regions=["500000"])
+            # trusted (直报), so clean files are imported and the observations read back
+            token = create_token(session, "fuzz-cq", "模糊测试", trusted=True)
+        app = create_app(load_settings({}), factory).server
+        yield {"app": app, "token": token}
+        engine.dispose()
 
 
 # The document the app serves at /api/v1/openapi.json is SPEC as JSON (the first test

@@ -15,16 +15,14 @@ from dashboard.app import create_app
 from db.models import AuditEvent
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
-from workflows.first_run import ensure_ready
 
 CSV = "地区,指标,期间,数值,单位,备注\n{}\n"
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[tuple[FlaskClient, dict[str, str]]]:
-    engine = make_engine(module_db_url)
+def world(module_ready_url: str) -> Iterator[tuple[FlaskClient, dict[str, str]]]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     tokens = {}
     with transaction(factory) as session:
         create_user(session, "cq", "password-1234", "reporter", regions=["500000"])

@@ -14,16 +14,14 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from db.intake import import_observations
 from db.session import make_engine, make_session_factory, transaction
-from workflows.first_run import ensure_ready
 
 URL = "/api/v1/observations"
 
 
 @pytest.fixture(scope="module")
-def client(module_db_url: str) -> Iterator[FlaskClient]:
-    engine = make_engine(module_db_url)
+def client(module_sample_url: str) -> Iterator[FlaskClient]:
+    engine = make_engine(module_sample_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, published=False)
     yield create_app(load_settings({}), factory).server.test_client()
     engine.dispose()
 

@@ -17,14 +17,12 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from dashboard.auth import current_account
 from db.session import make_engine, make_session_factory
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def app(module_db_url: str) -> Iterator[dash.Dash]:
-    engine = make_engine(module_db_url)
+def app(module_full_url: str) -> Iterator[dash.Dash]:
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
     built = create_app(load_settings({}), factory)
     built.server.test_client().get("/")  # the first request installs the layouts
     yield built

@@ -25,14 +25,12 @@ from db.admin import change_user, command_line
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user, revoke_token
 from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[tuple[object, str]]:
-    engine = make_engine(module_db_url)
+def world(module_ready_url: str) -> Iterator[tuple[object, str]]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cd", "成都-密码-2026", "reporter", "成都市统计局", ["510100"])
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")

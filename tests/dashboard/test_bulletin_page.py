@@ -18,18 +18,16 @@ from config.settings import PROJECT_ROOT, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
-from tests.dashboard.test_completeness_page import client
 from tests.helpers import ORIGIN
-from workflows.first_run import ensure_ready
+from tests.helpers import app_client as client
 
 BULLETIN = PROJECT_ROOT / "tests" / "fixtures" / "bulletins" / "cq_2024_q3.txt"
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "office", "联合办公室-密码-2026", "reviewer", "联合办公室")
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")

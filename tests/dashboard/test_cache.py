@@ -29,15 +29,13 @@ from db.progress_views import stored_views
 from db.session import make_engine, make_session_factory, transaction
 from indicators.formatting import decimals_by_indicator
 from indicators.summary import headline_targets, merge_duplicates, status_counts, unit_statuses
-from workflows.first_run import ensure_ready
 from workflows.progress import recompute_progress, refresh_progress
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_sample_url: str) -> Iterator[object]:
+    engine = make_engine(module_sample_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, published=False)
     yield factory
     engine.dispose()
 

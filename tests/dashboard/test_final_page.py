@@ -18,7 +18,6 @@ from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from tests.helpers import callback, layout
 from workflows.final_evaluation import final_evaluation
-from workflows.first_run import ensure_ready
 
 
 def through_year() -> int:
@@ -27,10 +26,9 @@ def through_year() -> int:
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[tuple[dash.Dash, object]]:
-    engine = make_engine(module_db_url)
+def world(module_full_url: str) -> Iterator[tuple[dash.Dash, object]]:
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
     with factory() as session:
         expected = final_evaluation(session, through_year())
     yield create_app(load_settings({}), factory), expected

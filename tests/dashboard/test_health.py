@@ -12,14 +12,12 @@ from dashboard.app import create_app
 from db import models
 from db.migrate import head_revision
 from db.session import make_engine, make_session_factory, transaction
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def world(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     yield factory
     engine.dispose()
 

@@ -14,7 +14,6 @@ from dashboard.app import create_app
 from db import models
 from db.session import make_engine, make_session_factory, transaction
 from tests.helpers import indicator_tab, layout
-from workflows.first_run import ensure_ready
 
 SERIES = {
     # 重庆市 port container throughput (no plan sets a target): 100 → 130 in three
@@ -32,10 +31,9 @@ SERIES = {
 
 
 @pytest.fixture(scope="module")
-def app(module_db_url: str) -> Iterator[dash.Dash]:
-    engine = make_engine(module_db_url)
+def app(module_ready_url: str) -> Iterator[dash.Dash]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         for (indicator, region), points in SERIES.items():
             unit = session.get(models.Indicator, indicator).unit

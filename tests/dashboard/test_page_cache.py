@@ -22,7 +22,6 @@ from db import models
 from db.data_version import current_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
-from workflows.first_run import ensure_ready
 from workflows.progress import wait_for_progress
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -41,9 +40,8 @@ INDICATOR_BODY: dict[str, Any] = {
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[dict[str, Any]]:
-    factory = make_session_factory(engine := make_engine(module_db_url))
-    ensure_ready(engine, factory, sample=False, published=False)
+def world(module_ready_url: str) -> Iterator[dict[str, Any]]:
+    factory = make_session_factory(engine := make_engine(module_ready_url))
     with transaction(factory) as session:  # a region's system that sends directly (直报)
         create_user(session, "pc_cq", "password-1234", "reporter", regions=["500000"])
         token = create_token(session, "pc_cq", "重庆直报系统", trusted=True)

@@ -20,21 +20,19 @@ from dashboard.app import create_app
 from db.progress import snapshots_frame
 from db.session import make_engine, make_session_factory
 from tests.helpers import callback, layout
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def app(module_db_url: str) -> Iterator[dash.Dash]:
-    engine = make_engine(module_db_url)
+def app(module_full_url: str) -> Iterator[dash.Dash]:
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
     yield create_app(load_settings({}), factory)
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def snapshots(module_db_url: str) -> pd.DataFrame:
-    engine = make_engine(module_db_url)
+def snapshots(module_full_url: str) -> pd.DataFrame:
+    engine = make_engine(module_full_url)
     with make_session_factory(engine)() as session:
         frame = snapshots_frame(session)
     engine.dispose()

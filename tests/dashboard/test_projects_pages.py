@@ -18,14 +18,12 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from tests.helpers import ORIGIN, sign_in
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cq", "重庆-密码-2026", "reporter", "重庆填报员", ["500000"])
         create_user(session, "sc", "四川-密码-2026", "reporter", "四川填报员", ["510000"])

@@ -26,7 +26,6 @@ from db import models
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from tests.helpers import HEADER_CALLBACK, ORIGIN, show_rows_body, sign_in
-from workflows.first_run import ensure_ready
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 REVIEWER = ("sec_office", "安全-审核员-口令-2026")
@@ -34,10 +33,9 @@ ADMIN = ("sec_admin", "安全-管理员-口令-2026")
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, REVIEWER[0], REVIEWER[1], "reviewer", "联合办公室")
         create_user(session, ADMIN[0], ADMIN[1], "admin", "管理员")

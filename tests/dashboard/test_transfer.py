@@ -20,16 +20,14 @@ from dashboard.security import _inline_scripts
 from dashboard.transfer import chosen_encoding
 from db.session import make_engine, make_session_factory
 from tests.helpers import HEADER_CALLBACK, ORIGIN
-from workflows.first_run import ensure_ready
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}
 
 
 @pytest.fixture(scope="module")
-def client(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def client(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     yield create_app(load_settings({}), factory).server.test_client()
     engine.dispose()
 

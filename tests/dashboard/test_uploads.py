@@ -27,7 +27,6 @@ from db.uploads import ANONYMOUS_CHECK, REFUSED
 from db.users import create_token, create_user
 from tests.attack_files import HEADER, xfd_bomb
 from tests.helpers import ORIGIN, check_body, data_url, sign_in
-from workflows.first_run import ensure_ready
 
 LIMIT = 30_000  # MAX_UPLOAD_BYTES of these tests
 MIB = 1024 * 1024
@@ -35,10 +34,9 @@ ROW = "成都市,地区生产总值,2024年,23511.3,亿元,\n"
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[dict[str, Any]]:
-    engine = make_engine(module_db_url)
+def world(module_ready_url: str) -> Iterator[dict[str, Any]]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cd", "成都-密码-2026-x", "reporter", regions=["510100"])
         create_user(session, "leader", "领导-密码-2026-x", "viewer")

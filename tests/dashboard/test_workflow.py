@@ -22,17 +22,15 @@ from tests.helpers import (
     show_rows_body,
     sign_in,
 )
-from workflows.first_run import ensure_ready
 
 GOOD = "地区,指标,期间,数值,单位,备注\n成都市,地区生产总值,2024年,23511.3,亿元,\n"
 OTHERS = "地区,指标,期间,数值,单位,备注\n重庆市,地区生产总值,2024年,32193.2,亿元,\n"
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cd", "成都-密码-2026", "reporter", "成都市统计局", ["510100"])
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")

@@ -11,8 +11,7 @@ from db.catalogue import sync_catalogue, targets_frame
 from db.regions import sync_regions
 from db.session import transaction
 from indicators.catalogue import load_catalogue
-from tests.helpers import small_directory
-from tests.indicators.test_catalogue import write_world
+from tests.helpers import small_directory, write_world
 
 
 @pytest.fixture

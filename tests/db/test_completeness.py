@@ -11,97 +11,11 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import migrate, models
+from db import models
 from db.completeness import COLUMNS, completeness_matrix
-from db.regions import sync_regions
 from db.session import transaction
-from indicators.regions import Region, RegionDirectory
 from indicators.reporting_calendar import DueRule
-from tests.helpers import small_directory
-
-INDICATORS = {  # id: (name, frequency)
-    "gdp": ("地区生产总值", "annual"),
-    "retail": ("社会消费品零售总额", "quarterly"),
-    "power": ("全社会用电量", "monthly"),
-}
-# units of the small world in the circle, and one outside it
-UNITS = ["500000", "500101", "500154", "510000", "510100", "511000", "511002", "511100", "511102"]
-OUTSIDE = "530100"
-
-
-def world_directory() -> RegionDirectory:
-    regions = dict(small_directory().regions)
-    regions[OUTSIDE] = Region(OUTSIDE, "昆明市", "Kunming", "city", in_circle="outside")
-    return RegionDirectory(regions)
-
-
-def observe(
-    session: Session,
-    indicator: str,
-    region: str,
-    period: str,
-    status: str = "accepted",
-    layer: str = "reported",
-    revision: int = 1,
-    current: bool = True,
-) -> models.Observation:
-    row = models.Observation(
-        indicator_id=indicator,
-        region_code=region,
-        period=period,
-        layer=layer,
-        revision=revision,
-        value=1.0,
-        unit="亿元",
-        status=status,
-        is_current=current,
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def build_world(engine: Engine, factory: sessionmaker[Session]) -> dict[str, int]:
-    """Regions, three indicators of the three frequencies, and reported figures
-    in every state; returns observation ids by a short name."""
-    migrate.upgrade(engine)
-    ids: dict[str, int] = {}
-    with transaction(factory) as session:
-        sync_regions(session, world_directory())
-        for id_, (name, frequency) in INDICATORS.items():
-            session.add(
-                models.Indicator(
-                    id=id_,
-                    name_zh=name,
-                    name_en=id_,
-                    unit="亿元",
-                    direction="higher",
-                    frequency=frequency,
-                    pillar="overall",
-                    aggregation="sum",
-                )
-            )
-        session.flush()
-        submission = models.Submission(
-            channel="upload", filename="cd.csv", content=b"x", sha256="0" * 64, size=1
-        )
-        session.add(submission)
-        session.flush()
-        ids["submission"] = submission.id
-        ids["cd_gdp"] = observe(session, "gdp", "510100", "2025").id
-        session.get(models.Observation, ids["cd_gdp"]).submission_id = submission.id
-        ids["wz_gdp"] = observe(session, "gdp", "500101", "2025", "pending").id
-        ids["nj_gdp"] = observe(session, "gdp", "511000", "2025", "rejected").id
-        # an accepted figure replaced by a rejected revision: the current row decides
-        observe(session, "gdp", "511100", "2025", "accepted", current=False)
-        ids["ls_gdp"] = observe(session, "gdp", "511100", "2025", "rejected", revision=2).id
-        observe(session, "gdp", "500000", "2025", layer="sample")  # not a report
-        observe(session, "gdp", OUTSIDE, "2025")  # outside the circle: not expected
-        observe(session, "retail", "510100", "2025Q1")
-        observe(session, "retail", "510100", "2025Q2", "pending")
-        observe(session, "power", "510100", "2025-01")
-        observe(session, "power", "510100", "2026-03")
-    return ids
+from tests.helpers import OUTSIDE, UNITS, build_world
 
 
 @pytest.fixture

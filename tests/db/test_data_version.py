@@ -11,14 +11,12 @@ from sqlalchemy import text, update
 from db import models
 from db.data_version import current_versions
 from db.session import make_engine, make_session_factory, transaction
-from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[object]:
-    engine = make_engine(module_db_url)
+def factory(module_ready_url: str) -> Iterator[object]:
+    engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     yield factory
     engine.dispose()
 

@@ -21,7 +21,7 @@ from db.reminders import (
 )
 from db.session import transaction
 from db.users import create_user
-from tests.db.test_completeness import UNITS, build_world, observe
+from tests.helpers import UNITS, build_world, observe
 
 TODAY = date(2026, 4, 1)
 

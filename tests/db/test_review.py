@@ -13,7 +13,6 @@ from db.review import add_rows, review_queue, submission_rows_frame, submissions
 from db.session import transaction
 from db.users import create_user
 from indicators.outliers import OUTLIER, REVISION
-from workflows.first_run import ensure_ready
 
 PUBLISHED = {"2018": 15000.0, "2019": 17000.0, "2020": 17700.0, "2021": 19900.0, "2022": 20800.0}
 
@@ -35,10 +34,15 @@ def _frame(rows: list[tuple[str, str, str, float, str]]) -> pd.DataFrame:
 
 
 @pytest.fixture
-def world(engine: Engine, factory: sessionmaker[Session]) -> tuple[int, int]:
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def world(factory: sessionmaker[Session]) -> tuple[int, int]:
     """成都's GDP published for 2018–2022, reported for 2017 and 2022 (the published
     2022 wins), and a pending submission of four rows; returns (user id, submission id)."""
-    ensure_ready(engine, factory, sample=False, published=False)
     published = [("gdp", "510100", year, value, "亿元") for year, value in PUBLISHED.items()]
     reported = [
         ("gdp", "510100", "2017", 14000.0, "亿元"),

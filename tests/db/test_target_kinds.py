@@ -12,8 +12,7 @@ from db import migrate, models
 from db.catalogue import sync_catalogue, targets_frame
 from db.regions import sync_regions
 from db.session import transaction
-from tests.helpers import small_directory
-from tests.indicators.test_catalogue_kinds import world
+from tests.helpers import kinds_world, small_directory
 
 
 def test_tk001_0010_adds_and_removes_scale_limit_and_visions(engine: Engine) -> None:
@@ -40,7 +39,7 @@ def test_tk002_visions_are_stored_apart_and_listed_without_a_value(
     migrate.upgrade(engine)
     with transaction(factory) as session:
         sync_regions(session, small_directory())
-    catalogue = world(tmp_path)
+    catalogue = kinds_world(tmp_path)
     for _ in range(2):  # idempotent
         with transaction(factory) as session:
             sync_catalogue(session, catalogue)
@@ -53,7 +52,7 @@ def test_tk002_visions_are_stored_apart_and_listed_without_a_value(
     assert frame.loc["p-005", "value"] is None and "物流枢纽" in frame.loc["p-005", "quote"]
     assert frame.loc["p-001", "kind"] == "class" and frame.loc["p-003", "kind"] == "relative"
     # a vision that becomes a baseline moves table (and back)
-    moved = world(tmp_path)
+    moved = kinds_world(tmp_path)
     entry = moved.entries["p-005"]
     as_baseline = {"kind": "baseline", "value": 1.0, "unit": "亿元", "comparator": "equal"}
     moved.entries["p-005"] = type(entry)(**{**entry.__dict__, **as_baseline})

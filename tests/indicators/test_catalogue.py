@@ -3,7 +3,6 @@ catalogue passes every check and holds the outline's goals."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,104 +11,7 @@ from config.settings import CONFIG_DIR
 from indicators.catalogue import CHINESE_TEXT, Catalogue, CatalogueError, load_catalogue
 from indicators.formatting import quantity_en, unit_text
 from indicators.regions import load_region_directory
-from tests.helpers import small_directory
-
-# the ports target counts from 2020: its sentence says so ("十四五"期间, base year 2020)
-SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，“十四五”期间力争新增 1—2 个口岸。\n"
-INDICATORS = """
-indicators:
-  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, unit: 亿元, direction: higher,
-     frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
-  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, unit: 万平方公里, direction: none,
-     frequency: annual, pillar: overall, source: s, aggregation: sum}
-  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, unit: 个, direction: higher,
-     frequency: annual, pillar: opening, source: s, aggregation: sum}
-"""
-ENTRIES = {
-    "gdp": dict(
-        id="p-001",
-        indicator="gdp",
-        section="前言",
-        line=4,
-        quote="万达开地区生产总值达到5000亿元以上",
-        scope="万达开",
-        kind="level",
-        year=2025,
-        base_year=None,
-        value=5000,
-        value_high=None,
-        unit="亿元",
-        comparator="at_least",
-        stretch=False,
-    ),
-    "area": dict(
-        id="p-002",
-        indicator="land_area",
-        section="前言",
-        line=3,
-        quote="规划范围总面积18.5万平方公里",
-        scope="万达开",
-        kind="baseline",
-        year=2020,
-        base_year=None,
-        value=18.5,
-        value_high=None,
-        unit="万平方公里",
-        comparator="equal",
-        stretch=False,
-    ),
-    "ports": dict(
-        id="p-003",
-        indicator="ports",
-        section="前言",
-        line=6,
-        quote="力争新增1—2个口岸",
-        scope="万达开",
-        kind="count",
-        year=2025,
-        base_year=2020,
-        value=1,
-        value_high=2,
-        unit="个",
-        comparator="range",
-        stretch=True,
-    ),
-}
-
-
-def write_world(
-    tmp: Path,
-    *,
-    seed: str = SEED,
-    indicators: str = INDICATORS,
-    title: str = "示例规划",
-    entries: list[dict] | None = None,
-    **changes: dict,
-) -> Path:
-    """A catalogue folder of one plan ``p`` over a short seed (lines 1–6): by
-    default the five-line seed and entries above, ``changes`` editing them."""
-    import yaml
-
-    (tmp / "sources").mkdir(exist_ok=True)
-    (tmp / "sources" / "seed.txt").write_text(seed, encoding="utf-8")
-    folder = tmp / "catalogue"
-    folder.mkdir(exist_ok=True)
-    (folder / "indicators.yaml").write_text(textwrap.dedent(indicators), encoding="utf-8")
-    if entries is None:
-        entries = [{**entry, **changes.get(key, {})} for key, entry in ENTRIES.items()]
-    plan = {
-        "plan": {
-            "id": "p",
-            "title": title,
-            "issuer": "某机关",
-            "date": "2021",
-            "seed": "seed.txt",
-            "lines": [1, 6],
-        },
-        "entries": entries,
-    }
-    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    return folder
+from tests.helpers import INDICATORS, small_directory, write_world
 
 
 def load(tmp: Path, **changes: dict) -> Catalogue:

@@ -4,116 +4,20 @@ catalogue (issue 20 item 4)."""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from config.settings import CONFIG_DIR
 from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
 from indicators.progress_run import assess_all
 from indicators.regions import load_region_directory
-from tests.helpers import small_directory
-
-SEED = (
-    "前言\n到 2025 年，长江干线朝天门至涪陵段提\n升到一级航道标准，产量迈入全国前三。\n"
-    "社会物流总额在“十四五”期间翻一番。2020 年社会物流总额 100 亿元。\n"
-    "到 2035 年，建成实力雄厚、特色鲜明的物流枢纽。\n"
-)
-INDICATORS = """
-indicators:
-  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, definition_en: d, unit: 级, scale: waterway_grade,
-     direction: lower, frequency: annual, pillar: infrastructure, source: s,
-     aggregation: not_combinable}
-  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, unit: 位, direction: lower,
-     frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
-  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, unit: 亿元,
-     direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
-"""
-BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)
-ENTRIES = {
-    "grade": dict(
-        BASE,
-        id="p-001",
-        indicator="grade",
-        line=2,
-        quote="到2025年，长江干线朝天门至涪陵段提升到一级航道标准",
-        kind="class",
-        year=2025,
-        value=1,
-        unit="级",
-        comparator="at_most",
-    ),
-    "rank": dict(
-        BASE,
-        id="p-002",
-        indicator="rank",
-        line=3,
-        quote="产量迈入全国前三",
-        kind="rank",
-        year=2025,
-        value=3,
-        unit="位",
-        comparator="at_most",
-    ),
-    "double": dict(
-        BASE,
-        id="p-003",
-        indicator="logistics",
-        line=4,
-        quote="社会物流总额在“十四五”期间翻一番",
-        kind="relative",
-        year=2025,
-        base_year=2020,
-        value=2,
-        unit="倍",
-        comparator="reach",
-    ),
-    "base": dict(
-        BASE,
-        id="p-004",
-        indicator="logistics",
-        line=4,
-        quote="2020年社会物流总额100亿元",
-        kind="baseline",
-        year=2020,
-        value=100,
-        unit="亿元",
-        comparator="equal",
-    ),
-    "vision": dict(
-        BASE,
-        id="p-005",
-        indicator="logistics",
-        line=5,
-        quote="到2035年，建成实力雄厚、特色鲜明的物流枢纽",
-        kind="vision",
-        year=2035,
-        value=None,
-        unit=None,
-        comparator=None,
-    ),
-}
-
-
-def world(tmp: Path, **changes: dict) -> Catalogue:
-    (tmp / "sources").mkdir(exist_ok=True)
-    (tmp / "sources" / "seed.txt").write_text(SEED, encoding="utf-8")
-    folder = tmp / "catalogue"
-    folder.mkdir(exist_ok=True)
-    (folder / "indicators.yaml").write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
-    plan = {
-        "plan": {"id": "p", "title": "t", "seed": "seed.txt", "lines": [1, 5]},
-        "entries": [{**e, **changes.get(k, {})} for k, e in ENTRIES.items()],
-    }
-    (folder / "p.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
-    return load_catalogue(folder, small_directory(), tmp / "sources")
+from tests.helpers import kinds_world, small_directory
 
 
 def test_ckd001_class_rank_and_relative_entries_load(tmp_path: Path) -> None:
-    catalogue = world(tmp_path)
+    catalogue = kinds_world(tmp_path)
     assert [(e.kind, e.value) for e in catalogue.targets] == [
         ("class", 1.0),
         ("rank", 3.0),
@@ -150,7 +54,7 @@ def test_ckd002_wrong_worded_targets_are_refused(
     tmp_path: Path, changes: dict, message: str
 ) -> None:
     with pytest.raises(CatalogueError) as info:
-        world(tmp_path, **changes)
+        kinds_world(tmp_path, **changes)
     assert any(message in p for p in info.value.problems), info.value.problems
 
 
@@ -172,7 +76,7 @@ def observations(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
 
 
 def test_ckd003_assessed_from_the_catalogue(tmp_path: Path) -> None:
-    catalogue = world(tmp_path)
+    catalogue = kinds_world(tmp_path)
     rows = [
         ("grade", "2021", 3.0),
         ("grade", "2025", 1.0),

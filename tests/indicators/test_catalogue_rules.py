@@ -15,8 +15,7 @@ from config.settings import CONFIG_DIR
 from indicators.catalogue import Catalogue, CatalogueError, load_catalogue
 from indicators.catalogue_rules import stated_base_years
 from indicators.regions import Member, Region, RegionDirectory, Source, load_region_directory
-from tests.helpers import small_directory
-from tests.indicators.test_catalogue import write_world
+from tests.helpers import small_directory, write_world
 from workflows.catalogue import read_catalogue_files
 
 LINES = [

@@ -16,8 +16,7 @@ from indicators.final_evaluation import judge
 from indicators.outlook import outlook
 from indicators.progress import Point, TargetSpec, assess
 from indicators.progress_run import assess_all
-from tests.helpers import small_directory
-from tests.indicators.test_catalogue import ENTRIES, INDICATORS, SEED, write_world
+from tests.helpers import ENTRIES, INDICATORS, SEED, small_directory, write_world
 
 
 def spec(kind: str, value: float, year: int = 2022, **kw: object) -> TargetSpec:

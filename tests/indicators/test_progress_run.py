@@ -9,8 +9,7 @@ import pytest
 
 from indicators.catalogue import load_catalogue
 from indicators.progress_run import assess_all
-from tests.helpers import small_directory
-from tests.indicators.test_catalogue import write_world
+from tests.helpers import small_directory, write_world
 
 
 def _obs(rows: list[tuple[str, str, str, float]]) -> pd.DataFrame:

@@ -33,9 +33,8 @@ from loaders.project_register import STATUSES, read_register
 from loaders.readers import COLUMNS, RawTable, ReadError, read_file
 from loaders.readers.workbook import CFB_MAGIC, ZIP_MAGIC
 from loaders.validate import ERROR, WARNING
-from tests.loaders.test_project_register import HEADER as PROJECT_HEADER
-from tests.loaders.test_project_register import PLANS
-from workflows.first_run import ensure_ready
+from tests.helpers import REGISTER_HEADER as PROJECT_HEADER
+from tests.helpers import REGISTER_PLANS as PLANS
 from workflows.intake import check
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -381,14 +380,12 @@ def test_fuz006_unit_from_label_never_raises(label: str | None) -> None:
 
 
 @pytest.fixture(scope="module")
-def ready(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
+def ready(seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[sessionmaker[Session]]:
     """One SQLite database with the regions and the catalogue, shared by the module."""
-    folder = tmp_path_factory.mktemp("fuzz-db")
-    engine = make_engine(f"sqlite:///{folder / 'fuzz.sqlite'}")
-    factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
-    yield factory
-    engine.dispose()
+    with seeds.copy("sqlite", "ready", tmp_path_factory.mktemp("fuzz-db")) as url:
+        engine = make_engine(url)
+        yield make_session_factory(engine)
+        engine.dispose()
 
 
 def assert_report(result: Any, report: dict[str, Any]) -> None:

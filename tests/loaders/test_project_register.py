@@ -23,25 +23,10 @@ from loaders.project_register import (
     register_template,
 )
 from loaders.validate import ERROR, WARNING, Problem
-from tests.helpers import small_directory
+from tests.helpers import REGISTER_HEADER, REGISTER_PLANS, small_directory
 
-PLANS = {"outline", "shipping_centre"}
-HEADER = [
-    "项目编号",
-    "项目名称",
-    "类别",
-    "所属规划",
-    "所在地",
-    "责任单位",
-    "开工年",
-    "完工年",
-    "总投资（亿元）",
-    "项目状态",
-    "2025年计划投资（亿元）",
-    "2026年计划投资（亿元）",
-    "建设内容",
-    "备注",
-]
+PLANS = REGISTER_PLANS
+HEADER = REGISTER_HEADER
 GOOD = [
     [
         "CY-001",

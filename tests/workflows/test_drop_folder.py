@@ -4,6 +4,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +15,12 @@ from db.uploads import REFUSED
 from db.users import create_user
 from loaders.readers.sandbox import Limits
 from workflows.drop_folder import process
-from workflows.first_run import ensure_ready
+
+
+@pytest.fixture
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
 
 
 def _users(factory: sessionmaker[Session]) -> None:
@@ -33,7 +39,6 @@ def test_drp001_each_file_has_a_sender_and_follows_the_senders_workflow(
     """incoming/<username>/: a reporter's file waits for review, a reviewer's is
     imported, another region's rows are refused; a file in incoming/ itself, or in
     the folder of a viewer or of nobody, has no sender and is refused unread."""
-    ensure_ready(engine, factory, sample=False, published=False)
     _users(factory)
     incoming = tmp_path / "incoming"
     for folder in ("cq", "office", "leader", "nobody"):
@@ -112,7 +117,6 @@ def test_drp002_links_and_other_non_regular_files_are_refused_unread(
 ) -> None:
     """The issue's ``ln -s <any file> drop/incoming/x.csv``: the file's bytes were
     stored as a submission and a report echoed its cells."""
-    ensure_ready(engine, factory, sample=False, published=False)
     secret = tmp_path / "secret.csv"
     secret.write_text("地区,指标,期间,数值,单位,备注\n重庆市,地区生产总值,2022年,1,亿元,机密\n")
     incoming = tmp_path / "drop" / "incoming"
@@ -144,7 +148,6 @@ def test_drp002_links_and_other_non_regular_files_are_refused_unread(
 def test_drp003_files_over_the_size_limit_or_with_control_characters_are_refused(
     engine: Engine, factory: sessionmaker[Session], tmp_path: Path
 ) -> None:
-    ensure_ready(engine, factory, sample=False, published=False)
     _users(factory)
     incoming = tmp_path / "incoming" / "cq"
     incoming.mkdir(parents=True)

@@ -14,17 +14,15 @@ from db import models
 from db.session import make_engine, make_session_factory
 from indicators.final_evaluation import VERDICTS
 from workflows.final_evaluation import COLUMNS, final_evaluation
-from workflows.first_run import ensure_ready
 from workflows.published import PUBLISHED_DIR, parse_source_note, source_note
 
 THROUGH = 2025
 
 
 @pytest.fixture(scope="module")
-def factory(module_db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine = make_engine(module_db_url)
+def factory(module_full_url: str) -> Iterator[sessionmaker[Session]]:
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)  # regions, catalogue, published layer and 示例数据
     yield factory
     engine.dispose()
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import db.intake
 from db import models
 from db.intake import observation_history
-from workflows.first_run import ensure_ready
 from workflows.intake import receive
 
 HEADER = "地区,指标,期间,数值,单位,备注\r\n"
@@ -20,8 +19,13 @@ def csv(*rows: str) -> bytes:
 
 
 @pytest.fixture
-def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    ensure_ready(engine, factory, sample=False, published=False)
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def ready(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     return factory
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.observations import observations_frame
-from workflows.first_run import ensure_ready
 from workflows.intake import receive
 
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
@@ -44,13 +44,13 @@ CASES = [
 
 
 @pytest.fixture
-def ready(sqlite_url: str) -> sessionmaker[Session]:
+def ready(seeds, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
     from db.session import make_engine, make_session_factory
 
-    engine: Engine = make_engine(sqlite_url)
-    factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
-    return factory
+    with seeds.copy("sqlite", "ready", tmp_path) as url:
+        engine: Engine = make_engine(url)
+        yield make_session_factory(engine)
+        engine.dispose()
 
 
 @pytest.mark.parametrize(("name", "region", "expected"), CASES)

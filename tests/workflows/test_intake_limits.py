@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
@@ -20,7 +20,6 @@ from db.users import create_user
 from indicators.access import AccessDenied
 from loaders.readers.sandbox import Limits
 from tests.attack_files import HEADER, declared_rows, xfd_bomb
-from workflows.first_run import ensure_ready
 from workflows.intake import (
     Sender,
     allow_anonymous_check,
@@ -32,8 +31,13 @@ from workflows.intake import (
 
 
 @pytest.fixture
-def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    ensure_ready(engine, factory, sample=False, published=False)
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def ready(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     with transaction(factory) as session:
         create_user(session, "cq", "重庆-密码-2026-x", "reporter", regions=["500000"])
         create_user(session, "cd", "成都-密码-2026-x", "reporter", regions=["510100"])

@@ -7,7 +7,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
@@ -17,7 +17,6 @@ from db.session import transaction
 from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
 from loaders.templates import HEADER, form_rows, render
-from workflows.first_run import ensure_ready
 from workflows.intake import check
 from workflows.online_entry import check_form, clean_fields, file, open_form, save
 from workflows.review import decide
@@ -27,9 +26,14 @@ LEMON = "安岳、安居、潼南、大足柠檬产业集群种植面积"
 
 
 @pytest.fixture
-def world(engine: Engine, factory: sessionmaker[Session]) -> dict[str, Account]:
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def world(factory: sessionmaker[Session]) -> dict[str, Account]:
     """Regions and catalogue; 成都's reporter, 重庆's, a reviewer; 成都's 2024 GDP accepted."""
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         users = [
             create_user(session, "cd", "cd-password-1", "reporter", "成都填报员", [CHENGDU]),

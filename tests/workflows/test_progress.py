@@ -2,23 +2,29 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
+from db.observations import count_layer
 from db.progress import latest_as_of, snapshots_frame, status_changes
 from db.session import transaction
 from indicators.outlook import SYMBOL_ORDER
 from indicators.progress import CHANGES
-from workflows.first_run import ensure_ready
 from workflows.progress import recompute_progress
 from workflows.scheduler import nightly_recompute, run_recorded
 
 
 @pytest.fixture
-def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
-    report = ensure_ready(engine, factory)
-    assert report.sample_loaded > 1000 and report.snapshots > 300
+def db_url(full_url: str) -> str:
+    """Each test here gets its own copy of the 'full' seed (tests/conftest.py SEEDS)."""
+    return full_url
+
+
+@pytest.fixture
+def ready(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    with factory() as session:  # the first start's 示例数据 and snapshots
+        assert count_layer(session, "sample") > 1000 and len(snapshots_frame(session)) > 300
     return factory
 
 

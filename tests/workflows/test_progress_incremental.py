@@ -31,7 +31,6 @@ from db.progress import COMPARED, pending_changes
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from indicators.progress_run import affected_targets
-from workflows.first_run import ensure_ready
 from workflows.intake import receive
 from workflows.progress import (
     PROGRESS_LEASE,
@@ -50,10 +49,9 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[World]:
-    engine = make_engine(module_db_url)
+def world(module_full_url: str) -> Iterator[World]:
+    engine = make_engine(module_full_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory)
     with factory() as session:
         directory = load_directory(session)
         catalogue = stored_catalogue(session)

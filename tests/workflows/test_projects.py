@@ -20,7 +20,6 @@ from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
 from tests.attack_files import declared_rows, xfd_bomb
-from workflows.first_run import ensure_ready
 from workflows.projects import (
     DispatchError,
     file_dispatch,
@@ -36,10 +35,9 @@ REPORTED_PROJECT = (
 
 
 @pytest.fixture(scope="module")
-def world(module_db_url: str) -> Iterator[sessionmaker[Session]]:
-    engine: Engine = make_engine(module_db_url)
+def world(module_ready_url: str) -> Iterator[sessionmaker[Session]]:
+    engine: Engine = make_engine(module_ready_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "cq", "a-long-password", "reporter", "重庆填报员", ["500000"])
         create_user(session, "sc", "a-long-password", "reporter", "四川填报员", ["510000"])
@@ -305,15 +303,12 @@ def _regions(factory: sessionmaker[Session]) -> list[tuple[str, str]]:
         ]
 
 
-def test_pjl005_sample_dispatches_are_reproducible_and_marked(world, tmp_path) -> None:
-    from tests.conftest import new_database
-
+def test_pjl005_sample_dispatches_are_reproducible_and_marked(world, seeds, tmp_path) -> None:
     counts = []
     for run in ("a", "b"):
-        with new_database("sqlite", tmp_path / run) as url:
+        with seeds.copy("sqlite", "ready", tmp_path / run) as url:  # two databases, the same
             engine = make_engine(url)
             factory = make_session_factory(engine)
-            ensure_ready(engine, factory, sample=False, published=False)
             load_sample_dispatch(factory, TODAY)
             with factory() as session:
                 frame = reports_frame(session)

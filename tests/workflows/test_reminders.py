@@ -16,14 +16,14 @@ from email.policy import default as default_policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import CONFIG_DIR
 from db import models
 from db.projects import file_report
 from db.reminders import digests_for, reminders_for
-from db.session import transaction
+from db.session import make_engine, make_session_factory, transaction
 from db.users import create_user
 from indicators.access import Account
 from indicators.regions import load_region_directory
@@ -31,7 +31,6 @@ from indicators.reporting_duty import owed_indicators
 from workflows import reminders as job
 from workflows import scheduler as sched
 from workflows.catalogue import read_catalogue_files
-from workflows.first_run import ensure_ready
 from workflows.reminders import (
     MailError,
     SmtpConfig,
@@ -67,10 +66,15 @@ def no_smtp(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def ready(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     """The shipped regions and catalogue, three reporters, a reviewer, and 成都's
     2025 GDP reported and accepted."""
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         for name, regions, address in [
             ("cd", [CHENGDU], "cd@example.cn"),
@@ -290,12 +294,13 @@ def test_rmj007_the_scheduled_job_is_recorded_and_runs_daily_at_six(
 
 
 def test_rmj010_the_demo_database_gives_one_reminder_per_region_and_deadline(
-    engine: Engine, factory: sessionmaker[Session]
+    full_url: str,
 ) -> None:
     """Frozen clock (1 April 2026) on the demo database (manage.py init: sample data,
     published figures): what people read is one line per region and reporting year,
     so never two for one region and deadline, each with its count and earliest date."""
-    ensure_ready(engine, factory, sample=True)
+    engine = make_engine(full_url)
+    factory = make_session_factory(engine)
     assert overdue_job(factory, TODAY, FakeMailer()) > 0
     stored = _reminders(factory)
     with factory() as session:
@@ -322,6 +327,7 @@ def test_rmj010_the_demo_database_gives_one_reminder_per_region_and_deadline(
         f"成都市：2025年度 {len(late)} 项逾期，最早截止 {min(r.due_date for r in late):%Y-%m-%d}"
     )
     assert len(digests) <= len({r.region_code for r in stored}) * 2  # a year, two kinds
+    engine.dispose()
 
 
 def test_rmj008_expected_pairs_are_the_templates_rows() -> None:

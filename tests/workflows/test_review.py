@@ -6,7 +6,7 @@ import threading
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
@@ -18,7 +18,6 @@ from db.users import account_of, create_user
 from indicators.access import AccessDenied, Account
 from indicators.outliers import REVISION
 from indicators.review_view import ViewError, check, seal
-from workflows.first_run import ensure_ready
 from workflows.intake import receive
 from workflows.review import ReviewError, decide, submit
 
@@ -34,10 +33,15 @@ def csv(*rows: str) -> bytes:
 
 
 @pytest.fixture
-def world(engine: Engine, factory: sessionmaker[Session]) -> dict[str, Account]:
+def db_url(ready_url: str) -> str:
+    """Each test here gets its own copy of the 'ready' seed (tests/conftest.py SEEDS)."""
+    return ready_url
+
+
+@pytest.fixture
+def world(factory: sessionmaker[Session]) -> dict[str, Account]:
     """Regions and catalogue, and one account of each kind: 成都's and 重庆's
     reporters, a reviewer of the joint office, a leader who only reads."""
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         users = [
             create_user(session, "cd", "cd-password-1", "reporter", "成都填报员", ["510100"]),
