@@ -17,6 +17,7 @@ from config.settings import load_settings
 from dashboard.app import create_app
 from dashboard.auth import current_account
 from db.session import make_engine, make_session_factory
+from workflows.first_run import ensure_ready
 
 
 @pytest.fixture(scope="module")
