@@ -159,11 +159,24 @@ def _check_callbacks_against_every_page(app: Dash) -> None:
         # only a page needs it (Dash writes it into the page's HTML): the API, the health
         # check and the bundles answer at once on a new worker
         if not installed and not request.path.startswith(_NOT_PAGES):
-            app.validation_layout = validation_layout(app)
+            app.validation_layout = _drawn_once(app)
             app.config.suppress_callback_exceptions = False
             installed = True
 
     app.server.before_request(install)
+
+
+# the validation layout per set of page layouts: ids and component types do not depend on
+# the data (components a callback names are drawn on every database: test val001b), so a
+# process that builds several apps (tests, benchmarks) draws every page once, not per app
+_DRAWN: dict[tuple[int, ...], html.Div] = {}
+
+
+def _drawn_once(app: Dash) -> html.Div:
+    key = tuple(id(page["layout"]) for page in dash.page_registry.values())
+    if key not in _DRAWN:
+        _DRAWN[key] = validation_layout(app)
+    return _DRAWN[key]
 
 
 _REGISTERED: tuple[dict[str, Any], list[Any], list[Any]] | None = None

@@ -14,6 +14,7 @@ import pytest
 from dash.development.base_component import Component
 
 from config.settings import load_settings
+from dashboard import app as app_module
 from dashboard.app import create_app
 from dashboard.auth import current_account
 from db.session import make_engine, make_session_factory
@@ -67,9 +68,12 @@ def test_val001_callbacks_are_checked_against_every_page(app: dash.Dash) -> None
     assert {"admin-denied", "review-denied", "audit-denied"}.isdisjoint(known)
 
 
-def test_val001b_on_a_database_without_sample_data(tmp_path: Path) -> None:
+def test_val001b_on_a_database_without_sample_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Components drawn only when there is data (a 'show more' under a long list) are
     still drawn for the check on a database holding published figures alone."""
+    monkeypatch.setattr(app_module, "_DRAWN", {})  # drawn on this database, not reused
     engine = make_engine(f"sqlite:///{tmp_path / 'published-only.sqlite'}")
     factory = make_session_factory(engine)
     ensure_ready(engine, factory, sample=False)
