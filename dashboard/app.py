@@ -53,6 +53,9 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
         update_title=None,
         # True only until the first request: see _check_callbacks_against_every_page
         suppress_callback_exceptions=True,
+        # Dash turns async on whenever asgiref is importable (a test dependency brings it):
+        # the same synchronous app in production, tests and benchmarks
+        use_async=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     _hand_callbacks_to_each_app()

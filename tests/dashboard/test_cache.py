@@ -8,10 +8,12 @@ moves every worker to the new data on its next request."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
+import dash
 import pandas as pd
 import pytest
 from sqlalchemy import select, update
@@ -239,7 +241,11 @@ def test_pvw004_records_are_what_to_dict_gave() -> None:
 
 def test_pvw005_a_report_is_kept_per_version_for_real_scopes_only(factory) -> None:
     app = create_app(load_settings({}), factory)
-    from dashboard.pages import report  # registered by create_app
+    # the module as Dash imported it (as "pages.report"): importing dashboard.pages.report
+    # here would register the page a second time, under another name, and every app built
+    # after it in this process would fail with "duplicate paths"
+    name = next(p["module"] for p in dash.page_registry.values() if p["path"] == "/report")
+    report = sys.modules[name]
 
     with app.server.test_request_context():
         first = report.kept_body("500000", "zh")
