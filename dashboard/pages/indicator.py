@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data as frames
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker
 from dashboard.components.scorecard import PHONE_CARDS, labelled
 from dashboard.components.status import status_badge
 from dashboard.context import region_directory
@@ -228,12 +229,12 @@ def _choosers(
                 md=6,
             ),
             dbc.Col(
-                dcc.Dropdown(
-                    id=Ids.REGION,
-                    options=region_options,
-                    value=region,
-                    placeholder=t(lang, "选择地区…", "Choose a region…"),
-                    labels=dropdown_labels(lang),
+                picker(
+                    Ids.REGION,
+                    region_options,
+                    region,
+                    t(lang, "选择地区…", "Choose a region…"),
+                    lang,
                 ),
                 md=4,
             ),

@@ -14,6 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import data as frames
 from dashboard.components.header import Ids as HeaderIds
+from dashboard.components.picker import picker
 from dashboard.components.scorecard import (
     indicator_cell,
     latest_text,
@@ -401,12 +402,12 @@ def layout(
                         md=5,
                     ),
                     dbc.Col(
-                        dcc.Dropdown(
-                            id=Ids.COMPARE,
-                            options=options,
-                            value=compare,
-                            placeholder=t(lang, "与另一地区对比…", "Compare with…"),
-                            labels=dropdown_labels(lang),
+                        picker(
+                            Ids.COMPARE,
+                            options,
+                            compare,
+                            t(lang, "与另一地区对比…", "Compare with…"),
+                            lang,
                         ),
                         md=5,
                     ),
