@@ -22,13 +22,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIGURES = ROOT / "config" / "published" / "figures.yaml"
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
 
 from db.progress import snapshots_frame  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
+from workflows.published import published_entries  # noqa: E402
 
 
 def build(data_dir: Path) -> None:
@@ -89,7 +88,7 @@ def main() -> int:
     parser.add_argument("--data-dir", help="reuse this DATA_DIR instead of a temporary one")
     args = parser.parse_args()
     if args.table:
-        figures = yaml.safe_load(FIGURES.read_text(encoding="utf-8"))
+        figures = published_entries()
         print(entries_table(figures))
         return 0
     with tempfile.TemporaryDirectory() as tmp:

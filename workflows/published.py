@@ -135,8 +135,25 @@ def parse_source_note(note: object) -> dict[str, str]:
     }
 
 
+def figure_files(folder: Path = PUBLISHED_DIR) -> list[Path]:
+    """The published layer's files: ``figures.yaml`` first, then ``figures-*.yaml`` by name.
+
+    Several files so that figures gathered from different sources (a province's bulletins, a
+    ministry's releases) are reviewed and merged apart; they are one list to the loader."""
+    return [folder / "figures.yaml", *sorted(folder.glob("figures-*.yaml"))]
+
+
+def published_entries(folder: Path = PUBLISHED_DIR) -> list[dict[str, Any]]:
+    """Every entry of the published layer's files, in file order."""
+    entries: list[dict[str, Any]] = []
+    for path in figure_files(folder):
+        if path.exists():
+            entries.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    return entries
+
+
 def load_published(factory: sessionmaker[Session], folder: Path = PUBLISHED_DIR) -> PublishedCounts:
-    entries = yaml.safe_load((folder / "figures.yaml").read_text(encoding="utf-8"))
+    entries = published_entries(folder)
     usable = [e for e in entries if entry_region(e) is not None]
     usable.sort(key=lambda e: VINTAGE_ORDER.index(e["vintage"]))
     with transaction(factory) as session:

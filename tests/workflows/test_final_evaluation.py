@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +13,7 @@ from db import models
 from db.session import make_engine, make_session_factory
 from indicators.final_evaluation import VERDICTS
 from workflows.final_evaluation import COLUMNS, final_evaluation
-from workflows.published import PUBLISHED_DIR, parse_source_note, source_note
+from workflows.published import PUBLISHED_DIR, parse_source_note, published_entries, source_note
 
 THROUGH = 2025
 
@@ -114,7 +113,7 @@ def test_lfe003_a_target_due_after_the_year_is_not_evaluated(
 
 
 def test_lfe004source_notes_split_back_into_their_parts() -> None:
-    entries = yaml.safe_load((Path(PUBLISHED_DIR) / "figures.yaml").read_text(encoding="utf-8"))
+    entries = published_entries(Path(PUBLISHED_DIR))
     assert len(entries) > 100
     for entry in entries:
         parts = parse_source_note(source_note(entry))

@@ -8,14 +8,15 @@ water-quality scale). Reads the YAML only; no database."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
 from config.settings import CONFIG_DIR
 from indicators.scales import classes_in
-from workflows.published import ENTRY_FIELDS
+from workflows.published import ENTRY_FIELDS, published_entries
 
-FIGURES = yaml.safe_load((CONFIG_DIR / "published" / "figures.yaml").read_text(encoding="utf-8"))
+FIGURES = published_entries()
 FIELDS = set(ENTRY_FIELDS)
 REGIONS = {
     "ccec",
@@ -104,3 +105,13 @@ def test_pub004_the_checks_catch_an_unstated_number() -> None:
     assert _states({"indicator": water, "value": 2, "wording": "长江干流重庆段水质保持为Ⅱ类"})
     # a class is read as a class, not as any digit in the sentence
     assert not _states({"indicator": water, "value": 2, "wording": "连续2年保持为Ⅲ类"})
+
+
+def test_pub010_files_figures_yaml_first_then_the_others_by_name(tmp_path: Path) -> None:
+    """Figures gathered apart (figures-*.yaml) are one list to the loader, figures.yaml first."""
+    (tmp_path / "figures.yaml").write_text("- {indicator: a}\n", encoding="utf-8")
+    (tmp_path / "figures-sichuan.yaml").write_text("- {indicator: c}\n", encoding="utf-8")
+    (tmp_path / "figures-chongqing.yaml").write_text("- {indicator: b}\n", encoding="utf-8")
+    (tmp_path / "figures-empty.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "national.yaml").write_text("- {indicator: z}\n", encoding="utf-8")
+    assert [e["indicator"] for e in published_entries(tmp_path)] == ["a", "b", "c"]
