@@ -10,6 +10,7 @@ the caller's — so a failure anywhere leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -115,7 +116,7 @@ def _state(
     columns = (o.indicator_id, o.region_code, o.period, o.id, o.value, o.revision, o.vintage)
     found: dict[Key, tuple[Any, Any, Any, Any, int]] = {}
 
-    def take(rows) -> None:  # type: ignore[no-untyped-def]
+    def take(rows: Iterable[Sequence[Any]]) -> None:
         for ind, reg, per, id_, value, revision, vintage, current in rows:
             key = (ind, reg, per)
             if wanted is not None and key not in wanted:

@@ -351,9 +351,9 @@ def _missing(value: float | None) -> bool:
 def measured(value: float | None, unit: str, decimals: int, lang: str = "zh") -> str:
     """A measured value in ``unit`` with ``decimals``: "26,818万吨", "65.8%"; in English
     magnitudes spelled as words ("268 million t"); "—" for none."""
-    if _missing(value):
+    if value is None or _missing(value):
         return "—"
-    value = float(value)  # type: ignore[arg-type]
+    value = float(value)
     if lang == "en":
         factor, base = split_unit(unit)
         scaled = factor != 1 and base in BASE_EN
@@ -368,9 +368,9 @@ def gap_text(
     percentage points; a gap that is not zero never reads as 0 (decimals are
     added until a figure shows). In English, in the magnitude of ``reference``
     (the target, in ``unit``) where given."""
-    if _missing(gap):
+    if gap is None or _missing(gap):
         return "—"
-    gap = float(gap)  # type: ignore[arg-type]
+    gap = float(gap)
     while (
         gap != 0
         and decimals < MAX_DECIMALS

@@ -227,7 +227,10 @@ def _level(target: TargetSpec, known: list[Point], plan_baseline: Point | None) 
     ):
         return _none("目标值与基期值相同且指标无升降方向，无法判断差距")
     d = desired_direction(target, start)
-    mean, used = mean_annual_change(points)  # type: ignore[misc]  # ≥ 2 points
+    change = mean_annual_change(points)
+    if change is None:  # two points at least, so never; said rather than assumed
+        return _none("截至评估年份不足两个年度数值，无法计算年均变化")
+    mean, used = change
     with_plan = "（含规划基期值）" if points[0] is plan else ""
     trend = f"{_span(points[-1].year, used)}{with_plan}的年均变化"
     return _judge(target, d, points[-1], mean, used, trend)
@@ -258,7 +261,10 @@ def _from_zero(target: TargetSpec, known: list[Point]) -> Outlook:
         trend = f"{recent[0].year}—{recent[-1].year}年的年均新增"
         return _judge(target, d, latest, mean, used, trend)
     points = [Point(start, 0.0, "基期"), *period]
-    mean, used = mean_annual_change(points)  # type: ignore[misc]  # ≥ 2 points
+    change = mean_annual_change(points)
+    if change is None:  # two points at least, so never; said rather than assumed
+        return _none("截至评估年份不足两个年度数值，无法计算年均变化")
+    mean, used = change
     trend = f"{_span(points[-1].year, used)}的年均变化"
     return _judge(target, d, points[-1], mean, used, trend)
 
