@@ -52,6 +52,9 @@ REGION_COLUMNS = (
     "sichuan_chongqing",
     "external",
 )
+# any other region of the master data (a cooperation platform, the Science City's core area,
+# a city or district): one column, so that each row's regions add up to its total
+OTHER = "other"
 VINTAGE_COLUMNS = ("initial", "final", "census_revision", "estimate")
 
 
@@ -61,20 +64,26 @@ def entries_table(figures: list[dict]) -> str:
     order: dict[str, str] = {}
     for e in figures:
         order.setdefault(e["indicator"], e["unit"])
-    head = ["indicator", "unit", *REGION_COLUMNS, *VINTAGE_COLUMNS, "total"]
+    regions = (*REGION_COLUMNS, OTHER)
+    head = ["indicator", "unit", *regions, *VINTAGE_COLUMNS, "total"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    totals = dict.fromkeys((*REGION_COLUMNS, *VINTAGE_COLUMNS), 0)
+    totals = dict.fromkeys((*regions, *VINTAGE_COLUMNS), 0)
+
+    def column(entry: dict, field: str) -> str:
+        value = str(entry[field])
+        return OTHER if field == "region" and value not in REGION_COLUMNS else value
+
     for indicator, unit in order.items():
         rows = [e for e in figures if e["indicator"] == indicator]
         cells = []
-        for key, field in [(r, "region") for r in REGION_COLUMNS] + [
+        for key, field in [(r, "region") for r in regions] + [
             (v, "vintage") for v in VINTAGE_COLUMNS
         ]:
-            n = sum(str(e[field]) == key for e in rows)
+            n = sum(column(e, field) == key for e in rows)
             totals[key] += n
             cells.append(str(n) if n else "")
         lines.append(f"| `{indicator}` | {unit} | " + " | ".join(cells) + f" | **{len(rows)}** |")
-    cells = [str(totals[k]) for k in (*REGION_COLUMNS, *VINTAGE_COLUMNS)]
+    cells = [str(totals[k]) for k in (*regions, *VINTAGE_COLUMNS)]
     lines.append("| **total** | | " + " | ".join(cells) + f" | **{len(figures)}** |")
     return "\n".join(lines)
 

@@ -18,17 +18,15 @@ from workflows.published import ENTRY_FIELDS, published_entries
 
 FIGURES = published_entries()
 FIELDS = set(ENTRY_FIELDS)
-REGIONS = {
-    "ccec",
-    "500000",
-    "510000",
-    "510100",
-    "chengdu_metro_area",
-    "cq_metro_area",
-    "cq_main_urban_metro",
-    "sichuan_chongqing",
-    "external",
-}
+# every region of the master data (config/regions.yaml: units and groupings, e.g. a
+# cooperation platform's own figure or the Western (Chongqing) Science City's core area),
+# and ``external`` for a corridor or airport group outside it
+_MASTER = yaml.safe_load((CONFIG_DIR / "regions.yaml").read_text(encoding="utf-8"))
+REGIONS = (
+    {str(u["code"]) for u in _MASTER["units"]}
+    | {str(g["id"]) for g in _MASTER["groupings"]}
+    | {"external"}
+)
 # indicators held on an ordered scale (class numbers, indicators/scales.py)
 ON_A_SCALE = {
     i["id"]
@@ -94,6 +92,16 @@ def test_pub003_one_figure_per_indicator_region_period_vintage() -> None:
         if e["region"] != "external"
     ]
     assert len(keys) == len(set(keys))
+
+
+def test_pub005_a_figure_may_be_for_any_region_of_the_master_data_and_no_other() -> None:
+    """The provinces, Chengdu, the circle and the metropolitan areas as before, and now
+    also the groupings plans set targets for (a platform, the Science City's core area)."""
+    for code in ("ccec", "500000", "510000", "510100", "chengdu_metro_area", "cq_metro_area"):
+        assert code in REGIONS
+    assert {"cq_main_urban_metro", "sichuan_chongqing", "external"} <= REGIONS
+    assert {"western_science_city_cq", "heguangchang", "511600"} <= REGIONS
+    assert "成都" not in REGIONS and "nowhere" not in REGIONS
 
 
 def test_pub004_the_checks_catch_an_unstated_number() -> None:
