@@ -29,7 +29,7 @@ from dashboard.health import health, log_requests
 from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 from dashboard.page_cache import init_page_cache
 from dashboard.security import CALLBACKS, register_security
-from dashboard.transfer import init_compression, keep_static_files
+from dashboard.transfer import init_compression, keep_dash_replies, keep_static_files
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     keep_static_files(server)
     init_page_cache(app)
     _check_callbacks_against_every_page(app)
+    keep_dash_replies(app)  # after the validation layout's install: it is in the index
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)
     server.register_blueprint(api)
     server.register_blueprint(intake_api)

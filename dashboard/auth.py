@@ -225,7 +225,13 @@ def guard() -> ResponseReturnValue | None:
 
 
 def csrf_token() -> str:
-    """The token the sign-in and sign-out forms carry, kept in the signed session."""
+    """The token the sign-in and sign-out forms carry, kept in the signed session.
+    Empty while every page is drawn for the validation layout (``drawing_every_page``):
+    that drawing is never sent, and writing the session then gave the worker's first
+    visitor, usually anonymous, a session cookie (read and verified on each of their
+    later requests) for a form they were never shown."""
+    if _DRAWING_FOR.get() is not None:
+        return ""
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
     return session["csrf"]

@@ -7,7 +7,8 @@ their own databases.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from flask import current_app, g
@@ -23,8 +24,44 @@ EXTENSION = "ccec_monitor"
 T = TypeVar("T")
 
 
+# g: set when this request has read what only the data version follows (dashboard.page_cache
+# keys a reply computed without it by the progress version alone)
+READ_DATA = "ccec_read_data"
+_PROGRESS_ONLY = "ccec_progress_only"
+
+
 def session_factory() -> sessionmaker[Session]:
+    """The app's sessions. Opening one counts as reading data that any accepted change
+    may move (``READ_DATA``), unless inside ``progress_only``: a page's reply is kept by
+    the progress version alone only if nothing else was read (dashboard/page_cache.py)."""
+    if not g.get(_PROGRESS_ONLY):
+        g.setdefault(READ_DATA, True)
     return current_app.extensions[EXTENSION]["session_factory"]
+
+
+@contextmanager
+def progress_only() -> Iterator[None]:
+    """Within this block a read counts as reading what the progress version follows
+    (db/data_version.py ``PROGRESS``: the progress snapshots, the reference data, and
+    what is kept by their versions) — not as reading data an upload moves. Wrap only
+    reads of those tables; anything else read inside would be served stale."""
+    depth = g.get(_PROGRESS_ONLY, 0)
+    g.setdefault(_PROGRESS_ONLY, 0)
+    setattr(g, _PROGRESS_ONLY, depth + 1)
+    try:
+        yield
+    finally:
+        setattr(g, _PROGRESS_ONLY, depth)
+
+
+def reads_data() -> bool:
+    """Whether this request has read data beyond what the progress version follows."""
+    return bool(g.get(READ_DATA))
+
+
+def forget_reads() -> None:
+    """Start counting reads afresh (the page cache, after looking its keys up)."""
+    g.pop(READ_DATA, None)
 
 
 def settings() -> Settings:
@@ -43,32 +80,38 @@ def per_request(key: str, load: Callable[[], T]) -> T:
 def database_name() -> str:
     """The database this app reads (what per-worker memories are keyed by: tests and
     benchmarks run several apps on several databases in one process)."""
-    return str(session_factory().kw["bind"].url)
+    return str(current_app.extensions[EXTENSION]["session_factory"].kw["bind"].url)
 
 
-def _versions() -> tuple[int, int, int]:
+def versions() -> tuple[int, int, int]:
+    """The data, reference and progress versions (db/data_version.py), read once per
+    request on a plain connection (a third of an ORM session's cost: it is read on every
+    callback request)."""
+
     def read() -> tuple[int, int, int]:
-        with session_factory()() as session:
-            return current_versions(session)
+        with progress_only(), session_factory().kw["bind"].connect() as connection:
+            return current_versions(connection)
 
     return per_request("data_versions", read)
 
 
 def data_version() -> int:
     """The data version (db/data_version.py), read once per request: what every
-    kept page, reply and frame of this worker is keyed by."""
-    return _versions()[0]
+    kept page, reply and frame of this worker is keyed by. Something kept by it is
+    data an upload moves (``READ_DATA``)."""
+    g.setdefault(READ_DATA, True)
+    return versions()[0]
 
 
 def reference_version() -> int:
     """The version of the reference data alone (regions, the catalogue)."""
-    return _versions()[1]
+    return versions()[1]
 
 
 def progress_version() -> int:
     """The version of the progress snapshots and what names them (db/data_version.py):
     what the precomputed page data (dashboard.data.views) is kept by."""
-    return _versions()[2]
+    return versions()[2]
 
 
 # Reference data — regions and the catalogue — change only when an administrator
@@ -86,7 +129,8 @@ def master_data(key: str, load: Callable[[], T]) -> T:
     version = reference_version()
     kept = _master.get(cache_key)
     if kept is None or kept[0] != version:
-        kept = (version, load())
+        with progress_only():  # reference data: part of what the progress version follows
+            kept = (version, load())
         _master[cache_key] = kept
     return kept[1]  # type: ignore[return-value]
 
@@ -100,5 +144,5 @@ def region_directory() -> RegionDirectory:
 
 
 def plan_titles() -> dict[str, str]:
-    with session_factory()() as session:
+    with progress_only(), session_factory()() as session:  # reference data
         return {plan.id: plan.title for plan in plans(session)}

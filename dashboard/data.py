@@ -14,6 +14,7 @@ from dashboard.context import (
     database_name,
     master_data,
     per_request,
+    progress_only,
     progress_version,
     region_directory,
     session_factory,
@@ -77,7 +78,8 @@ def _kept_views() -> _Kept:
     version = progress_version()
     kept = _views.get(database_name())
     if kept is None or kept.version != version:
-        kept = _Kept(version, progress_views(session_factory(), version))
+        with progress_only():  # the snapshots and the reference data, by their version
+            kept = _Kept(version, progress_views(session_factory(), version))
         _views[database_name()] = kept
     return kept
 
@@ -138,7 +140,8 @@ def _snapshots(as_of: int | None) -> pd.DataFrame:
     asks first, and kept by this worker between requests while the progress
     version is unchanged (a recompute raises it, so every worker sees it on its
     next request)."""
-    return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: _versioned(s, as_of)))
+    with progress_only():  # kept by the progress version: the snapshots and what names them
+        return per_request(f"snapshots:{as_of}", lambda: _query(lambda s: _versioned(s, as_of)))
 
 
 _kept: dict[tuple[object, ...], pd.DataFrame] = {}

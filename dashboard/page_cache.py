@@ -51,7 +51,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from config.settings import PROJECT_ROOT
-from dashboard.context import data_version, database_name, session_factory
+from dashboard.context import database_name, forget_reads, reads_data, session_factory, versions
 from dashboard.transfer import MIN_SIZE, chosen_encoding
 from db.data_version import cached_reply, drop_replies_before, store_reply
 from db.session import transaction
@@ -138,41 +138,51 @@ def _code_digest() -> str:
 BUILD = _code_digest()
 
 
-def reply_key(kind: str, request_text: str) -> str:
-    """The key of a reply: the program's build, the data version, the day (a page may
-    say "overdue"), what was asked. Hashed: the table's key column is 64 characters."""
+def reply_key(kind: str, request_text: str, basis: str = "data") -> str:
+    """The key of a reply: the program's build, the version it is kept by (``basis``:
+    "data", the data version, or "progress", the progress version alone), the day (a
+    page may say "overdue"), what was asked. Hashed: the table's key column is 64
+    characters."""
     day = datetime.now(UTC).date().isoformat()
-    text = "\x1f".join((kind, BUILD, str(data_version()), day, request_text))
+    data, _, progress = versions()
+    version = f"p{progress}" if basis == "progress" else str(data)
+    text = "\x1f".join((kind, BUILD, version, day, request_text))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def kept_reply(key: str) -> Reply | None:
-    """The reply for ``key`` from this worker's memory or the shared table."""
-    memory_key = (database_name(), key)
-    reply = _memory.get(memory_key)
-    if reply is not None:
-        _memory.move_to_end(memory_key)
-        return reply
+def kept_reply(*keys: str) -> Reply | None:
+    """The reply for the first of ``keys`` kept in this worker's memory or the
+    shared table."""
+    for key in keys:
+        memory_key = (database_name(), key)
+        reply = _memory.get(memory_key)
+        if reply is not None:
+            _memory.move_to_end(memory_key)
+            return reply
     try:
         with session_factory()() as session:
-            body = cached_reply(session, key)
+            found = cached_reply(session, keys)
     except SQLAlchemyError:  # the cache is a help, never a reason to fail a page
         log.warning("页面缓存读取失败", exc_info=True)
         return None
-    if body is None:
+    if found is None:
         return None
-    reply = Reply(bytes(body), "application/json")
-    _remember(memory_key, reply)
+    reply = Reply(bytes(found[1]), "application/json")
+    _remember((database_name(), found[0]), reply)  # by the key it was stored under
     return reply
 
 
-def keep_reply(key: str, body: bytes, mimetype: str) -> None:
-    """Remember ``body`` here and store it for the other workers."""
-    _remember((database_name(), key), Reply(body, mimetype))
-    version = data_version()
+def keep_reply(key: str, body: bytes, mimetype: str) -> Reply:
+    """Remember ``body`` here and store it for the other workers. A reply kept by the
+    progress version is stored in the table with the data version too (``version``
+    says when a row may go): the next upload drops it from the table, not from the
+    memories of the workers that hold it."""
+    reply = Reply(body, mimetype)
+    _remember((database_name(), key), reply)
+    version = versions()[0]
     counted = (database_name(), version)
     if _stored.get(counted, 0) >= STORED_MAX:
-        return  # this worker keeps it in memory only
+        return reply  # this worker keeps it in memory only
     if counted not in _stored:
         _stored.clear()
     _stored[counted] = _stored.get(counted, 0) + 1
@@ -184,6 +194,7 @@ def keep_reply(key: str, body: bytes, mimetype: str) -> None:
             store_reply(session, key, version, body)
     except SQLAlchemyError:
         log.warning("页面缓存写入失败", exc_info=True)
+    return reply
 
 
 def _remember(memory_key: tuple[str, str], reply: Reply) -> None:
@@ -193,13 +204,16 @@ def _remember(memory_key: tuple[str, str], reply: Reply) -> None:
         _memory.popitem(last=False)
 
 
-def _send(reply: Reply) -> Response:
+def _send(reply: Reply, response: Response | None = None) -> Response:
+    """``reply`` as the client takes it (compressed once per worker, not by Compress
+    per request), in ``response`` or a new one."""
     encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+    response = response or Response(mimetype=reply.mimetype)
     if encoding and len(reply.body) >= MIN_SIZE:
-        response = Response(reply.encoded_as(encoding), mimetype=reply.mimetype)
+        response.set_data(reply.encoded_as(encoding))
         response.headers["Content-Encoding"] = encoding
     else:
-        response = Response(reply.body, mimetype=reply.mimetype)
+        response.set_data(reply.body)
     response.headers["Vary"] = "Accept-Encoding"
     return response
 
@@ -249,23 +263,30 @@ def init_page_cache(app: dash.Dash) -> None:
             return None
         asked = {k: payload.get(k) for k in ("output", "outputs", "inputs", "state")}
         asked["changed"] = payload.get("changedPropIds")
-        key = reply_key("callback", json.dumps(asked, sort_keys=True, ensure_ascii=False))
-        reply = kept_reply(key)
+        text = json.dumps(asked, sort_keys=True, ensure_ascii=False)
+        keys = (reply_key("callback", text, "progress"), reply_key("callback", text))
+        reply = kept_reply(*keys)
         if reply is not None:
             return _send(reply)
-        g.ccec_reply_key = key
+        g.ccec_reply_keys = keys
+        forget_reads()  # from here on, what the callback reads decides the key
         return None
 
     def keep_computed(response: Response) -> Response:
-        key = g.pop("ccec_reply_key", None)
+        keys = g.pop("ccec_reply_keys", None)
         if (
-            key
+            keys
             and response.status_code == 200
             and response.mimetype == "application/json"
             and not response.is_streamed
             and "Content-Encoding" not in response.headers
         ):
-            keep_reply(key, response.get_data(), response.mimetype)
+            # computed from the progress snapshots and the reference data alone: kept
+            # by the progress version, so an upload does not throw away what it cannot
+            # change; anything else read (observations, projects, submissions, the
+            # published layer …), or a read not marked, keys it by the data version
+            key = keys[1] if reads_data() else keys[0]
+            return _send(keep_reply(key, response.get_data(), response.mimetype), response)
         return response
 
     server.before_request(reply_from_cache)
@@ -282,7 +303,7 @@ def versioned_read(view: Callable[..., ResponseReturnValue]) -> Callable[..., Re
 
     @wraps(view)
     def answer(*args: Any, **kwargs: Any) -> Response:
-        version = data_version()
+        version = versions()[0]
         digest = hashlib.sha256(request.full_path.encode("utf-8")).hexdigest()[:16]
         etag = f"v{version}-{BUILD}-{digest}"
         if request.if_none_match.contains(etag):

@@ -329,7 +329,9 @@ def _static(path: str) -> bool:
 
 def add_security_headers(response: Response, settings: Settings) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(response)
+    # a page sent from memory (dashboard.transfer) brings its policy, computed once from
+    # the page as written: its body here may already be compressed
+    headers["Content-Security-Policy"] = g.get("ccec_policy") or content_security_policy(response)
     headers["X-Frame-Options"] = "DENY"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"

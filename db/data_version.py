@@ -31,6 +31,7 @@ Reading the three is one primary-key lookup (``current_versions``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, event, insert, select, update
@@ -135,9 +136,10 @@ def raise_version(session: Session, row: int = ROW_ID) -> None:
         session.execute(insert(table).values(id=row, version=1, changed_at=models.utcnow()))
 
 
-def current_versions(session: Session) -> tuple[int, int, int]:
+def current_versions(session: Session | Connection) -> tuple[int, int, int]:
     """The data version, the reference data's and the progress snapshots' version
-    now (0 before anything was stored), in one primary-key read."""
+    now (0 before anything was stored), in one primary-key read (on a session, or on
+    a plain connection: the web layer reads them on every request)."""
     table = models.DataVersion
     rows = (ROW_ID, REFERENCE_ROW_ID, PROGRESS_ROW_ID)
     found = dict(session.execute(select(table.id, table.version).where(table.id.in_(rows))).all())
@@ -153,9 +155,12 @@ def current_version(session: Session) -> int:
     return current_versions(session)[0]
 
 
-def cached_reply(session: Session, key: str) -> bytes | None:
-    """A reply a worker stored for ``key`` (the key names the data version)."""
-    return session.scalar(select(models.PageCache.body).where(models.PageCache.key == key))
+def cached_reply(session: Session, keys: Sequence[str]) -> tuple[str, bytes] | None:
+    """The first of ``keys`` a worker stored a reply for, and that reply (each key
+    names the version it is kept by), in one read."""
+    table = models.PageCache
+    found = dict(session.execute(select(table.key, table.body).where(table.key.in_(keys))).all())
+    return next(((key, found[key]) for key in keys if key in found), None)
 
 
 def store_reply(session: Session, key: str, version: int, body: bytes) -> None:

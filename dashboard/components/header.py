@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard.auth import csrf_token, current_account, role_name
 from dashboard.components.reminders import banner as reminder_banner
-from dashboard.context import session_factory
+from dashboard.context import progress_only, session_factory
 from dashboard.i18n import href, lang_of, layer_name, t
 from db.progress import assessed_layers
 from indicators.access import can_administer, can_audit, can_review, may_submit
@@ -200,7 +200,7 @@ def data_status(lang: str, pathname: str = "/") -> html.Div:
             id="data-status",
             className="mx-4 mb-0 py-2 small",
         )
-    with session_factory()() as session:
+    with progress_only(), session_factory()() as session:  # the snapshots alone
         as_of, layers = assessed_layers(session)
     if as_of is None:
         return html.Div(

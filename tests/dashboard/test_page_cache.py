@@ -19,7 +19,7 @@ from dashboard import page_cache
 from dashboard.app import create_app
 from dashboard.page_cache import cacheable_callback
 from db import models
-from db.data_version import current_version
+from db.data_version import PROGRESS_ROW_ID, current_version, current_versions, raise_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
 from workflows.progress import wait_for_progress
@@ -73,6 +73,32 @@ def rendered(client: FlaskClient, **headers: str) -> Any:
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     return response
+
+
+# 进展报告 for 重庆 (the page router's reply): drawn from the progress snapshots and the
+# reference data alone, it shows each target's latest figure as the recompute assessed it
+REPORT_BODY: dict[str, Any] = {
+    "output": ".._pages_content.children..._pages_store.data..",
+    "outputs": [
+        {"id": "_pages_content", "property": "children"},
+        {"id": "_pages_store", "property": "data"},
+    ],
+    "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": "/report"},
+        {"id": "_pages_location", "property": "search", "value": "?scope=500000"},
+    ],
+    "state": [],
+    "changedPropIds": ["_pages_location.pathname"],
+}
+
+
+MARKED = b'{"marked": true}'
+
+
+def posted(client: FlaskClient, body: dict[str, Any]) -> str:
+    response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_data(as_text=True)
 
 
 def stored_rows(factory: Any) -> list[tuple[str, int]]:
@@ -179,3 +205,42 @@ def test_pgc006_a_new_release_does_not_serve_what_the_old_one_rendered(
     upgraded = client.get("/api/v1/progress", headers={"If-None-Match": etag})
     assert upgraded.status_code == 200 and upgraded.headers["ETag"] != etag
     assert len(page_cache.BUILD) and page_cache._code_digest() == page_cache._code_digest()
+
+
+def test_pgc007_a_reply_is_kept_by_the_versions_of_what_it_read(world) -> None:
+    """A page drawn from the progress snapshots and the reference data alone (进展报告)
+    is kept by the progress version: a change that leaves the snapshots (an upload
+    before its recompute, a project) does not throw it away, while a page showing
+    observations (指标) is computed again; the recompute of an accepted upload on
+    another worker (it changes snapshots) invalidates the report."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    page_cache._memory.clear()
+    report = posted(first, REPORT_BODY)
+    indicator = rendered(first).get_data(as_text=True)
+    assert len(page_cache._memory) == 2
+    for reply in page_cache._memory.values():  # mark what this worker keeps
+        reply.body, reply.encoded = MARKED, {}
+    with transaction(factory) as session:  # as an upload before its recompute does
+        raise_version(session)
+    assert posted(first, REPORT_BODY) == MARKED.decode()  # kept: it read no observation
+    assert rendered(first).get_data(as_text=True) == indicator  # computed again
+    # another worker, its memory empty, gives the same report (the table's row went
+    # with the data version: the workers that computed it keep it in memory)
+    page_cache._memory.clear()
+    assert posted(second, REPORT_BODY) == report
+    with transaction(factory) as session:  # a recompute that changed the snapshots
+        raise_version(session)
+        raise_version(session, PROGRESS_ROW_ID)
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    assert posted(first, REPORT_BODY) == report  # computed again, not the marked one
+    # an accepted upload through the other worker: its recompute changes snapshots and
+    # raises the progress version, so the first worker's kept report is not served
+    with factory() as session:
+        progress = current_versions(session)[2]
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    upload(second, world["token"], "34555.66")
+    with factory() as session:
+        assert current_versions(session)[2] > progress
+    assert posted(first, REPORT_BODY) not in (MARKED.decode(), "")

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 
 import brotli
 import pytest
+from flask import session
 
 from config.settings import load_settings
 from dashboard.app import create_app
+from dashboard.auth import csrf_token, drawing_every_page
 from dashboard.security import _inline_scripts
 from dashboard.transfer import chosen_encoding
 from db.session import make_engine, make_session_factory
@@ -115,3 +117,37 @@ def test_tra004_versioned_bundles_cached_for_a_year_the_rest_revalidated(client)
     boundaries = client.get("/geo/circle.geojson", headers=BROWSER)
     assert boundaries.headers["Cache-Control"] == "max-age=86400, public"
     assert json.loads(decoded(boundaries))["type"] == "FeatureCollection"
+
+
+def test_tra005_dash_index_layout_and_dependencies_sent_from_memory(client) -> None:
+    """The same bytes and policy on every visit once the app has served a page; a client
+    that takes no encoding gets the page as written; Dash computes none of them again."""
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        first = client.get(path, headers=BROWSER)
+        again = client.get(path, headers=BROWSER)
+        assert first.status_code == again.status_code == 200
+        assert first.headers["Content-Encoding"] == again.headers["Content-Encoding"] == "br"
+        assert first.get_data() == again.get_data()
+        assert first.headers["Content-Security-Policy"] == again.headers["Content-Security-Policy"]
+        assert first.headers["Cache-Control"] == "no-store"
+        assert decoded(again) == client.get(path).get_data()
+    page = client.get("/indicator?id=gdp", headers=BROWSER)  # any page: the same index
+    assert decoded(page) == client.get("/").get_data()
+    html = decoded(page).decode()
+    assert '"validation_layout"' in html  # the settled app's index, with the callbacks' check
+    for script in _inline_scripts(html):
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in page.headers["Content-Security-Policy"]
+    assert (
+        client.get("/", headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+    )
+    assert client.get("/nowhere?x=%00").status_code == 400  # the request checks still refuse
+
+
+def test_tra006_drawing_every_page_sets_no_session_cookie(client) -> None:
+    """The validation layout draws the header as an administrator sees it, sign-out form
+    and its CSRF token included: the worker's first visitor got a session cookie from it."""
+    with client.application.test_request_context("/"):
+        with drawing_every_page():
+            assert csrf_token() == ""
+        assert "csrf" not in session
