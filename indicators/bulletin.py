@@ -33,7 +33,7 @@ import opencc
 from indicators.catalogue import Catalogue
 from indicators.normalise import NormaliseError, parse_number
 from indicators.regions import RegionDirectory, RegionError
-from indicators.units import BASE_UNITS, UnitError, convert
+from indicators.units import BASE_UNITS, UnitError, convert, split_unit
 
 IndicatorNames = Mapping[str, tuple[Sequence[str], str]]
 
@@ -73,7 +73,7 @@ _BOUND = {"以上": "at_least", "左右": "about", "以内": "at_most"}
 _PAREN = r"(?:[（(][^)）]{0,24}[)）])?"
 _LEVEL = re.compile(
     _PAREN
-    + r"\s*(?:现价总量|总量)?\s*(?:连续\d+年)?(?P<verb>"
+    + r"\s*(?:现价总量|总量)?\s*(?:连续\d+年)?(?:平均值?)?(?P<verb>"
     + "|".join(sorted(_VERB, key=len, reverse=True))
     + rf")?\s*(?P<num>{_NUM})\s*"
     + _UNIT
@@ -81,11 +81,11 @@ _LEVEL = re.compile(
     + "|".join(_BOUND)
     + ")?"
 )
-# 比上年增长6.0%, 同比(下同)增长6.2%, 同比增长为24.3%
+# 比上年增长6.0%, 同比(下同)增长6.2%, 同比增长为24.3%, 增速为5.6%
 _SIGNED = (
     r"(?:比上年同期|比上年|同比)?"
     + r"(?:[（(][^)）]{0,8}[)）])?"
-    + rf"\s*(?P<dir>增长|下降)\s*为?\s*(?P<rate>{_NUM})\s*%"
+    + rf"\s*(?P<dir>增长|下降|增速)\s*为?\s*(?P<rate>{_NUM})\s*%"
 )
 # what may stand between a level and its growth rate: a note in brackets, the price basis,
 # the absolute change (比上年增加159.2亿元)
@@ -96,8 +96,12 @@ _BRIDGE = (
 )
 _GROWTH_AFTER = re.compile(_BRIDGE + _SIGNED)
 _GROWTH_ONLY = re.compile(_PAREN + r"(?:增速)?\s*" + _SIGNED)
+# 川渝地区生产总值达到10.14万亿元、占全国比重达7.2%
+_NATIONAL_AFTER = re.compile(
+    rf"[，,、]?\s*占全国(?:的)?(?:比重)?(?:为|达到|达)?\s*(?P<share>{_NUM})\s*%"
+)
 _SHARE_AFTER = re.compile(
-    r"[，,、]?\s*(?:总量)?占(?:地区生产总值|GDP)的?(?:比重)?(?:为|达到|达)?\s*"
+    r"[，,、]?\s*(?:总量)?占(?:全市|全省)?(?:地区生产总值|GDP|经济总量)的?(?:比重)?(?:为|达到|达)?\s*"
     + rf"(?P<share>{_NUM})\s*%"
 )
 # the words a clause may hold before its subject: time, scope, verbs, a region's name
@@ -132,6 +136,30 @@ _SPLIT_WORD = re.compile(
 )
 
 
+# what a page's text run together on one line: a numbered section heading before its paragraph
+# (。 一、综合 初步核算…), a chart's caption (图4：2021~2025年社会消费品零售总额 从限额以上…) and a
+# table's last cell before the next paragraph (18.76 城镇新增就业人员…)
+_S = "[ \\t\u3000]"
+_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}、[^\s，,。；;：:]{2,20}")
+_INLINE_HEADING = re.compile(rf"(?<!\S)({_HEADING.pattern}){_S}+(?=\S)")
+_INLINE_CAPTION = re.compile(rf"(?<!\S)(图{_S}*\d+{_S}*[：:]\S{{1,60}}){_S}+(?=\S)")
+_CELL_BEFORE_TEXT = re.compile(
+    rf"(?m)^({_S}*-?\d+\.\d+){_S}+"
+    + "(?!(?:万亿|亿|万|千)?(?:"
+    + "|".join(re.escape(u) for u in BASE_UNITS)
+    + "|%|‰))(?=[\u4e00-\u9fff])"
+)
+
+
+def _lines(text: str) -> str:
+    """The headings, captions and table cells a page's text runs into a paragraph, on lines of
+    their own: a sentence does not run across them (二、民营经济 全年民营经济增加值… is not the
+    clause 民营经济全年民营经济增加值 once the spaces are closed up)."""
+    text = _INLINE_HEADING.sub(r"\n\1\n", text)
+    text = _INLINE_CAPTION.sub(r"\n\1\n", text)
+    return _CELL_BEFORE_TEXT.sub(r"\1\n", text)
+
+
 def readable(text: str) -> tuple[str, bool]:
     """``text`` in simplified characters with words closed up, and whether it was converted.
 
@@ -139,7 +167,10 @@ def readable(text: str) -> tuple[str, bool]:
     OpenCC's t2s also maps a few characters that simplified texts use (乾, 著 …), which a
     simplified bulletin must keep. A space beside a Chinese character is one a PDF's line
     breaks or a page's layout left (比 上年增长, 增加 值为, 2024 年, 占 GDP 的比重为 61.6%);
-    Chinese text has none of its own."""
+    Chinese text has none of its own — except where a page's text runs a heading, a chart's
+    caption or a table's last cell into the next paragraph: those are put on lines of their own
+    first (``_lines``)."""
+    text = _lines(text)
     simplified = _TO_SIMPLIFIED.convert(text)
     changed = sum(a != b for a, b in zip(text, simplified, strict=False))
     converted = changed >= 5 and changed >= 0.01 * len(_HAN.findall(text))
@@ -238,11 +269,15 @@ def catalogue_indicators(catalogue: Catalogue) -> dict[str, tuple[tuple[str, ...
     }
 
 
-def _related(indicators: IndicatorNames) -> tuple[dict[str, str], dict[str, str]]:
-    """Each indicator's growth indicator and its share-of-GDP indicator, by id or name."""
+def _related(
+    indicators: IndicatorNames,
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Each indicator's growth indicator, its share-of-GDP indicator and its share-of-the-nation
+    indicator (``<name>占全国比重``), by id or name."""
     by_name = {names[0]: ind for ind, (names, _) in indicators.items() if names}
     growth: dict[str, str] = {}
     share: dict[str, str] = {}
+    national: dict[str, str] = {}
     for ind, (names, _) in indicators.items():
         if not names:
             continue
@@ -252,7 +287,9 @@ def _related(indicators: IndicatorNames) -> tuple[dict[str, str], dict[str, str]
             growth[ind] = by_name[f"{names[0]}增速"]
         if f"{names[0]}占地区生产总值比重" in by_name:
             share[ind] = by_name[f"{names[0]}占地区生产总值比重"]
-    return growth, share
+        if f"{names[0]}占全国比重" in by_name:
+            national[ind] = by_name[f"{names[0]}占全国比重"]
+    return growth, share, national
 
 
 @dataclass(frozen=True)
@@ -265,6 +302,7 @@ class _Reading:
     lead: re.Pattern[str]  # what may stand before a subject
     places: re.Pattern[str] | None  # the regions' names
     regions: Mapping[str, str]  # each name's region code
+    national_of: Mapping[str, str]  # each indicator's share-of-the-nation indicator
 
 
 def _reading(indicators: IndicatorNames, regions: Mapping[str, str]) -> _Reading:
@@ -274,9 +312,9 @@ def _reading(indicators: IndicatorNames, regions: Mapping[str, str]) -> _Reading
     names = sorted(regions, key=len, reverse=True)
     places = re.compile("|".join(re.escape(n) for n in names)) if names else None
     region = places.pattern if places else _ANY_REGION
-    growth_of, share_of = _related(indicators)
+    growth_of, share_of, national_of = _related(indicators)
     lead = re.compile(f"(?:{_LEAD.pattern}|{region})+")
-    return _Reading(indicators, growth_of, share_of, lead, places, regions)
+    return _Reading(indicators, growth_of, share_of, lead, places, regions, national_of)
 
 
 def _subject(
@@ -286,11 +324,17 @@ def _subject(
     allows: not 人均, 城镇居民, 规模以上工业企业 …, which make it a part), and the region it
     speaks of: the last region named before it in the clause (其中,成都市完成地区生产总值…),
     else the document's."""
-    clause_start = max((m.end() for m in _CLAUSE.finditer(sentence, 0, start)), default=0)
-    prefix = sentence[clause_start:start]
+    head = _BRACKETS.sub(lambda m: _NOTE * len(m.group()), sentence[:start])
+    clause_start = max((m.end() for m in _CLAUSE.finditer(head)), default=0)
+    prefix = head[clause_start:].replace(_NOTE, "")
     if prefix and reading.lead.fullmatch(prefix) is None:
         return False, None
     return True, _clause_region(sentence, start, reading) or own
+
+
+# a note in brackets between a qualifier and the name does not part them: 民族自治地方(包括阿坝…)
+# 地区生产总值 is the area's, not the province's
+_NOTE = "\x00"
 
 
 _BRACKETS = re.compile(r"[（(][^)）]*[)）]")
@@ -315,7 +359,10 @@ def _clause_region(sentence: str, end: int, reading: _Reading) -> str | None:
 
 
 def _value(number: str, prefix: str | None, base: str, unit: str) -> float | None:
-    """The figure in the indicator's unit, read by the intake's number parser."""
+    """The figure in the indicator's unit, read by the intake's number parser. A count of trips
+    bulletins write in 人 (空港旅客吞吐量5112.69万人) is in 人次 when the indicator counts trips."""
+    if base == "人" and split_unit(unit)[1] == "人次":
+        base = "人次"
     try:
         parsed = parse_number(number + (prefix or ""))
     except NormaliseError:
@@ -329,10 +376,13 @@ def _value(number: str, prefix: str | None, base: str, unit: str) -> float | Non
 
 
 def _spellings(name: str) -> set[str]:
-    """A name as bulletins write it: 第一产业增加值 also as 第一产业实现增加值."""
+    """A name as bulletins write it: 第一产业增加值 also as 第一产业实现增加值, 高速公路通车里程
+    also as 高速公路通车总里程."""
     name = unicodedata.normalize("NFKC", name)
     if name.endswith("增加值") and len(name) > 3:
         return {name, f"{name[:-3]}实现增加值"}
+    if name.endswith("里程") and len(name) > 2 and not name.endswith("总里程"):
+        return {name, f"{name[:-2]}总里程"}
     return {name}
 
 
@@ -366,10 +416,16 @@ def propose(
     proposals: list[Proposal] = []
     last: Proposal | None = None  # the last figure, whose indicator parts (四川部分…) share
     parts_of_part = False
+    elsewhere = False  # under a heading that names another area (十五、民族自治地方经济)
     for raw in _SENTENCE.findall(text):
         wording = raw.strip()
         sentence = fold(wording)
         if not sentence:
+            continue
+        if _HEADING.fullmatch(sentence):
+            elsewhere = _other_area(sentence, reading)
+            continue
+        if elsewhere:
             continue
         years = _YEAR.findall(sentence)
         period = period_of(sentence, int(years[0]) if years else year, default)
@@ -385,6 +441,16 @@ def propose(
         last = next((p for p in found if p.unit != "%"), last)
         proposals += found
     return _once(proposals, title_of(text))
+
+
+_AREA = re.compile(r"(?:地方|地区|经济区|片区|自治州|自治县)(?:经济)?$")
+
+
+def _other_area(heading: str, reading: _Reading) -> bool:
+    """Whether a section's heading names an area that is no region of the directory (十五、民族
+    自治地方经济 in Sichuan's bulletin): the section's figures are that area's, not proposed."""
+    body = heading.split("、", 1)[1]
+    return bool(_AREA.search(body)) and not (reading.places and reading.places.search(body))
 
 
 def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Proposal]:
@@ -422,10 +488,15 @@ def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Propo
             add(ind, value, unit, bound, growth=rate)
             if rate is not None and ind in growth_of:
                 add(growth_of[ind], rate, "%")
-            share = _SHARE_AFTER.match(after[growth.end() :] if growth else after)
-            share_value = share and _value(share["share"], None, "%", "%")
-            if share_value is not None and ind in share_of:
-                add(share_of[ind], share_value, "%")
+            tail = after[growth.end() :] if growth else after
+            for pattern, related in (
+                (_SHARE_AFTER, share_of),
+                (_NATIONAL_AFTER, reading.national_of),
+            ):
+                share = pattern.match(tail)
+                share_value = share and _value(share["share"], None, "%", "%")
+                if share_value is not None and ind in related:
+                    add(related[ind], share_value, "%")
             continue
         rate = _rate(_GROWTH_ONLY.match(rest))
         if rate is not None and ind in growth_of:

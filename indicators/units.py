@@ -37,11 +37,14 @@ BASE_UNITS = sorted(
         "人次",
         "公里",
         "平方公里",
+        "平方米",
         "亩",
+        "公顷",
         "列",
         "个",
         "家",
         "标箱",
+        "标准箱",
         "立方米",
         "千瓦",
         "千瓦时",
@@ -74,6 +77,9 @@ def normalise_unit(unit: str) -> str:
     return text.replace("∶", ":")
 
 
+# the same measure in another unit: a 公顷 (hectare) is 15 亩 exactly; 标准箱 is 标箱 spelled out
+EQUIVALENTS = {"公顷": (15.0, "亩"), "标准箱": (1.0, "标箱")}
+
 # measure words of things counted one by one: 3 处 and 3 个 are the same count
 CLASSIFIERS = {"个", "家", "处", "所", "座", "项", "件", "条", "场", "场次", "次", "对"}
 
@@ -85,6 +91,9 @@ def split_unit(unit: str) -> tuple[float, str]:
         if text.endswith(base):
             prefix = text[: -len(base)]
             if prefix in PREFIXES:
+                if base in EQUIVALENTS:
+                    factor, same = EQUIVALENTS[base]
+                    return PREFIXES[prefix] * factor, same
                 return PREFIXES[prefix], "个" if base in CLASSIFIERS else base
     return 1.0, text
 

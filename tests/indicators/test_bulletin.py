@@ -194,3 +194,74 @@ def test_bul016_a_bulletin_in_traditional_characters_is_read(reference) -> None:
     assert {key_of(p) for p in got} == expected
     gdp = next(p for p in got if p.indicator == "gdp")
     assert gdp.value == 3265.4 and "德阳市地区生产总值(GDP)3265.4亿元" in gdp.wording
+
+
+# --- whole bulletins (cq_2025_bulletin, sc_2025_bulletin): rules fixed on their first run ---
+
+WHOLE = {
+    "private_economy_value_added": (["民营经济增加值"], "亿元"),
+    "private_economy_share_gdp": (["民营经济增加值占地区生产总值比重"], "%"),
+    "rural_disposable_income_per_capita": (["农村居民人均可支配收入"], "元"),
+    "urban_new_jobs": (["城镇新增就业人数", "城镇新增就业人员"], "万人"),
+    "urban_surveyed_unemployment_rate": (["城镇调查失业率"], "%"),
+    "expressway_length": (["高速公路通车里程"], "公里"),
+    "retail_sales": (["社会消费品零售总额"], "亿元"),
+    "grain_sown_area": (["粮食播种面积", "粮食作物播种面积"], "万亩"),
+    "per_capita_sports_ground_area": (["人均体育场地面积"], "平方米"),
+    "airport_passenger_throughput": (["机场旅客吞吐量"], "万人次"),
+    **INDICATORS,
+}
+
+
+def _got(text: str, **kw) -> set[tuple[str, float]]:
+    from indicators.bulletin import readable
+
+    return {(p.indicator, p.value) for p in propose(readable(text)[0], WHOLE, **kw)}
+
+
+def test_bul017_a_pages_text_run_together_headings_captions_and_table_cells() -> None:
+    """A page's text (an HTML page flattened, a PDF) runs a numbered heading, a chart's caption and
+    a table's last cell into the next paragraph; once the spaces are closed up the name would not
+    head its clause (民营经济全年民营经济增加值…). They are put on lines of their own."""
+    text = "年末增长3.6%。 二、民营经济 全年民营经济增加值38172.0亿元，比上年增长5.5%。"
+    assert _got(text, year=2025) == {("private_economy_value_added", 38172.0)}
+    text = "图10：2021~2025年城镇居民人均可支配收入 农村居民人均可支配收入22494元，增长5.6%。"
+    assert _got(text, year=2025) == {("rural_disposable_income_per_capita", 22494)}
+    text = "2025年\n 597.93 \n \n 18.76 城镇新增就业人员 72.88 万人，比上年增长 1.4% 。"
+    assert _got(text) == {("urban_new_jobs", 72.88)}
+    # a number before its unit stays with it; a heading already on its own line is left alone
+    from indicators.bulletin import readable
+
+    assert readable("存款\n 3.5 亿元，增长\n一、综合\n")[0] == "存款\n 3.5亿元，增长\n一、综合\n"
+
+
+def test_bul018_bulletin_wording_average_final_growth_share_of_the_economy_total_length() -> None:
+    got = _got("2025年全年城镇调查失业率平均值为5.3%。")
+    assert got == {("urban_surveyed_unemployment_rate", 5.3)}
+    # 注释: the year before's GDP after final verification, 增速为5.6%
+    got = _got("经最终核实，2024年重庆市地区生产总值为32046.73亿元，增速为5.6%。")
+    assert got == {("gdp", 32046.73), ("gdp_growth", 5.6)}
+    got = _got("2025年民营经济增加值20792.00亿元，增长5.4%，占全市经济总量的61.6%。")
+    assert got == {("private_economy_value_added", 20792.0), ("private_economy_share_gdp", 61.6)}
+    assert _got("2025年全市高速公路通车总里程4764公里。") == {("expressway_length", 4764)}
+
+
+def test_bul019_an_area_in_brackets_and_a_section_about_another_area() -> None:
+    """Sichuan's 十五、民族自治地方经济: 民族自治地方(包括阿坝…)地区生产总值 is the area's, and so is
+    the section's 社会消费品零售总额 that names no area; the next section is the province's again."""
+    text = (
+        "2025年全省社会消费品零售总额29135.4亿元。\n"
+        "十五、民族自治地方经济\n"
+        "2025年，民族自治地方（包括阿坝藏族羌族自治州、甘孜藏族自治州）地区生产总值4126.0亿元。"
+        "全年社会消费品零售总额1427.7亿元，增长6.3%。\n"
+        "十六、国内贸易\n全年民营经济增加值100.0亿元。"
+    )
+    assert _got(text) == {("retail_sales", 29135.4), ("private_economy_value_added", 100.0)}
+    # outside such a section a note in brackets after the name or a region's name still reads
+    assert _got("2025年四川省地区生产总值（GDP）67665.3亿元。") == {("gdp", 67665.3)}
+
+
+def test_bul020_units_bulletins_write_hectares_square_metres_and_trips_in_persons() -> None:
+    assert _got("2025年全年粮食作物播种面积641.2万公顷。") == {("grain_sown_area", 9618.0)}
+    assert _got("2025年人均体育场地面积3.37平方米。") == {("per_capita_sports_ground_area", 3.37)}
+    assert _got("2025年机场旅客吞吐量5112.69万人。") == {("airport_passenger_throughput", 5112.69)}

@@ -43,3 +43,11 @@ def test_unt004_in_yi_one_table_for_the_register_and_the_dispatch_form() -> None
         1e4,
         1e-5,
     ]
+
+
+def test_hectares_are_fifteen_mu_and_standard_boxes_are_teu() -> None:
+    assert convert(641.2, "万公顷", "万亩") == pytest.approx(9618.0)
+    assert convert(225.03, "万标准箱", "万标箱") == pytest.approx(225.03)
+    assert split_unit("万平方米") == (10000.0, "平方米")
+    with pytest.raises(UnitError):
+        convert(1, "平方米", "平方公里")
