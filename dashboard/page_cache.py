@@ -150,14 +150,21 @@ def reply_key(kind: str, request_text: str, basis: str = "data") -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _memory_reply(key: str) -> Reply | None:
+    """The reply for ``key`` from this worker's memory."""
+    memory_key = (database_name(), key)
+    reply = _memory.get(memory_key)
+    if reply is not None:
+        _memory.move_to_end(memory_key)
+    return reply
+
+
 def kept_reply(*keys: str) -> Reply | None:
     """The reply for the first of ``keys`` kept in this worker's memory or the
     shared table."""
     for key in keys:
-        memory_key = (database_name(), key)
-        reply = _memory.get(memory_key)
+        reply = _memory_reply(key)
         if reply is not None:
-            _memory.move_to_end(memory_key)
             return reply
     try:
         with session_factory()() as session:
@@ -296,26 +303,48 @@ def init_page_cache(app: dash.Dash) -> None:
 # -------------------------------------------------------------- read API ---
 
 
-def versioned_read(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
-    """A read API route answered per data version: 304 to a client that holds the
+def versioned_read(
+    view: Callable[..., ResponseReturnValue] | None = None,
+    *,
+    shared: bool = True,
+    basis: str = "data",
+) -> Any:
+    """A read API route answered per version: 304 to a client that holds the
     current ``ETag``, else the reply kept for this version and address, else
-    computed once and kept."""
+    computed once and kept.
+
+    ``basis="progress"``: for a route that reads only what the progress version
+    follows (the snapshots and the reference data, db/data_version.py ``PROGRESS``),
+    kept and tagged by that version, so an upload before its recompute changes
+    nothing for it. ``shared=False``: kept in this worker's memory only, for a route
+    that computes its answer from data the worker keeps per version (cheaper than
+    writing the reply to ``page_cache`` and reading it back, and no write on
+    SQLite's one writer lock per version).
+
+    Use as ``@versioned_read`` or ``@versioned_read(shared=False, basis="progress")``."""
+    if view is None:
+        return lambda inner: versioned_read(inner, shared=shared, basis=basis)
 
     @wraps(view)
     def answer(*args: Any, **kwargs: Any) -> Response:
-        version = versions()[0]
+        data, _, progress = versions()
+        version = f"p{progress}" if basis == "progress" else f"v{data}"
         digest = hashlib.sha256(request.full_path.encode("utf-8")).hexdigest()[:16]
-        etag = f"v{version}-{BUILD}-{digest}"
+        etag = f"{version}-{BUILD}-{digest}"
         if request.if_none_match.contains(etag):
             response = Response(status=304)
         else:
-            key = reply_key("api", request.full_path)
-            reply = kept_reply(key)
+            key = reply_key("api", request.full_path, basis)
+            reply = kept_reply(key) if shared else _memory_reply(key)
             if reply is None:
                 response = make_response(view(*args, **kwargs))
                 if response.status_code != 200 or response.mimetype != "application/json":
                     return response  # refusals and streamed files are not kept
-                keep_reply(key, response.get_data(), response.mimetype)
+                if shared:
+                    keep_reply(key, response.get_data(), response.mimetype)
+                else:
+                    reply = Reply(response.get_data(), response.mimetype)
+                    _remember((database_name(), key), reply)
             else:
                 response = _send(reply)
         response.set_etag(etag)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db import models
@@ -135,14 +135,12 @@ def snapshots_version(session: Session) -> tuple[object, ...]:
     )
 
 
-def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
-    """Snapshots joined to their target (with its plan's title), indicator and scope names."""
+def _snapshots_query(as_of: int) -> Select[Any]:
+    """The snapshots of ``as_of`` joined to their target (with its plan's title),
+    indicator and scope names: the columns of ``snapshots_frame``."""
     s, t, i, r = models.ProgressSnapshot, models.Target, models.Indicator, models.Region
     p = models.Plan
-    as_of = as_of if as_of is not None else latest_as_of(session)
-    if as_of is None:
-        return pd.DataFrame()
-    query = (
+    return (
         select(
             *[c for c in s.__table__.columns if c.name != "id"],
             t.indicator_id,
@@ -167,7 +165,26 @@ def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
         .join(r, r.code == s.scope_code)
         .where(s.as_of == as_of)
     )
-    return pd.DataFrame(session.execute(query).mappings().all())
+
+
+def snapshots_frame(session: Session, as_of: int | None = None) -> pd.DataFrame:
+    """Snapshots joined to their target (with its plan's title), indicator and scope names."""
+    as_of = as_of if as_of is not None else latest_as_of(session)
+    if as_of is None:
+        return pd.DataFrame()
+    return pd.DataFrame(session.execute(_snapshots_query(as_of)).mappings().all())
+
+
+def snapshot_rows(
+    session: Session, as_of: int | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The rows of ``snapshots_frame`` as they come from the database, with their
+    column names, and no frame (the read API shapes them itself)."""
+    as_of = as_of if as_of is not None else latest_as_of(session)
+    if as_of is None:
+        return [], []
+    result = session.execute(_snapshots_query(as_of))
+    return list(result.keys()), [tuple(row) for row in result]
 
 
 def status_changes(

@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dash
+import pandas as pd
 import pytest
+from flask import jsonify
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from config.settings import load_settings
+from dashboard.api import frame_records, json_records, stamps_as_text
 from dashboard.app import create_app
-from db.session import make_engine, make_session_factory
+from db import models
+from db.progress import snapshots_frame
+from db.regions import load_directory
+from db.session import make_engine, make_session_factory, transaction
+from indicators.progress import STATUS_ZH
 from tests.helpers import layout
 
 
@@ -113,3 +124,92 @@ def test_api010_progress_filters_by_region_spelling_and_rejects_bad_years(
     assert body["count"] > 0 and {r["scope_code"] for r in body["results"]} == {"500000"}
     assert client.get("/api/v1/progress?as_of=去年").status_code == 400
     assert client.get("/api/v1/progress?as_of=1990").get_json()["count"] == 0
+
+
+def _answer_from_the_frame(app: dash.Dash, query: dict[str, str]) -> bytes:
+    """/api/v1/progress as the route computed it until 2026-12-07: the snapshots frame,
+    filtered in pandas, ``json_records``, ``jsonify`` (the definition the kept items
+    must give byte for byte)."""
+    factory = app.server.extensions["ccec_monitor"]["session_factory"]
+    as_of = int(query["as_of"]) if "as_of" in query else None
+    with factory() as session:
+        frame = snapshots_frame(session, as_of)
+        directory = load_directory(session)
+    with app.server.app_context():
+        if frame.empty:
+            return jsonify({"count": 0, "results": []}).get_data()
+        if "region" in query:
+            frame = frame[frame.scope_code == directory.resolve(query["region"]).code]
+        if "indicator" in query:
+            frame = frame[frame.indicator_id == query["indicator"]]
+        if "target" in query:
+            frame = frame[frame.target_id == query["target"]]
+        frame = frame.assign(
+            status_zh=frame.status.map(STATUS_ZH), computed_at=frame.computed_at.astype(str)
+        )
+        items = json_records(frame.sort_values("target_id"))
+        return jsonify({"count": len(items), "results": items}).get_data()
+
+
+def test_api011_progress_answers_byte_for_byte_what_the_frame_gave(
+    app: dash.Dash, client: FlaskClient
+) -> None:
+    """The kept, pre-written items give the bytes the frame gave, for every filter and
+    year; a snapshot written meanwhile (the progress version raised) shows at once."""
+    as_of = client.get("/api/v1/progress").get_json()["results"][0]["as_of"]
+    queries = [
+        {},
+        {"region": "重庆"},
+        {"region": "成都市", "indicator": "gdp"},
+        {"indicator": "urbanization_rate"},
+        {"target": "outline-014"},
+        {"target": "no-such-target"},
+        {"as_of": str(as_of - 1)},
+        {"as_of": str(as_of - 1), "region": "500000"},
+        {"as_of": "1990"},
+    ]
+    for query in queries:
+        got = client.get("/api/v1/progress", query_string=query)
+        assert got.status_code == 200
+        assert got.get_data() == _answer_from_the_frame(app, query), query
+    factory = app.server.extensions["ccec_monitor"]["session_factory"]
+    with transaction(factory) as session:
+        session.execute(
+            update(models.ProgressSnapshot)
+            .where(models.ProgressSnapshot.as_of == as_of)
+            .values(latest_year=None, latest_value=None, computed_at=datetime(2026, 1, 2, 3, 4, 5))
+            .where(models.ProgressSnapshot.target_id == "outline-014")
+        )
+    for query in ({}, {"target": "outline-014"}):
+        got = client.get("/api/v1/progress", query_string=query)
+        assert got.get_data() == _answer_from_the_frame(app, query), query
+    row = client.get("/api/v1/progress?target=outline-014").get_json()["results"][0]
+    assert row["latest_value"] is None and row["computed_at"].startswith("2026-01-02 03:04:05")
+
+
+def test_api012_frame_records_are_json_records_of_the_frame() -> None:
+    """Columns whose values a frame would change: integers with a gap or beside floats
+    (floats in the frame), booleans with a gap (kept), NaN, an empty column, timestamps
+    of mixed precision (``astype(str)`` writes the column's); and one of each kind alone."""
+    stamp = datetime(2026, 12, 7, 3, 1, 2)
+    columns = ["a", "b", "c", "d", "e", "f", "g", "h", "stamp", "stamp_ms", "stamp_tz", "lists"]
+    rows = [
+        (1, 1, True, 1.5, None, "x", 7, True, stamp, stamp, stamp.replace(tzinfo=UTC), [1, 2.5]),
+        (2, None, None, math.nan, None, None, 8, False, stamp.replace(microsecond=123456),
+         stamp.replace(microsecond=120000), stamp.replace(tzinfo=UTC), []),
+        (3, 2.5, False, None, None, "y", 9, True, stamp, stamp, stamp.replace(tzinfo=UTC), ["规划"]),
+    ]  # fmt: skip
+    text = ("stamp", "stamp_ms", "stamp_tz")
+    frame = pd.DataFrame([dict(zip(columns, row, strict=True)) for row in rows])
+    frame = frame.assign(**{c: frame[c].astype(str) for c in text})
+    expected = json_records(frame)
+    got = frame_records(columns, rows)
+    for n, column in enumerate(columns):
+        if column in text:
+            for item, written in zip(got, stamps_as_text([r[n] for r in rows]), strict=True):
+                item[column] = written
+    assert json.dumps(got) == json.dumps(expected)  # types too: 2 and 2.0 differ here
+    assert got[1]["b"] is None and got[0]["b"] == 1.0 and isinstance(got[0]["b"], float)
+    assert got[0]["stamp_ms"] == "2026-12-07 03:01:02.000" and got[1]["c"] is None
+    assert stamps_as_text([stamp])[0] == "2026-12-07 03:01:02"
+    assert frame_records(columns, []) == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 from collections.abc import Iterator
 
 import pandas as pd
@@ -11,8 +13,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from config.settings import load_settings
+from dashboard.api_intake import CHUNK_ROWS
 from dashboard.app import create_app
 from db.intake import import_observations
+from db.observations import LAYER_NAMES_ZH, LISTING_COLUMNS, _listing
 from db.session import make_engine, make_session_factory, transaction
 
 URL = "/api/v1/observations"
@@ -137,3 +141,56 @@ def test_apio004_bad_limits_and_cursors_are_refused_in_chinese(
     response = client.get(URL, query_string=query)
     assert response.status_code == 400
     assert words in response.get_json()["error"]
+
+
+def _as_rows_were_written(client: FlaskClient, query: dict[str, str]) -> tuple[bytes, bytes]:
+    """The JSON and CSV bodies as the stream wrote them until 2026-12-07: the listing's
+    rows through the ORM (timestamps parsed on every row), one ``json.dumps`` per row
+    (the definition the chunked writer must give byte for byte)."""
+    factory = client.application.extensions["ccec_monitor"]["session_factory"]
+    region = {"成都": "510100"}.get(query.get("region", ""), query.get("region"))
+    with factory() as session:
+        rows = session.execute(
+            _listing(query.get("indicator"), region, None, None, query.get("all_revisions") != "1")
+        ).all()
+    items = []
+    for row in rows:
+        item = dict(zip(LISTING_COLUMNS, row, strict=True))
+        value = item["value"]
+        item["value"] = value if value is None or math.isfinite(value) else None
+        item["created_at"] = None if item["created_at"] is None else str(item["created_at"])
+        item["layer_zh"] = LAYER_NAMES_ZH.get(item["layer"])
+        items.append(item)
+    tail = json.dumps({"count": len(items), "limit": None, "next_cursor": None})
+    body = "".join(
+        ['{"observations":[', ",".join(json.dumps(i, ensure_ascii=False) for i in items)]
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*LISTING_COLUMNS, "layer_zh"])
+    for item in items:
+        writer.writerow(["" if v is None else v for v in item.values()])
+    return (body + "]," + tail[1:]).encode(), buffer.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},  # every current row: several chunks, streamed
+        {"indicator": "gdp", "region": "成都"},  # one series: one chunk, sent whole
+        {"region": "成都", "all_revisions": "1"},
+        {"indicator": "no_such_indicator"},  # nothing: the envelope alone
+    ],
+)
+def test_apio005_chunked_stream_writes_the_bytes_each_row_was_written_as(
+    client: FlaskClient, query: dict[str, str]
+) -> None:
+    """Rows encoded by one reused encoder, a thousand to a chunk, timestamps converted
+    once per distinct stored value: the same bytes as before, JSON and CSV; a short
+    answer comes whole with its length, a long one streamed."""
+    json_body, csv_body = _as_rows_were_written(client, query)
+    response = client.get(URL, query_string=query)
+    assert response.get_data() == json_body
+    streamed = json_body.count(b'{"id"') > CHUNK_ROWS
+    assert ("Content-Length" in response.headers) != streamed
+    assert client.get(URL, query_string={**query, "format": "csv"}).get_data() == csv_body

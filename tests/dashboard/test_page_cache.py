@@ -244,3 +244,29 @@ def test_pgc007_a_reply_is_kept_by_the_versions_of_what_it_read(world) -> None:
     with factory() as session:
         assert current_versions(session)[2] > progress
     assert posted(first, REPORT_BODY) not in (MARKED.decode(), "")
+
+
+def test_pgc008_progress_answers_are_kept_in_the_worker_not_the_table(world) -> None:
+    """/api/v1/progress is made from the worker's copy of the year's assessments
+    (per progress version): its answers stay in the worker's memory, with no write to
+    ``page_cache`` for every data version an upload makes; another worker makes its
+    own, the same; a snapshot written by another process shows on both."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    upload(second, world["token"], "33444.55")
+    query = "/api/v1/progress?region=500000"
+    before = stored_rows(factory)
+    answer = first.get(query)
+    assert answer.status_code == 200 and answer.get_json()["count"] > 0
+    assert first.get(query).get_data() == answer.get_data()
+    assert second.get(query).get_data() == answer.get_data()
+    assert stored_rows(factory) == before  # nothing written
+    target = answer.get_json()["results"][0]["target_id"]
+    with transaction(factory) as session:  # as a recompute elsewhere writes a snapshot
+        session.execute(
+            update(models.ProgressSnapshot)
+            .where(models.ProgressSnapshot.target_id == target)
+            .values(latest_value=12345.5)
+        )
+    for client in (first, second):
+        rows = client.get(query).get_json()["results"]
+        assert [r["latest_value"] for r in rows if r["target_id"] == target] == [12345.5]
