@@ -133,6 +133,7 @@ class Indicator(Base):
     frequency: Mapped[str] = mapped_column(String(10))
     pillar: Mapped[str] = mapped_column(String(30), index=True)
     source: Mapped[str | None] = mapped_column(String(200))
+    source_en: Mapped[str | None] = mapped_column(Text)  # shown on the English pages
     aggregation: Mapped[str] = mapped_column(String(20))
     numerator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))
     denominator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"))

@@ -163,6 +163,9 @@ class IndicatorDef:
     # the definition in English, for the English pages (statistical terms as the
     # NBS English editions word them); indicators.yaml must give it
     definition_en: str = ""
+    # the body that publishes it, in English (主管部门 "competent authorities",
+    # 两省市 "of Sichuan and Chongqing"); indicators.yaml must give it
+    source_en: str = ""
     components: tuple[str, ...] = ()
     weight: str | None = None
     headline: bool = False
@@ -324,6 +327,7 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
                 "frequency",
                 "pillar",
                 "source",
+                "source_en",
                 "aggregation",
             )
         }
@@ -346,6 +350,8 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
             problems.add(where, "weight", "加权平均型指标须给出权重指标")
         if values["definition_en"] is not None and CHINESE_TEXT.search(values["definition_en"]):
             problems.add(where, "definition_en", "英文定义不应含汉字")
+        if values["source_en"] is not None and CHINESE_TEXT.search(values["source_en"]):
+            problems.add(where, "source_en", "英文来源不应含汉字")
         if None in values.values():
             continue
         if values["id"] in result:

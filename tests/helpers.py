@@ -333,11 +333,11 @@ def manage(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedP
 SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，万达开地区生产总值达\n\n到 5000 亿元以上，“十四五”期间力争新增 1—2 个口岸。\n"
 INDICATORS = """
 indicators:
-  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, unit: 亿元, direction: higher,
+  - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, source_en: s, unit: 亿元, direction: higher,
      frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
-  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, unit: 万平方公里, direction: none,
+  - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, source_en: s, unit: 万平方公里, direction: none,
      frequency: annual, pillar: overall, source: s, aggregation: sum}
-  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, unit: 个, direction: higher,
+  - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, source_en: s, unit: 个, direction: higher,
      frequency: annual, pillar: opening, source: s, aggregation: sum}
 """
 ENTRIES = {
@@ -436,12 +436,12 @@ KINDS_SEED = (
 )
 KINDS_INDICATORS = """
 indicators:
-  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, definition_en: d, unit: 级, scale: waterway_grade,
+  - {id: grade, name_zh: 航道等级, name_en: Grade, definition: d, definition_en: d, source_en: s, unit: 级, scale: waterway_grade,
      direction: lower, frequency: annual, pillar: infrastructure, source: s,
      aggregation: not_combinable}
-  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, unit: 位, direction: lower,
+  - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, source_en: s, unit: 位, direction: lower,
      frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
-  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, unit: 亿元,
+  - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, source_en: s, unit: 亿元,
      direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
 """
 KINDS_BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)

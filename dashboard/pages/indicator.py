@@ -615,11 +615,19 @@ def definition_tab(view: View) -> list[Any]:
     ]
 
 
+def _english(indicator: pd.Series, name: str) -> str | None:
+    """The catalogue's English ``definition_en`` or ``source_en``; None where the
+    row was stored before its column was (0017, 0019) and holds none."""
+    value = getattr(indicator, name, None)
+    return value if isinstance(value, str) and value.strip() else None
+
+
 def _definition(view: View) -> dbc.Card:
     lang, indicator = view.lang, view.indicator
-    english = getattr(indicator, "definition_en", None)
-    english = english if isinstance(english, str) and english.strip() else None
+    english = _english(indicator, "definition_en")
     text = english if lang == "en" and english else (indicator.definition or "")
+    source = _english(indicator, "source_en") if lang == "en" else None
+    source = source or indicator.source  # a row stored before 0019: the Chinese name
     facts = [
         (t(lang, "单位", "Unit"), view.unit or "—"),
         (t(lang, "领域", "Pillar"), pillar_name(indicator.pillar, lang)),
@@ -629,7 +637,7 @@ def _definition(view: View) -> dbc.Card:
             t(lang, "区域汇总", "Regional totals"),
             name(AGGREGATION_ZH, AGGREGATION_EN, indicator.aggregation, lang),
         ),
-        (t(lang, "来源", "Source"), indicator.source or "—"),
+        (t(lang, "来源", "Source"), source or "—"),
     ]
     title = (
         f"{indicator.name_en} ({view.unit or '-'})"

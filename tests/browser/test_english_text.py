@@ -12,6 +12,12 @@ pytestmark = pytest.mark.browser
 
 RD_EN = "R&D expenditure as a share of gross regional product (R&D expenditure intensity)"
 RD_ZH = "研究与试验发展经费支出占地区生产总值的比重"
+# its source (source_en), the bodies that publish it
+RD_SOURCE_EN = (
+    "Statistics bureaus and science and technology departments of Sichuan and Chongqing"
+    " (statistical bulletin on R&D expenditure)"
+)
+RD_SOURCE_ZH = "两省市统计局、科技厅（局）R&D经费统计公报"
 
 
 def test_engb001_the_english_indicator_page_shows_the_english_definition(
@@ -23,12 +29,14 @@ def test_engb001_the_english_indicator_page_shows_the_english_definition(
     browser_page.get_by_text(RD_EN).wait_for()
     main = browser_page.locator("main").inner_text()
     assert RD_EN in main and RD_ZH not in main
+    assert RD_SOURCE_EN in main and RD_SOURCE_ZH not in main
     definition = browser_page.get_by_text(RD_EN)
     assert definition.get_attribute("lang") == "en"
     browser_page.screenshot(path=screenshot_path("indicator-definition-en"), full_page=False)
     browser_page.goto(live_app + "/indicator?id=rd_intensity&tab=definition")  # Chinese stays
     browser_page.get_by_text(RD_ZH).wait_for()
-    assert RD_EN not in browser_page.locator("main").inner_text()
+    main = browser_page.locator("main").inner_text()
+    assert RD_EN not in main and RD_SOURCE_EN not in main and RD_SOURCE_ZH in main
     assert record.errors == [] and record.outside_requests == []
 
 

@@ -105,6 +105,11 @@ def test_api008_indicators_list_definitions(client: FlaskClient) -> None:
     assert rd["definition_en"] == (  # stored from indicators.yaml (issue 18, item 9)
         "R&D expenditure as a share of gross regional product (R&D expenditure intensity)"
     )
+    assert rd["source"] == "两省市统计局、科技厅（局）R&D经费统计公报"
+    assert rd["source_en"] == (  # the publishing body in English, beside the Chinese
+        "Statistics bureaus and science and technology departments of Sichuan and Chongqing"
+        " (statistical bulletin on R&D expenditure)"
+    )
 
 
 def test_api009_progress_results_carry_status_and_inputs(client: FlaskClient) -> None:

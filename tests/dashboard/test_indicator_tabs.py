@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from db.catalogue import indicators_frame, targets_frame
 from db.observations import current_observations
 from db.session import make_engine, make_session_factory
+from indicators.catalogue import CHINESE_TEXT
 from indicators.formatting import measured, series_decimals
 from tests.helpers import callback, indicator_tab, layout
 from workflows.first_run import ensure_ready
@@ -182,6 +183,9 @@ def test_itb006_the_definition_tab_says_what_and_where_the_targets_come_from(wor
     english = " ".join(texts(find(body, "ind-definition")))
     assert indicator.definition_en in english and indicator.definition not in english
     assert "Urban resident population as a share" in english and "higher is better" in english
+    # and the body that publishes it (source_en), not the Chinese name
+    assert indicator.source_en and indicator.source_en in english
+    assert indicator.source not in english and not CHINESE_TEXT.search(english)
 
 
 def test_itb007_choosing_another_indicator_keeps_the_region_or_returns_to_the_circle(

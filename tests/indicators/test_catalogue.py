@@ -150,18 +150,25 @@ def test_cat008_every_indicator_has_an_english_definition(catalogue: Catalogue) 
 
 
 @pytest.mark.parametrize(
-    ("definition_en", "message"),
+    ("field", "value", "message"),
     [
-        (None, "指标 gdp 字段 definition_en：缺少此字段"),
-        ("地区生产总值", "指标 gdp 字段 definition_en：英文定义不应含汉字"),
-        ("GDP（at current prices）", "指标 gdp 字段 definition_en：英文定义不应含汉字"),
+        ("definition_en", None, "指标 gdp 字段 definition_en：缺少此字段"),
+        ("definition_en", "地区生产总值", "指标 gdp 字段 definition_en：英文定义不应含汉字"),
+        ("definition_en", "GDP（at current prices）", "字段 definition_en：英文定义不应含汉字"),
+        ("source_en", None, "指标 gdp 字段 source_en：缺少此字段"),
+        ("source_en", "两省市统计局", "指标 gdp 字段 source_en：英文来源不应含汉字"),
+        ("source_en", "Statistics bureaus（Sichuan）", "字段 source_en：英文来源不应含汉字"),
     ],
 )
-def test_cat009_an_english_definition_missing_or_in_chinese_is_refused(
-    tmp_path: Path, definition_en: str | None, message: str
+def test_cat009_an_english_definition_or_source_missing_or_in_chinese_is_refused(
+    tmp_path: Path, field: str, value: str | None, message: str
 ) -> None:
-    replaced = "" if definition_en is None else f"definition_en: {definition_en}, "
-    indicators = INDICATORS.replace("definition_en: d, ", replaced, 1)  # gdp's
+    """``definition_en`` and ``source_en`` are required, and refused when they hold
+    a Chinese character or a full-width sign."""
+    shipped = {"definition_en": "d", "source_en": "s"}[field]
+    replaced = "" if value is None else f"{field}: {value}, "
+    indicators = INDICATORS.replace(f"{field}: {shipped}, ", replaced, 1)  # gdp's, the first
+    assert indicators != INDICATORS
     with pytest.raises(CatalogueError) as info:
         load_catalogue(
             write_world(tmp_path, indicators=indicators), small_directory(), tmp_path / "sources"
@@ -186,3 +193,29 @@ def test_cat010_every_unit_of_the_catalogue_reads_in_english(catalogue: Catalogu
     assert unit_text("万载重吨", "en") == "10,000 dwt"
     assert unit_text("亿吨", "en") == "100 million t"
     assert unit_text("万套（间）", "en") == "10,000 units"
+
+
+def test_cat011_every_indicator_names_its_source_in_english(catalogue: Catalogue) -> None:
+    """The English pages show ``source_en``, the body that publishes the figure:
+    every shipped indicator has one, in English, and one Chinese source is put
+    in English one way only (主管部门 "competent authorities", 两省市 "of
+    Sichuan and Chongqing")."""
+    indicators = list(catalogue.indicators.values())
+    missing = [i.id for i in indicators if not i.source_en.strip()]
+    chinese = [i.id for i in indicators if CHINESE_TEXT.search(i.source_en)]
+    assert missing == [] and chinese == []
+    english: dict[str, set[str]] = {}
+    for indicator in indicators:
+        english.setdefault(indicator.source, set()).add(indicator.source_en)
+    assert {zh: en for zh, en in english.items() if len(en) > 1} == {}
+    assert len(english) >= 150
+    assert english["两省市交通主管部门"] == {
+        "Competent transport authorities of Sichuan and Chongqing"
+    }
+    assert english["国铁集团、两省市交通主管部门"] == {
+        "China State Railway Group; competent transport authorities of Sichuan and Chongqing"
+    }
+    (joint_office,) = english[
+        "推动成渝地区双城经济圈建设联合办公室（共建成渝地区双城经济圈年度重大项目名单及调度）"
+    ]
+    assert joint_office.startswith("Joint Office for the Chengdu–Chongqing Economic Circle (")
