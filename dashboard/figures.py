@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from typing import Any
 
 import pandas as pd
@@ -17,6 +18,9 @@ SERIES, TARGET, PATH, PROJECTION = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 # axis ticks as full numbers with thousands grouped (30,000), never SI's "30k"
 AXIS_NUMBERS = ",~r"
+# room above the highest target star for its label, as a share of the values' span:
+# the label stands ~32 px over the star, and the plot is ~280 px high on a phone
+LABEL_HEADROOM = 0.2
 
 
 def indicator_chart(
@@ -92,8 +96,7 @@ def indicator_chart(
                 name="Plan target" if en else "规划目标",
                 marker={"symbol": "star", "size": 16, "color": TARGET},
                 text=targets.label,
-                # left of the star: a target at the last year is the chart's right edge
-                textposition="top left",
+                textposition="top left",  # and right of a star in the left half: _label_sides
                 hovertemplate=("%{x} target: %{text}" if en else "%{x}年目标：%{text}")
                 + "<extra></extra>",
             )
@@ -124,7 +127,7 @@ def indicator_chart(
                 name="Cumulative target" if en else "累计目标",
                 marker={"symbol": "star-open", "size": 16, "color": TARGET},
                 text=[total.label],
-                textposition="top center",
+                textposition="top left",  # or right: _label_sides
                 hovertemplate=(f"%{{x}}: {total.label}" if en else f"%{{x}}年：{total.label}")
                 + "<extra></extra>",
             )
@@ -140,7 +143,41 @@ def indicator_chart(
     )
     figure.update_xaxes(showgrid=True, gridcolor="#eee")
     figure.update_yaxes(showgrid=True, gridcolor="#eee", tickformat=AXIS_NUMBERS)
+    _label_sides(figure)
+    room = _label_room(figure)
+    if room is not None:
+        figure.update_yaxes(autorangeoptions={"include": [room]})
     return figure
+
+
+def _label_sides(figure: go.Figure) -> None:
+    """Each star's label stands above it towards the middle of the chart: left of
+    a star in the right half (a target at the last year is the chart's right
+    edge), right of one in the left half — never cut at the plot's edge."""
+    xs = [float(x) for trace in figure.data if trace.x is not None for x in trace.x]
+    if not xs:
+        return
+    middle = (min(xs) + max(xs)) / 2
+    for trace in figure.data:
+        if "text" in (trace.mode or "") and trace.x is not None:
+            trace.textposition = ["top right" if float(x) < middle else "top left" for x in trace.x]
+
+
+def _label_room(figure: go.Figure) -> float | None:
+    """A value the y range must reach: ``LABEL_HEADROOM`` of the values' span above
+    the highest labelled star, so its label (drawn above it) lies inside the plot,
+    not cut at its top edge — at 390 px as at 1280; None without a star."""
+
+    def values(trace: Any) -> list[float]:
+        found = [float(v) for v in trace.y if v is not None] if trace.y is not None else []
+        return [v for v in found if math.isfinite(v)]
+
+    stars = [v for trace in figure.data if "text" in (trace.mode or "") for v in values(trace)]
+    if not stars:
+        return None
+    every = [v for trace in figure.data for v in values(trace)]
+    span = max(every) - min(every) or abs(max(stars)) or 1.0
+    return max(stars) + LABEL_HEADROOM * span
 
 
 def ranking_chart(latest: pd.DataFrame, unit: str, decimals: int = 2) -> go.Figure:

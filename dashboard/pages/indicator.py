@@ -401,6 +401,9 @@ def chart_tab(view: View) -> list[Any]:
 
 
 def _statuses(view: View) -> html.Div | None:
+    """Each target's status after its region and year. A pair wraps as a unit
+    where the line has room for it; on a phone a long region name may wrap, but
+    "2027年目标：" and its badge never part (no line ends at the colon)."""
     if view.snapshots.empty:
         return None
     lang = view.lang
@@ -408,18 +411,20 @@ def _statuses(view: View) -> html.Div | None:
         [
             html.Span(
                 [
-                    t(
-                        lang,
-                        f"{s.scope_name} {s.target_year}年目标：",
-                        f"{region_name(view.directory[s.scope_code], lang)} "
-                        f"{s.target_year} target: ",
+                    t(lang, s.scope_name, region_name(view.directory[s.scope_code], lang)) + " ",
+                    html.Span(
+                        [
+                            # a space read aloud and copied in English, the gap drawn in Chinese
+                            t(lang, f"{s.target_year}年目标：", f"{s.target_year} target: "),
+                            status_badge(s.status, lang, className=t(lang, "ms-1", "")),
+                        ],
+                        className="text-nowrap",
                     ),
-                    status_badge(s.status, lang, className="ms-1"),
                 ],
-                className="me-4 d-inline-flex align-items-center",
             )
             for s in frames.records(view.snapshots)
         ],
+        className="d-flex flex-wrap column-gap-4",
         id=Ids.STATUSES,
     )
 

@@ -82,3 +82,52 @@ def test_indb003_every_tab_fits_and_draws(page, live_app: str, lang: str, width:
         label = browser_page.locator("#ind-table td").nth(1).get_attribute("data-label")
         assert label == ("Value" if lang == "en" else "数值")
     assert record.errors == [] and record.outside_requests == []
+
+
+# the target label's box, the plot area's and the whole figure's; each status
+# badge with the last line of the words before it ("2027年目标：")
+GEOMETRY = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const chart = document.querySelector('#ind-chart');
+  const pairs = [...document.querySelectorAll('#ind-statuses .text-nowrap')].map(pair => {
+    const words = document.createRange();
+    words.selectNodeContents(pair.firstChild);
+    const lines = [...words.getClientRects()];
+    return {words: box({getBoundingClientRect: () => lines[lines.length - 1]}),
+            badge: box(pair.querySelector('.badge')), lines: lines.length};
+  });
+  return {figure: box(chart.querySelector('.main-svg')), plot: box(chart.querySelector('.nsewdrag')),
+          labels: [...chart.querySelectorAll('.textpoint text')].map(box), pairs};
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_indb004_the_target_label_and_the_status_badges_read_whole(
+    page, live_app: str, lang: str, width: int
+) -> None:
+    """重庆主城都市区's GDP: the target's label (≥30,000亿元) lies inside the plot,
+    clear of its top edge, and each status badge stands on the line of its
+    "2027年目标：", never alone on the next — at 390 px (a phone) as at 1280."""
+    browser_page, record = page
+    browser_page.set_viewport_size({"width": width, "height": 900})
+    suffix = "&lang=en" if lang == "en" else ""
+    browser_page.goto(live_app + "/indicator?id=gdp&region=cq_main_urban_metro" + suffix)
+    browser_page.wait_for_selector("#ind-chart .textpoint text")
+    browser_page.wait_for_load_state("networkidle")
+    shape = browser_page.evaluate(GEOMETRY)
+    (left, top, right, bottom), labels = shape["plot"], shape["labels"]
+    assert labels and shape["figure"][1] < top
+    for label in labels:  # inside the plot area (so inside the figure), not over its edge
+        assert left <= label[0] and label[2] <= right, (label, shape["plot"])
+        assert top + 2 <= label[1] and label[3] <= bottom, (label, shape["plot"])
+    assert shape["pairs"]
+    for pair in shape["pairs"]:
+        words, badge = pair["words"], pair["badge"]
+        assert pair["lines"] == 1, pair  # "2027年目标：" is never broken
+        assert words[1] < (badge[1] + badge[3]) / 2 < words[3], pair  # the same line
+        assert words[2] <= badge[0], pair  # after the colon
+    browser_page.locator("#ind-tab-chart").screenshot(
+        path=screenshot_path(f"indicator-chart-head-{lang}-{width}")
+    )
+    assert record.errors == [] and record.outside_requests == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dashboard.figures import category_progress_chart
+import pandas as pd
+
+from dashboard.figures import LABEL_HEADROOM, category_progress_chart, indicator_chart
 
 
 def test_fig001_category_progress_bars_total_and_expected_line() -> None:
@@ -20,3 +22,23 @@ def test_fig001_category_progress_bars_total_and_expected_line() -> None:
     assert english["data"][0]["x"] == ["Infrastructure", "All"]
     assert english["data"][0]["text"] == ["no plan", "50%"]
     assert english["layout"]["annotations"][0]["text"] == "expected 25%"
+
+
+def test_fig002_the_target_label_has_room_above_its_star_and_faces_inwards() -> None:
+    """The y axis reaches a fifth of the values' span above the highest target
+    star, so its label (drawn above the star) lies inside the plot; a star in the
+    chart's right half has its label on the left, one in the left half on the
+    right — neither is cut at the plot's edge (390 px, a phone)."""
+    series = pd.DataFrame(
+        {"period": [2018, 2020, 2025], "value": [3100.0, 3500.0, 4700.0], "layer_name": "示例"}
+    )
+    targets = pd.DataFrame(
+        {"year": [2022, 2027], "value": [4000.0, 5000.0], "label": ["4,000公里左右", "≥5,000公里"]}
+    )
+    figure = indicator_chart(series, "公里", targets, pd.DataFrame(), "zh", 0)
+    stars = next(trace for trace in figure.data if "text" in trace.mode)
+    assert list(stars.textposition) == ["top right", "top left"]  # middle: 2022.5
+    (reach,) = figure.layout.yaxis.autorangeoptions.include
+    assert reach == 5000.0 + LABEL_HEADROOM * (5000.0 - 3100.0)
+    bare = indicator_chart(series, "公里", targets.iloc[:0], pd.DataFrame(), "zh", 0)
+    assert bare.layout.yaxis.autorangeoptions.include is None  # no star, no room made
