@@ -65,9 +65,26 @@ class DutyRow:
 def allowed_range(indicator: IndicatorDef) -> tuple[float | None, float | None]:
     """The values the validator accepts (loaders/validate.py refuses the rest):
     no negative figure unless the unit may be signed, a share within 0–100."""
-    if is_share(indicator.name_zh, indicator.unit):
+    return value_range(indicator.name_zh, indicator.unit)
+
+
+def value_range(name_zh: str, unit: str) -> tuple[float | None, float | None]:
+    """``allowed_range`` of the indicator named ``name_zh`` measured in ``unit``."""
+    if is_share(name_zh, unit):
         return 0.0, SHARE_MAX
-    return (None if indicator.unit in SIGNED_UNITS else 0.0), None
+    return (None if unit in SIGNED_UNITS else 0.0), None
+
+
+def impossible_value(name_zh: str, unit: str, value: float) -> str | None:
+    """Why ``value`` cannot be a figure of the indicator (outside ``value_range``), in
+    Chinese; None when it can. One rule for the intake's validator and the published
+    layer's confirmation (公报读取, ``manage.py confirm-figures``)."""
+    low, high = value_range(name_zh, unit)
+    if high is not None and not (low or 0.0) <= value <= high:
+        return f"“{name_zh}”是比例，应在 0—100% 之间"
+    if low is not None and value < low:
+        return f"“{name_zh}”不能为负数"
+    return None
 
 
 def _names(directory: RegionDirectory, code: str) -> list[str]:

@@ -34,7 +34,7 @@ from indicators.normalise import (
     unit_from_label,
 )
 from indicators.regions import RegionDirectory, RegionError, UnknownRegionError, normalise_name
-from indicators.reporting_duty import allowed_range
+from indicators.reporting_duty import impossible_value
 from indicators.units import UnitError, conversion_factor, split_unit
 from loaders.places import MISSPELLED, is_outside_region
 
@@ -533,12 +533,7 @@ def _region_code(context: Context, raw: str) -> str:
 def _impossible(indicator: IndicatorDef, value: float) -> str | None:
     """Outside the allowed range (indicators.reporting_duty.allowed_range, which the
     template and the online form show beside each row)."""
-    low, high = allowed_range(indicator)
-    if high is not None and not (low or 0.0) <= value <= high:
-        return f"“{indicator.name_zh}”是比例，应在 0—100% 之间"
-    if low is not None and value < low:
-        return f"“{indicator.name_zh}”不能为负数"
-    return None
+    return impossible_value(indicator.name_zh, indicator.unit, value)
 
 
 @dataclass(frozen=True)

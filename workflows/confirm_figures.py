@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -29,6 +30,7 @@ from urllib.parse import urlparse
 import yaml
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.settings import load_settings
 from db import audit
 from db.catalogue import indicator_names, indicator_units
 from db.intake import current_values, observation_history
@@ -37,6 +39,7 @@ from db.session import transaction
 from db.users import account_of, user_named
 from indicators.access import AccessDenied, Account, require_review
 from indicators.normalise import NormaliseError, parse_number, parse_period
+from indicators.reporting_duty import impossible_value
 from workflows.bulletin import GRADES
 from workflows.progress import EXPECTED_SECONDS, kick
 from workflows.published import ENTRY_FIELDS, VINTAGE_ORDER, entry_region, store_entry
@@ -160,9 +163,12 @@ def _check_citations(figures: Sequence[Figure]) -> None:
         raise ConfirmError("；".join(problems) + "；未作任何更改")
 
 
-def _normalised(entry: dict[str, Any], units: dict[str, str], places: set[str]) -> dict[str, Any]:
+def _normalised(
+    entry: dict[str, Any], units: dict[str, str], names: dict[str, str], places: set[str]
+) -> dict[str, Any]:
     """The entry with its period canonical and its value a number; raises ValueError with the
-    reason a figure cannot be stored."""
+    reason a figure cannot be stored (the value also outside the indicator's allowed range,
+    the intake validator's rule: no negative amount, a share within 0–100)."""
     indicator = entry.get("indicator")
     if indicator not in units:
         raise ValueError(f"指标“{indicator}”不在目标库中")
@@ -176,6 +182,9 @@ def _normalised(entry: dict[str, Any], units: dict[str, str], places: set[str]) 
     value = parse_number(entry.get("value"))
     if value.value is None or value.prefix or value.sign:
         raise ValueError(f"数值“{entry.get('value')}”无效，请填写数字")
+    impossible = impossible_value(names.get(indicator, indicator), units[indicator], value.value)
+    if impossible:
+        raise ValueError(f"数值 {value.value:g} 不可能：{impossible}")
     return entry | {"period": parse_period(entry.get("period")), "value": value.value}
 
 
@@ -207,7 +216,7 @@ def confirm(
         first: dict[tuple[str, str, str], str] = {}
         for figure in figures:
             try:
-                entry = _normalised(figure.entry, units, places)
+                entry = _normalised(figure.entry, units, names, places)
             except (ValueError, NormaliseError) as error:
                 skipped.append((figure.label, str(error)))
                 continue
@@ -334,7 +343,10 @@ def proposal_figures(
             "covers": None,
         }
         edit = edits.get(number, {})
-        changed = {f: edit[f] for f in ("value", "period") if _differs(p.get(f), edit.get(f))}
+        # a correction is read as the text typed in the grid's cell (its cells are text), as
+        # the online form reads a value: a number the request sends (1e308) is refused as
+        # "1e+308" is
+        changed = {f: str(edit[f]) for f in ("value", "period") if _differs(p.get(f), edit.get(f))}
         name = names.get(str(p.get("indicator")), str(p.get("indicator")))
         label = f"第 {number + 1} 条（{name} {p.get('period')}）"
         proposed = {f: p.get(f) for f in changed} if changed else None
@@ -342,17 +354,47 @@ def proposal_figures(
     return figures
 
 
-def figures_in(path: Path) -> list[Figure]:
+class _NoAliases(yaml.SafeLoader):
+    """YAML without aliases: an entry names each value once. An alias is refused where it
+    is read, so a file of nested aliases (a "billion laughs") cannot make the names of its
+    entries, or the messages about them, billions of characters long."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("文件使用了别名（*），条目的每个值须直接写出")
+        return super().compose_node(parent, index)
+
+
+SCALARS = (str, int, float, date, type(None))
+
+
+def figures_in(path: Path, max_bytes: int | None = None) -> list[Figure]:
     """The entries of a figures.yaml-format file (``manage.py extract-figures --append-to``
-    writes them), each named by its place and what it is; ConfirmError when the file is not a
-    list of entries."""
+    writes them), each named by its place and what it is; ConfirmError when the file is larger
+    than ``max_bytes`` (default MAX_UPLOAD_BYTES, every upload channel's limit), uses YAML
+    aliases, or is not a list of entries whose values are single values."""
+    limit = load_settings().max_upload_bytes if max_bytes is None else max_bytes
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > limit:
+            raise ConfirmError(f"{path.name} 过大：{size} 字节，上限 {limit} 字节；未作任何更改")
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliases)  # noqa: S506
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ConfirmError(f"无法读取 {path.name}：{error}") from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise ConfirmError(
             f"{path.name} 应为公开数据条目的列表（config/published/figures.yaml 格式）"
+        )
+    nested = [
+        f"第 {n} 条的 {key}"
+        for n, e in enumerate(entries, start=1)
+        for key, value in e.items()
+        if not isinstance(value, SCALARS)
+    ]
+    if nested:
+        raise ConfirmError(
+            f"{path.name}：{'、'.join(str(k)[:80] for k in nested[:10])} 应为单个值（文字或数字），"
+            "不能是列表或映射；未作任何更改"
         )
     return [
         Figure(f"第 {n} 条（{e.get('indicator')} {e.get('region')} {e.get('period')}）", e)

@@ -1,7 +1,8 @@
 """公报读取 by crafted requests: a reviewer's upload of a real bulletin excerpt gets the proposals
 with their sentences and the YAML entries; a viewer and an anonymous client get neither.
 确认入库 stores the ticked proposals the page was given (by id, sealed), and refuses a row the
-page did not show, a tampered or foreign view, a missing URL, and a viewer."""
+page did not show, a tampered or foreign view, a missing URL, a viewer and a statistician, and
+corrections the grid cannot produce (bpg009)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def factory(module_ready_url: str) -> Iterator[object]:
         create_user(session, "office", "联合办公室-密码-2026", "reviewer", "联合办公室")
         create_user(session, "leader", "领导-密码-2026", "viewer", "领导")
         create_user(session, "office2", "联合办公室-密码-2027", "reviewer", "联合办公室二")
+        create_user(session, "stat", "统计员-密码-2026", "reporter", "统计员", ["500000"])
     yield factory
     engine.dispose()
 
@@ -275,3 +277,33 @@ def test_bpg008_a_missing_url_or_a_viewer_is_refused(factory) -> None:
     forged = confirm_request(office, view, rows[:1], headers={"Origin": "https://evil.example"})
     assert forged.startswith("403") and "CSRF" in forged
     assert _published(factory, "2024-01/09") == before
+
+
+def test_bpg009_crafted_corrections_and_a_statistician_store_nothing_and_say_why(factory) -> None:
+    """The attack of 2026-12-07: a statistician of one region, and corrections the grid's
+    text cells cannot produce — the number 1e308 and a negative GDP were stored — and script,
+    and 10,000 ticked copies of one row. Each refusal names the row and the reason."""
+    office = client(factory, "office", "联合办公室-密码-2026")
+    answer = read(office).get_json()["response"]
+    rows, view = answer["bulletin-proposals"]["rowData"], answer["bulletin-view"]["data"]
+    gdp = next(r for r in rows if r["indicator"] == "gdp" and r["value"] == 23000.0)
+    before = _published(factory, "2024-01/09")
+    said = confirm_request(client(factory, "stat", "统计员-密码-2026"), view, [gdp])
+    assert "仅限联合办公室" in said and "已入库" not in said
+    for value, why in (
+        (1e308, "“1e+308”不是数值"),
+        (-5, "不能为负数"),
+        ("<script>alert(1)</script>", "“<script>alert(1)</script>”不是数值"),
+    ):
+        row = gdp | {"value": value}
+        said = json.loads(confirm_request(office, view, [row], [row]))
+        text = said["bulletin-confirm-result"]["children"]["props"]["children"]
+        assert text.startswith("未入库任何数据") and f"第 {gdp['pid'] + 1} 条" in text, text
+        assert why in text, text
+    assert _published(factory, "2024-01/09") == before
+    said = json.loads(confirm_request(office, view, [gdp] * 10_000, rows))
+    text = said["bulletin-confirm-result"]["children"]["props"]["children"]
+    assert text.count(f"第 {gdp['pid'] + 1} 条") == 1, text  # one figure, taken once
+    assert len(_published(factory, "2024-01/09")) == len(before) + (
+        gdp["indicator"] not in dict(before)
+    )

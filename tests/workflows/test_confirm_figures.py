@@ -27,6 +27,7 @@ from workflows.confirm_figures import (
     Figure,
     confirm,
     confirm_file,
+    figures_in,
     proposal_figures,
 )
 from workflows.first_run import ensure_ready
@@ -228,3 +229,67 @@ def test_cf006_the_command_line_confirms_a_yaml_file_by_a_named_reviewer(
     path.write_text("indicator: gdp\n", encoding="utf-8")
     with pytest.raises(ConfirmError, match="应为公开数据条目的列表"):
         confirm_file(factory, path, "office")
+
+
+def test_cf007_a_value_no_figure_can_have_is_skipped_with_its_reason(world) -> None:
+    """The attack of 2026-12-07: a crafted 确认入库 stored GDP −5 亿元, a share of 150 % and
+    a corrected value the request sent as the number 1e308. The intake's own range rule
+    (no negative amount, a share within 0–100) now holds for the published layer, and a
+    correction is read as the text of the grid's cell."""
+    factory, accounts = world
+    (gdp,) = [e for e in _entries() if e["indicator"] == "gdp"]
+    share = gdp | {"indicator": "urbanization_rate", "unit": "%", "period": "2017"}
+    before = _count(factory, models.Observation), _count(factory, models.AuditEvent)
+    figures = [
+        Figure("第 1 条", gdp | {"period": "2017", "value": -5}),
+        Figure("第 2 条", share | {"value": 150}),
+        Figure("第 3 条", share | {"value": "-0.5"}),
+    ]
+    outcome = confirm(factory, figures, accounts["office"], recompute=False)
+    reasons = dict(outcome.skipped)
+    assert outcome.written == 0 and outcome.message.startswith("未入库任何数据")
+    assert "数值 -5 不可能" in reasons["第 1 条"] and "不能为负数" in reasons["第 1 条"]
+    assert "应在 0—100% 之间" in reasons["第 2 条"] and "应在 0—100% 之间" in reasons["第 3 条"]
+    faces = {0: {**gdp, "period": "2017"}}
+    cite = {k: gdp[k] for k in ("publisher", "url", "vintage", "grade")}
+    (huge,) = proposal_figures(faces, [0], {0: {"value": 1e308}}, cite, {})
+    outcome = confirm(factory, [huge], accounts["office"], recompute=False)
+    assert outcome.written == 0 and "“1e+308”不是数值" in dict(outcome.skipped)[huge.label]
+    assert (_count(factory, models.Observation), _count(factory, models.AuditEvent)) == before
+
+
+def test_cf008_a_hostile_yaml_file_is_refused_before_anything_is_read_into_the_database(
+    world, tmp_path: Path
+) -> None:
+    """manage.py confirm-figures with a crafted file: nested aliases (billion laughs: the
+    names of the entries were built from them and the command ran for minutes), a
+    !!python tag, a list where a value belongs, a file over the upload limit."""
+    factory, _ = world
+    before = _count(factory, models.Observation), _count(factory, models.AuditEvent)
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for this, last in zip("bcdefghi", "abcdefgh", strict=True):
+        levels.append(f"{this}: &{this} [" + ",".join([f"*{last}"] * 9) + "]")
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(
+        "- indicator: gdp\n  junk:\n"
+        + "".join(f"    {line}\n" for line in levels)
+        + "- indicator: *i\n  region: 重庆市\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfirmError, match="别名"):
+        confirm_file(factory, bomb, "office", recompute=False)
+    tagged = tmp_path / "tagged.yaml"
+    marker = tmp_path / "ran"
+    tagged.write_text(f"- !!python/object/apply:os.system ['touch {marker}']\n")
+    with pytest.raises(ConfirmError, match="无法读取 tagged.yaml"):
+        confirm_file(factory, tagged, "office", recompute=False)
+    assert not marker.exists()
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("- indicator: [gdp, gdp]\n  region: {a: 1}\n", encoding="utf-8")
+    with pytest.raises(ConfirmError, match="第 1 条的 indicator、第 1 条的 region 应为单个值"):
+        confirm_file(factory, nested, "office", recompute=False)
+    large = tmp_path / "large.yaml"
+    large.write_text("- indicator: gdp\n  wording: '" + "x" * 2000 + "'\n", encoding="utf-8")
+    with pytest.raises(ConfirmError, match=r"large.yaml 过大：\d+ 字节，上限 1000 字节"):
+        figures_in(large, max_bytes=1000)
+    assert (_count(factory, models.Observation), _count(factory, models.AuditEvent)) == before
