@@ -59,6 +59,10 @@ def decode_cursor(cursor: str) -> tuple[object, ...]:
         isinstance(key, list)
         and len(key) == len(shape)
         and all(type(v) is t for v, t in zip(key, shape, strict=True))
+        # the database's range and text: a revision beyond 64 bits, or a NUL, is no key
+        # a page gave (they reached the driver and failed there: a 500)
+        and -(2**63) <= key[-1] < 2**63
+        and not any("\x00" in v for v in key[:-1])
     ):
         raise ValueError(f"参数 cursor 无效：{CURSOR_HELP}")
     return tuple(key)
@@ -67,7 +71,8 @@ def decode_cursor(cursor: str) -> tuple[object, ...]:
 def _limit(raw: str | None) -> int | None:
     if raw is None:
         return None
-    if not raw.strip().isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
         raise ValueError(f"参数 limit 应为 1 到 {MAX_LIMIT} 之间的整数，收到“{raw[:40]}”")
     return int(raw)
 

@@ -132,6 +132,21 @@ def test_apio003_csv_streams_the_same_rows(client: FlaskClient) -> None:
         ({"cursor": "not-a-cursor"}, "cursor 无效"),
         ({"cursor": "WyJhIiwxXQ"}, "cursor 无效"),  # ["a",1]: a key of the wrong shape
         ({"cursor": "%%%"}, "cursor 无效"),
+        # the attack of 2026-12-07: these gave 500 (OverflowError in the database driver)
+        # and an English message
+        (
+            {"cursor": "WyJnZHAiLCI1MDAwMDAiLCIyMDI0Iiwic2FtcGxlIiwxODQ0Njc0NDA3MzcwOTU1MTYxNl0"},
+            "cursor 无效",
+        ),  # revision 2**64
+        (
+            {"cursor": "WyJnZHAiLCI1MDAwMDAiLCIyMDI0Iiwic2FtcGxlIiwtOTIyMzM3MjAzNjg1NDc3NTgwOV0"},
+            "cursor 无效",
+        ),  # -2**63 - 1
+        (
+            {"cursor": "WyJnZHBcdTAwMDAiLCI1MDAwMDAiLCIyMDI0Iiwic2FtcGxlIiwxXQ"},
+            "cursor 无效",
+        ),  # a NUL
+        ({"limit": "\u00b2"}, "limit 应为 1 到"),  # superscript two: isdigit(), not int()
         ({"format": "xml"}, "format 取值无效"),
     ],
 )
