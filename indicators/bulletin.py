@@ -37,7 +37,10 @@ from indicators.units import BASE_UNITS, UnitError, convert, split_unit
 
 IndicatorNames = Mapping[str, tuple[Sequence[str], str]]
 
-_SENTENCE = re.compile(r"[^。！？；;\n]+[。！？；;]?")
+# a sentence; a run of more than 1,000 characters without a full stop is no sentence of a
+# bulletin (its longest are some 500) and is read in pieces, so that no input makes the work on
+# one sentence grow with the square of the file
+_SENTENCE = re.compile(r"[^。！？；;\n]{1,1000}[。！？；;]?")
 _YEAR = re.compile(r"(\d{4})年")
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _RANGE = "[—\\-－~～至―–]"
@@ -303,6 +306,9 @@ class _Reading:
     places: re.Pattern[str] | None  # the regions' names
     regions: Mapping[str, str]  # each name's region code
     national_of: Mapping[str, str]  # each indicator's share-of-the-nation indicator
+    # every name as bulletins write it, with its indicator, by its first character
+    spellings: Mapping[str, tuple[tuple[str, str], ...]]
+    starts: re.Pattern[str]  # where a name may start
 
 
 def _reading(indicators: IndicatorNames, regions: Mapping[str, str]) -> _Reading:
@@ -314,7 +320,16 @@ def _reading(indicators: IndicatorNames, regions: Mapping[str, str]) -> _Reading
     region = places.pattern if places else _ANY_REGION
     growth_of, share_of, national_of = _related(indicators)
     lead = re.compile(f"(?:{_LEAD.pattern}|{region})+")
-    return _Reading(indicators, growth_of, share_of, lead, places, regions, national_of)
+    every = {
+        (s, ind) for ind, (names, _) in indicators.items() for n in names for s in _spellings(n)
+    }
+    spellings: dict[str, tuple[tuple[str, str], ...]] = {}
+    for spelling, ind in sorted(every):
+        spellings[spelling[0]] = (*spellings.get(spelling[0], ()), (spelling, ind))
+    starts = re.compile("[" + "".join(re.escape(c) for c in sorted(spellings)) + "]")
+    return _Reading(
+        indicators, growth_of, share_of, lead, places, regions, national_of, spellings, starts
+    )
 
 
 def _subject(
@@ -386,14 +401,16 @@ def _spellings(name: str) -> set[str]:
     return {name}
 
 
-def _occurrences(sentence: str, indicators: IndicatorNames) -> list[tuple[int, int, str]]:
+def _occurrences(sentence: str, reading: _Reading) -> list[tuple[int, int, str]]:
     """Where each indicator's names stand in ``sentence``: (start, end, id), in reading order,
-    the longest name first at one place."""
+    the longest name first at one place. The names are spelled once per document (``_reading``)
+    and found by plain substring search: a whole bulletin has hundreds of sentences."""
     found = []
-    for ind, (names, _) in indicators.items():
-        for spelling in {s for name in names for s in _spellings(name)}:
-            for match in re.finditer(re.escape(spelling), sentence):
-                found.append((match.start(), match.end(), ind))
+    for start in reading.starts.finditer(sentence):
+        at = start.start()
+        for spelling, ind in reading.spellings[start.group()]:
+            if sentence.startswith(spelling, at):
+                found.append((at, at + len(spelling), ind))
     return sorted(found, key=lambda o: (o[0], o[0] - o[1]))
 
 
@@ -472,9 +489,11 @@ def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Propo
                 **kw,
             )
 
-    for start, end, ind in _occurrences(sentence, reading.indicators):
+    for start, end, ind in _occurrences(sentence, reading):
+        if ind in found:
+            continue
         heads, region = _subject(sentence, start, reading, base.region)
-        if ind in found or not heads:
+        if not heads:
             continue
         unit = reading.indicators[ind][1]
         rest = sentence[end:]

@@ -2,7 +2,11 @@
 proposals as entries of the published layer (config/published/figures.yaml, workflows/published.py)
 for the joint office to confirm.
 
-A file may be at most MAX_UPLOAD_BYTES (config/settings.py), the limit of every upload channel.
+A file may be at most MAX_UPLOAD_BYTES (config/settings.py), the limit of every upload channel;
+its text (an HTML page's without tags, scripts and styles) at most MAX_TEXT_CHARS characters, and
+a reading at most MAX_PROPOSALS proposals: a whole provincial bulletin is some 20,000–60,000
+characters and gives tens of figures, so a larger text is no bulletin and would hold a web worker
+for minutes (a 5 MB text takes the reader some 40 s).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from workflows.master_data import REGIONS_FILE
 from workflows.published import VINTAGE_ORDER
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_TEXT_CHARS = 300_000
+MAX_PROPOSALS = 2_000
 GRADES = ("A", "B", "A/B")
 
 
@@ -117,8 +123,19 @@ def propose_from(
 ) -> tuple[str | None, list[Proposal]]:
     """The region and the proposals of a bulletin's text, against the shipped catalogue (the
     command line, the 公报读取 page and scripts/bench_bulletin.py all read this way)."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise BulletinFileError(
+            f"正文过长：{len(text)} 字，公报读取的上限为 {MAX_TEXT_CHARS} 字"
+            "（一份统计公报约 2–6 万字）；请只上传公报本身"
+        )
     directory, indicators = shipped_reference(directory, catalogue)
-    return read_bulletin(text, directory, indicators, region, issuer, year)
+    found, proposals = read_bulletin(text, directory, indicators, region, issuer, year)
+    if len(proposals) > MAX_PROPOSALS:
+        raise BulletinFileError(
+            f"候选数据过多：{len(proposals)} 条，上限 {MAX_PROPOSALS} 条"
+            "（一份统计公报通常几十条）；请检查文件是否为统计公报"
+        )
+    return found, proposals
 
 
 def indicator_names(catalogue: Catalogue) -> dict[str, str]:

@@ -307,3 +307,17 @@ def test_bpg009_crafted_corrections_and_a_statistician_store_nothing_and_say_why
     assert len(_published(factory, "2024-01/09")) == len(before) + (
         gdp["indicator"] not in dict(before)
     )
+
+
+def test_bpg010_a_whole_bulletin_is_read_and_a_5mb_text_refused_in_chinese(factory) -> None:
+    """The whole 2025 Chongqing bulletin (30 KB) gets its proposals; 5 MB of bulletin text (it
+    kept the reader some 40 s) gets the 正文过长 message at once, under the upload limit."""
+    office = client(factory, "office", "联合办公室-密码-2026")
+    whole = BULLETIN.with_name("cq_2025_bulletin.txt").read_bytes()
+    answer = read(office, "cq_2025_bulletin.txt", whole).get_json()["response"]
+    got = {(r["indicator"], r["value"]) for r in answer["bulletin-proposals"]["rowData"]}
+    assert {("gdp", 33757.93), ("population", 3187.26), ("retail_sales", 16688.5)} <= got
+    big = whole * (5 * 1024 * 1024 // len(whole) + 1)
+    answer = read(office, "big.txt", big).get_json()["response"]
+    assert answer["bulletin-proposals"]["rowData"] == []
+    assert "正文过长" in json.dumps(answer["bulletin-summary"], ensure_ascii=False)

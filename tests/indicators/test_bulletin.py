@@ -265,3 +265,13 @@ def test_bul020_units_bulletins_write_hectares_square_metres_and_trips_in_person
     assert _got("2025年全年粮食作物播种面积641.2万公顷。") == {("grain_sown_area", 9618.0)}
     assert _got("2025年人均体育场地面积3.37平方米。") == {("per_capita_sports_ground_area", 3.37)}
     assert _got("2025年机场旅客吞吐量5112.69万人。") == {("airport_passenger_throughput", 5112.69)}
+
+
+def test_bul021_a_run_without_full_stops_is_read_in_pieces() -> None:
+    """One 'sentence' of 4.5 MB held the reader for more than 5 minutes (each name looked back
+    over all the text before it): a run of more than 1,000 characters is read in pieces."""
+    from indicators.bulletin import _SENTENCE
+
+    run = "2025年，" + "，地区生产总值33757.93亿元" * 3000
+    assert max(len(s) for s in _SENTENCE.findall(run)) <= 1001
+    assert _got(run) == {("gdp", 33757.93)}

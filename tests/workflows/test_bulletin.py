@@ -62,3 +62,30 @@ def test_lbl005_published_entries_are_refused_without_what_the_layer_requires():
         published_entries([replace(proposal, region=None)], "重庆市统计局", None)
     [entry] = published_entries([proposal], "重庆市统计局", "https://tjj.cq.gov.cn/")
     assert entry["wording"] == proposal.wording and entry["grade"] == "B"
+
+
+def test_lbl006_a_text_or_a_reading_too_large_for_a_bulletin_is_refused_in_chinese():
+    """A 5 MB text kept the reader some 40 s and one long run without a full stop for minutes:
+    more than MAX_TEXT_CHARS characters (a whole bulletin is 20,000–60,000) or more than
+    MAX_PROPOSALS proposals (a bulletin gives tens) is refused with a message."""
+    from workflows.bulletin import MAX_PROPOSALS, MAX_TEXT_CHARS, propose_from
+
+    with pytest.raises(BulletinFileError, match="正文过长"):
+        propose_from("2025年全市地区生产总值1亿元。" * (MAX_TEXT_CHARS // 10))
+    lines = [f"{2025 - i % 9}年地区生产总值{10000 + i}亿元。\n" for i in range(MAX_PROPOSALS + 1)]
+    with pytest.raises(BulletinFileError, match="候选数据过多"):
+        propose_from("".join(lines), region="重庆市")
+
+
+def test_lbl007_hostile_html_scripts_unclosed_tags_and_comments(tmp_path):
+    """Script and style contents are no text, even when they hold tags; an unclosed script or
+    comment leaves nothing to read (no proposals: the page says so), never an error."""
+    f = tmp_path / "a.html"
+    f.write_text(
+        "<script>var a='<p>地区生产总值1亿元</p>';</script><style>p{x:1}</style>"
+        "<p>2025年重庆市地区生产总值33757.93亿元</p>"
+    )
+    assert read_text(f).strip() == "2025年重庆市地区生产总值33757.93亿元"
+    for page in ("<p>前言</p><script>alert(1)<p>正文", "<p>前言</p><!-- 正文"):
+        f.write_text(page)
+        assert read_text(f).strip() == "前言"
