@@ -448,7 +448,10 @@ def layout(
             html.H3(
                 t(lang, "核心指标（经济圈）", "Headline targets (economic circle)"), className="h4"
             ),
-            _headline(snapshots, directory, lang),
+            # drawn from the progress snapshots alone: once per progress version and
+            # language in this worker, not on every visit after an upload (the context
+            # cards above show observations and are drawn each time)
+            per_version(f"home:headline:{lang}", lambda: _headline(snapshots, directory, lang)),
             dbc.Row(
                 [
                     dbc.Col(
@@ -459,7 +462,10 @@ def layout(
                             ),
                             dcc.Graph(
                                 id="home-pillars",
-                                figure=pillar_status_figure(snapshots, lang, pillar_counts()),
+                                figure=per_version(
+                                    f"home:pillars:{lang}",
+                                    lambda: pillar_status_figure(snapshots, lang, pillar_counts()),
+                                ),
                                 config={"displaylogo": False},
                             ),
                         ],
@@ -526,7 +532,7 @@ def layout(
                 ),
                 className="small text-muted",
             ),
-            _changes(lang, directory),
+            per_version(f"home:changes:{lang}", lambda: _changes(lang, directory)),
         ]
     )
 
@@ -549,7 +555,12 @@ def show_map(mode: str, indicator: str, search: str | None) -> tuple[Any, str]:
 
 
 def map_figure(indicator: str, mode: str, lang: str) -> Any:
-    figure = value_figure(indicator, lang) if mode == "value" else status_figure(indicator, lang)
+    if mode == "value":  # the latest observations: drawn each time
+        figure = value_figure(indicator, lang)
+    else:  # the progress snapshots alone: once per progress version
+        figure = per_version(
+            f"home:status-map:{indicator}:{lang}", lambda: status_figure(indicator, lang)
+        )
     if figure is not None:
         return figure
     return empty_figure(t(lang, "该指标暂无地区数据", "No regional data for this indicator"))
