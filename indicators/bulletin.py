@@ -373,11 +373,16 @@ def _clause_region(sentence: str, end: int, reading: _Reading) -> str | None:
     return found
 
 
-def _value(number: str, prefix: str | None, base: str, unit: str) -> float | None:
+def _value(number: str, prefix: str | None, base: str, unit: str, name: str = "") -> float | None:
     """The figure in the indicator's unit, read by the intake's number parser. A count of trips
-    bulletins write in 人 (空港旅客吞吐量5112.69万人) is in 人次 when the indicator counts trips."""
+    bulletins write in 人 (空港旅客吞吐量5112.69万人) is in 人次 when the indicator counts trips;
+    a rate per unit (人/亿元) is written in its numerator when the name says what it is per
+    (亿元地区生产总值生产安全事故死亡人数0.016人)."""
     if base == "人" and split_unit(unit)[1] == "人次":
         base = "人次"
+    per, _, whole = unit.partition("/")
+    if whole and name.startswith(whole) and split_unit(base)[1] == split_unit(per)[1]:
+        unit = per
     try:
         parsed = parse_number(number + (prefix or ""))
     except NormaliseError:
@@ -498,7 +503,9 @@ def _in_sentence(sentence: str, base: Proposal, reading: _Reading) -> list[Propo
         unit = reading.indicators[ind][1]
         rest = sentence[end:]
         level = _LEVEL.match(rest)
-        value = level and _value(level["num"], level["prefix"], level["base"], unit)
+        value = level and _value(
+            level["num"], level["prefix"], level["base"], unit, sentence[start:end]
+        )
         if level and value is not None:
             after = rest[level.end() :]
             growth = _GROWTH_AFTER.match(after)

@@ -265,6 +265,21 @@ def test_bul020_units_bulletins_write_hectares_square_metres_and_trips_in_person
     assert _got("2025年全年粮食作物播种面积641.2万公顷。") == {("grain_sown_area", 9618.0)}
     assert _got("2025年人均体育场地面积3.37平方米。") == {("per_capita_sports_ground_area", 3.37)}
     assert _got("2025年机场旅客吞吐量5112.69万人。") == {("airport_passenger_throughput", 5112.69)}
+    # a rate per 亿元 written in its numerator, the name saying what it is per
+    deaths = {
+        "production_safety_deaths_per_100m_gdp": (
+            ["亿元地区生产总值生产安全事故死亡人数"],
+            "人/亿元",
+        )
+    }
+    got = propose("2025年亿元地区生产总值生产安全事故死亡人数0.016人。", deaths)
+    assert [(p.indicator, p.value, p.unit) for p in got] == [
+        ("production_safety_deaths_per_100m_gdp", 0.016, "人/亿元")
+    ]
+    assert (
+        propose("2025年生产安全事故死亡人数0.016人。", {"x": (["生产安全事故死亡人数"], "人/亿元")})
+        == []
+    )
 
 
 def test_bul021_a_run_without_full_stops_is_read_in_pieces() -> None:
