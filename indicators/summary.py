@@ -10,13 +10,17 @@ several cover a unit) are tested without a database or a browser.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import pandas as pd
 
 from indicators.catalogue import PILLARS
 from indicators.formatting import UNCONVERTED_KINDS, in_unit
 from indicators.regions import RegionDirectory
+
+T = TypeVar("T")
 
 # A leader reads the five words of Chinese plan evaluation (docs/methodology.md §1):
 # met (final) and achieved (early) are 已完成; the method's three classes of a pace
@@ -135,21 +139,40 @@ def unit_statuses(
     narrowest wider target covering it (a 都市圈 target before the whole circle's);
     among targets of the same scope, the one due soonest."""
     mine = snapshots[snapshots.indicator_id == indicator_id] if not snapshots.empty else snapshots
-    result = UnitStatuses()
     if mine.empty:
-        return result
+        return UnitStatuses()
+    rows = ((row, row.scope_code) for _, row in nearest_first(mine).iterrows())
+    own, wider = pick_units(rows, directory)
+    return UnitStatuses(own=own, wider=wider)
+
+
+def pick_units(
+    scoped: Iterable[tuple[T, str]],
+    directory: RegionDirectory,
+    covered: dict[str, tuple[str | None, set[str]]] | None = None,
+) -> tuple[dict[str, T], dict[str, T]]:
+    """What ``unit_statuses`` picks, for any items (rows, row labels) given nearest
+    first, each with its scope: for each unit the first item set for it (``own``),
+    else the item of the narrowest wider scope covering it (``wider``).
+    ``covered``: each scope's own unit and covered units, kept between calls by a
+    caller that picks for many indicators (finding a city's units scans them all)."""
+    covered = {} if covered is None else covered
+    own: dict[str, T] = {}
+    wider: dict[str, T] = {}
     width: dict[str, int] = {}
-    for _, row in nearest_first(mine).iterrows():
-        own = own_unit(directory, row.scope_code)
-        if own is not None:
-            result.own.setdefault(own, row)
-        units = covered_units(directory, row.scope_code) - {own}
-        for unit in units:
-            if unit not in result.wider or len(units) < width[unit]:
-                result.wider[unit], width[unit] = row, len(units)
-    for unit in result.own:
-        result.wider.pop(unit, None)
-    return result
+    for item, scope in scoped:
+        if scope not in covered:
+            unit = own_unit(directory, scope)
+            covered[scope] = (unit, covered_units(directory, scope) - {unit})
+        unit, units = covered[scope]
+        if unit is not None:
+            own.setdefault(unit, item)
+        for other in units:
+            if other not in wider or len(units) < width[other]:
+                wider[other], width[other] = item, len(units)
+    for unit in own:
+        wider.pop(unit, None)
+    return own, wider
 
 
 # what makes two plans' targets one: the same indicator, scope, kind, year, value

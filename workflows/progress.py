@@ -246,8 +246,14 @@ def _serve(factory: sessionmaker[Session]) -> bool:
         with factory() as session:
             if not _waiting(session):
                 break
-    if rounds > 0:  # the pages' data of the new snapshots, made before a reader asks
-        precompute_views(factory)
+    if rounds > 0:
+        # the pages' data of the new snapshots, made before a reader asks — unless more
+        # changes wait: their verdicts first (the caller's loop or the lease holder
+        # serves them and makes the data of the last state; a reader meanwhile makes it)
+        with factory() as session:
+            waiting = _waiting(session)
+        if not waiting:
+            precompute_views(factory)
     return rounds > 0
 
 
