@@ -272,6 +272,16 @@ def callback_shape_problem(payload: dict[str, Any], callbacks: dict[str, Any]) -
     for part in ("inputs", "state"):
         if len(payload.get(part, [])) != len(spec.get(part, [])):
             return f"回调请求的 {part} 与回调定义不符（应有 {len(spec.get(part, []))} 项）"
+        # and each in its place: Dash hands them to the callback by position, whatever
+        # they name, so a request naming its search "pathname" had 用户管理 drawn for an
+        # administrator while the page cache, reading the names, kept it as 总览 for everyone
+        sent_list, wanted_list = payload.get(part, []), spec.get(part, [])
+        for n, (sent, wanted) in enumerate(zip(sent_list, wanted_list, strict=True)):
+            if _misplaced(sent, wanted):
+                return (
+                    f"回调请求的 {part} 第 {n + 1} 项与回调定义不符"
+                    f"（应为 {wanted.get('id')}.{wanted.get('property')}）"
+                )
     output = payload["output"]
     if output.startswith(".."):  # several outputs: "..a.children...b.data.."
         expected = len(output.strip(".").split("..."))
@@ -279,6 +289,20 @@ def callback_shape_problem(payload: dict[str, Any], callbacks: dict[str, Any]) -
         if not isinstance(outputs, list) or len(outputs) != expected:
             return f"回调请求的 outputs 与回调定义不符（应有 {expected} 项）"
     return None
+
+
+def _misplaced(sent: Any, wanted: dict[str, Any]) -> bool:
+    """Whether an input or state of a request is not the one the callback declares at
+    its place (a plain id; a pattern-matching one, sent as a dict or a list, is Dash's to
+    match)."""
+    wanted_id = wanted.get("id")
+    if not isinstance(wanted_id, str) or wanted_id.startswith("{"):
+        return False
+    return not (
+        isinstance(sent, dict)
+        and sent.get("id") == wanted_id
+        and sent.get("property") == wanted.get("property")
+    )
 
 
 # -------------------------------------------------------------- headers ---

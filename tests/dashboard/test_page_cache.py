@@ -22,6 +22,7 @@ from db import models
 from db.data_version import PROGRESS_ROW_ID, current_version, current_versions, raise_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
+from tests.helpers import sign_in
 from workflows.progress import wait_for_progress
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -272,3 +273,38 @@ def test_pgc008_progress_answers_are_kept_in_the_worker_not_the_table(world) -> 
     for client in (first, second):
         rows = client.get(query).get_json()["results"]
         assert [r["latest_value"] for r in rows if r["target_id"] == target] == [12345.5]
+
+
+def test_pgc009_a_reply_drawn_for_an_administrator_is_not_served_to_anyone_else(world) -> None:
+    """The attack of 2026-12-07: the router's inputs sent in another order, the search
+    named "pathname" with the value "/" and the pathname named "search" with "/admin".
+    The cache read the names (总览, the same for everyone); Dash took the values by
+    position and drew 用户管理 for the signed-in administrator, which was then served,
+    with the accounts' names, to an anonymous client sending the same request. Now the
+    request check refuses inputs not in the callback's own places, for everyone."""
+    factory = world["factory"]
+    with transaction(factory) as session:
+        create_user(session, "pc_admin", "pc-admin-password-2026", "admin", "缓存管理员")
+    crafted = {
+        **REPORT_BODY,
+        "inputs": [
+            {"id": "_pages_location", "property": "search", "value": "/admin"},
+            {"id": "_pages_location", "property": "pathname", "value": "/"},
+        ],
+    }
+    admin = create_app(load_settings({}), factory).server.test_client()
+    sign_in(admin, "pc_admin", "pc-admin-password-2026")
+    rows = stored_rows(factory)
+    for client in (admin, world["first"]):
+        response = client.post("/_dash-update-component", json=crafted, headers=ORIGIN)
+        said = response.get_data(as_text=True)
+        assert response.status_code == 400 and "pc_cq" not in said, said[:300]
+        assert (
+            "回调请求的 inputs 第 1 项与回调定义不符（应为 _pages_location.pathname）"
+            in (response.get_json()["error"])
+        )
+    assert stored_rows(factory) == rows
+    # the browser's own order still renders, also without "state" (the browser leaves it
+    # out when a callback has none)
+    assert "pc_cq" not in posted(world["first"], REPORT_BODY)
+    assert "pc_cq" not in posted(admin, {k: v for k, v in REPORT_BODY.items() if k != "state"})
