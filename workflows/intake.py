@@ -56,13 +56,31 @@ from indicators import identify
 from indicators.access import AccessDenied
 from indicators.normalise import NormaliseError, parse_period
 from loaders.readers import RawTable, ReadError
-from loaders.readers.sandbox import LimitError, Limits, check_size, current_limits, read_untrusted
+from loaders.readers.sandbox import (
+    LimitError,
+    Limits,
+    check_size,
+    current_limits,
+    read_untrusted,
+    warm_up,
+)
 from loaders.templates import render
 from loaders.validate import ERROR, Context, Problem, Result, blank_warning, validate
 from workflows.progress import kick
 from workflows.vintage import MIXED, census_note, file_rows, kept_problems
 
 log = logging.getLogger(__name__)
+
+
+def warm_up_reader() -> None:
+    """Start the sandboxed file reader's forkserver now (a web worker, when it starts):
+    never a reason to fail, a first upload then starts it itself."""
+    try:
+        warm_up()
+    except Exception:
+        log.warning("文件解析子进程预启动失败，将在首次上传时启动", exc_info=True)
+
+
 STATUS_ZH = {
     "imported": "已导入",
     "refused": "未通过校验，未导入",

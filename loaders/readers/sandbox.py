@@ -400,14 +400,29 @@ class _Reader(ForkServerProcess):
         return _Popen(process_obj)
 
 
-def _start(args: tuple[Any, ...]) -> _Reader:
-    """A child running ``_child(*args)``, forked from the forkserver (started on
-    first use, with the readers imported)."""
+def _preload() -> None:
     global _preloaded
     with _lock:
         if not _preloaded:
             forkserver.set_forkserver_preload(["loaders.readers.sandbox"])
             _preloaded = True
+
+
+def warm_up() -> None:
+    """Start this process's forkserver now, with the readers imported (seconds under
+    load), instead of in the first upload's request: the web workers call it when
+    they start (dashboard/wsgi.py), so no reporter's first file waits for it. Returns
+    when a first child has read a two-line file (the server is up, its imports done)."""
+    try:
+        read_untrusted("warm-up.csv", b"x\n1\n")
+    except ReadError:
+        pass  # the file's refusal: the child ran, which is all this asks
+
+
+def _start(args: tuple[Any, ...]) -> _Reader:
+    """A child running ``_child(*args)``, forked from the forkserver (started on
+    first use, or by ``warm_up``, with the readers imported)."""
+    _preload()
     child = _Reader(target=_child, args=args, name="ccec-read", daemon=True)
     child.start()
     return child

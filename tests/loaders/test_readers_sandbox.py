@@ -18,6 +18,7 @@ from loaders.readers.sandbox import (
     declared_size,
     read_untrusted,
     text_shape,
+    warm_up,
 )
 from tests.attack_files import (
     HEADER,
@@ -157,3 +158,11 @@ def test_sbx010_ordinary_refusals_stay_read_errors_and_name_the_file() -> None:
     assert str(caught.value).startswith("data.pdf：不支持的文件类型")
     message, _ = refused("big.csv", b"x" * 2048, Limits(max_upload_bytes=1024))
     assert message == "big.csv：文件大小 2,048 字节，超过上限 1,024 字节：请拆分成较小的文件后上传"
+
+
+def test_warm_up_starts_the_reader_before_the_first_file() -> None:
+    """A web worker starts the forkserver when it starts (dashboard/wsgi.py): the call
+    returns once a child has answered, and reading then works as ever."""
+    warm_up()
+    table = read_untrusted("t.csv", "地区,指标,期间,数值,单位\n重庆市,gdp,2025,1,亿元\n".encode())
+    assert len(table.records) == 1
