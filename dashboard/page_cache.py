@@ -65,7 +65,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import PROJECT_ROOT
 from dashboard.context import database_name, forget_reads, reads_data, session_factory, versions
 from dashboard.transfer import MIN_SIZE, chosen_encoding
-from db.data_version import cached_reply, drop_replies_before, store_reply
+from db.data_version import cached_reply, drop_replies_before, store_reply, stored_replies
 from db.session import transaction
 
 log = logging.getLogger(__name__)
@@ -204,11 +204,26 @@ def keep_reply(key: str, body: bytes, mimetype: str) -> Reply:
     if _stored.get(counted, 0) >= STORED_MAX:
         return reply  # this worker keeps it in memory only
     if counted not in _stored:
+        # counted from what the table holds: a worker started since (a restart, a
+        # worker gunicorn replaced after its timeout) must not store another STORED_MAX
         _stored.clear()
+        _stored[counted] = _table_count(version)
+        if _stored[counted] >= STORED_MAX:
+            return reply
     _stored[counted] = _stored.get(counted, 0) + 1
     _pending.put(_Pending(session_factory(), database_name(), key, version, body))
     _start_writer()
     return reply
+
+
+def _table_count(version: int) -> int:
+    """The replies stored for ``version`` (once per version and worker)."""
+    try:
+        with session_factory()() as session:
+            return stored_replies(session, version)
+    except SQLAlchemyError:
+        log.warning("页面缓存读取失败", exc_info=True)
+        return STORED_MAX  # unknown: keep replies in memory only
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,6 +170,13 @@ def store_reply(session: Session, key: str, version: int, body: bytes) -> None:
     values = {"key": key, "version": version, "body": body, "created_at": models.utcnow()}
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(table).values(values).on_conflict_do_nothing())
+
+
+def stored_replies(session: Session, version: int) -> int:
+    """How many replies the workers stored for the data version ``version``."""
+    table = models.PageCache
+    count = session.scalar(select(func.count()).select_from(table).where(table.version == version))
+    return int(count or 0)
 
 
 def drop_replies_before(session: Session, version: int) -> int:

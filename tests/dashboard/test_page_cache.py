@@ -308,3 +308,34 @@ def test_pgc009_a_reply_drawn_for_an_administrator_is_not_served_to_anyone_else(
     # out when a callback has none)
     assert "pc_cq" not in posted(world["first"], REPORT_BODY)
     assert "pc_cq" not in posted(admin, {k: v for k, v in REPORT_BODY.items() if k != "state"})
+
+
+def test_pgc010_a_restarted_worker_does_not_store_another_full_share(world, monkeypatch) -> None:
+    """The attack of 2026-12-07: 5,000 crafted requests (odd and 10 KB ``lang`` values)
+    left the table at STORED_MAX rows, the worker's count; but the count lived in the
+    worker's memory only, so each new worker process (a restart, a worker gunicorn
+    replaced after its timeout) stored STORED_MAX more for the same data version. It
+    now starts from what the table holds for the version."""
+    monkeypatch.setattr(page_cache, "STORED_MAX", 3)
+    factory, client = world["factory"], world["first"]
+    with transaction(factory) as session:
+        raise_version(session)  # a version of its own: no rows stored for it yet
+    with factory() as session:
+        version = current_version(session)
+
+    def crafted(n: int) -> None:
+        body = {**REPORT_BODY, "inputs": [dict(i) for i in REPORT_BODY["inputs"]]}
+        body["inputs"][1]["value"] = f"?lang=../../{n}" + "x" * 10_000
+        posted(client, body)
+        page_cache.flush()
+
+    def rows() -> int:
+        return sum(1 for _, v in stored_rows(factory) if v == version)
+
+    for n in range(5):
+        crafted(n)
+    assert rows() == 3
+    page_cache._stored.clear()  # a new worker process, same data version
+    for n in range(5, 10):
+        crafted(n)
+    assert rows() == 3
