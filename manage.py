@@ -413,6 +413,9 @@ def cmd_create_user(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
     password = _password(args)
+    # the README's first step on a fresh clone, before the app ever started: set the
+    # database up as the first start would (the same sample-data choice), not a traceback
+    ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     codes = _region_codes(factory, args.region)
     with transaction(factory) as session:
         user = add_user(session, _operator(), args.username, password, args.role, args.name, codes)

@@ -95,6 +95,14 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DEBUG", "false", bool, "Run Dash in debug mode (never in production)."),
     Setting(
+        "RUN_SCHEDULER",
+        "true",
+        bool,
+        "`python -m dashboard` also runs the scheduler's jobs (drop folder, recovery, nightly "
+        "recompute, backup, reminders) in the same process; set false when `manage.py scheduler` "
+        "runs beside it. gunicorn (dashboard.wsgi) never runs them.",
+    ),
+    Setting(
         "MAX_UPLOAD_BYTES",
         str(20 * 1024 * 1024),
         int,
@@ -187,6 +195,7 @@ class Settings:
     log_level: str
     log_format: str
     debug: bool
+    run_scheduler: bool
     max_upload_bytes: int
     max_file_rows: int
     max_file_columns: int

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
 from dashboard.app import create_app
 from db.session import make_engine, make_session_factory
 from workflows.first_run import ensure_ready
+from workflows.scheduler import in_process_scheduler
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,6 +23,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--debug", action="store_true", default=settings.debug, help="Dash 调试模式"
     )
+    parser.add_argument(
+        "--no-scheduler",
+        dest="scheduler",
+        action="store_false",
+        default=settings.run_scheduler,
+        help="不在本进程内运行定时任务（另有 manage.py scheduler 进程时使用；环境变量 RUN_SCHEDULER=false 同）",
+    )
     args = parser.parse_args(argv)
     problem = data_dir_problem(settings)
     if problem:
@@ -30,6 +39,9 @@ def main(argv: list[str] | None = None) -> None:
     factory = make_session_factory(engine)
     ensure_ready(engine, factory, sample=settings.load_sample_data)
     app = create_app(settings, factory)
+    # in debug mode the reloader runs this twice: the jobs only in the child that serves
+    if args.scheduler and (not args.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"):
+        in_process_scheduler(settings.data_dir / "drop", settings.data_dir / "backups").start()
     app.run(host=args.host, port=args.port, debug=args.debug)
 
 

@@ -1,4 +1,5 @@
-"""The scheduler process: ``python manage.py scheduler`` (one per deployment).
+"""The scheduler: ``python manage.py scheduler`` (one per deployment), or inside
+``python -m dashboard`` for the embedded default (``RUN_SCHEDULER``).
 
 Jobs are plain functions that open their own sessions, so tests call them
 directly; the process only wires them to APScheduler. Each run is recorded in
@@ -12,7 +13,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -125,6 +129,28 @@ def build_scheduler(url: str, drop_root: Path, backup_dir: Path | None = None) -
     scheduler = BlockingScheduler(
         timezone="Asia/Shanghai", jobstores={"default": SQLAlchemyJobStore(url=url)}
     )
+    _add_jobs(scheduler, drop_root, backup_dir)
+    return scheduler
+
+
+def in_process_scheduler(drop_root: Path, backup_dir: Path | None = None) -> BackgroundScheduler:
+    """The same jobs in a thread of ``python -m dashboard`` (the embedded default, one
+    process): without it the README's one command would never read the drop folder,
+    recover an interrupted import or recompute at night, and /health would say
+    ``degraded`` for ever. Jobs kept in memory, not in the database: a
+    ``manage.py scheduler`` started later keeps its own store rather than sharing one
+    APScheduler cannot share. The five-minute jobs run once at start."""
+    scheduler = BackgroundScheduler(
+        timezone="Asia/Shanghai", jobstores={"default": MemoryJobStore()}, daemon=True
+    )
+    _add_jobs(scheduler, drop_root, backup_dir, start_now=True)
+    return scheduler
+
+
+def _add_jobs(
+    scheduler: BaseScheduler, drop_root: Path, backup_dir: Path | None, start_now: bool = False
+) -> None:
+    now = datetime.now(UTC)
     for name, trigger, extra in [
         ("drop_folder", IntervalTrigger(minutes=5), [drop_root]),
         ("recompute_progress", CronTrigger(hour=2, minute=30), []),
@@ -133,6 +159,7 @@ def build_scheduler(url: str, drop_root: Path, backup_dir: Path | None = None) -
         ("overdue_reminders", CronTrigger(hour=6, minute=0), []),
         ("backup", CronTrigger(hour=3, minute=0), [backup_dir or drop_root.parent / "backups"]),
     ]:
+        first = {"next_run_time": now} if start_now and isinstance(trigger, IntervalTrigger) else {}
         scheduler.add_job(
             scheduled,
             trigger,
@@ -141,5 +168,5 @@ def build_scheduler(url: str, drop_root: Path, backup_dir: Path | None = None) -
             replace_existing=True,
             coalesce=True,
             max_instances=1,
+            **first,
         )
-    return scheduler
