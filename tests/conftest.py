@@ -14,10 +14,11 @@ database changes nobody else's.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
 
@@ -31,8 +32,10 @@ from db.session import make_engine, make_session_factory
 
 BACKENDS = ["sqlite", "postgresql"]
 
-# What each seed holds: the arguments ensure_ready builds it with.
+# What each seed holds: the arguments ensure_ready builds it with ("schema": the
+# migrations alone, no rows).
 SEEDS: dict[str, dict[str, bool]] = {
+    "schema": {},  # migrated to head and empty: what migrate.upgrade leaves
     "ready": {"sample": False, "published": False},  # a first start without data
     "sample": {"sample": True, "published": False},  # and the 示例数据
     "full": {"sample": True, "published": True},  # and the published layer: the default start
@@ -56,6 +59,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """With pytest-xdist (``-n 2``, the default) a test marked ``exclusive`` runs while
+    no other worker runs one: it restarts the PostgreSQL server every worker uses, or
+    measures how fast the app answers. Two lock files in the run's temporary folder
+    (the workers' folders lie in it): every test holds the main one shared, from the
+    setup of its fixtures to their teardown; an exclusive test takes the gate first (so
+    the others cannot keep slipping in before it), then the main one alone. Without
+    xdist nothing is locked."""
+    if not hasattr(item.config, "workerinput"):
+        return (yield)
+    run = item.config._tmp_path_factory.getbasetemp().parent  # type: ignore[attr-defined]
+    exclusive = item.get_closest_marker("exclusive") is not None
+    with open(run / "tests.gate", "a") as gate, open(run / "tests.lock", "a") as lock:
+        fcntl.flock(gate, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        if not exclusive:
+            fcntl.flock(gate, fcntl.LOCK_UN)
+        return (yield)  # the files' locks go when they are closed
+
+
 @contextmanager
 def new_database(backend: str, folder: Path) -> Iterator[str]:
     """The URL of a new, empty database on ``backend``; a PostgreSQL one is dropped after."""
@@ -75,7 +99,10 @@ def _postgres_server() -> str:
 
 class Seeds:
     """Databases prepared by ``ensure_ready`` once per session, each built when first
-    asked for, handed out as copies."""
+    asked for, handed out as copies. The SQLite seeds lie in ``folder``, which the
+    workers of one pytest-xdist run share: the first to ask builds, the others wait for
+    it and copy the file. The PostgreSQL seeds are per process (a template is dropped
+    by the process that made it, at its end)."""
 
     def __init__(self, folder: Path, stack: ExitStack) -> None:
         self._folder = folder
@@ -84,28 +111,31 @@ class Seeds:
 
     def _seed(self, backend: str, seed: str) -> str:
         if (backend, seed) not in self._urls:
-            from workflows.first_run import ensure_ready  # the app's whole import: only when needed
-
             if backend == "sqlite":
-                url = f"sqlite:///{self._folder / f'seed-{seed}.sqlite'}"
+                path = self._folder / f"seed-{seed}.sqlite"
+                with open(path.with_suffix(".lock"), "a") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+                    if not path.with_suffix(".done").exists():
+                        path.unlink(missing_ok=True)  # a build that broke off
+                        _build(f"sqlite:///{path}", seed)
+                        path.with_suffix(".done").touch()
+                url = f"sqlite:///{path}"
             else:
                 url = self._stack.enter_context(postgres_database(_postgres_server(), "ccec_seed"))
-            engine = make_engine(url)
-            try:
-                ensure_ready(engine, make_session_factory(engine), **SEEDS[seed])
-            finally:
-                engine.dispose()  # a template nobody is connected to; a SQLite file without WAL
+                _build(url, seed)
             self._urls[backend, seed] = url
         return self._urls[backend, seed]
 
     @contextmanager
-    def copy(self, backend: str, seed: str, folder: Path) -> Iterator[str]:
-        """The URL of a new database holding what ``seed`` holds; a PostgreSQL one is
-        dropped after."""
+    def copy(
+        self, backend: str, seed: str, folder: Path, name: str = "test.sqlite"
+    ) -> Iterator[str]:
+        """The URL of a new database holding what ``seed`` holds (on SQLite the file
+        ``name`` in ``folder``); a PostgreSQL one is dropped after."""
         if backend == "sqlite":
             source = make_url(self._seed(backend, seed)).database
             folder.mkdir(parents=True, exist_ok=True)
-            target = folder / "test.sqlite"
+            target = folder / name
             with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
                 src.backup(dst)
             yield f"sqlite:///{target}"
@@ -115,10 +145,31 @@ class Seeds:
             yield url
 
 
+def _build(url: str, seed: str) -> None:
+    from db import migrate
+    from workflows.first_run import ensure_ready  # the app's whole import: only when needed
+
+    engine = make_engine(url)
+    try:
+        if seed == "schema":
+            migrate.upgrade(engine)
+        else:
+            ensure_ready(engine, make_session_factory(engine), **SEEDS[seed])
+    finally:
+        engine.dispose()  # a template nobody is connected to; a SQLite file without WAL
+
+
 @pytest.fixture(scope="session")
-def seeds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeds]:
+def seeds(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Seeds]:
+    if hasattr(request.config, "workerinput"):  # pytest-xdist: the run's folder, shared
+        folder = tmp_path_factory.getbasetemp().parent / "seeds"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("seeds")
     with ExitStack() as stack:
-        yield Seeds(tmp_path_factory.mktemp("seeds"), stack)
+        yield Seeds(folder, stack)
 
 
 def _seeded(seed: str, scope: str) -> Callable[..., Iterator[str]]:
@@ -133,7 +184,10 @@ def _seeded(seed: str, scope: str) -> Callable[..., Iterator[str]]:
 
 
 # A database as ensure_ready(**SEEDS[seed]) leaves it, of one's own: per test, or shared
-# by the tests of a module (which then must not depend on each other's changes).
+# by the tests of a module (which then must not depend on each other's changes);
+# schema_url: migrated and empty (a module whose tests each began with migrate.upgrade on
+# db_url overrides db_url with it: the 18 migrations cost ~1.4-2.8 s a test, measured).
+schema_url = _seeded("schema", "function")
 ready_url = _seeded("ready", "function")
 sample_url = _seeded("sample", "function")
 full_url = _seeded("full", "function")

@@ -201,6 +201,7 @@ def _pg(action: str, cluster: tuple[str, str]) -> None:
         subprocess.run(["pg_isready", "-q", "-t", "60", "-h", "127.0.0.1"], check=True)
 
 
+@pytest.mark.exclusive  # the server restarted is the one every test worker uses
 def test_flt002_postgresql_restarted_under_the_running_app(tmp_path: Path) -> None:
     cluster = _cluster()
     if cluster is None:

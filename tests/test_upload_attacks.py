@@ -19,6 +19,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from config.settings import PROJECT_ROOT
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
@@ -91,6 +93,7 @@ def submit(base: str, token: str, filename: str, content: bytes) -> tuple[int, s
     return status, json.dumps(answer, ensure_ascii=False)
 
 
+@pytest.mark.exclusive  # times /health under attack: not beside another worker's tests
 def test_atk001_crafted_uploads_neither_kill_nor_stall_a_worker(tmp_path: Path) -> None:
     env = {
         **os.environ,

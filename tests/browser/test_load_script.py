@@ -8,9 +8,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from config.settings import PROJECT_ROOT
 
 
+@pytest.mark.exclusive  # a load test: not beside another worker's tests
 def test_lts001_a_short_load_test_passes_its_checks() -> None:
     server = os.environ.get("TEST_DATABASE_URL")
     backend = ["--server", server] if server else ["--sqlite"]

@@ -15,6 +15,13 @@ from tests.helpers import small_directory, write_world
 
 
 @pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
+@pytest.fixture
 def world(engine: Engine, factory: sessionmaker[Session], tmp_path: Path):
     migrate.upgrade(engine)
     with transaction(factory) as session:

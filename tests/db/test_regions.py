@@ -14,6 +14,13 @@ from tests.helpers import small_directory
 
 
 @pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
+@pytest.fixture
 def ready(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
     migrate.upgrade(engine)
     return factory

@@ -23,6 +23,14 @@ from db.session import transaction
 from db.users import create_user
 from tests.helpers import UNITS, build_world, observe
 
+
+@pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
 TODAY = date(2026, 4, 1)
 
 

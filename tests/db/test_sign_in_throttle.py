@@ -18,6 +18,13 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
+@pytest.fixture
 def db(engine: Engine, factory: sessionmaker[Session]) -> sessionmaker[Session]:
     migrate.upgrade(engine)
     return factory

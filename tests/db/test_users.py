@@ -27,6 +27,13 @@ from db.users import (
 )
 
 
+@pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
 def test_usr001_passwords_are_stored_as_salted_scrypt_hashes() -> None:
     first, second = hash_password("correct horse"), hash_password("correct horse")
     assert first.startswith("scrypt:32768:8:1$") and first != second

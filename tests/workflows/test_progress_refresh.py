@@ -22,6 +22,13 @@ from workflows.first_run import ensure_ready
 from workflows.progress import PROGRESS_LEASE, refresh_if_requested, refresh_progress
 
 
+@pytest.fixture
+def db_url(schema_url: str) -> str:
+    """Each test here gets its own copy of the migrated, empty 'schema' seed
+    (tests/conftest.py SEEDS) instead of migrating an empty database itself."""
+    return schema_url
+
+
 class FakeRecompute:
     """Counts runs and how many ran at once; sees the 'data' as of its start."""
 
