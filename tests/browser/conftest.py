@@ -14,11 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import pytest
 
 from config.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -54,7 +58,9 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # a first start on a shared, loaded machine took 43 s (one test process) and over
+        # 60 s (two at once, load 8-15): time to start is not what these tests check
+        deadline = time.monotonic() + 240
         while True:
             try:
                 urllib.request.urlopen(url + "/api/v1/regions", timeout=2)
@@ -63,6 +69,10 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError((data_dir / "app.log").read_text()) from None
                 time.sleep(0.3)
+        # The first page request draws every page once (dashboard.app.validation_layout):
+        # made here, so no test's first page load waits for it (over 30 s, Playwright's
+        # default timeout, on a loaded machine with two test workers)
+        urllib.request.urlopen(url + "/", timeout=240).read()
         yield url
     finally:
         process.terminate()
@@ -75,9 +85,13 @@ def app_environment(data_dir: Path, **env: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on an empty SQLite database, shared by the read-only page tests."""
-    with running_app(tmp_path_factory.mktemp("app-data")) as url:
+def live_app(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the SQLite database its first start leaves (regions, catalogue,
+    示例数据, published layer: the 'full' seed of tests/conftest.py, copied into its data
+    folder, so its start only checks it), shared by the read-only page tests. The first
+    start itself is tested by the other apps here, tests/test_manage.py and test_deploy.py."""
+    data_dir = tmp_path_factory.mktemp("app-data")
+    with seeds.copy("sqlite", "full", data_dir, "monitor.sqlite"), running_app(data_dir) as url:
         yield url
 
 
@@ -97,23 +111,24 @@ def page(live_app: str) -> Iterator[tuple[object, BrowserLog]]:
 
 @contextmanager
 def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLog]]:
-    """A fresh headless Chromium (no cookies) with its console errors and any
-    request leaving this machine recorded.
+    """A fresh page of headless Chromium in a context of its own (no cookies, storage
+    or cache from another test) with its console errors and any request leaving this
+    machine recorded.
 
     The app's Content-Security-Policy forbids evaluating strings as scripts, and
     Playwright's ``wait_for_function`` polls its predicate through ``eval``
     (microsoft/playwright#7395), so pages here ignore the policy unless
     ``enforce_csp``; tests/browser/test_security_headers.py visits every page
     with it enforced."""
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
     record = BrowserLog()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 1440, "height": 1000}, locale="zh-CN", bypass_csp=not enforce_csp
-        )
+    context = _chromium().new_context(
+        viewport={"width": 1440, "height": 1000}, locale="zh-CN", bypass_csp=not enforce_csp
+    )
+    # waits for what the page must show, not timings: 90 s instead of Playwright's 30 s,
+    # for a machine shared by several people and two test workers
+    context.set_default_timeout(90_000)
+    try:
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and record.errors.append(m.text))
         page.on("pageerror", lambda e: record.errors.append(str(e)))
@@ -126,7 +141,44 @@ def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLo
             ),
         )
         yield page, record
-        browser.close()
+    finally:
+        context.close()
+
+
+# One Chromium (and Playwright's driver) for the browser tests that follow each other,
+# each test in a new context: starting both took about 2 s a test. Closed before any
+# other test runs: while Playwright's sync API is started, its event loop counts as
+# the running loop of this thread (asyncio.run would refuse).
+_CHROMIUM: dict[str, Any] = {}
+
+
+def _chromium() -> Any:
+    browser = _CHROMIUM.get("browser")
+    if browser is None or not browser.is_connected():  # first use, or it crashed
+        _close_chromium()
+        from playwright.sync_api import sync_playwright
+
+        _CHROMIUM["driver"] = sync_playwright().start()
+        _CHROMIUM["browser"] = _CHROMIUM["driver"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    return _CHROMIUM["browser"]
+
+
+def _close_chromium() -> None:
+    browser, driver = _CHROMIUM.pop("browser", None), _CHROMIUM.pop("driver", None)
+    try:
+        if browser is not None and browser.is_connected():
+            browser.close()
+    finally:
+        if driver is not None:
+            driver.stop()
+
+
+@pytest.hookimpl(trylast=True)  # after the test's fixtures (its page) are torn down
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    if nextitem is None or nextitem.path.parent != item.path.parent:
+        _close_chromium()
 
 
 def pdf_pages(data: bytes) -> int:
