@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_progress import enlarge  # noqa: E402
 from dash_recording import CHROMIUM, Recorded, capture_callbacks  # noqa: E402
+from floor_app import FLOOR_CALLBACK, build_floor_app  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
@@ -235,15 +236,6 @@ def replay(url: str, requests: list[Recorded], repeat: int) -> None:
     engine.dispose()
 
 
-FLOOR_CALLBACK = {
-    "output": "graph.figure",
-    "outputs": {"id": "graph", "property": "figure"},
-    "inputs": [{"id": "url", "property": "pathname", "value": "/"}],
-    "state": [],
-    "changedPropIds": ["url.pathname"],
-}
-
-
 def floor_visit_ms(repeat: int) -> float:
     """Median server time of one visit of a minimal Dash app (one 10-point graph
     drawn by a callback): what Dash and Flask cost before the monitor does anything."""
@@ -261,18 +253,7 @@ def floor_visit(client: Any) -> float:
 
 def floor_client() -> Any:
     """A test client of the minimal Dash app the visits are compared with."""
-    import dash
-    import plotly.graph_objects as go
-    from dash import Input, Output, dcc, html
-
-    app = dash.Dash(__name__ + "_floor")
-    app.layout = html.Div([dcc.Location(id="url"), dcc.Graph(id="graph")])
-
-    @app.callback(Output("graph", "figure"), Input("url", "pathname"))
-    def draw(_pathname: str) -> go.Figure:
-        return go.Figure(go.Scatter(x=list(range(10)), y=[v * v for v in range(10)]))
-
-    return app.server.test_client()
+    return build_floor_app(__name__ + "_floor").server.test_client()
 
 
 def _visit(client: Any, path: str, callbacks: list[tuple[str, dict[str, Any]]]) -> float:

@@ -32,12 +32,17 @@ def _path(url: str) -> str:
 
 
 def capture_callbacks(
-    page: Any, base: str, visits: list[tuple[str, str]], static: list[str] | None = None
+    page: Any,
+    base: str,
+    visits: list[tuple[str, str]],
+    static: list[str] | None = None,
+    settled: str = SETTLED,
 ) -> list[Recorded]:
     """Open each ``(name, path)`` in the Playwright ``page`` in turn, waiting until the
     network is idle; every callback request the browser sent, tagged with its visit.
     ``static``, when given, receives the path of every static file the browser asked
-    for (bundles, assets, plotly and dcc's async chunks), each once."""
+    for (bundles, assets, plotly and dcc's async chunks), each once. ``settled`` is
+    the script that says a page is drawn (the monitor's router by default)."""
     recorded: list[Recorded] = []
     current = {"name": ""}
 
@@ -54,7 +59,7 @@ def capture_callbacks(
         for name, path in visits:
             current["name"] = name
             page.goto(base + path)
-            page.wait_for_function(SETTLED)
+            page.wait_for_function(settled)
             page.wait_for_load_state("networkidle")
     finally:
         page.remove_listener("request", on_request)
@@ -62,7 +67,10 @@ def capture_callbacks(
 
 
 def record_visits(
-    base: str, visits: list[tuple[str, str]], static: list[str] | None = None
+    base: str,
+    visits: list[tuple[str, str]],
+    static: list[str] | None = None,
+    settled: str = SETTLED,
 ) -> list[Recorded]:
     """``capture_callbacks`` in a browser of its own."""
     from playwright.sync_api import sync_playwright
@@ -71,6 +79,6 @@ def record_visits(
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         try:
-            return capture_callbacks(page, base, visits, static)
+            return capture_callbacks(page, base, visits, static, settled)
         finally:
             browser.close()

@@ -21,6 +21,11 @@
    indicator × region × period has one current value — the last one sent —
    and the rows the imports reported writing are the rows stored.
 
+With ``--floor`` the same viewers, think times and browser caches are put on the
+bare-Dash floor (scripts/floor_app.py: one graph filled by one callback) served by
+gunicorn with the same workers, and no reporters, no database: what the framework
+alone gives on this machine, against which the monitor's figures are read.
+
 Exits 1 when any request failed or any check does not hold.
 """
 
@@ -49,6 +54,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from dash_recording import record_visits  # noqa: E402
+from floor_app import FLOOR_SETTLED  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from db import models  # noqa: E402
@@ -138,11 +144,13 @@ def browser_cache(base: str, static: list[str]) -> dict[str, list[Any]]:
     return kept
 
 
-def wait_until_up(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_up(
+    base: str, process: subprocess.Popen[bytes], log: Path, path: str = "/health"
+) -> None:
     deadline = time.monotonic() + 120
     while True:
         try:
-            urllib.request.urlopen(base + "/health", timeout=2)
+            urllib.request.urlopen(base + path, timeout=2)
             return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
@@ -327,6 +335,79 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def serve(args: argparse.Namespace, app: str, env: dict[str, str], log: Any, port: int) -> Any:
+    """gunicorn as deploy/ccec-monitor.service runs it, on loopback, with ``app`` (the
+    floor is found in scripts/)."""
+    return subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            *(["--pythonpath", str(ROOT / "scripts")] if app.startswith("floor_app") else []),
+            app,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def floor(args: argparse.Namespace) -> int:
+    """``--floor``: the viewers on the bare-Dash floor; the same table, no checks."""
+    args.reporters = 0
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; FLOOR (bare Dash, scripts/floor_app.py): "
+        f"{args.viewers} viewers for {args.duration} s, gunicorn {args.workers} workers, "
+        f"viewers read each page {args.think} s, {args.cold_share:.0%} of them with an empty "
+        f"browser cache; load average before {_load()}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log_path = data_dir / "server.log"
+        with open(log_path, "w") as log:
+            server = serve(args, "floor_app:application", dict(os.environ), log, port)
+            try:
+                wait_until_up(base, server, log_path, "/")
+                static: list[str] = []
+                recorded = record_visits(base, [("floor", "/")], static, FLOOR_SETTLED)
+                callbacks = [body for _, _, body in recorded]
+                plan = {
+                    # every visit of the monitor's mix is a visit of the floor's one page
+                    "visits": {
+                        name: {"path": "/", "callbacks": callbacks} for _, name, _ in VISITS
+                    },
+                    "groups": GROUPS,
+                    "static": static,
+                    "static_cache": browser_cache(base, static),
+                    "reporters": [],
+                }
+                print(
+                    f"  callbacks per page visit (recorded in Chromium): {len(callbacks)}; "
+                    f"static files a browser fetches: {len(static)}"
+                )
+                plan_file = data_dir / "plan.json"
+                plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+                upload_log = data_dir / "uploads.jsonl"
+                upload_log.touch()
+                stats = run_locust(base, plan_file, upload_log, args, data_dir)
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=60)
+        failures = print_stats(stats, data_dir / "pages.jsonl", args.duration)
+        errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
+    print(f"  load average after: {_load()}")
+    print(f"  result: {failures} failed requests, {len(errors)} server tracebacks")
+    return 1 if failures or errors else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--viewers", type=int, default=50)
@@ -350,7 +431,15 @@ def main() -> int:
         ),
     )
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="the bare-Dash floor (scripts/floor_app.py) instead of the monitor: the same "
+        "viewers, no reporters, no database",
+    )
     args = parser.parse_args()
+    if args.floor:
+        return floor(args)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
@@ -374,22 +463,7 @@ def main() -> int:
             base = f"http://127.0.0.1:{port}"
             log_path = data_dir / "server.log"
             with open(log_path, "w") as log:
-                server = subprocess.Popen(
-                    [
-                        str(BIN / "gunicorn"),
-                        "--workers",
-                        str(args.workers),
-                        "--bind",
-                        f"127.0.0.1:{port}",
-                        "--timeout",
-                        "120",
-                        "dashboard.wsgi:application",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
+                server = serve(args, "dashboard.wsgi:application", env, log, port)
                 scheduler = subprocess.Popen(
                     [sys.executable, "manage.py", "scheduler"],
                     cwd=ROOT,
