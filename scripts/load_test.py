@@ -335,6 +335,17 @@ def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def run_plan(
+    base: str, plan: dict[str, Any], args: argparse.Namespace, data_dir: Path
+) -> list[dict[str, str]]:
+    """locust on the plan written to ``data_dir``; the reporters log to uploads.jsonl."""
+    plan_file = data_dir / "plan.json"
+    plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    upload_log = data_dir / "uploads.jsonl"
+    upload_log.touch()
+    return run_locust(base, plan_file, upload_log, args, data_dir)
+
+
 def serve(args: argparse.Namespace, app: str, env: dict[str, str], log: Any, port: int) -> Any:
     """gunicorn as deploy/ccec-monitor.service runs it, on loopback, with ``app`` (the
     floor is found in scripts/)."""
@@ -393,11 +404,7 @@ def floor(args: argparse.Namespace) -> int:
                     f"  callbacks per page visit (recorded in Chromium): {len(callbacks)}; "
                     f"static files a browser fetches: {len(static)}"
                 )
-                plan_file = data_dir / "plan.json"
-                plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-                upload_log = data_dir / "uploads.jsonl"
-                upload_log.touch()
-                stats = run_locust(base, plan_file, upload_log, args, data_dir)
+                stats = run_plan(base, plan, args, data_dir)
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(timeout=60)
@@ -495,11 +502,8 @@ def main() -> int:
                     )
                     print(f"  callbacks per page visit (recorded in Chromium): {counts}")
                     print(f"  static files a browser fetches (recorded in Chromium): {len(static)}")
-                    plan_file = data_dir / "plan.json"
-                    plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+                    stats = run_plan(base, plan, args, data_dir)
                     upload_log = data_dir / "uploads.jsonl"
-                    upload_log.touch()
-                    stats = run_locust(base, plan_file, upload_log, args, data_dir)
                 finally:
                     for process in (server, scheduler):
                         process.send_signal(signal.SIGTERM)
