@@ -418,7 +418,7 @@ def floor(args: argparse.Namespace) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--viewers", type=int, default=50)
-    parser.add_argument("--reporters", type=int, default=5, choices=range(1, 9))
+    parser.add_argument("--reporters", type=int, default=5, choices=range(0, 9))
     parser.add_argument("--duration", type=int, default=120, help="seconds of load")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument(
