@@ -159,45 +159,156 @@ def start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
             time.sleep(0.3)
 
 
-FIRST_RENDER = """() => new Promise(resolve => {
-    const done = () => document.querySelector('#home-headline .headline-card')
-        && document.querySelector('#home-pillars .barlayer .trace')
-        && document.querySelector('#home-map .choroplethlayer path');
-    const check = () => done() ? resolve(performance.now()) : requestAnimationFrame(check);
-    check();
-})"""
+# 总览 is drawn: the headline cards, the pillar chart and the map
+HOME_DRAWN = """() => !!(document.querySelector('#home-headline .headline-card')
+    && document.querySelector('#home-pillars .barlayer .trace')
+    && document.querySelector('#home-map .choroplethlayer path'))"""
+# checked on every frame from the document's start (an init script), so that a page
+# drawn before Playwright's ``goto`` returns is timed when it was drawn, not when asked
+FIRST_RENDER = """(drawn) => {
+    const check = () => {
+        if (window.__firstRender === undefined && drawn()) window.__firstRender = performance.now();
+        if (window.__firstRender === undefined) requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+}"""
+COLD_VISITS = 3  # fresh browser contexts per app (the first one is also the server's first)
+WARM_VISITS = 5  # reloads per app, the two apps in turn
+# milestones of a cold visit, from the browser's own timings (ms since navigation)
+MILESTONES = """() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const res = performance.getEntriesByType('resource');
+    const last = (match) => Math.max(0, ...res.filter(r => match(r.name)).map(r => r.responseEnd));
+    return {
+        'index received': nav.responseEnd,
+        'DOMContentLoaded': nav.domContentLoadedEventEnd,
+        'bundles received': last(n => n.includes('/_dash-component-suites/')
+            && !n.includes('plotly.min.js') && !n.includes('async-')),
+        'layout + dependencies': last(n => n.includes('/_dash-layout') || n.includes('/_dash-dependencies')),
+        'first callback reply': Math.min(...res.filter(r => r.name.includes('_dash-update-component'))
+            .map(r => r.responseEnd)),
+        'plotly received': last(n => n.includes('plotly')),
+        'last callback reply': last(n => n.includes('_dash-update-component')),
+        'drawn': window.__firstRender,
+    };
+}"""
 
 
-def record(base: str) -> tuple[list[Recorded], dict[str, float]]:
-    """Visit every page in Chromium; return the callback requests and 总览's render times."""
+def start_floor(port: int) -> subprocess.Popen[bytes]:
+    """The bare-Dash floor (scripts/floor_app.py) served as ``start_app`` serves the
+    monitor (Flask's server, threaded), for the render times side by side."""
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from floor_app import application; application.run('127.0.0.1', {port})",
+        ],
+        cwd=ROOT / "scripts",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the floor app did not start") from None
+            time.sleep(0.2)
+
+
+def _timed_page(browser: Any, drawn: str) -> Any:
+    page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
+    page.set_default_timeout(300_000)  # a shared machine under load: minutes, not 30 s
+    page.add_init_script(f"({FIRST_RENDER})({drawn})")
+    return page
+
+
+def _drawn_at(page: Any) -> float:
+    page.wait_for_function("() => window.__firstRender !== undefined", polling=50)
+    return float(page.evaluate("window.__firstRender"))
+
+
+def render_times(browser: Any, apps: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Time to first render of each app (name: (address, script saying it is drawn)),
+    the apps in turn so that they share the machine's load: ``COLD_VISITS`` cold
+    visits each (a new browser context: empty cache), then ``WARM_VISITS`` reloads
+    each. Also the bytes and milestones of each app's first cold visit."""
+    times: dict[str, Any] = {name: {"cold": [], "warm": []} for name in apps}
+    for visit in range(COLD_VISITS):
+        for name, (url, drawn) in apps.items():
+            page = _timed_page(browser, drawn)
+            moved = {"bytes": 0, "responses": 0}
+
+            def count(request: Any, moved: dict[str, int] = moved) -> None:
+                sizes = request.sizes()
+                moved["bytes"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                moved["responses"] += 1
+
+            page.on("requestfinished", count)
+            page.goto(url)
+            times[name]["cold"].append(_drawn_at(page))
+            page.wait_for_load_state("networkidle")
+            if visit == 0:
+                times[name]["bytes"], times[name]["responses"] = moved["bytes"], moved["responses"]
+                times[name]["milestones"] = page.evaluate(MILESTONES)
+            page.context.close()
+    pages = {name: _timed_page(browser, drawn) for name, (_, drawn) in apps.items()}
+    for name, (url, _) in apps.items():
+        pages[name].goto(url)
+        _drawn_at(pages[name])
+        pages[name].wait_for_load_state("networkidle")
+    for _ in range(WARM_VISITS):
+        for name, page in pages.items():
+            page.reload()
+            times[name]["warm"].append(_drawn_at(page))
+            page.wait_for_load_state("networkidle")
+    for page in pages.values():
+        page.context.close()
+    return times
+
+
+def record(base: str, floor_base: str) -> tuple[list[Recorded], dict[str, Any]]:
+    """Visit every page in Chromium; return the callback requests, and 总览's and the
+    floor's render times (``render_times``)."""
+    from floor_app import FLOOR_SETTLED
     from playwright.sync_api import sync_playwright
 
-    renders: dict[str, float] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        renders = render_times(
+            browser, {"总览": (base + "/", HOME_DRAWN), "floor": (floor_base + "/", FLOOR_SETTLED)}
+        )
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(300_000)  # a shared machine under load: minutes, not 30 s
-        moved = {"bytes": 0, "responses": 0}
-
-        def count(request: Any) -> None:
-            sizes = request.sizes()
-            moved["bytes"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
-            moved["responses"] += 1
-
-        page.on("requestfinished", count)
-        page.goto(base + "/")
-        renders["cold"] = page.evaluate(FIRST_RENDER)
-        page.wait_for_load_state("networkidle")
-        page.remove_listener("requestfinished", count)
-        renders["cold bytes"], renders["cold responses"] = moved["bytes"], moved["responses"]
-        warm = []
-        for _ in range(5):
-            page.reload()
-            warm.append(page.evaluate(FIRST_RENDER))
-        renders["warm"] = statistics.median(warm)
+        page.set_default_timeout(300_000)
         requests = capture_callbacks(page, base, [(name, path) for name, path, _ in VISITS])
         browser.close()
     return requests, renders
+
+
+def print_renders(renders: dict[str, Any], load_before: str) -> None:
+    home, floor = renders["总览"], renders["floor"]
+    print(
+        f"  time to first render in Chromium (load average {load_before} before, "
+        f"{_load()} after); cold: {COLD_VISITS} fresh browser contexts each, the first "
+        f"also the server's first visit; warm: median of {WARM_VISITS} reloads; "
+        "the two apps in turn"
+    )
+    print(
+        f"  {'':8} {'cold 1st':>9} {'cold med':>9} {'warm med':>9} {'cold MB':>8} {'responses':>9}"
+    )
+    for name, got in renders.items():
+        print(
+            f"  {name:8} {got['cold'][0]:7.0f}ms {statistics.median(got['cold']):7.0f}ms "
+            f"{statistics.median(got['warm']):7.0f}ms {got['bytes'] / 1e6:8.2f} {got['responses']:9d}"
+        )
+    cold = statistics.median(home["cold"]) / statistics.median(floor["cold"])
+    warm = statistics.median(home["warm"]) / statistics.median(floor["warm"])
+    print(f"  总览 ÷ floor: cold {cold:.2f}×, warm {warm:.2f}×")
+    for name, got in renders.items():
+        marks = ", ".join(f"{k} {v:.0f}" for k, v in got["milestones"].items() if v)
+        print(f"  {name} first cold visit (ms since navigation): {marks}")
 
 
 def label(body: dict[str, Any]) -> str:
@@ -351,6 +462,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--factors", default="1,100")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--render-only", action="store_true", help="only the render times in Chromium"
+    )
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -368,6 +482,7 @@ def main() -> None:
                 str(factor),
                 "--repeat",
                 str(args.repeat),
+                *(["--render-only"] if args.render_only else []),
             ]
             subprocess.run(argv, check=True)
         return
@@ -378,18 +493,21 @@ def main() -> None:
             started = time.perf_counter()
             url = build_database(data_dir, factor)
             print(f"  database built in {time.perf_counter() - started:.0f} s")
-            port = free_port()
+            port, floor_port = free_port(), free_port()
             process = start_app(data_dir, port)
+            floor_process = start_floor(floor_port)
+            load_before = _load()
             try:
-                requests, renders = record(f"http://127.0.0.1:{port}")
+                requests, renders = record(
+                    f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+                )
             finally:
-                process.terminate()
-                process.wait(timeout=10)
-            print(
-                f"  总览 time to first render in Chromium: cold {renders['cold']:.0f} ms, "
-                f"warm {renders['warm']:.0f} ms (median of 5); a cold visit moves "
-                f"{renders['cold bytes'] / 1e6:.2f} MB in {renders['cold responses']:.0f} responses"
-            )
+                for server in (process, floor_process):
+                    server.terminate()
+                    server.wait(timeout=10)
+            print_renders(renders, load_before)
+            if args.render_only:
+                continue
             os.environ["DATA_DIR"] = str(data_dir)
             os.environ["DATABASE_URL"] = url
             replay(url, requests, args.repeat)
