@@ -148,14 +148,19 @@ def start_app(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 120
+    return serving(process, f"http://127.0.0.1:{port}/api/v1/regions", 120)
+
+
+def serving(process: subprocess.Popen[bytes], url: str, seconds: float) -> subprocess.Popen[bytes]:
+    """``process`` once ``url`` answers (an error if it stops or ``seconds`` pass)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/regions", timeout=2)
+            urllib.request.urlopen(url, timeout=2)
             return process
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start") from None
+                raise RuntimeError(f"{url} did not answer") from None
             time.sleep(0.3)
 
 
@@ -207,15 +212,7 @@ def start_floor(port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the floor app did not start") from None
-            time.sleep(0.2)
+    return serving(process, f"http://127.0.0.1:{port}/", 60)
 
 
 def _timed_page(browser: Any, drawn: str) -> Any:
