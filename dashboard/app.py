@@ -30,6 +30,7 @@ from dashboard.maps import GEOJSON_FILE, GEOJSON_URL
 from dashboard.page_cache import init_page_cache
 from dashboard.security import CALLBACKS, register_security
 from dashboard.transfer import init_compression, keep_dash_replies, keep_static_files
+from dashboard.warm import init_warming
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def create_app(settings: Settings, factory: sessionmaker[Session]) -> Dash:
     register_security(server, settings)
     keep_static_files(server)
     init_page_cache(app)
+    init_warming(app)  # after a recompute, the replies visitors ask most
     _check_callbacks_against_every_page(app)
     keep_dash_replies(app)  # after the validation layout's install: it is in the index
     server.add_url_rule(GEOJSON_URL, "circle_geojson", _circle_geojson)

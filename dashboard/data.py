@@ -175,10 +175,12 @@ def final_evaluation(lang: str, through_year: int) -> pd.DataFrame:
             *layer_version(session, PUBLISHED),
             *snapshots_version(session),  # moves on every recompute, a catalogue load included
         )
-        if key not in _finals:
+        frame = _finals.get(key)
+        if frame is None:  # (a local: the warming thread may clear the dict meanwhile)
+            frame = evaluate_final(session, through_year)
             _finals.clear()
-            _finals[key] = evaluate_final(session, through_year)
-        return _finals[key]
+            _finals[key] = frame
+        return frame
 
     frame = per_request(f"final:{through_year}", lambda: _query(compute))
     described = targets().rename(columns={"id": "target_id"})

@@ -47,7 +47,7 @@ import json
 import logging
 import queue
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -338,6 +338,40 @@ def cacheable_callback(
     return modules.get(output) in PUBLIC_MODULES
 
 
+# ------------------------------------------------ what visitors ask for ---
+
+# the WSGI environ key of a request dashboard.warm makes (a browser cannot set it: headers
+# arrive as HTTP_*): not counted as a visitor's
+WARMING = "ccec.warming"
+ASKED_MAX = 256  # distinct requests counted per database and worker
+ASKED_BODY_MAX = 64 * 1024
+_asked: dict[str, Counter[tuple[str, bytes]]] = {}
+_asked_lock = threading.Lock()
+
+
+def _note_asked(path: str, body: bytes) -> None:
+    """Count a cacheable callback request as the browser sent it (its path and JSON body):
+    what dashboard.warm renders before visitors ask. Bounded: a stream of distinct crafted
+    requests fills ``ASKED_MAX`` entries until the next warm halves the counts."""
+    if len(body) > ASKED_BODY_MAX:
+        return
+    with _asked_lock:
+        counts = _asked.setdefault(database_name(), Counter())
+        if (path, body) in counts or len(counts) < ASKED_MAX:
+            counts[(path, body)] += 1
+
+
+def most_asked(database: str, count: int) -> list[tuple[str, bytes]]:
+    """The ``count`` callback requests asked most often of this worker on ``database``,
+    most first; the counts are then halved (those asked once are forgotten), so what
+    is asked now outweighs what was asked long ago."""
+    with _asked_lock:
+        counts = _asked.get(database, Counter())
+        top = [asked for asked, _ in counts.most_common(count)]
+        _asked[database] = Counter({k: n // 2 for k, n in counts.items() if n // 2})
+    return top
+
+
 def init_page_cache(app: dash.Dash) -> None:
     """Serve the reading pages' callback replies per data version. Register after
     the sign-in guard and the request checks (they refuse before the cache)."""
@@ -352,6 +386,8 @@ def init_page_cache(app: dash.Dash) -> None:
             payload, _callback_modules(app), signed_in
         ):
             return None
+        if not request.environ.get(WARMING):
+            _note_asked(request.path, request.get_data())
         asked = {k: payload.get(k) for k in ("output", "outputs", "inputs", "state")}
         asked["changed"] = payload.get("changedPropIds")
         text = json.dumps(asked, sort_keys=True, ensure_ascii=False)

@@ -21,8 +21,9 @@ every unit, with monthly/quarterly periods):
    visit's callbacks, as scripts/locustfile.py sends them) are replayed twice:
    on a cache miss (the data version raised before each visit, as an accepted
    upload does: no reply is kept for it), after a recompute (the snapshots
-   changed: the page data made again off the request, then read and derived
-   from by this worker) and on a hit; each is printed beside the floor, a
+   changed: the page data made again off the request, and the replies asked most
+   rendered, as the recompute's thread does — "off-req." is that background work's
+   time, not part of the visit) and on a hit; each is printed beside the floor, a
    minimal Dash app with one 10-point graph visited the same way
    (``floor_visit_ms``), as a ratio, with the load average before and after.
 
@@ -399,6 +400,11 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
         from workflows.progress_views import precompute_views
     except ImportError:  # before the page data were precomputed per version
         precompute_views = None
+    import workflows.progress
+
+    # what the recompute's thread does after its commit: the page data, then (since
+    # dashboard/warm.py) the replies visitors ask most, rendered before they ask
+    follow_up = getattr(workflows.progress, "after_recompute", precompute_views)
 
     # the bare app first: an app built after the monitor's and before its first request
     # would take the pages' callbacks, registered process-wide, from it
@@ -417,11 +423,11 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
     )
     print(
         f"  {'page':22} {'floor':>8} {'miss':>9} {'× floor':>8} {'recompute':>10} {'× floor':>8} "
-        f"{'hit':>9} {'× floor':>8}"
+        f"{'off-req.':>10} {'hit':>9} {'× floor':>8}"
     )
     for name, path in pages.items():
         callbacks = [(p, b) for n, p, b in requests if n == name]
-        misses, recomputed, hits, floors = [], [], [], []
+        misses, recomputed, hits, floors, warmed = [], [], [], [], []
         for _ in range(repeat):
             if raise_version is not None:
                 with transaction(factory) as session:
@@ -432,7 +438,9 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
                 with transaction(factory) as session:  # as the recompute's commit does
                     raise_version(session)
                     raise_version(session, PROGRESS_ROW_ID)
-                precompute_views(factory)  # the recompute's thread, off the request
+                started = time.perf_counter()
+                follow_up(factory)  # the recompute's thread, off the request
+                warmed.append((time.perf_counter() - started) * 1000)
                 floors.append(floor_visit(bare))
                 recomputed.append(_visit(client, path, callbacks))
             floors.append(floor_visit(bare))
@@ -440,9 +448,10 @@ def replay_visits(url: str, requests: list[Recorded], repeat: int, floor: float)
         own = statistics.median(floors)
         miss, hit = statistics.median(misses), statistics.median(hits)
         after = (
-            f"{statistics.median(recomputed):8.1f}ms {statistics.median(recomputed) / own:7.1f}×"
+            f"{statistics.median(recomputed):8.1f}ms {statistics.median(recomputed) / own:7.1f}× "
+            f"{statistics.median(warmed):8.1f}ms"
             if recomputed
-            else f"{'-':>10} {'-':>8}"
+            else f"{'-':>10} {'-':>8} {'-':>10}"
         )
         print(
             f"  {name:22} {own:6.1f}ms {miss:7.1f}ms {miss / own:7.1f}× {after} "

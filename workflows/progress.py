@@ -23,6 +23,8 @@ import os
 import socket
 import threading
 import time
+import weakref
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -253,8 +255,45 @@ def _serve(factory: sessionmaker[Session]) -> bool:
         with factory() as session:
             waiting = _waiting(session)
         if not waiting:
-            precompute_views(factory)
+            after_recompute(factory)
     return rounds > 0
+
+
+# per session factory, what the process that made it wants done once a recompute's page
+# data are made: the web layer renders the page replies its visitors ask most for
+# (dashboard/warm.py), so the first visitor after an upload finds them kept
+_after_recompute: weakref.WeakKeyDictionary[
+    sessionmaker[Session], Callable[[Callable[[], bool]], None]
+] = weakref.WeakKeyDictionary()
+
+
+def on_recomputed(
+    factory: sessionmaker[Session], hook: Callable[[Callable[[], bool]], None]
+) -> None:
+    """Call ``hook(stop)`` after each recompute this process serves on ``factory``'s
+    database, once the page data of the new snapshots are made; ``stop()`` says that
+    another change waits (its recompute comes first, and makes what the hook made old).
+    One hook per factory: a later one replaces it."""
+    _after_recompute[factory] = hook
+
+
+def after_recompute(factory: sessionmaker[Session]) -> None:
+    """What follows a recompute's commit, off the request, when no other change waits:
+    the page data of the new snapshots (``precompute_views``), then the hook registered
+    for ``factory`` (``on_recomputed``). Never a reason to fail the recompute."""
+    precompute_views(factory)
+    hook = _after_recompute.get(factory)
+    if hook is None:
+        return
+
+    def stop() -> bool:
+        with factory() as session:
+            return _waiting(session)
+
+    try:
+        hook(stop)
+    except Exception:
+        log.exception("重新计算后的页面预热失败")
 
 
 def refresh_progress(factory: sessionmaker[Session]) -> bool:

@@ -339,3 +339,103 @@ def test_pgc010_a_restarted_worker_does_not_store_another_full_share(world, monk
     for n in range(5, 10):
         crafted(n)
     assert rows() == 3
+
+
+# 总览 (the page router's reply): observations (the context cards) and the snapshots
+HOME_BODY: dict[str, Any] = {
+    **REPORT_BODY,
+    "inputs": [
+        {"id": "_pages_location", "property": "pathname", "value": "/"},
+        {"id": "_pages_location", "property": "search", "value": ""},
+    ],
+}
+
+
+def test_pgc011_a_warmed_reply_is_the_freshly_computed_one_byte_for_byte(world) -> None:
+    """After an accepted upload's recompute, the worker that served it renders the
+    requests its visitors asked most (dashboard/warm.py): the next visit of any worker
+    is a hit, and what it gets is exactly what computing the page afresh gives."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    page_cache._asked.clear()
+    for body in (HOME_BODY, REPORT_BODY, INDICATOR_BODY, HOME_BODY):
+        posted(first, body)  # what visitors asked for
+    page_cache._memory.clear()
+    upload(second, world["token"], "35666.22")  # waits for the recompute and its warming
+    warmed = {reply.body for reply in page_cache._memory.values()}
+    assert len(warmed) == 3  # nothing else asked meanwhile: the three replies, nothing more
+    page_cache.flush()
+    bodies = (HOME_BODY, REPORT_BODY, INDICATOR_BODY)
+    served = [posted(first, body).encode() for body in bodies]
+    assert len(page_cache._memory) == 3 and set(served) == warmed  # hits, nothing computed
+    assert b"35,666" in served[2] or b"35666" in served[2]
+    with factory() as session:  # stored for the other workers, as computed
+        assert set(session.scalars(select(models.PageCache.body))) == warmed
+    page_cache._memory.clear()  # the other worker: its memory empty, the table holds them
+    assert [posted(second, body).encode() for body in bodies] == served
+    # computed afresh: no reply kept anywhere
+    page_cache._memory.clear()
+    with transaction(factory) as session:
+        session.execute(models.PageCache.__table__.delete())
+    fresh = [posted(first, body).encode() for body in bodies]
+    assert fresh == served
+
+
+def test_pgc012_a_change_from_another_process_is_not_served_the_warmed_reply(world) -> None:
+    """Warmed replies are kept by the versions they read, like any other: an upload
+    committed through another engine (another process, whose recompute warms nothing
+    here) raises the data version, and the next visit computes the page again."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    page_cache._asked.clear()
+    posted(first, INDICATOR_BODY)
+    upload(second, world["token"], "36777.11")  # recomputed and warmed in this process
+    assert "36,777" in posted(first, INDICATOR_BODY) or "36777" in posted(first, INDICATOR_BODY)
+    page_cache.flush()
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    with transaction(factory) as session:
+        session.execute(update(models.PageCache).values(body=MARKED))
+    with factory() as session:
+        url = session.get_bind().url
+    other = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with transaction(make_session_factory(other)) as session:
+            session.execute(
+                update(models.Observation)
+                .where(
+                    models.Observation.indicator_id == "gdp",
+                    models.Observation.region_code == "500000",
+                    models.Observation.period == "2025",
+                    models.Observation.is_current.is_(True),
+                )
+                .values(value=37888.11)
+            )
+    finally:
+        other.dispose()
+    again = posted(first, INDICATOR_BODY)
+    assert again != MARKED.decode() and ("37,888" in again or "37888" in again)
+
+
+def test_pgc013_warming_counts_visitors_only_and_forgets_slowly(world) -> None:
+    """What the warming replays is what visitors asked (its own requests are not counted),
+    most asked first; each warm halves the counts, and reading behind a sign-in
+    warms nothing (an anonymous replay would be refused)."""
+    from dashboard import warm
+
+    first = world["first"]
+    page_cache._asked.clear()
+    for body in (REPORT_BODY, HOME_BODY, HOME_BODY, HOME_BODY):
+        posted(first, body)
+    database = next(iter(page_cache._asked))
+    counts = page_cache._asked[database]
+    assert sorted(counts.values()) == [1, 3]
+    app = create_app(load_settings({}), world["factory"])
+    assert warm.warm(app) == 2  # both answered, not counted as asked
+    assert list(page_cache._asked[database].values()) == [1]  # 3 // 2; 1 // 2 forgotten
+    assert warm.warm(app, stop=lambda: True) == 0
+    from workflows import progress
+
+    hook = progress._after_recompute.get(world["factory"])
+    assert hook is not None  # the last unguarded app's
+    guarded = create_app(load_settings({}, read_requires_login=True), world["factory"])
+    assert guarded.server.extensions["ccec_monitor"]["settings"].read_requires_login
+    assert progress._after_recompute.get(world["factory"]) is hook  # none registered
