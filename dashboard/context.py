@@ -19,6 +19,7 @@ from db.catalogue import plans
 from db.data_version import current_versions
 from db.regions import load_directory
 from indicators.regions import RegionDirectory
+from workflows.reference import database_key, kept
 
 EXTENSION = "ccec_monitor"
 T = TypeVar("T")
@@ -80,7 +81,7 @@ def per_request(key: str, load: Callable[[], T]) -> T:
 def database_name() -> str:
     """The database this app reads (what per-worker memories are keyed by: tests and
     benchmarks run several apps on several databases in one process)."""
-    return str(current_app.extensions[EXTENSION]["session_factory"].kw["bind"].url)
+    return database_key(current_app.extensions[EXTENSION]["session_factory"].kw["bind"])
 
 
 def versions() -> tuple[int, int, int]:
@@ -119,20 +120,19 @@ def progress_version() -> int:
 # worker keeps them while their version stands instead of reading ~5,000 rows on
 # every page view (a third of a page's server time under load, scripts/load_test.py).
 # A load raises both versions, so a page cached for a data version never mixes old
-# names with new figures; an upload raises only the data version.
-_master: dict[tuple[str, str], tuple[int, object]] = {}
+# names with new figures; an upload raises only the data version. The memory is the
+# workflows' (workflows/reference.py): pages, uploads and the recompute of a worker
+# share one catalogue and one region directory.
 
 
 def master_data(key: str, load: Callable[[], T]) -> T:
     """``load()`` once per reference data version per worker and database."""
-    cache_key = (database_name(), key)
-    version = reference_version()
-    kept = _master.get(cache_key)
-    if kept is None or kept[0] != version:
+
+    def read() -> T:
         with progress_only():  # reference data: part of what the progress version follows
-            kept = (version, load())
-        _master[cache_key] = kept
-    return kept[1]  # type: ignore[return-value]
+            return load()
+
+    return kept(database_name(), key, reference_version(), read)
 
 
 def region_directory() -> RegionDirectory:

@@ -104,6 +104,10 @@ def _forget(conn: Connection) -> None:
 
 
 def _raise_on_commit(session: Session) -> None:
+    # what the ORM still holds (a ``session.add`` without a flush) is written by the
+    # commit only after this hook: written now, so that its mark counts here (a region
+    # alias added so was committed without raising the reference version)
+    session.flush()
     transaction = session.get_transaction()
     # the connections this transaction has used (none: nothing was sent, nothing to raise)
     used = getattr(transaction, "_connections", {}) if transaction else {}

@@ -10,7 +10,7 @@ the caller's — so a failure anywhere leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -290,12 +290,17 @@ def figures_held(
     return [(c, k, p, v) for c, k, p, v in session.execute(query)]
 
 
-def history(session: Session, layer: str | None = None) -> dict[tuple[str, str], list[float]]:
-    """Accepted annual values per indicator × region, oldest first (for outlier checks)."""
+def history(
+    session: Session, layer: str | None = None, regions: Collection[str] | None = None
+) -> dict[tuple[str, str], list[float]]:
+    """Accepted annual values per indicator × region, oldest first (for outlier checks);
+    of ``regions`` only, when given."""
     o = models.Observation
     query = select(o.indicator_id, o.region_code, o.period, o.value).where(o.is_current)
     if layer:
         query = query.where(o.layer == layer)
+    if regions is not None:
+        query = query.where(o.region_code.in_(sorted(regions)))
     result: dict[tuple[str, str], list[tuple[str, float]]] = {}
     for ind, reg, per, value in session.execute(query):
         if len(per) == 4:

@@ -442,12 +442,23 @@ def decimals_by_indicator(snapshots: pd.DataFrame) -> pd.Series:
     target_value, target_unit, kind): every target of an indicator shown alike."""
     if snapshots.empty:
         return pd.Series(dtype="Int64")
-    by_indicator = {
-        key: indicator_decimals(
-            zip(group.target_value, group.target_unit, group.kind, strict=True), group.unit.iloc[0]
-        )
-        for key, group in snapshots.groupby("indicator_id")
-    }
+    # each indicator's targets and first unit in one pass over plain lists (a pandas
+    # group per indicator took 0.4 s of every recompute's page data, 268 indicators)
+    targets: dict[Any, list[tuple[float | None, str, str]]] = {}
+    units: dict[Any, str] = {}
+    for key, value, target_unit, kind, unit in zip(
+        snapshots.indicator_id.tolist(),
+        snapshots.target_value.tolist(),
+        snapshots.target_unit.tolist(),
+        snapshots.kind.tolist(),
+        snapshots.unit.tolist(),
+        strict=True,
+    ):
+        if key is None or (isinstance(key, float) and math.isnan(key)):
+            continue  # as groupby leaves a missing key out
+        targets.setdefault(key, []).append((value, target_unit, kind))
+        units.setdefault(key, unit)
+    by_indicator = {key: indicator_decimals(rows, units[key]) for key, rows in targets.items()}
     return snapshots.indicator_id.map(by_indicator).astype("Int64")
 
 

@@ -113,6 +113,13 @@ class Context:
             c in self.allowed_regions for c in self.directory.lineage(code)
         )
 
+    def reportable(self) -> set[str] | None:
+        """The regions this sender may report (None: any): the only ones whose
+        history the outlier check reads, so the only history worth reading."""
+        if self.allowed_regions is None:
+            return None
+        return {region.code for region in self.directory if self.may_report(region.code)}
+
 
 @dataclass
 class Result:

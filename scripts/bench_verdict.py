@@ -119,16 +119,21 @@ def plan(url: str, reporters: int) -> list[dict[str, Any]]:
     return out
 
 
-def upload(base: str, reporter: dict[str, Any], factor: float) -> tuple[int, dict[str, Any]]:
+def csv_text(reporter: dict[str, Any], factor: float) -> str:
+    """The reporter's file: its rows' values times ``factor``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["地区", "指标", "期间", "数值", "单位", "备注"])
     for indicator, value, unit in reporter["rows"]:
         writer.writerow([REGION, indicator, reporter["year"], round(value * factor, 6), unit, ""])
+    return buffer.getvalue()
+
+
+def upload(base: str, reporter: dict[str, Any], factor: float) -> tuple[int, dict[str, Any]]:
     boundary = uuid.uuid4().hex
     body = (
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="v.csv"\r\n'
-        f"Content-Type: text/csv\r\n\r\n{buffer.getvalue()}\r\n--{boundary}--\r\n"
+        f"Content-Type: text/csv\r\n\r\n{csv_text(reporter, factor)}\r\n--{boundary}--\r\n"
     ).encode()
     request = urllib.request.Request(
         base + "/api/v1/submissions",
@@ -202,11 +207,8 @@ def report(out: dict[str, list[Any]]) -> None:
     print(f"  load average after: {_load()}", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reporters", type=int, default=5)
-    parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+def database_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--sqlite`` (a file in a scratch folder) or ``--server`` (a scratch database on it)."""
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument(
         "--server",
@@ -214,6 +216,14 @@ def main() -> None:
             "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
         ),
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reporters", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    database_arguments(parser)
     args = parser.parse_args()
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "

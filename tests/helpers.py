@@ -652,3 +652,11 @@ def app_client(factory: object, username: str | None = None, password: str = "")
     if username:
         sign_in(client, username, password)
     return client
+
+
+TEMPLATE_HEADER = "地区,指标,期间,数值,单位,备注\r\n"
+
+
+def template_csv(*rows: str) -> bytes:
+    """A reporting-template CSV file (with a BOM, as Excel saves it) of ``rows``."""
+    return (TEMPLATE_HEADER + "".join(r + "\r\n" for r in rows)).encode("utf-8-sig")

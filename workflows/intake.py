@@ -31,7 +31,6 @@ import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import audit, models
-from db.catalogue import stored_catalogue
 from db.errors import storage_errors, storage_problem
 from db.intake import (
     figures_held,
@@ -42,7 +41,6 @@ from db.intake import (
     sha256,
     store_submission,
 )
-from db.regions import load_directory
 from db.review import add_rows
 from db.session import transaction
 from db.uploads import (
@@ -67,6 +65,7 @@ from loaders.readers.sandbox import (
 from loaders.templates import render
 from loaders.validate import ERROR, Context, Problem, Result, blank_warning, validate
 from workflows.progress import kick
+from workflows.reference import reference_data
 from workflows.vintage import MIXED, census_note, file_rows, kept_problems
 
 log = logging.getLogger(__name__)
@@ -282,17 +281,18 @@ def _validated(
     grouped: bool = True,
 ) -> tuple[Result, Context]:
     with factory() as session:
-        directory = load_directory(session)
-        catalogue = stored_catalogue(session)
+        reference = reference_data(session)
         context = Context(
-            directory,
-            catalogue.indicators,
+            reference.directory,
+            reference.catalogue.indicators,
             allowed_regions,
-            history(session, layer),
+            {},
             default_indicator,
             default_region,
             skip_unknown=layout in ("nbs", "yearbook"),
         )
+        # the outlier check looks only at rows the sender may report: their history
+        context.history = history(session, layer, context.reportable())
     result = validate(records, filename, context, grouped=grouped)
     if layout == "template" and (blank := blank_warning(result, filename)) is not None:
         result.problems.insert(0, blank)
@@ -686,10 +686,10 @@ def reporting_template(
     line); raises RegionError or NormaliseError, in Chinese, for a name or a
     period that cannot be read."""
     with factory() as session:
-        directory = load_directory(session)
-        place = directory.resolve(region)
+        reference = reference_data(session)
+        place = reference.directory.resolve(region)
         canonical = parse_period(period)
         content, count = render(
-            session, stored_catalogue(session), directory, place.code, canonical, fmt
+            session, reference.catalogue, reference.directory, place.code, canonical, fmt
         )
     return Template(content, place.code, place.name_zh, canonical, count)

@@ -21,9 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.catalogue import stored_catalogue
 from db.drafts import delete_draft, draft_of, save_draft
-from db.regions import load_directory
 from db.session import transaction
 from indicators.access import AccessDenied, Account, may_submit, report_scope, require_report
 from indicators.normalise import parse_period
@@ -42,6 +40,7 @@ from loaders.templates import (
 )
 from loaders.validate import Problem, Result
 from workflows.intake import Outcome, check_records
+from workflows.reference import reference_data
 from workflows.review import submit
 
 CHANNEL = "online"
@@ -72,7 +71,7 @@ def _allowed(
     if account is None or not may_submit(account):
         raise AccessDenied("在线填报需以填报员账号登录")
     with factory() as session:
-        directory = load_directory(session)
+        directory = reference_data(session).directory
     region = directory.regions.get(str(region_code or ""))
     if region is None or region.is_grouping:
         raise AccessDenied("请选择要填报的地区")
@@ -90,8 +89,8 @@ def open_form(
     reporter, name = _allowed(factory, account, region_code)
     canonical = parse_period(period)
     with factory() as session:
-        directory = load_directory(session)
-        rows = form_rows(session, stored_catalogue(session), directory, region_code, canonical)
+        reference = reference_data(session)
+        rows = form_rows(session, reference.catalogue, reference.directory, region_code, canonical)
         draft = draft_of(session, reporter.id, region_code, canonical)
     return Form(region_code, name, canonical, period_label(canonical), rows, draft)
 

@@ -31,7 +31,6 @@ import pandas as pd
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import leases
-from db.catalogue import stored_catalogue
 from db.observations import current_observations, latest_data_year
 from db.progress import (
     clear_changes,
@@ -40,12 +39,12 @@ from db.progress import (
     pending_changes,
     write_changed,
 )
-from db.regions import load_directory
 from db.session import transaction
 from indicators.catalogue import Catalogue
 from indicators.progress_run import Result, affected_targets, assess_all, needed_indicators
 from indicators.regions import RegionDirectory
 from workflows.progress_views import precompute_views
+from workflows.reference import reference_data
 
 log = logging.getLogger(__name__)
 PROGRESS_LEASE = "progress"
@@ -137,8 +136,8 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
     """
     with transaction(factory) as session:
         changes = pending_changes(session)
-        directory = load_directory(session)
-        catalogue = stored_catalogue(session)
+        reference = reference_data(session)
+        catalogue, directory = reference.catalogue, reference.directory
         observations = current_observations(session)
         year = as_of if as_of is not None else _as_of(session)
         written = _store(session, catalogue, directory, observations, year, None)
@@ -170,8 +169,8 @@ def recompute_changed(factory: sessionmaker[Session]) -> int:
             full = True
         else:
             full = False
-            directory = load_directory(session)
-            catalogue = stored_catalogue(session)
+            reference = reference_data(session)
+            catalogue, directory = reference.catalogue, reference.directory
             targets = affected_targets(catalogue, directory, [(i, r) for _, i, r in changes])
             if targets:
                 wanted = {

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.data_version import current_versions
 from db.progress import snapshots_frame, status_changes
 from db.progress_views import store_views, stored_views
-from db.regions import load_directory
 from db.session import transaction
 from indicators.progress_views import ProgressViews, compute, from_plain, to_plain
+from workflows.reference import reference_data
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def progress_views(factory: sessionmaker[Session], version: int | None = None) -
             return views
         current = snapshots_frame(session)
         changes = status_changes(session, current=current)
-        directory = load_directory(session)
+        directory = reference_data(session).directory
     views = compute(current, changes, directory)
     with transaction(factory) as session:
         store_views(session, version, to_plain(views))

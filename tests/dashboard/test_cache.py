@@ -80,6 +80,7 @@ def test_cch002_reference_data_are_kept_per_database_until_the_data_version_move
     factory,
 ) -> None:
     from dashboard import context
+    from workflows import reference
 
     app = create_app(load_settings({}), factory)
 
@@ -91,7 +92,7 @@ def test_cch002_reference_data_are_kept_per_database_until_the_data_version_move
 
     def kept() -> object:
         with app.server.test_request_context():
-            return context._master[(context.database_name(), "indicators")]
+            return reference._kept[(context.database_name(), "indicators")]
 
     assert indicator_name() == "地区生产总值"
     first = kept()

@@ -49,6 +49,16 @@ def test_dv001_what_moves_the_versions(factory) -> None:
     assert versions(factory) == (data + 3, reference + 1, progress + 2)
 
 
+def test_dv004_rows_the_orm_writes_at_commit_move_it(factory) -> None:
+    """A row added without a flush is written by the commit after its before_commit
+    hook: a region alias so added left the reference version, and every process's
+    regions (workflows/reference.py), as they were."""
+    data, reference, progress = versions(factory)
+    with transaction(factory) as session:
+        session.add(models.RegionAlias(region_code="500000", alias="版本测试别名"))
+    assert versions(factory) == (data + 1, reference + 1, progress + 1)
+
+
 def test_dv002_rollbacks_and_other_tables_leave_it(factory) -> None:
     before = versions(factory)
     with pytest.raises(RuntimeError), transaction(factory) as session:
