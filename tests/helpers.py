@@ -91,22 +91,38 @@ class _Encoder(json.JSONEncoder):
         return o.to_plotly_json() if hasattr(o, "to_plotly_json") else str(o)
 
 
-def callback(
-    client: FlaskClient,
-    output: str,
-    inputs: list[dict[str, Any]],
-    state: list[dict[str, Any]] | None = None,
+def callback_body(
+    output: str, inputs: list[dict[str, Any]], state: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
+    """A callback request as the browser sends it when ``inputs`` changed."""
     outputs = [
         {"id": o.split(".")[0], "property": o.split(".")[1]} for o in output.strip(".").split("...")
     ]
-    body = {
+    return {
         "output": output,
         "outputs": outputs if output.startswith("..") else outputs[0],
         "inputs": inputs,
         "state": state or [],
         "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs],
     }
+
+
+def router_body(path: str, search: str = "") -> dict[str, Any]:
+    """The page router's callback request for ``path`` and ``search``, as the browser
+    sends it on a visit (the reply is the page's rendered layout)."""
+    location = (("pathname", path), ("search", search))
+    inputs = [{"id": "_pages_location", "property": p, "value": v} for p, v in location]
+    body = callback_body(".._pages_content.children..._pages_store.data..", inputs)
+    return {**body, "changedPropIds": ["_pages_location.pathname"]}
+
+
+def callback(
+    client: FlaskClient,
+    output: str,
+    inputs: list[dict[str, Any]],
+    state: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    body = callback_body(output, inputs, state)
     response = client.post(
         "/_dash-update-component", json=body, headers={"Origin": "http://localhost"}
     )

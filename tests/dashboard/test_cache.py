@@ -31,7 +31,10 @@ from db.progress_views import stored_views
 from db.session import make_engine, make_session_factory, transaction
 from indicators.formatting import decimals_by_indicator
 from indicators.summary import headline_targets, merge_duplicates, status_counts, unit_statuses
+from tests.helpers import router_body
 from workflows.progress import recompute_progress, refresh_progress
+
+ORIGIN = {"Origin": "http://localhost"}
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +258,40 @@ def test_pvw005_a_report_is_kept_per_version_for_real_scopes_only(factory) -> No
         for n in range(5):  # made-up scopes: answered, never kept
             report.kept_body(f"made-up-{n}", "zh")
         assert len(data._kept_views().derived) == kept
+
+
+def test_pvw006_the_regions_own_targets_are_kept_per_progress_version(factory) -> None:
+    """地区's scorecard (the snapshots alone) is drawn once per progress version: a reply
+    after an upload (data version raised) is what it was drawn afresh, byte for byte,
+    and a changed snapshot shows on the next visit."""
+    app = create_app(load_settings({}), factory)
+    client = app.server.test_client()
+    body = router_body("/region", "?code=500000")
+
+    def visit() -> bytes:
+        with transaction(factory) as session:  # as an upload does: the page computed again
+            raise_version(session)
+        response = client.post("/_dash-update-component", json=body, headers=ORIGIN)
+        assert response.status_code == 200
+        return response.get_data()
+
+    first = visit()
+    with app.server.test_request_context():
+        assert any(k.startswith("region:own:500000:zh") for k in data._kept_views().derived)
+    assert visit() == first  # drawn from the kept part
+    data._views.clear()  # nothing kept in this worker: drawn afresh
+    assert visit() == first
+    with app.server.test_request_context():
+        frame = data.snapshots("zh")
+    mine = frame[(frame.scope_code == "500000") & (frame.status != "deterioration")]
+    with transaction(factory) as session:  # a recompute elsewhere changes a snapshot
+        session.execute(
+            update(models.ProgressSnapshot)
+            .where(
+                models.ProgressSnapshot.target_id == mine.target_id.iloc[0],
+                models.ProgressSnapshot.scope_code == "500000",
+            )
+            .values(status="deterioration")
+        )
+    assert visit() != first
+    refresh_progress(factory)  # put right for the tests after

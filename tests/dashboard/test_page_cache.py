@@ -22,7 +22,7 @@ from db import models
 from db.data_version import PROGRESS_ROW_ID, current_version, current_versions, raise_version
 from db.session import make_engine, make_session_factory, transaction
 from db.users import create_token, create_user
-from tests.helpers import sign_in
+from tests.helpers import router_body, sign_in
 from workflows.progress import wait_for_progress
 
 ORIGIN = {"Origin": "http://localhost"}
@@ -78,19 +78,7 @@ def rendered(client: FlaskClient, **headers: str) -> Any:
 
 # 进展报告 for 重庆 (the page router's reply): drawn from the progress snapshots and the
 # reference data alone, it shows each target's latest figure as the recompute assessed it
-REPORT_BODY: dict[str, Any] = {
-    "output": ".._pages_content.children..._pages_store.data..",
-    "outputs": [
-        {"id": "_pages_content", "property": "children"},
-        {"id": "_pages_store", "property": "data"},
-    ],
-    "inputs": [
-        {"id": "_pages_location", "property": "pathname", "value": "/report"},
-        {"id": "_pages_location", "property": "search", "value": "?scope=500000"},
-    ],
-    "state": [],
-    "changedPropIds": ["_pages_location.pathname"],
-}
+REPORT_BODY = router_body("/report", "?scope=500000")
 
 
 MARKED = b'{"marked": true}'
@@ -342,13 +330,7 @@ def test_pgc010_a_restarted_worker_does_not_store_another_full_share(world, monk
 
 
 # 总览 (the page router's reply): observations (the context cards) and the snapshots
-HOME_BODY: dict[str, Any] = {
-    **REPORT_BODY,
-    "inputs": [
-        {"id": "_pages_location", "property": "pathname", "value": "/"},
-        {"id": "_pages_location", "property": "search", "value": ""},
-    ],
-}
+HOME_BODY = router_body("/")
 
 
 def test_pgc011_a_warmed_reply_is_the_freshly_computed_one_byte_for_byte(world) -> None:
