@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
@@ -22,9 +21,9 @@ from dashboard.context import (
 from dashboard.page_cache import versioned_read
 from dashboard.security import link_year
 from db.catalogue import indicators_frame, targets_frame
-from db.progress import snapshot_rows
-from indicators.progress import STATUS_ZH
+from indicators.progress_results import ENSURE_ASCII, Results
 from indicators.regions import RegionError
+from workflows.progress_views import progress_results
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -159,72 +158,39 @@ def targets() -> ResponseReturnValue:
     return jsonify({"count": len(items), "targets": items})
 
 
-def frame_records(columns: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-    """``json_records(pd.DataFrame(rows, columns=columns))`` without building the frame:
-    the same items, a value's type included. A frame holds a column's integers as
-    floats when the column also has a gap (None) or a float (``baseline_year``
-    2020.0), so such a column's integers become floats here too; NaN is None.
-    Booleans stay booleans (a frame keeps a column of booleans with gaps as
-    objects), lists stay lists, timestamps stay timestamps."""
-    if not rows:
-        return []
-    cells = [list(values) for values in zip(*rows, strict=True)]
-    for n, values in enumerate(cells):
-        kinds = {type(v) for v in values}
-        if int in kinds and kinds <= {int, float, type(None)} and len(kinds) > 1:
-            values = cells[n] = [None if v is None else float(v) for v in values]
-        if float in kinds:
-            cells[n] = [None if isinstance(v, float) and math.isnan(v) else v for v in values]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*cells, strict=True)]
-
-
-def stamps_as_text(stamps: list[Any]) -> list[str | None]:
-    """Timestamps as ``frame.computed_at.astype(str)`` writes them: pandas gives the
-    whole column one precision (``.000`` on every stamp when one has milliseconds),
-    so the text of a stamp depends on the others the answer holds."""
-    written = pd.Series(stamps).astype(str).tolist()
-    return [v if isinstance(v, str) else None for v in written]
-
-
-@dataclass(frozen=True)
-class _Results:
-    """One as-of year's assessments as /api/v1/progress gives them, sorted by target
-    (``computed_at`` still a timestamp); each item's JSON (as ``jsonify`` writes
-    it) made once, in two parts: before and after its ``computed_at`` text."""
-
-    items: list[dict[str, Any]]
-    encoded: list[tuple[str, str]]
-
-
-_results: dict[tuple[str, int, int | None], _Results] = {}
+_results: dict[tuple[str, int, int | None], Results] = {}
 RESULTS_KEPT = 4
-_STAMP = "\x00computed_at\x00"  # where an item's computed_at text goes
 
 
-def _progress_results(as_of: int | None) -> _Results:
+def _progress_results(as_of: int | None) -> Results:
     """The assessments of ``as_of`` (None: the latest year), kept by this worker while
     the progress version stands: a write to the snapshots or to the reference data
-    that names them raises it (db/data_version.py), an upload alone does not. Read
-    after the version, the rows may be newer than the key, never older."""
+    that names them raises it (db/data_version.py), an upload alone does not. A new
+    version's are read from the row the background recompute (or the first worker
+    that needed them) stored, each item written already
+    (workflows.progress_views.progress_results)."""
     key = (database_name(), progress_version(), as_of)
     kept = _results.get(key)
     if kept is None:
-        with progress_only(), session_factory()() as session:
-            columns, rows = snapshot_rows(session, as_of)
-        items = frame_records(columns, rows)
-        for item in items:
-            item["status_zh"] = STATUS_ZH.get(item["status"])
-        items.sort(key=lambda item: item["target_id"])  # one snapshot per target and year
-        dumps, stamp = current_app.json.dumps, current_app.json.dumps(_STAMP)
-        encoded = []
-        for item in items:
-            head, tail = dumps({**item, "computed_at": _STAMP}, separators=(",", ":")).split(stamp)
-            encoded.append((head, tail))
-        kept = _Results(items, encoded)
+        with progress_only():
+            kept = progress_results(session_factory(), key[1], as_of)
         if len(_results) >= RESULTS_KEPT:
             _results.pop(next(iter(_results)))
         _results[key] = kept
     return kept
+
+
+def _writes_as_stored() -> bool:
+    """Whether the app writes JSON as the stored items were written (Flask's default
+    provider, compact, as dashboard/app.py sets it: ``indicators.progress_results.dumps``)."""
+    provider = current_app.json
+    compact = getattr(provider, "compact", None)
+    return (
+        type(provider) is DefaultJSONProvider
+        and provider.sort_keys
+        and provider.ensure_ascii == ENSURE_ASCII
+        and (compact is True or (compact is None and not current_app.debug))
+    )
 
 
 @api.get("/progress")
@@ -235,17 +201,18 @@ def progress() -> ResponseReturnValue:
 
     Reads only what the progress version follows (the snapshots, the reference data
     naming them), so its answers are kept and tagged by that version: an upload is
-    not seen here before its recompute writes snapshots, which raises it. A new
-    version is served from this worker's copy of the year's assessments
-    (``_progress_results``), each item written once: a filter, not a read. The
-    answer is what ``jsonify`` gave (compact, keys sorted)."""
+    not seen here before its recompute writes snapshots, which raises it. An answer
+    is a filter of this worker's copy of the year's assessments
+    (``_progress_results``), each item's JSON written once per version for every
+    worker. The answer is what ``jsonify`` of the snapshots frame gave (compact,
+    keys sorted: tests api011, api013)."""
     args = request.args
     as_of = link_year(args.get("as_of"))
     if "as_of" in args and as_of is None:
         return error_response(f"参数 as_of 应为年份数字，收到“{args['as_of']}”", 400)
     results = _progress_results(as_of)
     wanted: dict[str, str] = {}
-    if "region" in args and results.items:
+    if "region" in args and len(results):
         try:
             wanted["scope_code"] = region_directory().resolve(args["region"]).code
         except RegionError as exc:
@@ -253,22 +220,8 @@ def progress() -> ResponseReturnValue:
     for name, column in (("indicator", "indicator_id"), ("target", "target_id")):
         if name in args:
             wanted[column] = args[name]
-    picked = [
-        n
-        for n, item in enumerate(results.items)
-        if all(item[column] == value for column, value in wanted.items())
-    ]
-    stamps = stamps_as_text([results.items[n]["computed_at"] for n in picked])
-    compact = current_app.json.compact  # type: ignore[attr-defined]
-    if compact is False or (compact is None and current_app.debug):  # indented: as jsonify
-        items = [
-            {**results.items[n], "computed_at": text}
-            for n, text in zip(picked, stamps, strict=True)
-        ]
+    picked = results.pick(wanted)
+    if not _writes_as_stored():  # indented in debug, or another provider: as jsonify
+        items = results.items(picked)
         return jsonify({"count": len(items), "results": items})
-    written = ",".join(
-        f"{results.encoded[n][0]}{json.dumps(text)}{results.encoded[n][1]}"
-        for n, text in zip(picked, stamps, strict=True)
-    )
-    body = f'{{"count":{len(picked)},"results":[{written}]}}\n'
-    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+    return current_app.response_class(results.body(picked), mimetype=current_app.json.mimetype)

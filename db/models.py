@@ -502,6 +502,21 @@ class ProgressView(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ProgressResults(Base):
+    """/api/v1/progress's items of one as-of year (``as_of`` 0: the latest), each
+    written once as JSON (indicators/progress_results.py), per progress version:
+    stored by the background recompute right after its commit, or by the first web
+    worker that needs them; every other worker reads this row instead of the
+    snapshots. Rows of older versions are deleted by the writer."""
+
+    __tablename__ = "progress_results"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    as_of: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 # ---------------------------------------------------------------- progress ---
 
 

@@ -16,13 +16,18 @@
    with ``_stream=on``), and the progress of every target (ours: after an upload —
    the data version raised first, as an upload does before its recompute —,
    after a recompute — the progress version raised too, as a recompute that
-   writes snapshots does: a miss that reads the snapshots again —, and a hit, the
-   reply kept for the version; Datasette: the snapshots table of the latest year,
-   which is less than ours: no names, plans or provenance joined).
+   writes snapshots does, and the items of the new version stored as its
+   background thread stores them right after its commit
+   (``workflows.progress_views.progress_results``): a miss that reads that one
+   row —, after a recompute whose items no process has stored yet (the first
+   reader of the version: reads the snapshots and writes every item), and a hit,
+   the reply kept for the version; Datasette: the snapshots table of the latest
+   year, which is less than ours: no names, plans or provenance joined).
 
 ``--data-dir``: build the database there once and reuse it on later runs (building
 the 10× one takes minutes; runs of two versions of the code back to back then read
-the same file).
+the same file; a reused one is migrated to this code's head first, so run the
+older code on a copy).
 
 Datasette is a development tool here, not a dependency of the app: it is in
 requirements-dev.txt (pinned in constraints.txt), not requirements.txt; the
@@ -52,7 +57,9 @@ from sqlalchemy import func, select  # noqa: E402
 
 from db import models  # noqa: E402
 from db.data_version import PROGRESS_ROW_ID, raise_version  # noqa: E402
+from db.migrate import head_revision, upgrade  # noqa: E402
 from db.session import make_engine, make_session_factory, transaction  # noqa: E402
+from workflows.progress_views import progress_results  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -123,7 +130,10 @@ def main() -> None:
         data_dir = Path(args.data_dir or tmp)
         if args.data_dir and (data_dir / "monitor.sqlite").exists():
             url = f"sqlite:///{data_dir / 'monitor.sqlite'}"
-            print(f"  reusing {url}")
+            migrate_engine = make_engine(url)
+            upgrade(migrate_engine)
+            migrate_engine.dispose()
+            print(f"  reusing {url} (migrated to {head_revision()})")
         else:
             data_dir.mkdir(parents=True, exist_ok=True)
             url = build_database(data_dir, args.factor)
@@ -156,10 +166,14 @@ def main() -> None:
                 with transaction(factory) as session:
                     raise_version(session)
 
-            def recompute() -> None:  # as a recompute that wrote snapshots does
+            def recompute() -> None:  # as a recompute that wrote snapshots commits
                 with transaction(factory) as session:
                     raise_version(session)
                     raise_version(session, PROGRESS_ROW_ID)
+
+            def recompute_and_store() -> None:  # ... and its thread then stores
+                recompute()
+                progress_results(factory)
 
             rows = [
                 (
@@ -185,6 +199,11 @@ def main() -> None:
                 ),
                 (
                     "progress, after a recompute (miss)",
+                    (a + "/api/v1/progress", recompute_and_store),
+                    b + f"/progress_snapshots.json?as_of={as_of}&_shape=array&_size=max",
+                ),
+                (
+                    "progress, miss, nothing stored",
                     (a + "/api/v1/progress", recompute),
                     b + f"/progress_snapshots.json?as_of={as_of}&_shape=array&_size=max",
                 ),

@@ -4,22 +4,28 @@ import json
 import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import dash
 import pandas as pd
 import pytest
 from flask import jsonify
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
+import workflows.progress_views
 from config.settings import load_settings
-from dashboard.api import frame_records, json_records, stamps_as_text
+from dashboard.api import json_records
 from dashboard.app import create_app
 from db import models
+from db.data_version import PROGRESS_ROW_ID, current_versions, raise_version
 from db.progress import snapshots_frame
+from db.progress_views import stored_results
 from db.regions import load_directory
 from db.session import make_engine, make_session_factory, transaction
 from indicators.progress import STATUS_ZH
+from indicators.progress_results import Results, frame_records, stamps_as_text
 from tests.helpers import layout
 
 
@@ -156,13 +162,9 @@ def _answer_from_the_frame(app: dash.Dash, query: dict[str, str]) -> bytes:
         return jsonify({"count": len(items), "results": items}).get_data()
 
 
-def test_api011_progress_answers_byte_for_byte_what_the_frame_gave(
-    app: dash.Dash, client: FlaskClient
-) -> None:
-    """The kept, pre-written items give the bytes the frame gave, for every filter and
-    year; a snapshot written meanwhile (the progress version raised) shows at once."""
-    as_of = client.get("/api/v1/progress").get_json()["results"][0]["as_of"]
-    queries = [
+def _queries(as_of: int) -> list[dict[str, str]]:
+    """/api/v1/progress's filters, alone and together, of the latest year and others."""
+    return [
         {},
         {"region": "重庆"},
         {"region": "成都市", "indicator": "gdp"},
@@ -171,8 +173,18 @@ def test_api011_progress_answers_byte_for_byte_what_the_frame_gave(
         {"target": "no-such-target"},
         {"as_of": str(as_of - 1)},
         {"as_of": str(as_of - 1), "region": "500000"},
+        {"as_of": str(as_of), "indicator": "gdp"},
         {"as_of": "1990"},
     ]
+
+
+def test_api011_progress_answers_byte_for_byte_what_the_frame_gave(
+    app: dash.Dash, client: FlaskClient
+) -> None:
+    """The kept, pre-written items give the bytes the frame gave, for every filter and
+    year; a snapshot written meanwhile (the progress version raised) shows at once."""
+    as_of = client.get("/api/v1/progress").get_json()["results"][0]["as_of"]
+    queries = _queries(as_of)
     for query in queries:
         got = client.get("/api/v1/progress", query_string=query)
         assert got.status_code == 200
@@ -218,3 +230,86 @@ def test_api012_frame_records_are_json_records_of_the_frame() -> None:
     assert got[0]["stamp_ms"] == "2026-12-07 03:01:02.000" and got[1]["c"] is None
     assert stamps_as_text([stamp])[0] == "2026-12-07 03:01:02"
     assert frame_records(columns, []) == []
+
+
+def _change_snapshot(factory: sessionmaker[Session], target: str, **values: Any) -> None:
+    """A recompute's commit, as another process makes it: a snapshot of the latest year
+    changed (which raises the progress version)."""
+    s = models.ProgressSnapshot
+    with transaction(factory) as session:
+        as_of = session.scalar(select(func.max(s.as_of)))
+        session.execute(update(s).where(s.as_of == as_of, s.target_id == target).values(**values))
+
+
+def test_api013_a_recompute_on_another_engine_is_served_from_the_items_it_stored(
+    app: dash.Dash, client: FlaskClient, module_full_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a recompute in another process (another engine) and its thread's store of
+    the new version's items, this worker answers from that row, without reading the
+    snapshots, with the bytes the frame gives (stamps of mixed precision among them);
+    never the old answers. A version nobody stored: the first reader computes it from
+    the snapshots and stores it for the others."""
+    engine = make_engine(module_full_url)
+    other = make_session_factory(engine)
+    try:
+        client.get("/api/v1/progress")  # this worker holds the current version's answer
+        _change_snapshot(
+            other, "outline-014", latest_value=12345.5,
+            computed_at=datetime(2026, 1, 2, 3, 4, 5, 120000),
+        )  # fmt: skip
+        _change_snapshot(other, "outline-001", computed_at=datetime(2026, 1, 2, 3, 4, 5, 123456))
+        workflows.progress_views.progress_results(other)  # what precompute_views stores
+        with other() as session:
+            version = current_versions(session)[2]
+            assert stored_results(session, version, None) is not None
+
+        def refuse(*_args: Any) -> Any:
+            raise AssertionError("read the snapshots or wrote the items again: they were stored")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(workflows.progress_views, "snapshot_rows", refuse)
+            patched.setattr(Results, "items", refuse)  # the items' own JSON, not jsonify
+            for query in (q for q in _queries(0) if "as_of" not in q):  # the latest year
+                got = client.get("/api/v1/progress", query_string=query)
+                assert got.get_data() == _answer_from_the_frame(app, query), query
+        row = client.get("/api/v1/progress?target=outline-014").get_json()["results"][0]
+        assert row["latest_value"] == 12345.5
+        assert row["computed_at"].startswith("2026-01-02 03:04:05.120")
+        as_of = row["as_of"]
+        for query in _queries(as_of):  # other years: computed by this first reader
+            got = client.get("/api/v1/progress", query_string=query)
+            assert got.get_data() == _answer_from_the_frame(app, query), query
+
+        _change_snapshot(other, "outline-014", latest_value=23456.5)  # nothing stored
+        with other() as session:
+            version = current_versions(session)[2]
+            assert stored_results(session, version, None) is None
+        row = client.get("/api/v1/progress?target=outline-014").get_json()["results"][0]
+        assert row["latest_value"] == 23456.5  # the new snapshots, never the old
+        with other() as session:  # computed once, left for the other workers
+            assert stored_results(session, version, None) is not None
+        for query in _queries(as_of):
+            got = client.get("/api/v1/progress", query_string=query)
+            assert got.get_data() == _answer_from_the_frame(app, query), query
+    finally:
+        engine.dispose()
+
+
+def test_api014_an_indented_answer_is_what_jsonify_gave(
+    app: dash.Dash, client: FlaskClient
+) -> None:
+    """With the provider writing indented JSON (debug), the stored items are read back
+    and written by ``jsonify``: the bytes the frame gave in that mode."""
+    factory = app.server.extensions["ccec_monitor"]["session_factory"]
+    with transaction(factory) as session:  # no reply kept from the compact answers
+        raise_version(session, PROGRESS_ROW_ID)
+    app.server.json.compact = False  # type: ignore[attr-defined]
+    try:
+        for query in ({}, {"region": "重庆"}, {"target": "outline-014"}, {"as_of": "1990"}):
+            got = client.get("/api/v1/progress", query_string=query).get_data()
+            assert got == _answer_from_the_frame(app, query), query
+            assert got.startswith(b'{\n  "count"')
+    finally:
+        app.server.json.compact = None  # type: ignore[attr-defined]
+        with transaction(factory) as session:  # the indented replies kept: not served again
+            raise_version(session, PROGRESS_ROW_ID)
