@@ -10,16 +10,20 @@ import hashlib
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import brotli
+import plotly.graph_objects as go
 import pytest
 from flask import session
+from plotly.basedatatypes import BaseTraceType
 
+import dashboard
 from config.settings import load_settings
 from dashboard.app import create_app
 from dashboard.auth import csrf_token, drawing_every_page
 from dashboard.security import _inline_scripts
-from dashboard.transfer import chosen_encoding
+from dashboard.transfer import PLOTLY_BUNDLE, PLOTLY_PATH, chosen_encoding
 from db.session import make_engine, make_session_factory
 from tests.helpers import HEADER_CALLBACK, ORIGIN
 
@@ -151,3 +155,27 @@ def test_tra006_drawing_every_page_sets_no_session_cookie(client) -> None:
         with drawing_every_page():
             assert csrf_token() == ""
         assert "csrf" not in session
+
+
+def test_tra007_plotly_served_with_the_trace_types_the_pages_draw(client) -> None:
+    """dcc.Graph's plotly.js address answers our bundle (dashboard/vendor), which
+    registers every trace type a page of the monitor draws: a figure of a type left
+    out would be drawn empty. A new type means scripts/plotly_bundle/build.sh again."""
+    sent = client.get(PLOTLY_PATH, headers=BROWSER)
+    assert sent.status_code == 200 and sent.mimetype == "text/javascript"
+    bundle = decoded(sent).decode()
+    assert bundle == PLOTLY_BUNDLE.read_text(encoding="utf-8")
+    assert len(bundle) < 2_000_000  # the full plotly.min.js is 4.8 MB
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+    traces = {
+        name.lower()
+        for name in dir(go)
+        if isinstance(getattr(go, name), type) and issubclass(getattr(go, name), BaseTraceType)
+    }
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in Path(dashboard.__file__).parent.rglob("*.py")
+    )
+    found = re.findall(r'go\.(\w+)\(|"type": "(\w+)"', source)
+    drawn = {(call or kind).lower() for call, kind in found} & traces
+    assert drawn >= {"scatter", "bar", "choropleth", "heatmap"}  # the finder still finds them
+    assert drawn <= registered, drawn - registered
