@@ -31,13 +31,49 @@ READ_DATA = "ccec_read_data"
 _PROGRESS_ONLY = "ccec_progress_only"
 
 
+# g: the observations read inside ``observation_scope`` (each a ``Scope``), in order
+_SCOPES = "ccec_observation_scopes"
+_IN_SCOPE = "ccec_in_observation_scope"
+
+
 def session_factory() -> sessionmaker[Session]:
     """The app's sessions. Opening one counts as reading data that any accepted change
-    may move (``READ_DATA``), unless inside ``progress_only``: a page's reply is kept by
-    the progress version alone only if nothing else was read (dashboard/page_cache.py)."""
-    if not g.get(_PROGRESS_ONLY):
+    may move (``READ_DATA``), unless inside ``progress_only`` or ``observation_scope``:
+    a page's reply is kept by the progress version alone only if nothing else was read,
+    by the digest of the observations it read if those were all (dashboard/page_cache.py)."""
+    if not g.get(_PROGRESS_ONLY) and not g.get(_IN_SCOPE):
         g.setdefault(READ_DATA, True)
     return current_app.extensions[EXTENSION]["session_factory"]
+
+
+Scope = tuple[str, tuple[str, ...]]  # ("indicators" | "regions", the ids): a filter
+
+
+@contextmanager
+def observation_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
+    """Within this block, reads count as reading the current observations of the
+    indicators (``kind`` "indicators") or regions ("regions") ``keys`` — exactly the
+    rows ``db.observations.current_observations`` returns with that filter, and the
+    rows of those by id — and nothing else: what ``observations_digest`` with the same
+    filter follows. Wrap only such reads; anything else read inside would be served
+    stale."""
+    if kind not in ("indicators", "regions"):
+        raise ValueError(kind)
+    scopes: list[Scope] = g.setdefault(_SCOPES, [])
+    scope = (kind, tuple(sorted(set(keys))))
+    if scope not in scopes:
+        scopes.append(scope)
+    depth = g.get(_IN_SCOPE, 0)
+    setattr(g, _IN_SCOPE, depth + 1)
+    try:
+        yield
+    finally:
+        setattr(g, _IN_SCOPE, depth)
+
+
+def observation_scopes() -> tuple[Scope, ...]:
+    """The observation filters this request has read inside ``observation_scope``."""
+    return tuple(g.get(_SCOPES, ()))
 
 
 @contextmanager
@@ -63,6 +99,7 @@ def reads_data() -> bool:
 def forget_reads() -> None:
     """Start counting reads afresh (the page cache, after looking its keys up)."""
     g.pop(READ_DATA, None)
+    g.pop(_SCOPES, None)
 
 
 def settings() -> Settings:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dashboard.context import (
     database_name,
     master_data,
+    observation_scope,
     per_request,
     progress_only,
     progress_version,
@@ -241,19 +242,23 @@ def targets() -> pd.DataFrame:
 
 
 def observations(indicator_id: str) -> pd.DataFrame:
-    """The current observations of one indicator (read once per request)."""
-    return per_request(
-        f"observations:{indicator_id}",
-        lambda: _query(lambda session: current_observations(session, indicator_id)),
-    ).copy()
+    """The current observations of one indicator (read once per request; a reply that
+    read nothing else is kept until they change: ``observation_scope``)."""
+    with observation_scope("indicators", (indicator_id,)):
+        return per_request(
+            f"observations:{indicator_id}",
+            lambda: _query(lambda session: current_observations(session, indicator_id)),
+        ).copy()
 
 
 def region_observations(codes: tuple[str, ...]) -> pd.DataFrame:
-    """The current observations of every indicator of ``codes`` (read once per request)."""
-    return per_request(
-        f"region-observations:{','.join(codes)}",
-        lambda: _query(lambda session: current_observations(session, regions=codes)),
-    ).copy()
+    """The current observations of every indicator of ``codes`` (read once per request;
+    a reply that read nothing else is kept until they change)."""
+    with observation_scope("regions", codes):
+        return per_request(
+            f"region-observations:{','.join(codes)}",
+            lambda: _query(lambda session: current_observations(session, regions=codes)),
+        ).copy()
 
 
 def _query(read: Callable[[Session], pd.DataFrame]) -> pd.DataFrame:

@@ -21,8 +21,15 @@ data (reads made inside ``dashboard.context.progress_only``; any other session o
 or the data version asked for, counts as reading data) is kept by the **progress
 version** instead (db/data_version.py: raised with every write to those tables, in
 the same transaction): 进展报告, 预期差距, 目标库, 区划, 方法 and the header are not
-computed again after an upload until its recompute changes snapshots. Both keys are
-looked up, the progress one first. A reply is written to the table by the worker's
+computed again after an upload until its recompute changes snapshots. A reply whose
+computation read, besides those, only current observations through
+``dashboard.context.observation_scope`` (指标's chart, table and map: one indicator;
+地区: the regions shown; 总览's context cards and value map) is kept by the progress
+version and the digest of exactly those rows (``db.observations.observations_digest``,
+taken before it is computed): an upload of other indicators or regions does not throw
+it away, one of its own does. What a request read is remembered per worker from its
+last computation; the first time, it is kept by the data version. The keys are looked
+up in that order: progress, data, then (one count per filter read) the digest. A reply is written to the table by the worker's
 writer thread, off the request, all waiting replies in one transaction.
 
 Not cached, ever: pages and callbacks that depend on who is signed in (审核,
@@ -63,9 +70,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import PROJECT_ROOT
-from dashboard.context import database_name, forget_reads, reads_data, session_factory, versions
+from dashboard.context import (
+    Scope,
+    database_name,
+    forget_reads,
+    observation_scopes,
+    progress_only,
+    reads_data,
+    session_factory,
+    versions,
+)
 from dashboard.transfer import MIN_SIZE, chosen_encoding
 from db.data_version import cached_reply, drop_replies_before, store_reply, stored_replies
+from db.observations import observations_digest
 from db.session import transaction
 
 log = logging.getLogger(__name__)
@@ -372,6 +389,66 @@ def most_asked(database: str, count: int) -> list[tuple[str, bytes]]:
     return top
 
 
+@dataclass(frozen=True)
+class _Keys:
+    """The keys a missed callback request was looked up by, and what it read then."""
+
+    progress: str
+    data: str
+    text: str
+    scopes: tuple[Scope, ...] | None  # what its last computation read, if any was seen
+    scoped: str | None  # the key by the digest of those, taken before it ran
+
+    def for_reads(self, read_data: bool, scopes: tuple[Scope, ...]) -> str:
+        """The key a reply is kept by, from what its computation read.
+
+        - anything read that only the data version follows (projects, submissions, an
+          unmarked session): the data version;
+        - besides the snapshots and the reference data, only current observations
+          read through ``observation_scope``: the digest of those rows, taken before
+          the computation (the rows it read are as new or newer, never older), if the
+          filters are the ones the digest was taken of; else, the first time a
+          request is seen by this worker, the data version, and the filters are
+          remembered for the next request. The rows they select decide the reply
+          with the progress version and the request: an upload to other indicators
+          and regions (and the submission it writes) does not throw it away;
+        - nothing but the snapshots and the reference data: the progress version."""
+        if read_data:
+            return self.data
+        if scopes:
+            _remember_scopes(self.text, scopes)
+            return self.scoped if self.scoped is not None and scopes == self.scopes else self.data
+        return self.progress
+
+
+# the observation filters each request's computation read, per worker and database
+_scopes_read: OrderedDict[tuple[str, str], tuple[Scope, ...]] = OrderedDict()
+SCOPES_MAX = 2048
+
+
+def _remember_scopes(text: str, scopes: tuple[Scope, ...]) -> None:
+    key = (database_name(), text)
+    _scopes_read[key] = scopes
+    _scopes_read.move_to_end(key)
+    while len(_scopes_read) > SCOPES_MAX:
+        _scopes_read.popitem(last=False)
+
+
+def scoped_key(text: str, scopes: tuple[Scope, ...]) -> str | None:
+    """The key of the reply to ``text`` by the progress version and the digest of the
+    current observations ``scopes`` select (None if they cannot be read now)."""
+    try:
+        with progress_only(), session_factory()() as session:
+            digests = [
+                f"{kind}:{','.join(keys)}={observations_digest(session, **{kind: keys})}"
+                for kind, keys in scopes
+            ]
+    except SQLAlchemyError:  # the cache is a help, never a reason to fail a page
+        log.warning("页面缓存读取失败", exc_info=True)
+        return None
+    return reply_key("callback", "\x1f".join([text, *digests]), "progress")
+
+
 def init_page_cache(app: dash.Dash) -> None:
     """Serve the reading pages' callback replies per data version. Register after
     the sign-in guard and the request checks (they refuse before the cache)."""
@@ -395,7 +472,12 @@ def init_page_cache(app: dash.Dash) -> None:
         reply = kept_reply(*keys)
         if reply is not None:
             return _send(reply)
-        g.ccec_reply_keys = keys
+        scopes = _scopes_read.get((database_name(), text))
+        scoped = scoped_key(text, scopes) if scopes is not None else None
+        reply = kept_reply(scoped) if scoped is not None else None
+        if reply is not None:
+            return _send(reply)
+        g.ccec_reply_keys = _Keys(*keys, text, scopes, scoped)
         forget_reads()  # from here on, what the callback reads decides the key
         return None
 
@@ -408,11 +490,7 @@ def init_page_cache(app: dash.Dash) -> None:
             and not response.is_streamed
             and "Content-Encoding" not in response.headers
         ):
-            # computed from the progress snapshots and the reference data alone: kept
-            # by the progress version, so an upload does not throw away what it cannot
-            # change; anything else read (observations, projects, submissions, the
-            # published layer …), or a read not marked, keys it by the data version
-            key = keys[1] if reads_data() else keys[0]
+            key = keys.for_reads(reads_data(), observation_scopes())
             return _send(keep_reply(key, response.get_data(), response.mimetype), response)
         return response
 

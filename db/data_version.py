@@ -83,7 +83,29 @@ def _note_write(
     _executemany: bool,
 ) -> None:
     match = _WRITE.match(statement)
-    note_write(conn, match.group(1).lower() if match else "")
+    table = match.group(1).lower() if match else ""
+    note_write(conn, table)
+    if table == "observations" and statement.lstrip()[:6].upper() == "UPDATE":
+        if _edits_in_place(statement):
+            conn.info.setdefault(_MARK, set()).add(PROGRESS_ROW_ID)
+
+
+_SET = re.compile(r"^\s*UPDATE\s+\"?observations\"?\s+SET\s+(.*?)(?:\s+WHERE\s|$)", re.I | re.S)
+_ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
+
+
+def _edits_in_place(statement: str) -> bool:
+    """Whether an UPDATE of observations changes more than ``is_current``. The app only
+    ever inserts observations, retires them (``is_current``) or deletes them, and a
+    page that read observations is kept by the digest of their ids
+    (``db.observations.observations_digest``), which such an edit would not move: it
+    raises the progress version too, part of every such page's key. Anything this
+    cannot read counts as an edit."""
+    found = _SET.match(statement)
+    if found is None:
+        return True
+    assigned = {name.lower() for name in _ASSIGNED.findall(found.group(1))}
+    return not assigned or assigned != {"is_current"}
 
 
 def note_write(conn: Connection, table: str) -> None:

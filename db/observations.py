@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import Select, delete, func, select, tuple_, type_coerce
+from sqlalchemy import BigInteger, Select, cast, delete, func, literal, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
@@ -91,19 +91,65 @@ def current_observations(
     query = select(
         o.id, o.indicator_id, o.region_code, o.period, o.value, o.unit, o.layer, o.note
     ).where(o.is_current)
-    if indicator is not None:
-        query = query.where(o.indicator_id == indicator)
-    if indicators is not None:
-        query = query.where(o.indicator_id.in_(sorted(indicators)))
-    if regions is not None:
-        query = query.where(o.region_code.in_(sorted(regions)))
-    rows = session.execute(query).all()
+    rows = session.execute(_filtered(query, indicator, indicators, regions)).all()
     columns = ["id", "indicator_id", "region_code", "period", "value", "unit", "layer", "bound"]
     frame = pd.DataFrame(rows, columns=columns)
     if frame.empty:
         return frame
     frame["bound"] = frame.bound.map(BOUND_NOTES).fillna("")
     return best_layer(frame, ["indicator_id", "region_code", "period"])
+
+
+_SCATTER = 2654435761  # Knuth's multiplicative hash
+_SCATTER_MOD = 4294967291  # the largest prime below 2**32
+
+
+def observations_digest(
+    session: Session,
+    indicator: str | None = None,
+    indicators: Collection[str] | None = None,
+    regions: Collection[str] | None = None,
+) -> str:
+    """What changes whenever the rows ``current_observations`` reads with the same
+    filters change: a key for what was computed from them (dashboard.page_cache: a
+    page is kept until what it read changes).
+
+    Observations are only inserted, marked not current or deleted, never edited in
+    place, so the rows are known by their ids: the digest is their count, a sum of
+    the ids scattered by a multiplicative hash (two sets of ids give the same sum
+    only by a one-in-four-billion chance — a plain sum or the highest id would
+    not see a PostgreSQL writer that took a lower id commit after one that took a
+    higher one and retire a row meanwhile), the highest id and the latest write (a
+    layer deleted and written again reuses SQLite's ids, not their write times)."""
+    o = models.Observation
+    big = BigInteger()  # PostgreSQL's integer would overflow
+    scattered = func.sum((cast(o.id, big) * literal(_SCATTER, big)) % literal(_SCATTER_MOD, big))
+    query = select(func.count(), scattered, func.max(o.id), func.max(o.created_at)).where(
+        o.is_current
+    )
+    query = _filtered(query, indicator, indicators, regions)
+    return "/".join(str(x) for x in session.execute(query).one())
+
+
+_Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")
+
+
+def _filtered(
+    query: _Query,
+    indicator: str | None,
+    indicators: Collection[str] | None,
+    regions: Collection[str] | None,
+) -> _Query:
+    """``query`` limited to the observations of ``indicator`` / ``indicators`` /
+    ``regions``: one definition for a read and the digest that follows it."""
+    o = models.Observation
+    if indicator is not None:
+        query = query.where(o.indicator_id == indicator)
+    if indicators is not None:
+        query = query.where(o.indicator_id.in_(sorted(indicators)))
+    if regions is not None:
+        query = query.where(o.region_code.in_(sorted(regions)))
+    return query
 
 
 def latest_data_year(session: Session) -> int | None:

@@ -95,7 +95,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(env: dict[str, str], url: str, reporters: int) -> list[dict[str, Any]]:
+def prepare(
+    env: dict[str, str], url: str, reporters: int, trusted: bool = True
+) -> list[dict[str, Any]]:
     """``manage.py init`` as production runs it, then reporters with tokens and the rows
     each will send (its region's sample values for 2024, as a template to vary)."""
     started = time.perf_counter()
@@ -112,7 +114,9 @@ def prepare(env: dict[str, str], url: str, reporters: int) -> list[dict[str, Any
             # through the audited administration functions, as manage.py does
             add_user(session, actor, f"load-{region}", PASSWORD, "reporter", None, regions=[region])
             # the regions' statistics systems send directly (直报): their rows are imported
-            token = issue_token(session, actor, f"load-{region}", "load test", trusted=True)
+            # trusted: the region's statistics system sends directly (直报), rows imported
+            # at once; else a statistician's files wait for the joint office's review
+            token = issue_token(session, actor, f"load-{region}", "load test", trusted=trusted)
             frame = observations_frame(session, region=region, start=UPLOAD_PERIOD)
         frame = frame[(frame.period == UPLOAD_PERIOD) & (frame.layer == "sample")]
         rows = [
@@ -249,8 +253,10 @@ def print_stats(stats: list[dict[str, str]], page_log: Path, duration: int) -> i
     return failures
 
 
-def verify(url: str, upload_log: Path) -> list[str]:
-    """What the reporters sent against what the database holds; the problems found."""
+def verify(url: str, upload_log: Path, review: bool = False) -> list[str]:
+    """What the reporters sent against what the database holds; the problems found
+    (``review``: every accepted file waits for review with all its rows, nothing is
+    imported)."""
     entries = [json.loads(line) for line in upload_log.read_text(encoding="utf-8").splitlines()]
     problems = []
     engine = make_engine(url)
@@ -270,12 +276,20 @@ def verify(url: str, upload_log: Path) -> list[str]:
             problems.append(
                 f"{len(entries)} uploads logged but {len(statuses)} API submissions stored"
             )
-        accepted = [e for e in entries if e["http"] == 201]
+        accepted = [e for e in entries if e["http"] == (202 if review else 201)]
+        expected = "pending" if review else "imported"
         wrong = [
-            e["submission_id"] for e in accepted if statuses.get(e["submission_id"]) != "imported"
+            e["submission_id"] for e in accepted if statuses.get(e["submission_id"]) != expected
         ]
         if wrong:
-            problems.append(f"accepted uploads not imported: {wrong[:10]}")
+            problems.append(f"accepted uploads not {expected}: {wrong[:10]}")
+        if review:
+            waiting = session.scalar(
+                select(func.count()).where(models.SubmissionRow.decision == "pending")
+            )
+            sent = sum(len(e["rows"]) for e in accepted)
+            if waiting != sent:
+                problems.append(f"{sent} rows sent for review, {waiting} waiting")
         duplicates = session.execute(
             select(func.count()).select_from(
                 select(models.Observation.indicator_id)
@@ -294,7 +308,7 @@ def verify(url: str, upload_log: Path) -> list[str]:
             problems.append(f"{duplicates} keys with more than one current value")
         # the value sent last (an unchanged value keeps the row of the file that set it)
         last: dict[tuple[str, str, str], float] = {}
-        for entry in sorted(accepted, key=lambda e: e["submission_id"]):
+        for entry in sorted([] if review else accepted, key=lambda e: e["submission_id"]):
             for region, indicator, period, value, _unit, _note in entry["rows"]:
                 last[(indicator, region, period)] = value
         reported = observations_frame(session, current_only=False)
@@ -324,7 +338,8 @@ def verify(url: str, upload_log: Path) -> list[str]:
             problems.append(f"imports report {written} rows written, {len(reported)} stored")
     engine.dispose()
     print(
-        f"  uploads: {len(entries)} sent, {len(accepted)} accepted (201), "
+        f"  uploads: {len(entries)} sent, {len(accepted)} accepted "
+        f"({'202, for review' if review else '201'}), "
         f"{len(statuses)} submissions stored; {len(reported)} reported rows stored "
         f"({len(current)} current); imports reported {written} rows written"
     )
@@ -439,6 +454,12 @@ def main() -> int:
     )
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument(
+        "--review",
+        action="store_true",
+        help="reporters' files wait for the joint office's review (untrusted tokens) instead "
+        "of being imported at once",
+    )
+    parser.add_argument(
         "--floor",
         action="store_true",
         help="the bare-Dash floor (scripts/floor_app.py) instead of the monitor: the same "
@@ -450,7 +471,8 @@ def main() -> int:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.system()} {platform.release()}; "
-        f"{args.viewers} viewers + {args.reporters} reporters for {args.duration} s, "
+        f"{args.viewers} viewers + {args.reporters} reporters"
+        f"{' (files wait for review)' if args.review else ''} for {args.duration} s, "
         f"gunicorn {args.workers} workers, {'SQLite' if args.sqlite else 'PostgreSQL'}, "
         f"viewers read each page {args.think} s, {args.cold_share:.0%} of them with an empty "
         f"browser cache; load average before {_load()} "
@@ -465,7 +487,7 @@ def main() -> int:
                 "DATABASE_URL": url,
                 "LOAD_SAMPLE_DATA": "true",
             }
-            reporters = prepare(env, url, args.reporters)
+            reporters = prepare(env, url, args.reporters, trusted=not args.review)
             port = free_port()
             base = f"http://127.0.0.1:{port}"
             log_path = data_dir / "server.log"
@@ -510,7 +532,7 @@ def main() -> int:
                     for process in (server, scheduler):
                         process.wait(timeout=60)
             failures = print_stats(stats, data_dir / "pages.jsonl", args.duration)
-            problems = verify(url, upload_log)
+            problems = verify(url, upload_log, args.review)
             errors = [line for line in log_path.read_text().splitlines() if "Traceback" in line]
     print(f"  load average after: {_load()}")
     for problem in problems:

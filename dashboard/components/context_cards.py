@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
-from dashboard.context import region_directory, session_factory
+from dashboard.context import observation_scope, region_directory, session_factory
 from dashboard.data import indicators as load_indicators
 from dashboard.i18n import layer_name, t
 from db.observations import current_observations, observation_sources
@@ -192,8 +192,11 @@ def context_row(lang: str) -> html.Div:
     except NationalTotalsError as error:  # the cards still stand; the shares say why not
         log.error("全国总量不可用：%s", error)
         national, problem = pd.DataFrame(columns=list(NATIONAL_COLUMNS)), str(error)
-    with session_factory()() as session:  # one session, one read of the three series
-        observations = current_observations(session, indicators=(GDP, POPULATION, GDP_GROWTH))
+    series = (GDP, POPULATION, GDP_GROWTH)
+    # one session, one read of the three series and of their rows' sources (by id: rows
+    # are never edited), kept until those series change
+    with observation_scope("indicators", series), session_factory()() as session:
+        observations = current_observations(session, indicators=series)
         cards = context_cards(observations, national, SCOPE, members, rules)
         ids = sorted({i for c in cards if c.figure is not None for i in c.figure.ids})
         sources = observation_sources(session, ids)

@@ -23,10 +23,11 @@ from dashboard.components.status import (
     status_colour,
     status_tally,
 )
-from dashboard.context import region_directory, session_factory
+from dashboard.context import region_directory
 from dashboard.data import changes as load_changes
 from dashboard.data import headline as load_headline
-from dashboard.data import per_version, pillar_counts, records
+from dashboard.data import indicators as load_indicators
+from dashboard.data import observations, per_version, pillar_counts, records
 from dashboard.data import snapshots as load_snapshots
 from dashboard.data import unit_statuses as load_unit_statuses
 from dashboard.figures import empty_figure, sparkline_svg
@@ -39,8 +40,6 @@ from dashboard.i18n import (
     t,
 )
 from dashboard.maps import MAP_GRAPH_CONFIG, category_map, latest_value_map, mapped_codes
-from db.catalogue import indicators_frame
-from db.observations import current_observations
 from indicators.formatting import (
     row_target,
     row_value,
@@ -249,10 +248,8 @@ def _wider_label(directory: RegionDirectory, scopes: set[str], lang: str) -> str
 
 def value_figure(indicator_id: str, lang: str) -> Any:
     """Each unit coloured by its latest annual value of the indicator (dashboard.maps)."""
-    with session_factory()() as session:
-        observations = current_observations(session, indicator_id)
-        unit = indicators_frame(session).set_index("id").unit.get(indicator_id, "")
-    return latest_value_map(observations, unit, region_directory(), lang)
+    unit = load_indicators().set_index("id").unit.get(indicator_id, "")
+    return latest_value_map(observations(indicator_id), unit, region_directory(), lang)
 
 
 CHANGES_SHOWN = 10

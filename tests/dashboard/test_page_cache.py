@@ -206,6 +206,7 @@ def test_pgc007_a_reply_is_kept_by_the_versions_of_what_it_read(world) -> None:
     another worker (it changes snapshots) invalidates the report."""
     first, second, factory = world["first"], world["second"], world["factory"]
     page_cache._memory.clear()
+    page_cache._scopes_read.clear()  # what 指标 reads is not known yet: kept by data version
     report = posted(first, REPORT_BODY)
     indicator = rendered(first).get_data(as_text=True)
     assert len(page_cache._memory) == 2
@@ -421,3 +422,50 @@ def test_pgc013_warming_counts_visitors_only_and_forgets_slowly(world) -> None:
     guarded = create_app(load_settings({}, read_requires_login=True), world["factory"])
     assert guarded.server.extensions["ccec_monitor"]["settings"].read_requires_login
     assert progress._after_recompute.get(world["factory"]) is hook  # none registered
+
+
+def _observation(factory: Any, indicator: str, value: float, period: str = "2026") -> int:
+    """A current reported observation of 重庆 written as any channel writes one (no
+    recompute: the snapshots and the progress version stay)."""
+    with transaction(factory) as session:
+        row = models.Observation(
+            indicator_id=indicator,
+            region_code="500000",
+            period=period,
+            layer="reported",
+            value=value,
+            unit="亿元" if indicator == "gdp" else "万人",
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_pgc014_a_page_showing_observations_is_kept_until_those_change(world) -> None:
+    """指标 (重庆's GDP, table) read only GDP's observations besides the snapshots and the
+    reference data: a change elsewhere (another indicator's row, a submission) leaves it
+    kept; a new GDP row, or one retired, on another worker, has it computed again."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._scopes_read.clear()
+    rendered(first)  # kept by the data version; what it read is remembered
+    with transaction(factory) as session:
+        raise_version(session)
+    page = rendered(first).get_data(as_text=True)  # kept by the digest of GDP's rows
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    _observation(factory, "population", 3300.5)  # another indicator: data version raised
+    assert rendered(first).get_data() == MARKED  # kept: GDP's rows did not change
+    gdp = _observation(factory, "gdp", 98765.4)  # on another worker: a new GDP figure
+    assert "98,765" in rendered(first).get_data(as_text=True)
+    # the same rows again give the same key: the reply kept for them (here marked) is
+    # theirs; forgotten, the page is drawn again from them
+    page_cache._memory.clear()
+    with transaction(factory) as session:  # retired, nothing written in its place
+        session.execute(
+            update(models.Observation).where(models.Observation.id == gdp).values(is_current=False)
+        )
+    again = rendered(first).get_data(as_text=True)
+    assert "98,765" not in again and again == page  # as before the new row
+    page_cache._memory.clear()  # the other worker, knowing nothing, draws the same
+    assert rendered(second).get_data(as_text=True) == page

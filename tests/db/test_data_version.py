@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 
 from db import models
 from db.data_version import current_versions
+from db.observations import observations_digest
 from db.session import make_engine, make_session_factory, transaction
 
 
@@ -103,3 +104,57 @@ def test_dv003_observations_written_by_copy_move_it(factory) -> None:
             user_id=None,
         )
     assert versions(factory) == (data + 1, reference, progress)
+
+
+def _digest(factory: object, **scope: object) -> str:
+    with factory() as session:  # type: ignore[operator]
+        return observations_digest(session, **scope)  # type: ignore[arg-type]
+
+
+def _gdp_2033(value: float, **fields: object) -> models.Observation:
+    """A reported 重庆 GDP row of 2033 (a year nothing else holds)."""
+    return models.Observation(
+        indicator_id="gdp",
+        region_code="500000",
+        period="2033",
+        layer="reported",
+        value=value,
+        unit="亿元",
+        **fields,
+    )
+
+
+def test_dv005_the_digest_of_observations_moves_with_their_rows_only(factory) -> None:
+    """A page that read observations is kept by their digest (dashboard.page_cache): a
+    row added or retired in its filter moves it, a row elsewhere does not; a layer
+    deleted and written again with the same ids moves it by the write time; an edit in
+    place, which the digest cannot see, raises the progress version instead (part of
+    every such page's key), a retirement does not."""
+    gdp, chongqing = {"indicators": ("gdp",)}, {"regions": ("500000",)}
+    before, region = _digest(factory, **gdp), _digest(factory, **chongqing)
+    other = {"indicators": ("population",)}
+    elsewhere = _digest(factory, **other)
+    with transaction(factory) as session:
+        session.add(row := _gdp_2033(7.5))
+    added = _digest(factory, **gdp)
+    assert added != before and _digest(factory, **chongqing) != region
+    assert _digest(factory, **other) == elsewhere
+    data, reference, progress = versions(factory)
+    same_row = models.Observation.id == row.id
+    with transaction(factory) as session:  # retired: the count moves, not the progress
+        session.execute(update(models.Observation).where(same_row).values(is_current=False))
+    assert versions(factory) == (data + 1, reference, progress)
+    assert _digest(factory, **gdp) == before
+    with transaction(factory) as session:  # edited in place (no channel of the app does)
+        session.execute(update(models.Observation).where(same_row).values(value=8.5))
+    assert versions(factory)[2] == progress + 1
+    with transaction(factory) as session:  # the row deleted and written again, same id
+        session.execute(delete(models.Observation).where(same_row))
+    gone = _digest(factory, **gdp)
+    with transaction(factory) as session:
+        session.add(_gdp_2033(9.5, id=row.id, is_current=False))
+    assert _digest(factory, **gdp) == gone  # not current: not read
+    with transaction(factory) as session:
+        session.execute(delete(models.Observation).where(same_row))
+        session.add(_gdp_2033(9.5, id=row.id))
+    assert _digest(factory, **gdp) not in (added, gone)  # same ids, a later write
