@@ -29,8 +29,9 @@ version and the digest of exactly those rows (``db.observations.observations_dig
 taken before it is computed): an upload of other indicators or regions does not throw
 it away, one of its own does. What a request read is remembered per worker from its
 last computation; the first time, it is kept by the data version. The keys are looked
-up in that order: progress, data, then (one count per filter read) the digest. A reply is written to the table by the worker's
-writer thread, off the request, all waiting replies in one transaction.
+up in that order: progress, data, then (one count per filter read) the digest. A reply
+is written to the table by the worker's writer thread, off the request, all waiting
+replies in one transaction.
 
 Not cached, ever: pages and callbacks that depend on who is signed in (审核,
 填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验; the header

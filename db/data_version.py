@@ -105,7 +105,7 @@ def _edits_in_place(statement: str) -> bool:
     if found is None:
         return True
     assigned = {name.lower() for name in _ASSIGNED.findall(found.group(1))}
-    return not assigned or assigned != {"is_current"}
+    return assigned != {"is_current"}
 
 
 def note_write(conn: Connection, table: str) -> None:

@@ -113,7 +113,6 @@ def prepare(
         with transaction(factory) as session:
             # through the audited administration functions, as manage.py does
             add_user(session, actor, f"load-{region}", PASSWORD, "reporter", None, regions=[region])
-            # the regions' statistics systems send directly (直报): their rows are imported
             # trusted: the region's statistics system sends directly (直报), rows imported
             # at once; else a statistician's files wait for the joint office's review
             token = issue_token(session, actor, f"load-{region}", "load test", trusted=trusted)
