@@ -60,6 +60,7 @@ def _indicator_values(ind: IndicatorDef, with_refs: bool) -> dict[str, Any]:
         "trend_limit": ind.limit,
         "aliases": list(ind.aliases),
         "measure": ind.measure,
+        "facility": ind.facility,
         "numerator_id": numerator if with_refs else None,
         "denominator_id": denominator if with_refs else None,
         "weight_id": ind.weight if with_refs else None,
@@ -237,6 +238,7 @@ def stored_catalogue(session: Session) -> Catalogue:
             scale=ind.scale,
             limit=ind.trend_limit,
             measure=ind.measure,
+            facility=bool(ind.facility),
         )
     rows: list[models.Target | models.Baseline | models.Vision] = [
         *session.scalars(select(models.Target)),

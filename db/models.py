@@ -145,6 +145,9 @@ class Indicator(Base):
     aliases: Mapped[list[Any] | None] = mapped_column(JSON)
     # a count target's series: "stock" or "flow" (indicators.catalogue.MEASURES), or none
     measure: Mapped[str | None] = mapped_column(String(10))
+    # a summed indicator measured at facilities and sites (airports, ports, zones …):
+    # the sample does not spread a grouping's value over its members (indicators.catalogue)
+    facility: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class _Provenance:

@@ -178,6 +178,12 @@ class IndicatorDef:
     # running number of new things; "stock" — a level to difference from the base
     # year's (通车里程); "flow" — the number added each year, summed
     measure: str | None = None
+    # summed indicators only: measured at, or counting, particular facilities and sites
+    # (airports, ports, hubs, lines, plants, zones, parks, designated units, listed
+    # projects, routes) — a region without one has none, so the sample does not spread
+    # a grouping's value over its members (indicators.sample_data); the loader asks
+    # every ``sum`` indicator to say which it is
+    facility: bool = False
 
 
 @dataclass(frozen=True)
@@ -344,6 +350,16 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
         limit = _require(raw, "limit", (int, float), where, problems, optional=True)
         measure = _require(raw, "measure", str, where, problems, optional=True)
         _choice(measure, MEASURES, where, "measure", problems)
+        facility = _require(raw, "facility", bool, where, problems, optional=True)
+        if values["aggregation"] == "sum" and raw.get("facility") is None:
+            problems.add(
+                where,
+                "facility",
+                "相加型指标须写明是否为设施类（true：只在设施、站点所在地区有值，"
+                "如机场、港口、枢纽；false：各地区都有，如地区生产总值）",
+            )
+        if values["aggregation"] not in (None, "sum") and facility is not None:
+            problems.add(where, "facility", "只有相加型（aggregation: sum）指标需要此字段")
         if values["aggregation"] == "ratio" and len(components) != 2:
             problems.add(where, "components", "比值型指标须给出分子、分母两个构成指标")
         if values["aggregation"] == "weighted_mean" and not weight:
@@ -365,6 +381,7 @@ def parse_indicators(path: Path, problems: _Problems) -> dict[str, IndicatorDef]
             scale=scale,
             limit=None if limit is None else float(limit),
             measure=measure,
+            facility=bool(facility),
         )
     for indicator in result.values():
         for ref in (*indicator.components, indicator.weight):

@@ -7,6 +7,16 @@ otherwise at a value from which the target is reachable at a plausible rate;
 then it follows one of five profiles (ahead, on track, slow, stalled,
 reversing) drawn from a fixed seed, so the demo shows every status. The
 numbers are invented: everything that shows them says 示例数据.
+
+Where a region has members (a grouping such as 成渝地区双城经济圈 or 川南渝西),
+a summed indicator's series is split among the members only when every member
+has some of it (地区生产总值, 常住人口, 粮食产量: ``facility: false`` in the
+catalogue). An indicator measured at particular facilities and sites
+(``facility: true``: 机场货邮吞吐量, 港口货物吞吐量, 中欧班列开行量, 国家5A级旅游景区数 …)
+stays with the grouping: the generator cannot know which members have an
+airport or a port, and a split would colour every district on 总览's map as if
+it had one. Its members get no sample value (the map says 无数据) unless the
+catalogue has a target for the member itself, which brings its own series.
 """
 
 from __future__ import annotations
@@ -120,14 +130,17 @@ def _sub_annual(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
 def _members(
     frame: pd.DataFrame, catalogue: Catalogue, directory: RegionDirectory, rng: np.random.Generator
 ) -> pd.DataFrame:
-    """Series for the members of groupings whose indicator adds up (``sum``): each
+    """Series for the members of groupings whose indicator adds up (``sum``) in
+    every member (not a facility measure, see the module's docstring): each
     grouping value split by fixed shares, so that members sum to the grouping."""
     taken = set(zip(frame.indicator_id, frame.region_code, strict=True))
     rows = []
     for (indicator_id, code), series in frame.groupby(["indicator_id", "region_code"]):
         region = directory.regions.get(code)
+        indicator = catalogue.indicators[indicator_id]
         if (
-            catalogue.indicators[indicator_id].aggregation != "sum"
+            indicator.aggregation != "sum"
+            or indicator.facility
             or region is None
             or not region.is_grouping
             or not region.members

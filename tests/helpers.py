@@ -350,11 +350,11 @@ SEED = "前言\n\n规划范围总面积 18.5 万平方公里。\n到 2025 年，
 INDICATORS = """
 indicators:
   - {id: gdp, name_zh: 地区生产总值, name_en: GDP, definition: d, definition_en: d, source_en: s, unit: 亿元, direction: higher,
-     frequency: annual, pillar: overall, source: s, aggregation: sum, headline: true}
+     frequency: annual, pillar: overall, source: s, aggregation: sum, facility: false, headline: true}
   - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, source_en: s, unit: 万平方公里, direction: none,
-     frequency: annual, pillar: overall, source: s, aggregation: sum}
+     frequency: annual, pillar: overall, source: s, aggregation: sum, facility: false}
   - {id: ports, name_zh: 口岸数量, name_en: Ports, definition: d, definition_en: d, source_en: s, unit: 个, direction: higher,
-     frequency: annual, pillar: opening, source: s, aggregation: sum}
+     frequency: annual, pillar: opening, source: s, aggregation: sum, facility: true}
 """
 ENTRIES = {
     "gdp": dict(
@@ -458,7 +458,8 @@ indicators:
   - {id: rank, name_zh: 产量位次, name_en: Rank, definition: d, definition_en: d, source_en: s, unit: 位, direction: lower,
      frequency: annual, pillar: industry, source: s, aggregation: not_combinable}
   - {id: logistics, name_zh: 社会物流总额, name_en: Logistics, definition: d, definition_en: d, source_en: s, unit: 亿元,
-     direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum}
+     direction: higher, frequency: annual, pillar: infrastructure, source: s, aggregation: sum,
+     facility: false}
 """
 KINDS_BASE = dict(section="前言", scope="万达开", base_year=None, value_high=None, stretch=False)
 KINDS_ENTRIES = {

@@ -103,6 +103,18 @@ def test_pag009_status_map_colours_no_unit_by_a_wider_scopes_target(client: Flas
     assert "机场货邮吞吐量：各地自身目标的进展" in figure["layout"]["title"]["text"]
 
 
+def test_pag013_value_map_shows_no_airport_where_there_is_none(client: FlaskClient) -> None:
+    """The 示例数据 split the circle's 机场货邮吞吐量 over all its districts and cities,
+    so the map by value coloured 渝中区, 内江 and 资阳 as if each had an airport: a
+    facility measure stays with the grouping, and they have no figure (无数据)."""
+    response = _home_map(client, "value", "airport_cargo_throughput", "")
+    figure = response["home-map"]["figure"]
+    coloured = {c for trace in figure["data"] for c in trace.get("locations", [])}
+    assert not coloured & {"500103", "511000", "512000"}, coloured
+    gdp = _home_map(client, "value", "gdp", "")["home-map"]["figure"]["data"][0]
+    assert "511000" in gdp["locations"]  # 内江's share of 川南渝西's GDP: a territorial total
+
+
 def test_pag004_region_scorecard_lists_every_target_of_the_region(
     app: dash.Dash, snapshots: pd.DataFrame
 ) -> None:

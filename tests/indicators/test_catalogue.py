@@ -176,6 +176,37 @@ def test_cat009_an_english_definition_or_source_missing_or_in_chinese_is_refused
     assert any(message in problem for problem in info.value.problems), info.value.problems
 
 
+SUMMED = "aggregation: sum, facility: false, "  # gdp's, the first indicator
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        ("aggregation: sum, ", "指标 gdp 字段 facility：相加型指标须写明"),
+        ("aggregation: sum, facility: null, ", "指标 gdp 字段 facility：相加型指标须写明"),
+        ("aggregation: sum, facility: 是, ", "指标 gdp 字段 facility：应为布尔值"),
+        ("aggregation: not_combinable, facility: false, ", "指标 gdp 字段 facility：只有相加型"),
+    ],
+)
+def test_cat012_a_summed_indicator_says_whether_it_is_measured_at_facilities(
+    tmp_path: Path, new: str, message: str
+) -> None:
+    """Every ``aggregation: sum`` indicator states ``facility`` (the 示例数据 split a
+    grouping's 机场货邮吞吐量 over every district when nothing said it could not be):
+    missing, null or not a boolean is refused, and so is the field on an
+    indicator that does not add up."""
+    indicators = INDICATORS.replace(SUMMED, new, 1)
+    assert indicators != INDICATORS
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(
+            write_world(tmp_path, indicators=indicators), small_directory(), tmp_path / "sources"
+        )
+    assert any(message in problem for problem in info.value.problems), info.value.problems
+    (tmp_path / "as_written").mkdir()
+    shipped = load(tmp_path / "as_written")
+    assert not shipped.indicators["gdp"].facility and shipped.indicators["ports"].facility
+
+
 def test_cat010_every_unit_of_the_catalogue_reads_in_english(catalogue: Catalogue) -> None:
     """Every unit an indicator or an entry uses has an English form — as a label
     (``unit_text``) and after a number (``quantity_en``): no 万家, 场次 or 处 on an

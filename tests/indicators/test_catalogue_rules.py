@@ -35,13 +35,13 @@ BELT_SENTENCE = (
 INDICATORS = """
 indicators:
   - {id: land_area, name_zh: 面积, name_en: Area, definition: d, definition_en: d, source_en: s, unit: 万平方公里, direction: none,
-     frequency: annual, pillar: overall, source: s, aggregation: sum}
+     frequency: annual, pillar: overall, source: s, aggregation: sum, facility: false}
   - {id: area_units, name_zh: 区县数, name_en: Units, definition: d, definition_en: d, source_en: s, unit: 个, direction: none,
-     frequency: annual, pillar: overall, source: s, aggregation: sum}
+     frequency: annual, pillar: overall, source: s, aggregation: sum, facility: false}
   - {id: planning_scope_cities, name_zh: 规划范围内地级市数量, name_en: Cities, definition: d, definition_en: d, source_en: s,
-     unit: 个, direction: none, frequency: annual, pillar: overall, source: s, aggregation: sum}
+     unit: 个, direction: none, frequency: annual, pillar: overall, source: s, aggregation: sum, facility: false}
   - {id: grain, name_zh: 粮食产量, name_en: Grain, definition: d, definition_en: d, source_en: s, unit: 万吨, direction: higher,
-     frequency: annual, pillar: industry, source: s, aggregation: sum}
+     frequency: annual, pillar: industry, source: s, aggregation: sum, facility: false}
   - {id: growth, name_zh: 增速, name_en: Growth, definition: d, definition_en: d, source_en: s, unit: "%", direction: higher,
      frequency: annual, pillar: overall, source: s, aggregation: not_combinable}
   - {id: routes, name_zh: 线路条数, name_en: Routes, definition: d, definition_en: d, source_en: s, unit: 条, direction: higher,

@@ -110,6 +110,7 @@ def test_cat102_the_stored_catalogue_is_the_files_one(
     files = workflows.catalogue.read_catalogue_files(directory)
     assert stored.plans == files.plans
     assert stored.indicators == files.indicators
+    assert stored.indicators["airport_cargo_throughput"].facility  # indicators.facility
     assert stored.entries.keys() == files.entries.keys()
     for key, entry in files.entries.items():
         kept = stored.entries[key]
