@@ -28,25 +28,50 @@ T = TypeVar("T")
 # g: set when this request has read what only the data version follows (dashboard.page_cache
 # keys a reply computed without it by the progress version alone)
 READ_DATA = "ccec_read_data"
-_PROGRESS_ONLY = "ccec_progress_only"
+# g: set when this request has read progress snapshots (or what is kept by their version)
+# outside ``snapshot_scope``: its reply is then kept by the progress version
+READ_PROGRESS = "ccec_read_progress"
+_NOT_DATA = "ccec_progress_only"
 
 
-# g: the observations read inside ``observation_scope`` (each a ``Scope``), in order
+# g: the observations and snapshots read inside ``observation_scope`` and
+# ``snapshot_scope`` (each a ``Scope``), in order
 _SCOPES = "ccec_observation_scopes"
 _IN_SCOPE = "ccec_in_observation_scope"
+_IN_SNAPSHOTS = "ccec_in_snapshot_scope"
 
 
 def session_factory() -> sessionmaker[Session]:
     """The app's sessions. Opening one counts as reading data that any accepted change
-    may move (``READ_DATA``), unless inside ``progress_only`` or ``observation_scope``:
-    a page's reply is kept by the progress version alone only if nothing else was read,
-    by the digest of the observations it read if those were all (dashboard/page_cache.py)."""
-    if not g.get(_PROGRESS_ONLY) and not g.get(_IN_SCOPE):
+    may move (``READ_DATA``), unless inside ``progress_only``, ``reference_only`` or
+    ``observation_scope``: a page's reply is kept by the progress version alone only if
+    nothing else was read, by the digest of the observations it read if those were all
+    (dashboard/page_cache.py)."""
+    if not g.get(_NOT_DATA) and not g.get(_IN_SCOPE):
         g.setdefault(READ_DATA, True)
     return current_app.extensions[EXTENSION]["session_factory"]
 
 
-Scope = tuple[str, tuple[str, ...]]  # ("indicators" | "regions", the ids): a filter
+# ("indicators" | "regions", the ids): a filter of current observations;
+# ("snapshots:indicators" | "snapshots:regions", the ids): of progress snapshots
+Scope = tuple[str, tuple[str, ...]]
+
+
+def _record_scope(scope: Scope) -> None:
+    scopes: list[Scope] = g.setdefault(_SCOPES, [])
+    if scope not in scopes:
+        scopes.append(scope)
+
+
+@contextmanager
+def _deeper(name: str) -> Iterator[None]:
+    """``g.<name>`` one higher within the block (blocks nest)."""
+    depth = g.get(name, 0)
+    setattr(g, name, depth + 1)
+    try:
+        yield
+    finally:
+        setattr(g, name, depth)
 
 
 @contextmanager
@@ -59,21 +84,35 @@ def observation_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
     stale."""
     if kind not in ("indicators", "regions"):
         raise ValueError(kind)
-    scopes: list[Scope] = g.setdefault(_SCOPES, [])
-    scope = (kind, tuple(sorted(set(keys))))
-    if scope not in scopes:
-        scopes.append(scope)
-    depth = g.get(_IN_SCOPE, 0)
-    setattr(g, _IN_SCOPE, depth + 1)
-    try:
+    _record_scope((kind, tuple(sorted(set(keys)))))
+    with _deeper(_IN_SCOPE):
         yield
-    finally:
-        setattr(g, _IN_SCOPE, depth)
+
+
+@contextmanager
+def snapshot_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
+    """Within this block, what is made of the latest progress snapshots (``data.views``,
+    ``data.snapshots``: read whole, kept per worker) counts as reading the snapshots of
+    the targets of the indicators (``kind`` "indicators") or of the scopes ("regions")
+    ``keys``, of any year, and the latest as-of year — what ``snapshots_digest`` with
+    the same filter follows — and not as reading the progress version. Wrap only what
+    keeps, of the whole, the rows of those indicators or scopes alone: a count over all
+    targets made inside would be served stale."""
+    if kind not in ("indicators", "regions"):
+        raise ValueError(kind)
+    _record_scope((f"snapshots:{kind}", tuple(sorted(set(keys)))))
+    with _deeper(_IN_SNAPSHOTS):
+        yield
 
 
 def observation_scopes() -> tuple[Scope, ...]:
     """The observation filters this request has read inside ``observation_scope``."""
     return tuple(g.get(_SCOPES, ()))
+
+
+def _read_progress() -> None:
+    if not g.get(_IN_SNAPSHOTS):
+        g.setdefault(READ_PROGRESS, True)
 
 
 @contextmanager
@@ -82,13 +121,18 @@ def progress_only() -> Iterator[None]:
     (db/data_version.py ``PROGRESS``: the progress snapshots, the reference data, and
     what is kept by their versions) — not as reading data an upload moves. Wrap only
     reads of those tables; anything else read inside would be served stale."""
-    depth = g.get(_PROGRESS_ONLY, 0)
-    g.setdefault(_PROGRESS_ONLY, 0)
-    setattr(g, _PROGRESS_ONLY, depth + 1)
-    try:
+    _read_progress()
+    with _deeper(_NOT_DATA):
         yield
-    finally:
-        setattr(g, _PROGRESS_ONLY, depth)
+
+
+@contextmanager
+def reference_only() -> Iterator[None]:
+    """Within this block a read counts as reading the reference data alone (regions and
+    the catalogue: db/data_version.py ``REFERENCE``), part of every reply's key. Wrap
+    only reads of those tables."""
+    with _deeper(_NOT_DATA):
+        yield
 
 
 def reads_data() -> bool:
@@ -96,9 +140,15 @@ def reads_data() -> bool:
     return bool(g.get(READ_DATA))
 
 
+def reads_progress() -> bool:
+    """Whether this request has read progress snapshots outside ``snapshot_scope``."""
+    return bool(g.get(READ_PROGRESS))
+
+
 def forget_reads() -> None:
     """Start counting reads afresh (the page cache, after looking its keys up)."""
     g.pop(READ_DATA, None)
+    g.pop(READ_PROGRESS, None)
     g.pop(_SCOPES, None)
 
 
@@ -127,7 +177,7 @@ def versions() -> tuple[int, int, int]:
     callback request)."""
 
     def read() -> tuple[int, int, int]:
-        with progress_only(), session_factory().kw["bind"].connect() as connection:
+        with reference_only(), session_factory().kw["bind"].connect() as connection:
             return current_versions(connection)
 
     return per_request("data_versions", read)
@@ -148,7 +198,9 @@ def reference_version() -> int:
 
 def progress_version() -> int:
     """The version of the progress snapshots and what names them (db/data_version.py):
-    what the precomputed page data (dashboard.data.views) is kept by."""
+    what the precomputed page data (dashboard.data.views) is kept by. Asking for it counts
+    as reading the progress snapshots (``READ_PROGRESS``) outside ``snapshot_scope``."""
+    _read_progress()
     return versions()[2]
 
 
@@ -166,7 +218,7 @@ def master_data(key: str, load: Callable[[], T]) -> T:
     """``load()`` once per reference data version per worker and database."""
 
     def read() -> T:
-        with progress_only():  # reference data: part of what the progress version follows
+        with reference_only():
             return load()
 
     return kept(database_name(), key, reference_version(), read)
@@ -181,5 +233,5 @@ def region_directory() -> RegionDirectory:
 
 
 def plan_titles() -> dict[str, str]:
-    with progress_only(), session_factory()() as session:  # reference data
+    with reference_only(), session_factory()() as session:
         return {plan.id: plan.title for plan in plans(session)}

@@ -22,16 +22,19 @@ or the data version asked for, counts as reading data) is kept by the **progress
 version** instead (db/data_version.py: raised with every write to those tables, in
 the same transaction): 进展报告, 预期差距, 目标库, 区划, 方法 and the header are not
 computed again after an upload until its recompute changes snapshots. A reply whose
-computation read, besides those, only current observations through
+computation read, besides the reference data, only current observations through
 ``dashboard.context.observation_scope`` (指标's chart, table and map: one indicator;
-地区: the regions shown; 总览's context cards and value map) is kept by the progress
-version and the digest of exactly those rows (``db.observations.observations_digest``,
-taken before it is computed): an upload of other indicators or regions does not throw
-it away, one of its own does. What a request read is remembered per worker from its
-last computation; the first time, it is kept by the data version. The keys are looked
-up in that order: progress, data, then (one count per filter read) the digest. A reply
-is written to the table by the worker's writer thread, off the request, all waiting
-replies in one transaction.
+地区: the regions shown; 总览's context cards and value map) and progress snapshots
+through ``dashboard.context.snapshot_scope`` (指标's statuses: one indicator's) is kept
+by the digest of exactly those rows (``db.observations.observations_digest``,
+``db.progress.snapshots_digest``, taken before it is computed) and the reference version
+— or the progress version, if it also read the snapshots whole: an upload of other
+indicators or regions does not throw it away, nor the recompute of other indicators'
+targets; one of its own does. What a request read is remembered per worker from its
+last computation; the first time, it is kept by the data version. A request whose reads
+are remembered is looked up by the digest key alone, any other by the progress key,
+then the data key. A reply is written to the table by the worker's writer thread, off
+the request, all waiting replies in one transaction.
 
 Not cached, ever: pages and callbacks that depend on who is signed in (审核,
 填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验; the header
@@ -76,14 +79,22 @@ from dashboard.context import (
     database_name,
     forget_reads,
     observation_scopes,
-    progress_only,
     reads_data,
+    reads_progress,
+    reference_only,
     session_factory,
     versions,
 )
 from dashboard.transfer import MIN_SIZE, chosen_encoding
-from db.data_version import cached_reply, drop_replies_before, store_reply, stored_replies
+from db.data_version import (
+    cached_reply,
+    current_versions,
+    drop_replies_before,
+    store_reply,
+    stored_replies,
+)
 from db.observations import observations_digest
+from db.progress import snapshots_digest
 from db.session import transaction
 
 log = logging.getLogger(__name__)
@@ -170,12 +181,13 @@ BUILD = _code_digest()
 
 def reply_key(kind: str, request_text: str, basis: str = "data") -> str:
     """The key of a reply: the program's build, the version it is kept by (``basis``:
-    "data", the data version, or "progress", the progress version alone), the day (a
-    page may say "overdue"), what was asked. Hashed: the table's key column is 64
-    characters."""
+    "data", the data version; "progress", the progress version alone; "reference",
+    the reference data's version, for a reply whose other reads are digested in
+    ``request_text``), the day (a page may say "overdue"), what was asked. Hashed: the
+    table's key column is 64 characters."""
     day = datetime.now(UTC).date().isoformat()
-    data, _, progress = versions()
-    version = f"p{progress}" if basis == "progress" else str(data)
+    data, reference, progress = versions()
+    version = {"progress": f"p{progress}", "reference": f"r{reference}"}.get(basis, str(data))
     text = "\x1f".join((kind, BUILD, version, day, request_text))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -391,63 +403,89 @@ def most_asked(database: str, count: int) -> list[tuple[str, bytes]]:
 
 
 @dataclass(frozen=True)
+class Reads:
+    """What a callback's computation read, beside the reference data: the observation
+    and snapshot filters (``dashboard.context.Scope``), and whether it read the progress
+    snapshots outside ``snapshot_scope``."""
+
+    scopes: tuple[Scope, ...]
+    progress: bool
+
+
+@dataclass(frozen=True)
 class _Keys:
     """The keys a missed callback request was looked up by, and what it read then."""
 
     progress: str
     data: str
     text: str
-    scopes: tuple[Scope, ...] | None  # what its last computation read, if any was seen
+    seen: Reads | None  # what its last computation read, if any was seen
     scoped: str | None  # the key by the digest of those, taken before it ran
 
-    def for_reads(self, read_data: bool, scopes: tuple[Scope, ...]) -> str:
+    def for_reads(self, read_data: bool, reads: Reads) -> str:
         """The key a reply is kept by, from what its computation read.
 
         - anything read that only the data version follows (projects, submissions, an
           unmarked session): the data version;
-        - besides the snapshots and the reference data, only current observations
-          read through ``observation_scope``: the digest of those rows, taken before
-          the computation (the rows it read are as new or newer, never older), if the
-          filters are the ones the digest was taken of; else, the first time a
-          request is seen by this worker, the data version, and the filters are
-          remembered for the next request. The rows they select decide the reply
-          with the progress version and the request: an upload to other indicators
-          and regions (and the submission it writes) does not throw it away;
+        - besides the reference data, only current observations read through
+          ``observation_scope`` and snapshots through ``snapshot_scope`` (with the
+          snapshots read whole if ``reads.progress``): the digest of those rows, taken
+          before the computation (the rows it read are as new or newer, never older),
+          with the progress version if ``reads.progress``, else the reference
+          version — if the reads are the ones the digest was taken of; else, the first
+          time a request is seen by this worker, the data version, and the reads are
+          remembered for the next request. An upload to other indicators and regions
+          (and the submission it writes) does not throw such a reply away, nor, for
+          one that read snapshots only through ``snapshot_scope``, the recompute of
+          other targets;
         - nothing but the snapshots and the reference data: the progress version."""
-        if read_data:
-            return self.data
-        if scopes:
-            _remember_scopes(self.text, scopes)
-            return self.scoped if self.scoped is not None and scopes == self.scopes else self.data
-        return self.progress
+        if read_data or not reads.scopes:
+            _reads_seen.pop((database_name(), self.text), None)  # looked up by these keys
+            return self.data if read_data else self.progress
+        _remember_reads(self.text, reads)
+        return self.scoped if self.scoped is not None and reads == self.seen else self.data
 
 
-# the observation filters each request's computation read, per worker and database
-_scopes_read: OrderedDict[tuple[str, str], tuple[Scope, ...]] = OrderedDict()
+# what each request's computation read, per worker and database
+_reads_seen: OrderedDict[tuple[str, str], Reads] = OrderedDict()
 SCOPES_MAX = 2048
 
 
-def _remember_scopes(text: str, scopes: tuple[Scope, ...]) -> None:
+def _remember_reads(text: str, reads: Reads) -> None:
     key = (database_name(), text)
-    _scopes_read[key] = scopes
-    _scopes_read.move_to_end(key)
-    while len(_scopes_read) > SCOPES_MAX:
-        _scopes_read.popitem(last=False)
+    _reads_seen[key] = reads
+    _reads_seen.move_to_end(key)
+    while len(_reads_seen) > SCOPES_MAX:
+        _reads_seen.popitem(last=False)
 
 
-def scoped_key(text: str, scopes: tuple[Scope, ...]) -> str | None:
-    """The key of the reply to ``text`` by the progress version and the digest of the
-    current observations ``scopes`` select (None if they cannot be read now)."""
+def _digest(session: Session, scope: Scope) -> str:
+    kind, keys = scope
+    if kind.startswith("snapshots:"):
+        return snapshots_digest(session, **{kind.removeprefix("snapshots:"): keys})
+    return observations_digest(session, **{kind: keys})
+
+
+def scoped_key(text: str, reads: Reads) -> str | None:
+    """The key of the reply to ``text`` by the digest of the current observations and
+    snapshots ``reads`` selects, and the version its other reads follow (None if they
+    cannot be read now). None too if the progress version moved since this request
+    read it: the worker's per-version page data (dashboard.data.views) would then be
+    older than the snapshots digested."""
     try:
-        with progress_only(), session_factory()() as session:
+        with reference_only(), session_factory()() as session:
             digests = [
-                f"{kind}:{','.join(keys)}={observations_digest(session, **{kind: keys})}"
-                for kind, keys in scopes
+                f"{kind}:{','.join(keys)}={_digest(session, (kind, keys))}"
+                for kind, keys in reads.scopes
             ]
+            moved = current_versions(session)[2] != versions()[2]
     except SQLAlchemyError:  # the cache is a help, never a reason to fail a page
         log.warning("页面缓存读取失败", exc_info=True)
         return None
-    return reply_key("callback", "\x1f".join([text, *digests]), "progress")
+    if moved:
+        return None
+    basis = "progress" if reads.progress else "reference"
+    return reply_key("callback", "\x1f".join([text, *digests]), basis)
 
 
 def init_page_cache(app: dash.Dash) -> None:
@@ -470,15 +508,17 @@ def init_page_cache(app: dash.Dash) -> None:
         asked["changed"] = payload.get("changedPropIds")
         text = json.dumps(asked, sort_keys=True, ensure_ascii=False)
         keys = (reply_key("callback", text, "progress"), reply_key("callback", text))
-        reply = kept_reply(*keys)
+        seen = _reads_seen.get((database_name(), text))
+        # what read observations or snapshots through a scope is kept by their digest
+        # (only its first computation by the data version): looked up by that alone
+        reply = None if seen is not None else kept_reply(*keys)
         if reply is not None:
             return _send(reply)
-        scopes = _scopes_read.get((database_name(), text))
-        scoped = scoped_key(text, scopes) if scopes is not None else None
+        scoped = scoped_key(text, seen) if seen is not None else None
         reply = kept_reply(scoped) if scoped is not None else None
         if reply is not None:
             return _send(reply)
-        g.ccec_reply_keys = _Keys(*keys, text, scopes, scoped)
+        g.ccec_reply_keys = _Keys(*keys, text, seen, scoped)
         forget_reads()  # from here on, what the callback reads decides the key
         return None
 
@@ -491,7 +531,7 @@ def init_page_cache(app: dash.Dash) -> None:
             and not response.is_streamed
             and "Content-Encoding" not in response.headers
         ):
-            key = keys.for_reads(reads_data(), observation_scopes())
+            key = keys.for_reads(reads_data(), Reads(observation_scopes(), reads_progress()))
             return _send(keep_reply(key, response.get_data(), response.mimetype), response)
         return response
 

@@ -85,9 +85,11 @@ def _note_write(
     match = _WRITE.match(statement)
     table = match.group(1).lower() if match else ""
     note_write(conn, table)
-    if table == "observations" and statement.lstrip()[:6].upper() == "UPDATE":
-        if _edits_in_place(statement):
-            conn.info.setdefault(_MARK, set()).add(PROGRESS_ROW_ID)
+    updating = statement.lstrip()[:6].upper() == "UPDATE"
+    if updating and (
+        (table == "observations" and _edits_in_place(statement)) or table == "progress_snapshots"
+    ):
+        conn.info.setdefault(_MARK, set()).update((PROGRESS_ROW_ID, REFERENCE_ROW_ID))
 
 
 _SET = re.compile(r"^\s*UPDATE\s+\"?observations\"?\s+SET\s+(.*?)(?:\s+WHERE\s|$)", re.I | re.S)
@@ -96,11 +98,12 @@ _ASSIGNED = re.compile(r'"?(\w+)"?\s*=')
 
 def _edits_in_place(statement: str) -> bool:
     """Whether an UPDATE of observations changes more than ``is_current``. The app only
-    ever inserts observations, retires them (``is_current``) or deletes them, and a
-    page that read observations is kept by the digest of their ids
-    (``db.observations.observations_digest``), which such an edit would not move: it
-    raises the progress version too, part of every such page's key. Anything this
-    cannot read counts as an edit."""
+    ever inserts observations, retires them (``is_current``) or deletes them, and
+    snapshots it only inserts and deletes; a page that read either is kept by the
+    digest of their ids (db/digest.py), which an edit in place would not move: such an
+    edit (of a snapshot, any UPDATE) raises the progress and the reference versions, one
+    of which is part of every such page's key. Anything this cannot read counts as an
+    edit."""
     found = _SET.match(statement)
     if found is None:
         return True

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import BigInteger, Select, cast, delete, func, literal, select, tuple_, type_coerce
+from sqlalchemy import Select, delete, func, select, tuple_, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from db import models
+from db.digest import digest_columns, digest_text
 from indicators.layers import LAYER_NAMES_ZH, best_layer
 
 # the note the published layer gives a figure that is a bound, not a value
@@ -100,10 +101,6 @@ def current_observations(
     return best_layer(frame, ["indicator_id", "region_code", "period"])
 
 
-_SCATTER = 2654435761  # Knuth's multiplicative hash
-_SCATTER_MOD = 4294967291  # the largest prime below 2**32
-
-
 def observations_digest(
     session: Session,
     indicator: str | None = None,
@@ -112,23 +109,14 @@ def observations_digest(
 ) -> str:
     """What changes whenever the rows ``current_observations`` reads with the same
     filters change: a key for what was computed from them (dashboard.page_cache: a
-    page is kept until what it read changes).
-
-    Observations are only inserted, marked not current or deleted, never edited in
-    place, so the rows are known by their ids: the digest is their count, a sum of
-    the ids scattered by a multiplicative hash (two sets of ids give the same sum
-    only by a one-in-four-billion chance — a plain sum or the highest id would
-    not see a PostgreSQL writer that took a lower id commit after one that took a
-    higher one and retire a row meanwhile), the highest id and the latest write (a
-    layer deleted and written again reuses SQLite's ids, not their write times)."""
+    page is kept until what it read changes). Observations are only inserted, marked
+    not current or deleted, never edited in place (db/data_version.py raises the
+    progress version on such an edit), so the rows are known by their ids
+    (db/digest.py)."""
     o = models.Observation
-    big = BigInteger()  # PostgreSQL's integer would overflow
-    scattered = func.sum((cast(o.id, big) * literal(_SCATTER, big)) % literal(_SCATTER_MOD, big))
-    query = select(func.count(), scattered, func.max(o.id), func.max(o.created_at)).where(
-        o.is_current
-    )
+    query = select(*digest_columns(o.id, o.created_at)).where(o.is_current)
     query = _filtered(query, indicator, indicators, regions)
-    return "/".join(str(x) for x in session.execute(query).one())
+    return digest_text(tuple(session.execute(query).one()))
 
 
 _Query = TypeVar("_Query", bound="Select[*tuple[Any, ...]]")

@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, delete, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db import models
+from db.digest import digest_columns, digest_text
 from indicators.progress import status_change
 
 PREVIOUS = {
@@ -133,6 +134,32 @@ def snapshots_version(session: Session) -> tuple[object, ...]:
     return tuple(
         session.execute(select(func.count(), func.max(s.id), func.max(s.computed_at))).one()
     )
+
+
+def snapshots_digest(
+    session: Session,
+    indicators: Collection[str] | None = None,
+    regions: Collection[str] | None = None,
+) -> str:
+    """What changes whenever the snapshots of the targets of ``indicators`` (or of the
+    scopes ``regions``), of any year, change — and whenever the latest as-of year does,
+    which decides the snapshots the pages show: a key for what a page computed from
+    those alone (dashboard.page_cache). A recompute writes a changed snapshot as a new
+    row and deletes the old one (``write_changed``, ``replace_snapshots``); nothing
+    edits one in place (db/data_version.py raises the reference version if anything
+    does), so the rows are known by their ids (db/digest.py)."""
+    s, t = models.ProgressSnapshot, models.Target
+    latest = aliased(models.ProgressSnapshot)
+    query = select(
+        *digest_columns(s.id, s.computed_at), select(func.max(latest.as_of)).scalar_subquery()
+    )
+    if indicators is not None:
+        query = query.where(
+            s.target_id.in_(select(t.id).where(t.indicator_id.in_(sorted(indicators))))
+        )
+    if regions is not None:
+        query = query.where(s.scope_code.in_(sorted(regions)))
+    return digest_text(tuple(session.execute(query).one()))
 
 
 def _snapshots_query(as_of: int) -> Select[Any]:

@@ -22,7 +22,7 @@ from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.picker import picker
 from dashboard.components.scorecard import PHONE_CARDS, labelled
 from dashboard.components.status import status_badge
-from dashboard.context import region_directory
+from dashboard.context import region_directory, snapshot_scope
 from dashboard.figures import empty_figure, indicator_chart, ranking_chart
 from dashboard.i18n import (
     dropdown_labels,
@@ -330,11 +330,13 @@ class View:
 
     @cached_property
     def snapshots(self) -> pd.DataFrame:
-        """The progress of the region's targets of the indicator."""
-        snaps = frames.snapshots(self.lang)
-        if snaps.empty:
-            return snaps
-        return snaps[(snaps.indicator_id == self.id) & (snaps.scope_code == self.region)]
+        """The progress of the region's targets of the indicator (a reply that read
+        snapshots only here is kept until this indicator's change: snapshot_scope)."""
+        with snapshot_scope("indicators", (self.id,)):
+            snaps = frames.snapshots(self.lang)
+            if snaps.empty:
+                return snaps
+            return snaps[(snaps.indicator_id == self.id) & (snaps.scope_code == self.region)]
 
     @cached_property
     def decimals(self) -> int:

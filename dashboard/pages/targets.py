@@ -14,7 +14,7 @@ from config.settings import CONFIG_DIR
 from dashboard.components.grid import grid
 from dashboard.components.header import Ids as HeaderIds
 from dashboard.components.picker import picker
-from dashboard.context import progress_only, region_directory, session_factory
+from dashboard.context import reference_only, region_directory, session_factory
 from dashboard.i18n import (
     href,
     lang_of,
@@ -105,7 +105,7 @@ def _filter(
 
 
 def _load(lang: str) -> pd.DataFrame:
-    with progress_only(), session_factory()() as session:  # reference data alone
+    with reference_only(), session_factory()() as session:
         frame = targets_frame(session)
         if not frame.empty:
             indicators = indicators_frame(session).set_index("id")

@@ -110,6 +110,7 @@ def test_pgc001_an_upload_on_another_worker_invalidates_the_page(world) -> None:
     with transaction(factory) as session:
         session.execute(update(models.PageCache).values(body=marked))
     page_cache._memory.clear()  # the other worker is another process: its memory is its own
+    page_cache._reads_seen.clear()  # and what it saw read
     assert "MARKED" in rendered(second).get_data(as_text=True)
     # an accepted upload through that worker raises the version: every worker recomputes
     upload(second, world["token"], "31222.33")
@@ -206,7 +207,7 @@ def test_pgc007_a_reply_is_kept_by_the_versions_of_what_it_read(world) -> None:
     another worker (it changes snapshots) invalidates the report."""
     first, second, factory = world["first"], world["second"], world["factory"]
     page_cache._memory.clear()
-    page_cache._scopes_read.clear()  # what 指标 reads is not known yet: kept by data version
+    page_cache._reads_seen.clear()  # what 指标 reads is not known yet: kept by data version
     report = posted(first, REPORT_BODY)
     indicator = rendered(first).get_data(as_text=True)
     assert len(page_cache._memory) == 2
@@ -447,7 +448,7 @@ def test_pgc014_a_page_showing_observations_is_kept_until_those_change(world) ->
     kept; a new GDP row, or one retired, on another worker, has it computed again."""
     first, second, factory = world["first"], world["second"], world["factory"]
     page_cache._memory.clear()
-    page_cache._scopes_read.clear()
+    page_cache._reads_seen.clear()
     rendered(first)  # kept by the data version; what it read is remembered
     with transaction(factory) as session:
         raise_version(session)
@@ -469,3 +470,89 @@ def test_pgc014_a_page_showing_observations_is_kept_until_those_change(world) ->
     assert "98,765" not in again and again == page  # as before the new row
     page_cache._memory.clear()  # the other worker, knowing nothing, draws the same
     assert rendered(second).get_data(as_text=True) == page
+
+
+def _rewrite_snapshot(factory: Any, indicator: str) -> None:
+    """A recompute that changed one snapshot of ``indicator``'s targets: the row deleted
+    and written again (db.progress.write_changed), the progress version raised."""
+    s = models.ProgressSnapshot
+    with transaction(factory) as session:
+        of_indicator = select(models.Target.id).where(models.Target.indicator_id == indicator)
+        old = session.scalars(select(s).where(s.target_id.in_(of_indicator)).limit(1)).one()
+        values = {c.name: getattr(old, c.name) for c in s.__table__.columns if c.name != "id"}
+        session.execute(s.__table__.delete().where(s.id == old.id))
+        session.add(s(**values))
+
+
+CHART_BODY = {
+    **INDICATOR_BODY,
+    "inputs": [
+        *INDICATOR_BODY["inputs"][:2],
+        {"id": "ind-tabs", "property": "active_tab", "value": "chart"},
+    ],
+}
+
+
+def test_pgc015_a_page_showing_one_indicator_outlives_other_indicators_recomputes(world) -> None:
+    """指标 (重庆's GDP, chart: its targets' statuses) read GDP's snapshots through
+    snapshot_scope and GDP's observations: a recompute that changed another indicator's snapshots (the progress
+    version raised) leaves it kept, on every worker; one that changed a GDP snapshot
+    has it computed again. Pages that read the snapshots whole (进展报告) are computed
+    again after either."""
+    first, second, factory = world["first"], world["second"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    posted(first, CHART_BODY)  # kept by the data version; what it read is remembered
+    seen = next(iter(page_cache._reads_seen.values()))
+    assert seen.scopes == (("snapshots:indicators", ("gdp",)), ("indicators", ("gdp",)))
+    assert not seen.progress
+    with transaction(factory) as session:
+        raise_version(session)
+    page = posted(first, CHART_BODY)  # kept by the digests of GDP's rows
+    report = posted(first, REPORT_BODY)
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    _rewrite_snapshot(factory, "population")  # another indicator's recompute
+    assert posted(first, CHART_BODY) == MARKED.decode()  # kept
+    assert posted(first, REPORT_BODY) == report  # read the snapshots whole: drawn again
+    # the other worker, knowing nothing (its memory its own: the table's row went with
+    # the data version), draws the same
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    assert posted(second, CHART_BODY) == page  # kept by the data version (first time)
+    assert posted(second, CHART_BODY) == page  # by the digests
+    for reply in page_cache._memory.values():
+        reply.body, reply.encoded = MARKED, {}
+    assert posted(second, CHART_BODY) == MARKED.decode()  # and kept
+    _rewrite_snapshot(factory, "gdp")  # GDP's own: drawn again, the same figures
+    assert posted(second, CHART_BODY) == page
+
+
+def test_pgc016_no_digest_key_while_the_progress_version_moves(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot digest is taken after the request read the progress version, which
+    keeps the worker's page data: if a recompute committed in between, the page would be
+    drawn from older data than the digest says — no digest key then, the reply is kept
+    by the data version read before."""
+    first, factory = world["first"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    with transaction(factory) as session:  # computed here, not taken from the table
+        session.execute(models.PageCache.__table__.delete())
+    page = posted(first, CHART_BODY)  # what it read is remembered
+    with transaction(factory) as session:  # an upload: the data version's key misses
+        raise_version(session)
+    keys: list[str | None] = []
+    real = page_cache.scoped_key
+
+    def racing(text: str, reads: page_cache.Reads) -> str | None:
+        with transaction(factory) as session:  # a recompute commits meanwhile
+            raise_version(session)
+            raise_version(session, PROGRESS_ROW_ID)
+        keys.append(real(text, reads))
+        return keys[-1]
+
+    monkeypatch.setattr(page_cache, "scoped_key", racing)
+    assert posted(first, CHART_BODY) == page
+    assert keys == [None]

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from db import models
 from db.data_version import current_versions
 from db.observations import observations_digest
+from db.progress import snapshots_digest
 from db.session import make_engine, make_session_factory, transaction
 
 
@@ -44,10 +45,17 @@ def test_dv001_what_moves_the_versions(factory) -> None:
         )
     assert versions(factory) == (data + 2, reference + 1, progress + 1)
     with transaction(factory) as session:  # a recompute: the snapshots, not the reference
+        first = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == first))
+    assert versions(factory) == (data + 3, reference + 1, progress + 2)
+    # a snapshot edited in place (nothing in the app does): a page kept by the digest of
+    # the snapshots' ids (db.progress.snapshots_digest) and the reference version is not
+    # served stale, the reference version moves too
+    with transaction(factory) as session:
         session.execute(
             update(models.ProgressSnapshot).values(computed_at=models.ProgressSnapshot.computed_at)
         )
-    assert versions(factory) == (data + 3, reference + 1, progress + 2)
+    assert versions(factory) == (data + 4, reference + 2, progress + 3)
 
 
 def test_dv004_rows_the_orm_writes_at_commit_move_it(factory) -> None:
@@ -147,7 +155,7 @@ def test_dv005_the_digest_of_observations_moves_with_their_rows_only(factory) ->
     assert _digest(factory, **gdp) == before
     with transaction(factory) as session:  # edited in place (no channel of the app does)
         session.execute(update(models.Observation).where(same_row).values(value=8.5))
-    assert versions(factory)[2] == progress + 1
+    assert versions(factory)[1:] == (reference + 1, progress + 1)
     with transaction(factory) as session:  # the row deleted and written again, same id
         session.execute(delete(models.Observation).where(same_row))
     gone = _digest(factory, **gdp)
@@ -158,3 +166,50 @@ def test_dv005_the_digest_of_observations_moves_with_their_rows_only(factory) ->
         session.execute(delete(models.Observation).where(same_row))
         session.add(_gdp_2033(9.5, id=row.id))
     assert _digest(factory, **gdp) not in (added, gone)  # same ids, a later write
+
+
+def _snapshots_digest(factory: object, **scope: object) -> str:
+    with factory() as session:  # type: ignore[operator]
+        return snapshots_digest(session, **scope)  # type: ignore[arg-type]
+
+
+def _rewrite(factory: object, indicator: str, as_of: int | None = None) -> None:
+    """One snapshot of ``indicator``'s targets written again as the recompute writes a
+    changed one (deleted, inserted as a new row), as of ``as_of`` if given."""
+    s = models.ProgressSnapshot
+    with transaction(factory) as session:  # type: ignore[arg-type]
+        of_indicator = select(models.Target.id).where(models.Target.indicator_id == indicator)
+        old = session.scalars(select(s).where(s.target_id.in_(of_indicator)).limit(1)).one()
+        values = {c.name: getattr(old, c.name) for c in s.__table__.columns if c.name != "id"}
+        session.execute(delete(s).where(s.id == old.id))
+        session.add(s(**{**values, "as_of": as_of or values["as_of"]}))
+
+
+def test_dv006_the_digest_of_snapshots_moves_with_their_rows_only(factory) -> None:
+    """A page that read one indicator's snapshots through snapshot_scope is kept by
+    their digest and the reference version (dashboard.page_cache): the recompute of
+    another indicator's targets leaves it, one of its own moves it, and so does a new
+    latest as-of year anywhere (the pages show the latest year's snapshots)."""
+    gdp, population = {"indicators": ("gdp",)}, {"indicators": ("population",)}
+    before, elsewhere = _snapshots_digest(factory, **gdp), _snapshots_digest(factory, **population)
+    with factory() as session:
+        scopes = session.scalars(
+            select(models.ProgressSnapshot.scope_code)
+            .join(models.Target)
+            .where(models.Target.indicator_id == "population")
+        ).all()
+    outside = [c for c in ("500000", "510100", "ccec") if c not in scopes][:1]
+    region = {"regions": tuple(outside)}
+    in_region = _snapshots_digest(factory, **region)
+    _rewrite(factory, "population")
+    assert _snapshots_digest(factory, **gdp) == before
+    assert _snapshots_digest(factory, **population) != elsewhere
+    if outside:  # a scope none of population's targets has keeps its digest
+        assert _snapshots_digest(factory, **region) == in_region
+    _rewrite(factory, "gdp")
+    moved = _snapshots_digest(factory, **gdp)
+    assert moved != before
+    with factory() as session:
+        latest = session.scalar(select(func.max(models.ProgressSnapshot.as_of)))
+    _rewrite(factory, "population", as_of=latest + 1)  # a later year, another indicator
+    assert _snapshots_digest(factory, **gdp) != moved
