@@ -97,8 +97,10 @@ def snapshot_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
     ``keys``, of any year, and the latest as-of year — what ``snapshots_digest`` with
     the same filter follows — and not as reading the progress version. Wrap only what
     keeps, of the whole, the rows of those indicators or scopes alone: a count over all
-    targets made inside would be served stale."""
-    if kind not in ("indicators", "regions"):
+    targets made inside would be served stale. ``kind`` "census" (no keys): which
+    targets and scopes the latest snapshots hold, not their verdicts
+    (``snapshots_census``)."""
+    if kind not in ("indicators", "regions", "census"):
         raise ValueError(kind)
     _record_scope((f"snapshots:{kind}", tuple(sorted(set(keys)))))
     with _deeper(_IN_SNAPSHOTS):

@@ -94,7 +94,7 @@ from db.data_version import (
     stored_replies,
 )
 from db.observations import observations_digest
-from db.progress import snapshots_digest
+from db.progress import snapshots_census, snapshots_digest
 from db.session import transaction
 
 log = logging.getLogger(__name__)
@@ -461,6 +461,8 @@ def _remember_reads(text: str, reads: Reads) -> None:
 
 def _digest(session: Session, scope: Scope) -> str:
     kind, keys = scope
+    if kind == "snapshots:census":
+        return snapshots_census(session)
     if kind.startswith("snapshots:"):
         return snapshots_digest(session, **{kind.removeprefix("snapshots:"): keys})
     return observations_digest(session, **{kind: keys})

@@ -3,6 +3,7 @@ and set one year's beside the year before."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -160,6 +161,17 @@ def snapshots_digest(
     if regions is not None:
         query = query.where(s.scope_code.in_(sorted(regions)))
     return digest_text(tuple(session.execute(query).one()))
+
+
+def snapshots_census(session: Session) -> str:
+    """What changes whenever the set of targets and scopes the latest snapshots hold
+    does (not their verdicts): a key for what a page made of that set alone — 地区's
+    list of scopes with their counts (dashboard.page_cache)."""
+    s = models.ProgressSnapshot
+    latest = select(func.max(s.as_of)).scalar_subquery()
+    pairs = sorted(session.execute(select(s.target_id, s.scope_code).where(s.as_of == latest)))
+    text = "\n".join(f"{target}\t{scope}" for target, scope in pairs)
+    return f"{len(pairs)}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def _snapshots_query(as_of: int) -> Select[Any]:

@@ -43,6 +43,21 @@ def latest_figures(observations: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def covering_scopes(
+    snapshots: pd.DataFrame, directory: RegionDirectory, code: str
+) -> dict[str, int]:
+    """The scopes of ``snapshots`` wider than ``code`` that it lies under, each with
+    how many units it covers (what ``covering_targets`` keeps)."""
+    widths: dict[str, int] = {}
+    if snapshots.empty or code not in directory.regions:
+        return widths
+    for scope in snapshots.scope_code.unique():
+        units = covered_units(directory, scope)
+        if scope != code and code in units:
+            widths[scope] = len(units)
+    return widths
+
+
 def covering_targets(
     snapshots: pd.DataFrame, directory: RegionDirectory, code: str
 ) -> pd.DataFrame:
@@ -52,11 +67,7 @@ def covering_targets(
     so that the narrowest scope comes first."""
     if snapshots.empty or code not in directory.regions:
         return snapshots.iloc[0:0].assign(covering_width=pd.Series(dtype=int))
-    widths: dict[str, int] = {}
-    for scope in snapshots.scope_code.unique():
-        units = covered_units(directory, scope)
-        if scope != code and code in units:
-            widths[scope] = len(units)
+    widths = covering_scopes(snapshots, directory, code)
     mine = snapshots[snapshots.scope_code.isin(widths)]
     return mine.assign(covering_width=mine.scope_code.map(widths)).sort_values(
         ["covering_width", "scope_code", "indicator_id", "target_year"]

@@ -23,11 +23,16 @@ from dashboard.components.scorecard import (
     target_cell,
 )
 from dashboard.components.status import status_badge, status_tally
-from dashboard.context import region_directory
+from dashboard.context import region_directory, snapshot_scope
 from dashboard.data import per_version, records, snapshots
 from dashboard.figures import sparkline_svg
 from dashboard.i18n import dropdown_labels, href, lang_of, layer_name, region_name, t
-from indicators.comparison import aligned_by_indicator, covering_targets, latest_figures
+from indicators.comparison import (
+    aligned_by_indicator,
+    covering_scopes,
+    covering_targets,
+    latest_figures,
+)
 from indicators.formatting import measured, row_target, row_value, series_decimals
 from indicators.regions import LEVEL_NAMES_EN, LEVEL_NAMES_ZH, Region
 
@@ -358,7 +363,18 @@ def _own_target(targets: dict[str, Any], target_id: str | None, lang: str) -> ht
 
 
 def body(code: str | None, compare: str | None, lang: str) -> Any:
-    frame = snapshots(lang)
+    """The region's (or the two regions') targets, figures and covering targets: read of
+    the latest snapshots, which scopes they hold and the rows of these regions and the
+    scopes they lie under alone (kept until those change: context.snapshot_scope)."""
+    with snapshot_scope("census", ()):
+        frame = snapshots(lang)
+        shown = [c for c in (code, compare) if c and c in region_directory().regions]
+        covering = covering_scopes(frame, region_directory(), code) if code in shown else {}
+        with snapshot_scope("regions", (*shown, *covering)):
+            return _body(frame, code, compare, lang)
+
+
+def _body(frame: pd.DataFrame, code: str | None, compare: str | None, lang: str) -> Any:
     if frame.empty:
         return dbc.Alert(t(lang, "尚无进展评估结果。", "No progress assessed yet."), color="info")
     if not code:
@@ -379,8 +395,9 @@ def layout(
     code: str = "ccec", compare: str | None = None, lang: str | None = None, **_query: str
 ) -> html.Div:
     lang = lang_of(lang)
-    frame = snapshots(lang)
-    options = _options(frame, lang) if not frame.empty else []
+    with snapshot_scope("census", ()):  # the scopes and their counts, not the verdicts
+        frame = snapshots(lang)
+        options = _options(frame, lang) if not frame.empty else []
     return html.Div(
         [
             html.H2(t(lang, "地区目标进展", "Targets of a region"), className="h3"),

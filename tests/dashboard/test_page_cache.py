@@ -12,7 +12,7 @@ from typing import Any
 import brotli
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from config.settings import load_settings
 from dashboard import page_cache
@@ -556,3 +556,48 @@ def test_pgc016_no_digest_key_while_the_progress_version_moves(
     monkeypatch.setattr(page_cache, "scoped_key", racing)
     assert posted(first, CHART_BODY) == page
     assert keys == [None]
+
+
+def _rewrite_scope_snapshot(factory: Any, scopes: tuple[str, ...]) -> str:
+    """A recompute that changed one latest snapshot of one of ``scopes`` (deleted and
+    written again); which scope it was."""
+    s = models.ProgressSnapshot
+    with transaction(factory) as session:
+        latest = session.scalar(select(func.max(s.as_of)))
+        old = session.scalars(
+            select(s).where(s.scope_code.in_(scopes), s.as_of == latest).limit(1)
+        ).one()
+        values = {c.name: getattr(old, c.name) for c in s.__table__.columns if c.name != "id"}
+        session.execute(s.__table__.delete().where(s.id == old.id))
+        session.add(s(**values))
+        return str(old.scope_code)
+
+
+REGION_BODY = router_body("/region", "?code=500000")
+
+
+def test_pgc017_a_region_outlives_recomputes_of_scopes_it_does_not_show(world) -> None:
+    """地区 (重庆) read the latest snapshots' census (which targets and scopes they hold)
+    and the snapshots of 重庆 and of the scopes it lies under: the recompute of a
+    Sichuan city's target leaves it kept; one of 重庆's own, or of 川渝's (it lies under
+    it), has it drawn again."""
+    first, factory = world["first"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    posted(first, REGION_BODY)
+    seen = next(iter(page_cache._reads_seen.values()))
+    assert not seen.progress and ("snapshots:census", ()) in seen.scopes
+    regions = dict(seen.scopes)["snapshots:regions"]
+    assert "500000" in regions and "sichuan_chongqing" in regions and "510100" not in regions
+    with transaction(factory) as session:
+        raise_version(session)
+    page = posted(first, REGION_BODY)  # kept by the digests
+    sichuan = tuple(sorted({"510100", "510000", "510700", "511300", "chengdu_metro_area"}))
+    for scope in (sichuan, ("500000",), ("sichuan_chongqing",)):
+        for reply in page_cache._memory.values():
+            reply.body, reply.encoded = MARKED, {}
+        changed = _rewrite_scope_snapshot(factory, scope)
+        again = posted(first, REGION_BODY)
+        expected = page if changed in regions else MARKED.decode()  # drawn again / kept
+        assert (changed, again) == (changed, expected)
+    assert changed == "sichuan_chongqing"
