@@ -93,14 +93,14 @@ def observation_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
 def snapshot_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
     """Within this block, what is made of the latest progress snapshots (``data.views``,
     ``data.snapshots``: read whole, kept per worker) counts as reading the snapshots of
-    the targets of the indicators (``kind`` "indicators") or of the scopes ("regions")
-    ``keys``, of any year, and the latest as-of year — what ``snapshots_digest`` with
+    the targets of the indicators (``kind`` "indicators"), of the scopes ("regions") or
+    of the targets ("targets") ``keys``, of any year, and the latest as-of year — what ``snapshots_digest`` with
     the same filter follows — and not as reading the progress version. Wrap only what
     keeps, of the whole, the rows of those indicators or scopes alone: a count over all
     targets made inside would be served stale. ``kind`` "census" (no keys): which
-    targets and scopes the latest snapshots hold, not their verdicts
-    (``snapshots_census``)."""
-    if kind not in ("indicators", "regions", "census"):
+    targets and scopes the latest snapshots hold, not their figures
+    (``snapshots_census``); "statuses": and their statuses, and the year before's."""
+    if kind not in ("indicators", "regions", "targets", "census", "statuses"):
         raise ValueError(kind)
     _record_scope((f"snapshots:{kind}", tuple(sorted(set(keys)))))
     with _deeper(_IN_SNAPSHOTS):

@@ -461,8 +461,8 @@ def _remember_reads(text: str, reads: Reads) -> None:
 
 def _digest(session: Session, scope: Scope) -> str:
     kind, keys = scope
-    if kind == "snapshots:census":
-        return snapshots_census(session)
+    if kind in ("snapshots:census", "snapshots:statuses"):
+        return snapshots_census(session, statuses=kind == "snapshots:statuses")
     if kind.startswith("snapshots:"):
         return snapshots_digest(session, **{kind.removeprefix("snapshots:"): keys})
     return observations_digest(session, **{kind: keys})

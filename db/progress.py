@@ -141,9 +141,10 @@ def snapshots_digest(
     session: Session,
     indicators: Collection[str] | None = None,
     regions: Collection[str] | None = None,
+    targets: Collection[str] | None = None,
 ) -> str:
     """What changes whenever the snapshots of the targets of ``indicators`` (or of the
-    scopes ``regions``), of any year, change — and whenever the latest as-of year does,
+    scopes ``regions``, or of the ``targets``), of any year, change — and whenever the latest as-of year does,
     which decides the snapshots the pages show: a key for what a page computed from
     those alone (dashboard.page_cache). A recompute writes a changed snapshot as a new
     row and deletes the old one (``write_changed``, ``replace_snapshots``); nothing
@@ -160,18 +161,27 @@ def snapshots_digest(
         )
     if regions is not None:
         query = query.where(s.scope_code.in_(sorted(regions)))
+    if targets is not None:
+        query = query.where(s.target_id.in_(sorted(targets)))
     return digest_text(tuple(session.execute(query).one()))
 
 
-def snapshots_census(session: Session) -> str:
+def snapshots_census(session: Session, statuses: bool = False) -> str:
     """What changes whenever the set of targets and scopes the latest snapshots hold
-    does (not their verdicts): a key for what a page made of that set alone — 地区's
-    list of scopes with their counts (dashboard.page_cache)."""
+    does (not their figures): a key for what a page made of that set alone — 地区's
+    list of scopes with their counts (dashboard.page_cache). ``statuses``: and whenever
+    a status of the latest year or the year before does — 总览's tallies, pillar counts
+    and status changes."""
     s = models.ProgressSnapshot
-    latest = select(func.max(s.as_of)).scalar_subquery()
-    pairs = sorted(session.execute(select(s.target_id, s.scope_code).where(s.as_of == latest)))
-    text = "\n".join(f"{target}\t{scope}" for target, scope in pairs)
-    return f"{len(pairs)}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    latest = session.scalar(select(func.max(s.as_of)))
+    columns = [s.target_id, s.scope_code] + ([s.as_of, s.status] if statuses else [])
+    years = (latest, latest - 1) if statuses and latest is not None else (latest,)
+    rows = sorted(
+        tuple(str(v) for v in row)
+        for row in session.execute(select(*columns).where(s.as_of.in_(years)))
+    )
+    text = "\n".join("\t".join(row) for row in rows)
+    return f"{latest}/{len(rows)}/{hashlib.sha256(text.encode()).hexdigest()[:16]}"
 
 
 def _snapshots_query(as_of: int) -> Select[Any]:

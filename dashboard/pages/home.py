@@ -23,7 +23,7 @@ from dashboard.components.status import (
     status_colour,
     status_tally,
 )
-from dashboard.context import region_directory
+from dashboard.context import region_directory, snapshot_scope
 from dashboard.data import changes as load_changes
 from dashboard.data import headline as load_headline
 from dashboard.data import indicators as load_indicators
@@ -136,8 +136,16 @@ def _card(row: Any, lang: str) -> dbc.Col:
     )
 
 
-def _headline(snapshots: pd.DataFrame, directory: RegionDirectory, lang: str) -> Any:
-    picked = load_headline(lang)  # indicators.summary.headline_targets, once per version
+def _headline(lang: str) -> Any:
+    """The headline targets' cards: which targets, from the latest snapshots' census and
+    the catalogue (indicators.summary.headline_targets, once per version); their figures
+    from those targets' snapshots alone, drawn once per progress version and language."""
+    picked = load_headline(lang)
+    with snapshot_scope("targets", tuple(row.target_id for row in picked)):
+        return per_version(f"home:headline:{lang}", lambda: _cards(picked, lang))
+
+
+def _cards(picked: list[Any], lang: str) -> Any:
     if not picked:
         return html.P(t(lang, "尚无核心指标的评估结果。", "No headline target assessed yet."))
     return dbc.Row([_card(row, lang) for row in picked], id="home-headline")
@@ -336,8 +344,9 @@ def _moved(lang: str) -> pd.DataFrame:
 )
 def more_changes(_clicks: int | None, search: str | None) -> tuple[Any, dict[str, str]]:
     lang = lang_of(search)
-    rest = _moved(lang).iloc[CHANGES_SHOWN:]
-    return _changes_table(rest, region_directory(), lang), {"display": "none"}
+    with snapshot_scope("statuses", ()):  # status changes: the statuses alone
+        rest = _moved(lang).iloc[CHANGES_SHOWN:]
+        return _changes_table(rest, region_directory(), lang), {"display": "none"}
 
 
 def _changes(lang: str, directory: RegionDirectory) -> Any:
@@ -391,7 +400,15 @@ def layout(
     mode: str | None = None,  # noqa: A002
     **_query: str,
 ) -> html.Div:
-    lang = lang_of(lang)
+    """总览. Of the latest snapshots it reads which targets they hold and their statuses
+    (and the year before's): the tallies, the pillar counts, the changes; the figures of
+    the headline indicators' and of the mapped indicator's alone — kept until those
+    change, not after every recompute (context.snapshot_scope)."""
+    with snapshot_scope("statuses", ()):
+        return _overview(lang_of(lang), map, mode)
+
+
+def _overview(lang: str, map: str | None, mode: str | None) -> html.Div:  # noqa: A002
     directory = region_directory()
     snapshots = load_snapshots(lang)
     title = html.H2(
@@ -448,7 +465,7 @@ def layout(
             # drawn from the progress snapshots alone: once per progress version and
             # language in this worker, not on every visit after an upload (the context
             # cards above show observations and are drawn each time)
-            per_version(f"home:headline:{lang}", lambda: _headline(snapshots, directory, lang)),
+            _headline(lang),
             dbc.Row(
                 [
                     dbc.Col(
@@ -554,10 +571,11 @@ def show_map(mode: str, indicator: str, search: str | None) -> tuple[Any, str]:
 def map_figure(indicator: str, mode: str, lang: str) -> Any:
     if mode == "value":  # the latest observations: drawn each time
         figure = value_figure(indicator, lang)
-    else:  # the progress snapshots alone: once per progress version
-        figure = per_version(
-            f"home:status-map:{indicator}:{lang}", lambda: status_figure(indicator, lang)
-        )
+    else:  # the indicator's progress snapshots alone: once per progress version
+        with snapshot_scope("indicators", (indicator,)):
+            figure = per_version(
+                f"home:status-map:{indicator}:{lang}", lambda: status_figure(indicator, lang)
+            )
     if figure is not None:
         return figure
     return empty_figure(t(lang, "该指标暂无地区数据", "No regional data for this indicator"))

@@ -473,15 +473,23 @@ def test_pgc014_a_page_showing_observations_is_kept_until_those_change(world) ->
 
 
 def _rewrite_snapshot(factory: Any, indicator: str) -> None:
-    """A recompute that changed one snapshot of ``indicator``'s targets: the row deleted
-    and written again (db.progress.write_changed), the progress version raised."""
+    """A recompute that changed one snapshot of ``indicator``'s targets."""
+    of_indicator = select(models.Target.id).where(models.Target.indicator_id == indicator)
+    _rewrite(factory, models.ProgressSnapshot.target_id.in_(of_indicator))
+
+
+def _rewrite(factory: Any, *where: Any, **changed: Any) -> dict[str, Any]:
+    """A recompute that changed one latest snapshot ``where`` selects: the row deleted and
+    written again (db.progress.write_changed) with the fields ``changed``, the progress
+    version raised; the row's fields."""
     s = models.ProgressSnapshot
     with transaction(factory) as session:
-        of_indicator = select(models.Target.id).where(models.Target.indicator_id == indicator)
-        old = session.scalars(select(s).where(s.target_id.in_(of_indicator)).limit(1)).one()
+        latest = session.scalar(select(func.max(s.as_of)))
+        old = session.scalars(select(s).where(s.as_of == latest, *where).limit(1)).one()
         values = {c.name: getattr(old, c.name) for c in s.__table__.columns if c.name != "id"}
         session.execute(s.__table__.delete().where(s.id == old.id))
-        session.add(s(**values))
+        session.add(s(**{**values, **changed}))
+    return values
 
 
 CHART_BODY = {
@@ -559,18 +567,8 @@ def test_pgc016_no_digest_key_while_the_progress_version_moves(
 
 
 def _rewrite_scope_snapshot(factory: Any, scopes: tuple[str, ...]) -> str:
-    """A recompute that changed one latest snapshot of one of ``scopes`` (deleted and
-    written again); which scope it was."""
-    s = models.ProgressSnapshot
-    with transaction(factory) as session:
-        latest = session.scalar(select(func.max(s.as_of)))
-        old = session.scalars(
-            select(s).where(s.scope_code.in_(scopes), s.as_of == latest).limit(1)
-        ).one()
-        values = {c.name: getattr(old, c.name) for c in s.__table__.columns if c.name != "id"}
-        session.execute(s.__table__.delete().where(s.id == old.id))
-        session.add(s(**values))
-        return str(old.scope_code)
+    """A recompute that changed one latest snapshot of one of ``scopes``; which scope."""
+    return str(_rewrite(factory, models.ProgressSnapshot.scope_code.in_(scopes))["scope_code"])
 
 
 REGION_BODY = router_body("/region", "?code=500000")
@@ -601,3 +599,39 @@ def test_pgc017_a_region_outlives_recomputes_of_scopes_it_does_not_show(world) -
         expected = page if changed in regions else MARKED.decode()  # drawn again / kept
         assert (changed, again) == (changed, expected)
     assert changed == "sichuan_chongqing"
+
+
+def test_pgc018_the_overview_outlives_recomputes_that_move_no_status(world) -> None:
+    """总览 read the statuses of the latest snapshots (and the year before's), which
+    targets they hold, and the figures of the headline targets alone: a recompute that
+    changed another target's figures and not its status leaves it kept; one that moved
+    a status, or changed a headline target's figures, has it drawn again."""
+    first, factory = world["first"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    posted(first, HOME_BODY)
+    seen = dict(next(iter(page_cache._reads_seen.values())).scopes)
+    headline = seen["snapshots:targets"]
+    assert "snapshots:statuses" in seen and headline
+    with transaction(factory) as session:
+        raise_version(session)
+    page = posted(first, HOME_BODY)  # kept by the digests
+    s = models.ProgressSnapshot
+
+    def marked() -> None:
+        for reply in page_cache._memory.values():
+            reply.body, reply.encoded = MARKED, {}
+
+    marked()
+    _rewrite(factory, s.target_id.not_in(headline))  # written again, its status the same
+    assert posted(first, HOME_BODY) == MARKED.decode()  # kept
+    marked()
+    _rewrite(factory, s.target_id.in_(headline))  # a headline target's figures
+    assert posted(first, HOME_BODY) == page  # drawn again: the same
+    marked()
+    # a target not assessable before is now judged (its status moved), or back again
+    old = _rewrite(
+        factory, s.target_id.not_in(headline), s.status == "insufficient", status="limited"
+    )
+    assert old["status"] == "insufficient"
+    assert posted(first, HOME_BODY) not in (MARKED.decode(), page)  # drawn again: a new tally
