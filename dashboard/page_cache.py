@@ -468,12 +468,34 @@ def _digest(session: Session, scope: Scope) -> str:
     return observations_digest(session, **{kind: keys})
 
 
+# the last digest key of each request, per worker and database, with the versions it
+# was taken at: while neither the data nor the progress version moves, no row a digest
+# follows has changed, and the key is not taken again (a hit costs no query)
+_last_keys: OrderedDict[tuple[str, str], tuple[object, str]] = OrderedDict()
+
+
 def scoped_key(text: str, reads: Reads) -> str | None:
     """The key of the reply to ``text`` by the digest of the current observations and
     snapshots ``reads`` selects, and the version its other reads follow (None if they
     cannot be read now). None too if the progress version moved since this request
     read it: the worker's per-version page data (dashboard.data.views) would then be
     older than the snapshots digested."""
+    memo = (database_name(), text)
+    taken_at = (versions(), reads, datetime.now(UTC).date())  # the day is in every key
+    last = _last_keys.get(memo)
+    if last is not None and last[0] == taken_at:
+        _last_keys.move_to_end(memo)
+        return last[1]
+    key = _digest_key(text, reads)
+    if key is not None:
+        _last_keys[memo] = (taken_at, key)
+        _last_keys.move_to_end(memo)
+        while len(_last_keys) > SCOPES_MAX:
+            _last_keys.popitem(last=False)
+    return key
+
+
+def _digest_key(text: str, reads: Reads) -> str | None:
     try:
         with reference_only(), session_factory()() as session:
             digests = [

@@ -635,3 +635,30 @@ def test_pgc018_the_overview_outlives_recomputes_that_move_no_status(world) -> N
     )
     assert old["status"] == "insufficient"
     assert posted(first, HOME_BODY) not in (MARKED.decode(), page)  # drawn again: a new tally
+
+
+def test_pgc019_a_hit_takes_no_digest_while_no_version_moves(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digests are taken once per data and progress version and request: a visit
+    while nothing changed reads no row to find its reply; an upload (the data version)
+    has them taken again."""
+    first, factory = world["first"], world["factory"]
+    page_cache._memory.clear()
+    page_cache._reads_seen.clear()
+    taken: list[str] = []
+    real = page_cache._digest_key
+
+    def counted(text: str, reads: page_cache.Reads) -> str | None:
+        taken.append(text)
+        return real(text, reads)
+
+    monkeypatch.setattr(page_cache, "_digest_key", counted)
+    page = posted(first, CHART_BODY)  # what it reads is learnt: no digest yet
+    with transaction(factory) as session:
+        raise_version(session)
+    assert [posted(first, CHART_BODY) for _ in range(3)] == [page] * 3
+    assert len(taken) == 1
+    with transaction(factory) as session:
+        raise_version(session)
+    assert posted(first, CHART_BODY) == page and len(taken) == 2
