@@ -339,7 +339,8 @@ class SubmissionRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
+    # indexed: deleting an observation looks for the rows pointing at it (migration 0022)
+    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"), index=True)
 
 
 class EntryDraft(Base):
@@ -381,7 +382,8 @@ class Observation(Base):
     vintage: Mapped[str] = mapped_column(String(20), default="provisional")
     status: Mapped[str] = mapped_column(String(12), default="accepted")
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
-    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"))
+    # indexed: deleting an observation looks for the rows pointing at it (migration 0022)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observations.id"), index=True)
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     source_note: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
