@@ -15,7 +15,7 @@ def _readme_commands() -> list[str]:
 def test_cmd001_ci_runs_exactly_the_readme_test_command() -> None:
     commands = _readme_commands()
     test_command = next(c for c in commands if "requirements-dev.txt" in c)
-    for step in ("ruff check .", ".venv/bin/mypy", "pytest --e2e"):
+    for step in ("ruff check .", ".venv/bin/mypy", "pytest --e2e -n 2 --dist loadfile"):
         assert step in test_command
     ci = (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert test_command in ci
