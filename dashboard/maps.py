@@ -104,11 +104,25 @@ def category_map(
     )
 
 
+# units drawn without a figure or a target: a pale grey, named in the legend and hover
+NONE_COLOUR = "#EEEEEE"
+
+
 def value_map(
-    hover: dict[str, str], values: dict[str, float], unit: str, height: int = 560
+    hover: dict[str, str],
+    values: dict[str, float],
+    unit: str,
+    height: int = 560,
+    blank: tuple[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Units coloured by a value on a colour-blind-safe sequential scale (viridis)."""
+    """Units coloured by a value on a colour-blind-safe sequential scale (viridis);
+    ``blank``: (label, {unit code: hover text}) of the units without a figure, drawn
+    pale grey after it so that a map of few figures still shows the whole area."""
     codes = list(values)
+    grey: list[dict[str, Any]] = []
+    if blank and blank[1]:
+        label, texts = blank
+        grey = category_map([(label, NONE_COLOUR, texts)], height)["data"]
     return _figure(
         [
             {
@@ -123,7 +137,8 @@ def value_map(
                 "marker": {"line": {"color": "white", "width": 0.6}},
                 "text": [hover[c] for c in codes],
                 "hovertemplate": "%{text}<extra></extra>",
-            }
+            },
+            *grey,
         ],
         height,
     )
@@ -155,7 +170,13 @@ def latest_value_map(
         year = f"{period}: " if lang == "en" else f"{period}年："
         shown = measured(value, unit, decimals, lang)
         hover[code] = f"<b>{region_name(directory[code], lang)}</b><br>{year}{shown}"
-    return value_map(hover, values, unit_text(unit, lang), height=height)
+    none = "no figure" if lang == "en" else "无数据"
+    blank = {
+        c: f"<b>{region_name(directory[c], lang)}</b><br>{none}"
+        for c in mapped_codes(directory)
+        if c not in values
+    }
+    return value_map(hover, values, unit_text(unit, lang), height=height, blank=(none, blank))
 
 
 def region_map(

@@ -39,7 +39,13 @@ from dashboard.i18n import (
     status_word,
     t,
 )
-from dashboard.maps import MAP_GRAPH_CONFIG, category_map, latest_value_map, mapped_codes
+from dashboard.maps import (
+    MAP_GRAPH_CONFIG,
+    NONE_COLOUR,
+    category_map,
+    latest_value_map,
+    mapped_codes,
+)
 from indicators.formatting import (
     row_target,
     row_value,
@@ -171,7 +177,7 @@ def _map_options(snapshots: pd.DataFrame, lang: str) -> list[dict[str, str]]:
 
 # units with no target of their own under a wider scope's target: a pale tint of
 # their own, never that target's status colour; units with no target at all: grey
-WIDER_COLOUR, NONE_COLOUR = "#CFE0EE", "#EEEEEE"
+WIDER_COLOUR = "#CFE0EE"
 
 
 def status_figure(indicator_id: str, lang: str) -> Any:

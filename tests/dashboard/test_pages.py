@@ -109,8 +109,14 @@ def test_pag013_value_map_shows_no_airport_where_there_is_none(client: FlaskClie
     facility measure stays with the grouping, and they have no figure (无数据)."""
     response = _home_map(client, "value", "airport_cargo_throughput", "")
     figure = response["home-map"]["figure"]
-    coloured = {c for trace in figure["data"] for c in trace.get("locations", [])}
-    assert not coloured & {"500103", "511000", "512000"}, coloured
+    coloured, *blank = figure["data"]
+    assert not set(coloured["locations"]) & {"500103", "511000", "512000"}, coloured
+    # drawn pale grey, named 无数据 in the legend and the hover: the whole circle shows
+    (grey,) = blank
+    assert grey["name"] == "无数据" and not grey["showscale"]
+    assert {"500103", "511000", "512000"} <= set(grey["locations"])
+    assert not set(grey["locations"]) & set(coloured["locations"])
+    assert grey["text"][grey["locations"].index("511000")] == "<b>内江市</b><br>无数据"
     gdp = _home_map(client, "value", "gdp", "")["home-map"]["figure"]["data"][0]
     assert "511000" in gdp["locations"]  # 内江's share of 川南渝西's GDP: a territorial total
 
