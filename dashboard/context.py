@@ -53,7 +53,7 @@ def session_factory() -> sessionmaker[Session]:
 
 
 # ("indicators" | "regions", the ids): a filter of current observations;
-# ("snapshots:indicators" | "snapshots:regions", the ids): of progress snapshots
+# ("snapshots:" + a ``snapshot_scope`` kind, the ids): of progress snapshots
 Scope = tuple[str, tuple[str, ...]]
 
 
@@ -94,12 +94,13 @@ def snapshot_scope(kind: str, keys: tuple[str, ...]) -> Iterator[None]:
     """Within this block, what is made of the latest progress snapshots (``data.views``,
     ``data.snapshots``: read whole, kept per worker) counts as reading the snapshots of
     the targets of the indicators (``kind`` "indicators"), of the scopes ("regions") or
-    of the targets ("targets") ``keys``, of any year, and the latest as-of year — what ``snapshots_digest`` with
-    the same filter follows — and not as reading the progress version. Wrap only what
-    keeps, of the whole, the rows of those indicators or scopes alone: a count over all
-    targets made inside would be served stale. ``kind`` "census" (no keys): which
-    targets and scopes the latest snapshots hold, not their figures
-    (``snapshots_census``); "statuses": and their statuses, and the year before's."""
+    of the targets ("targets") ``keys``, of any year, and the latest as-of year — what
+    ``snapshots_digest`` with the same filter follows — and not as reading the progress
+    version. Wrap only what keeps, of the whole, the rows of those indicators or scopes
+    alone: a count over all targets made inside would be served stale. ``kind``
+    "census" (no keys): which targets and scopes the latest snapshots hold, not their
+    figures (``snapshots_census``); "statuses": and their statuses, and the year
+    before's."""
     if kind not in ("indicators", "regions", "targets", "census", "statuses"):
         raise ValueError(kind)
     _record_scope((f"snapshots:{kind}", tuple(sorted(set(keys)))))

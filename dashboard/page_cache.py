@@ -319,10 +319,17 @@ def flush() -> None:
 
 
 def _remember(memory_key: tuple[str, str], reply: Reply) -> None:
-    _memory[memory_key] = reply
-    _memory.move_to_end(memory_key)
-    while len(_memory) > LRU_SIZE:
-        _memory.popitem(last=False)
+    _keep_newest(_memory, memory_key, reply, LRU_SIZE)
+
+
+def _keep_newest(store: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    """``store[key] = value`` as the newest entry, the oldest dropped past ``limit``:
+    each per-worker memory here is bounded so (a stream of crafted requests cannot
+    grow it)."""
+    store[key] = value
+    store.move_to_end(key)
+    while len(store) > limit:
+        store.popitem(last=False)
 
 
 def _send(reply: Reply, response: Response | None = None) -> Response:
@@ -452,11 +459,7 @@ SCOPES_MAX = 2048
 
 
 def _remember_reads(text: str, reads: Reads) -> None:
-    key = (database_name(), text)
-    _reads_seen[key] = reads
-    _reads_seen.move_to_end(key)
-    while len(_reads_seen) > SCOPES_MAX:
-        _reads_seen.popitem(last=False)
+    _keep_newest(_reads_seen, (database_name(), text), reads, SCOPES_MAX)
 
 
 def _digest(session: Session, scope: Scope) -> str:
@@ -488,10 +491,7 @@ def scoped_key(text: str, reads: Reads) -> str | None:
         return last[1]
     key = _digest_key(text, reads)
     if key is not None:
-        _last_keys[memo] = (taken_at, key)
-        _last_keys.move_to_end(memo)
-        while len(_last_keys) > SCOPES_MAX:
-            _last_keys.popitem(last=False)
+        _keep_newest(_last_keys, memo, (taken_at, key), SCOPES_MAX)
     return key
 
 

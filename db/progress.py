@@ -144,8 +144,8 @@ def snapshots_digest(
     targets: Collection[str] | None = None,
 ) -> str:
     """What changes whenever the snapshots of the targets of ``indicators`` (or of the
-    scopes ``regions``, or of the ``targets``), of any year, change — and whenever the latest as-of year does,
-    which decides the snapshots the pages show: a key for what a page computed from
+    scopes ``regions``, or of the ``targets``), of any year, change — and whenever the
+    latest as-of year does, which decides the snapshots the pages show: a key for what a page computed from
     those alone (dashboard.page_cache). A recompute writes a changed snapshot as a new
     row and deletes the old one (``write_changed``, ``replace_snapshots``); nothing
     edits one in place (db/data_version.py raises the reference version if anything
