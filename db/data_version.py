@@ -143,6 +143,28 @@ def _raise_on_commit(session: Session) -> None:
         raise_version(session, row)
 
 
+def raise_now(session: Session, row: int) -> int | None:
+    """If ``session``'s transaction has written what version ``row`` follows, raise that
+    version now instead of at the commit, and return the new number (None, raising
+    nothing, if it has not). For what must be stored under the version it commits
+    with, in the same transaction: the recompute's page data
+    (workflows.progress_views.store_with_snapshots), so that no reader ever finds a
+    progress version whose data nobody has made. A write after this call marks the
+    transaction again and raises once more at the commit."""
+    session.flush()
+    transaction = session.get_transaction()
+    used = getattr(transaction, "_connections", {}) if transaction else {}
+    marked = [
+        entry[0].info[_MARK] for entry in used.values() if row in entry[0].info.get(_MARK, ())
+    ]
+    if not marked:
+        return None
+    raise_version(session, row)
+    for marks in marked:
+        marks.discard(row)
+    return current_versions(session)[(ROW_ID, REFERENCE_ROW_ID, PROGRESS_ROW_ID).index(row)]
+
+
 def track_changes(engine: Engine, factory: sessionmaker[Session]) -> None:
     """Raise the data version with every committed change made through ``factory``."""
     if not event.contains(engine, "after_cursor_execute", _note_write):

@@ -43,7 +43,7 @@ from db.session import transaction
 from indicators.catalogue import Catalogue
 from indicators.progress_run import Result, affected_targets, assess_all, needed_indicators
 from indicators.regions import RegionDirectory
-from workflows.progress_views import precompute_views
+from workflows.progress_views import precompute_views, store_with_snapshots
 from workflows.reference import reference_data
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,7 @@ def recompute_progress(factory: sessionmaker[Session], as_of: int | None = None)
         year = as_of if as_of is not None else _as_of(session)
         written = _store(session, catalogue, directory, observations, year, None)
         clear_changes(session, [i for i, _, _ in changes])
+        store_with_snapshots(session)
     assessed = len(catalogue.targets)
     log.info(
         "进展评估（全部）：%d 个目标，截至 %d 年（另存 %d 年），写入 %d 条快照",
@@ -189,6 +190,7 @@ def recompute_changed(factory: sessionmaker[Session]) -> int:
                     sum(written.values()),
                 )
             clear_changes(session, [i for i, _, _ in changes])
+            store_with_snapshots(session)
     if full:
         return recompute_progress(factory)
     return len(targets)

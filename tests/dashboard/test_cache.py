@@ -16,8 +16,9 @@ from typing import Any
 import dash
 import pandas as pd
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
+import workflows.progress
 import workflows.progress_views
 from config.settings import load_settings
 from dashboard import data
@@ -28,8 +29,10 @@ from db import models
 from db.data_version import PROGRESS_ROW_ID, current_versions, raise_version
 from db.progress import snapshots_frame, status_changes
 from db.progress_views import stored_views
+from db.regions import load_directory as region_directory_of
 from db.session import make_engine, make_session_factory, transaction
 from indicators.formatting import decimals_by_indicator
+from indicators.progress_views import compute, to_plain
 from indicators.summary import headline_targets, merge_duplicates, status_counts, unit_statuses
 from tests.helpers import router_body
 from workflows.progress import recompute_progress, refresh_progress
@@ -215,6 +218,39 @@ def test_pvw003_a_change_committed_by_another_worker_shows_on_the_next_request(
     with factory() as session:
         assert stored_views(session, version) is not None
     expected = before(factory, "zh")
+    with app.server.test_request_context():
+        pd.testing.assert_frame_equal(data.snapshots("zh"), expected)
+
+
+def test_pvw007_a_recompute_commits_the_page_data_with_its_snapshots(factory, monkeypatch) -> None:
+    """The version a recompute commits has its page data stored in the same
+    transaction, once, equal to what a worker would compute from the committed
+    snapshots; no worker computes them (28 % of the workers' CPU at saturation with 5
+    direct reporters when every worker that saw a new version made them)."""
+    # what follows the commit (precompute_views) made the data before: not this time
+    monkeypatch.setattr(workflows.progress, "precompute_views", lambda _factory: None)
+    with transaction(factory) as session:  # a snapshot gone: the recompute writes it again
+        first = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == first))
+    before_recompute = current_versions_now(factory)
+    refresh_progress(factory)
+    version = current_versions_now(factory)
+    assert version == before_recompute + 1  # raised once, in the recompute's transaction
+    with factory() as session:
+        stored = stored_views(session, version)
+        current = snapshots_frame(session)
+        changes = status_changes(session, current=current)
+        directory = region_directory_of(session)
+    assert stored is not None
+    assert stored == to_plain(compute(current, changes, directory))
+    data._views.clear()  # a worker that has not seen this version: it reads them
+
+    def refuse(*_args: Any) -> None:
+        raise AssertionError("a worker computed the page data the recompute stored")
+
+    expected = before(factory, "zh")
+    monkeypatch.setattr(workflows.progress_views, "compute", refuse)
+    app = create_app(load_settings({}), factory)
     with app.server.test_request_context():
         pd.testing.assert_frame_equal(data.snapshots("zh"), expected)
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from db import models
-from db.data_version import current_versions
+from db.data_version import PROGRESS_ROW_ID, current_versions, raise_now
 from db.observations import observations_digest
 from db.progress import snapshots_digest
 from db.session import make_engine, make_session_factory, transaction
@@ -56,6 +56,34 @@ def test_dv001_what_moves_the_versions(factory) -> None:
             update(models.ProgressSnapshot).values(computed_at=models.ProgressSnapshot.computed_at)
         )
     assert versions(factory) == (data + 4, reference + 2, progress + 3)
+
+
+def test_dv007_raise_now_raises_in_the_transaction_once(factory) -> None:
+    """``raise_now`` raises the version a transaction's writes moved before its commit
+    (for data stored under that number, in that transaction), and the commit does not
+    raise it again; nothing written, nothing raised; a write after it raises at the
+    commit as any write does."""
+    data, reference, progress = versions(factory)
+    with transaction(factory) as session:
+        assert raise_now(session, PROGRESS_ROW_ID) is None  # nothing written yet
+        first = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == first))
+        assert raise_now(session, PROGRESS_ROW_ID) == progress + 1
+        assert current_versions(session)[2] == progress + 1  # seen inside the transaction
+    assert versions(factory) == (data + 1, reference, progress + 1)  # not raised twice
+    with transaction(factory) as session:
+        second = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == second))
+        assert raise_now(session, PROGRESS_ROW_ID) == progress + 2
+        third = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == third))
+    assert versions(factory) == (data + 2, reference, progress + 3)
+    with pytest.raises(RuntimeError), transaction(factory) as session:
+        fourth = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == fourth))
+        raise_now(session, PROGRESS_ROW_ID)
+        raise RuntimeError("the recompute failed after raising")
+    assert versions(factory) == (data + 2, reference, progress + 3)  # rolled back with it
 
 
 def test_dv004_rows_the_orm_writes_at_commit_move_it(factory) -> None:
