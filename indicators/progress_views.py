@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from indicators.formatting import decimals_by_indicator
@@ -36,7 +37,7 @@ from indicators.summary import (
     status_counts,
 )
 
-FORMAT = 1  # raised when the stored shape changes: older rows are then computed again
+FORMAT = 2  # raised when the stored shape changes: older rows are then computed again
 
 
 @dataclass(frozen=True)
@@ -127,29 +128,56 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _column_to_plain(column: pd.Series) -> list[Any]:
+    """A column's cells as JSON: a column of numbers, flags or text converted at once
+    (``tolist``, its missing cells None), cell by cell only where a cell may be a list
+    or a timestamp (object and datetime columns)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in ("b", "i", "u"):  # never missing
+        return column.tolist()  # type: ignore[no-any-return]
+    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return [_plain(v) for v in column.tolist()]
+    missing = column.isna().tolist()
+    return [None if gone else v for v, gone in zip(column.tolist(), missing, strict=True)]
+
+
 def frame_to_plain(frame: pd.DataFrame) -> dict[str, Any]:
     """A frame as JSON-ready data that ``frame_from_plain`` turns back into an equal
-    frame (columns, dtypes and row labels included)."""
+    frame (columns, dtypes and row labels included), column by column: every worker
+    reads it once per progress version, and a column of one dtype is made in one step
+    where rows of mixed cells were made cell by cell and converted again."""
     return {
         "columns": [str(c) for c in frame.columns],
         "dtypes": [str(t) for t in frame.dtypes],
         "index": [_plain(i) for i in frame.index],
+        "index_dtype": str(frame.index.dtype),
         "names": [frame.index.name, frame.columns.name],
-        "rows": [[_plain(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+        "values": [_column_to_plain(frame[c]) for c in frame.columns],
     }
 
 
+def _column_from_plain(values: list[Any], dtype: str, index: pd.Index) -> pd.Series:
+    if dtype.startswith("datetime64"):
+        return pd.Series(pd.to_datetime(values), index=index).astype(dtype)
+    if dtype == "object":
+        series = pd.Series(index=index, dtype=object)
+        series[:] = values if values else series  # lists stay cells, not rows
+        return series
+    return pd.Series(values, index=index, dtype=dtype)
+
+
 def frame_from_plain(plain: dict[str, Any]) -> pd.DataFrame:
-    raw = pd.DataFrame(plain["rows"], columns=plain["columns"], index=plain["index"])
-    columns: dict[str, pd.Series] = {}
-    for name, dtype in zip(plain["columns"], plain["dtypes"], strict=True):
-        column = raw[name]
-        if dtype.startswith("datetime64"):
-            column = pd.to_datetime(column).astype(dtype)
-        elif dtype != "object":
-            column = column.astype(dtype)
-        columns[name] = column
-    frame = pd.DataFrame(columns, index=raw.index)
+    index = pd.Index(plain["index"], dtype=plain["index_dtype"])
+    frame = pd.DataFrame(
+        {
+            name: _column_from_plain(values, dtype, index)
+            for name, dtype, values in zip(
+                plain["columns"], plain["dtypes"], plain["values"], strict=True
+            )
+        },
+        index=index,
+        columns=plain["columns"],
+    )
     frame.index.name, frame.columns.name = plain["names"]
     return frame
 
