@@ -213,11 +213,11 @@ def _column_values(column: pd.Series) -> list[Any]:
     return values
 
 
-def changes(lang: str) -> pd.DataFrame:
-    """The latest snapshots whose previous-year snapshot exists, with ``change``
-    (db.progress.status_changes, merged): from the per-version views (re-reading
-    and merging the previous year's snapshots was 23 % of 总览's server time)."""
-    return views().changes.copy(deep=False)
+def moved(lang: str) -> pd.DataFrame:
+    """The latest snapshots whose status improved or worsened since the previous year
+    (db.progress.status_changes, merged): from the per-version views (re-reading and
+    merging the previous year's snapshots was 23 % of 总览's server time)."""
+    return views().moved.copy(deep=False)
 
 
 def indicators() -> pd.DataFrame:

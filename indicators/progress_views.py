@@ -37,7 +37,9 @@ from indicators.summary import (
     status_counts,
 )
 
-FORMAT = 2  # raised when the stored shape changes: older rows are then computed again
+# the status changes a page lists (indicators.progress.CHANGES: the others are "no move")
+MOVED = ("improved", "worsened")
+FORMAT = 3  # raised when the stored shape changes: older rows are then computed again
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,16 @@ class ProgressViews:
     """The derived data of one progress version.
 
     ``snapshots``: the latest year's snapshots, one row per target set in several
-    plans (merge_duplicates), with ``decimals``; ``changes``: those that also have a
-    snapshot the year before, merged alike, with ``previous_*`` and ``change``;
+    plans (merge_duplicates), with ``decimals``; ``moved``: those that also have a
+    snapshot the year before and whose status improved or worsened since (``MOVED``),
+    merged alike, with ``previous_*`` and ``change``;
     ``headline``: the row labels of ``headline_targets(snapshots)`` in its order;
     ``units``: for each indicator, the row label of the target each unit's map cell
     shows (``own``) or lies under (``wider``), as ``unit_statuses`` picks them;
     ``counts``: targets by pillar and shown status (``status_counts``)."""
 
     snapshots: pd.DataFrame
-    changes: pd.DataFrame
+    moved: pd.DataFrame
     headline: list[Any] = field(default_factory=list)
     units: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -82,7 +85,7 @@ def compute(
     ``changes`` (``status_changes`` of that frame), for the units of ``directory``."""
     merged = merge_duplicates(current)
     if merged.empty:
-        return ProgressViews(merged, merge_duplicates(changes), counts=status_counts(merged))
+        return ProgressViews(merged, _moved(changes), counts=status_counts(merged))
     merged = merged.assign(decimals=decimals_by_indicator(merged))
     # unit_statuses' picks for every indicator, as row labels: one sort of the whole
     # frame (nearest_first orders each indicator's rows as it orders them all) and each
@@ -102,11 +105,21 @@ def compute(
         units[str(indicator_id)] = {"own": own, "wider": wider}
     return ProgressViews(
         snapshots=merged,
-        changes=merge_duplicates(changes),
+        moved=_moved(changes),
         headline=list(headline_targets(merged).index),
         units=units,
         counts=status_counts(merged),
     )
+
+
+def _moved(changes: pd.DataFrame) -> pd.DataFrame:
+    """The merged status changes whose status improved or worsened: what the pages list
+    (总览's changes). Only these are kept: every worker reads the views once per
+    progress version, and the unchanged rows, most of them, doubled what it read."""
+    merged = merge_duplicates(changes)
+    if merged.empty:
+        return merged
+    return merged[merged.change.isin(MOVED)]
 
 
 # ------------------------------------------------------------ plain JSON ---
@@ -189,7 +202,7 @@ def to_plain(views: ProgressViews) -> bytes:
         {
             "format": FORMAT,
             "snapshots": frame_to_plain(views.snapshots),
-            "changes": frame_to_plain(views.changes),
+            "moved": frame_to_plain(views.moved),
             "headline": [_plain(i) for i in views.headline],
             "units": {
                 k: {s: {u: _plain(i) for u, i in v.items()} for s, v in p.items()}
@@ -210,7 +223,7 @@ def from_plain(body: bytes) -> ProgressViews | None:
         return None
     return ProgressViews(
         snapshots=frame_from_plain(plain["snapshots"]),
-        changes=frame_from_plain(plain["changes"]),
+        moved=frame_from_plain(plain["moved"]),
         headline=plain["headline"],
         units=plain["units"],
         counts=frame_from_plain(plain["counts"]),

@@ -24,9 +24,9 @@ from dashboard.components.status import (
     status_tally,
 )
 from dashboard.context import region_directory, snapshot_scope
-from dashboard.data import changes as load_changes
 from dashboard.data import headline as load_headline
 from dashboard.data import indicators as load_indicators
+from dashboard.data import moved as load_moved
 from dashboard.data import observations, per_version, pillar_counts, records
 from dashboard.data import snapshots as load_snapshots
 from dashboard.data import unit_statuses as load_unit_statuses
@@ -330,10 +330,9 @@ def _moved(lang: str) -> pd.DataFrame:
     (sorted once per progress version: dashboard.data.per_version)."""
 
     def sort() -> pd.DataFrame:
-        changes = load_changes(lang)
-        if changes.empty:
-            return changes
-        moved = changes[changes.change.isin(["improved", "worsened"])]
+        moved = load_moved(lang)
+        if moved.empty:
+            return moved
         return moved.assign(_worse=moved.change == "worsened").sort_values(
             ["headline", "_worse", "pillar", "indicator_id"], ascending=[False, False, True, True]
         )
