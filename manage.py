@@ -8,60 +8,28 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
-from config.clock import beijing_today
-from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
-from db import migrate
-from db.admin import (
-    add_user,
-    change_user,
-    command_line,
-    issue_token,
-    tokens_frame,
-    users_frame,
-    withdraw_token,
-)
-from db.backup import BackupError, backup, restore
-from db.regions import load_directory
-from db.session import make_engine, make_session_factory, transaction
-from db.users import ROLES, UserError
-from indicators.access import AccessDenied, Account
-from indicators.catalogue import CatalogueError
-from indicators.extraction import extract
-from indicators.normalise import NormaliseError
-from indicators.regions import RegionError, load_region_directory
-from indicators.reporting_calendar import CalendarError
-from indicators.seed_text import SeedText, squeeze
-from loaders.validate import Problem
-from workflows.bulletin import (
-    GRADES,
-    BulletinFileError,
-    append_entries,
-    propose_from,
-    published_entries,
-    read_text,
-)
-from workflows.catalogue import CATALOGUE_DIR, load_catalogue_into
-from workflows.confirm_figures import ConfirmError, confirm_file
-from workflows.drop_folder import process
-from workflows.first_run import ensure_ready
-from workflows.intake import STATUS_ZH, VINTAGES, receive, reporting_template
-from workflows.master_data import REGIONS_FILE, load_regions
-from workflows.progress import recompute_progress
-from workflows.published import VINTAGE_ORDER, load_published
-from workflows.reminders import MailError, overdue_job
-from workflows.sample import load_sample
-from workflows.scheduler import build_scheduler
+from indicators.access import ROLES
+from indicators.vintages import GRADES, VINTAGE_ORDER, VINTAGES
 
-Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from indicators.access import Account
+
+    Handler = Callable[[argparse.Namespace, Engine, sessionmaker[Session]], int]
+
+# Each command imports what it uses when it runs, not at the top: the whole app's import
+# (pandas, alembic, the readers) took 1.6 s of CPU before even --help answered, and a
+# command such as list-users or backup needs a fraction of it.
 
 
 def cmd_init(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from workflows.first_run import ensure_ready
+
     report = ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     print(
         f"数据库已就绪（迁移前版本：{report.migrated_from or '空库'}；"
@@ -72,18 +40,24 @@ def cmd_init(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Ses
 
 
 def cmd_migrate(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db import migrate
+
     migrate.upgrade(engine, args.revision)
     print(f"已升级到 {migrate.current_revision(engine)}")
     return 0
 
 
 def cmd_downgrade(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db import migrate
+
     migrate.downgrade(engine, args.revision)
     print(f"已降级到 {migrate.current_revision(engine) or 'base'}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db import migrate
+
     migrate.check(engine)
     print("模型与迁移一致")
     return 0
@@ -92,16 +66,22 @@ def cmd_check(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Se
 def cmd_load_regions(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from db import migrate
+    from workflows.master_data import REGIONS_FILE, load_regions
+
     migrate.upgrade(engine)
-    print(f"已载入 {load_regions(factory, Path(args.file))} 个地区及区域组合")
+    print(f"已载入 {load_regions(factory, Path(args.file or REGIONS_FILE))} 个地区及区域组合")
     return 0
 
 
 def cmd_load_catalogue(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from workflows.catalogue import CATALOGUE_DIR, load_catalogue_into
+    from workflows.first_run import ensure_ready
+
     ensure_ready(engine, factory)
-    catalogue = load_catalogue_into(factory, Path(args.folder)).catalogue
+    catalogue = load_catalogue_into(factory, Path(args.folder or CATALOGUE_DIR)).catalogue
     print(
         f"已载入目标库：{len(catalogue.plans)} 个规划，{len(catalogue.indicators)} 个指标，"
         f"{len(catalogue.targets)} 条目标，{len(catalogue.baselines)} 条基期值"
@@ -115,6 +95,9 @@ def cmd_load_catalogue(
 
 
 def cmd_extract(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from indicators.extraction import extract
+    from indicators.seed_text import SeedText, squeeze
+
     seed = SeedText.from_file(Path(args.file))
     first, _, last = args.lines.partition("-") if args.lines else ("1", "", "")
     candidates = extract(seed, int(first), int(last) if last else None)
@@ -138,6 +121,16 @@ def cmd_extract_figures(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
     """Proposals of a bulletin; 0 only when something was proposed (and written, if asked)."""
+    from indicators.regions import load_region_directory
+    from workflows.bulletin import (
+        BulletinFileError,
+        append_entries,
+        propose_from,
+        published_entries,
+        read_text,
+    )
+    from workflows.master_data import REGIONS_FILE
+
     path = Path(args.file)
     try:
         directory = load_region_directory(REGIONS_FILE)
@@ -180,6 +173,11 @@ def cmd_confirm_figures(
 ) -> int:
     """Entries of a figures.yaml-format file into the published layer, as ``--by``'s
     confirmation; 0 only when a figure was stored."""
+    from indicators.access import AccessDenied
+    from workflows.confirm_figures import ConfirmError, confirm_file
+    from workflows.first_run import ensure_ready
+    from workflows.progress import recompute_progress
+
     ensure_ready(engine, factory, sample=False)
     try:
         outcome = confirm_file(factory, Path(args.file), args.by, recompute=False)
@@ -195,6 +193,10 @@ def cmd_confirm_figures(
 def cmd_load_sample(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from workflows.first_run import ensure_ready
+    from workflows.progress import recompute_progress
+    from workflows.sample import load_sample
+
     ensure_ready(engine, factory, sample=False)
     rows = load_sample(factory)
     print(
@@ -204,6 +206,9 @@ def cmd_load_sample(
 
 
 def cmd_recompute(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db import migrate
+    from workflows.progress import recompute_progress
+
     migrate.upgrade(engine)
     print(f"已重新评估 {recompute_progress(factory, args.as_of)} 个目标")
     return 0
@@ -212,6 +217,10 @@ def cmd_recompute(args: argparse.Namespace, engine: Engine, factory: sessionmake
 def cmd_mark_overdue(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from config.clock import beijing_today
+    from workflows.first_run import ensure_ready
+    from workflows.reminders import MailError, overdue_job
+
     ensure_ready(engine, factory, sample=False)
     today = args.today or beijing_today()
     try:
@@ -231,6 +240,10 @@ def _iso_date(text: str) -> date:
 
 
 def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from config.logs import configure_logging
+    from workflows.first_run import ensure_ready
+    from workflows.scheduler import build_scheduler
+
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
     settings = load_settings()
     configure_logging(settings)
@@ -252,6 +265,10 @@ def cmd_scheduler(args: argparse.Namespace, engine: Engine, factory: sessionmake
 
 
 def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from loaders.validate import Problem
+    from workflows.first_run import ensure_ready
+    from workflows.intake import STATUS_ZH, receive
+
     ensure_ready(engine, factory, sample=False)
     path = Path(args.file)
     outcome = receive(
@@ -286,6 +303,10 @@ def cmd_import(args: argparse.Namespace, engine: Engine, factory: sessionmaker[S
 
 
 def cmd_drop(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from workflows.drop_folder import process
+    from workflows.first_run import ensure_ready
+    from workflows.intake import STATUS_ZH
+
     ensure_ready(engine, factory, sample=False)
     root = Path(args.folder) if args.folder else load_settings().data_dir / "drop"
     for result in process(factory, root, settle=0):
@@ -295,6 +316,8 @@ def cmd_drop(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Ses
 
 
 def _operator() -> Account:
+    from db.admin import command_line
+
     return command_line(getpass.getuser())
 
 
@@ -305,12 +328,17 @@ def _password(args: argparse.Namespace) -> str:
 
 
 def _region_codes(factory: sessionmaker[Session], names: list[str]) -> list[str]:
+    from db.regions import load_directory
+
     with factory() as session:
         directory = load_directory(session)
     return [directory.resolve(name).code for name in names]
 
 
 def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db.admin import issue_token
+    from db.session import transaction
+
     with transaction(factory) as session:
         token = issue_token(
             session,
@@ -326,6 +354,10 @@ def cmd_token(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Se
 
 
 def cmd_tokens(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    import pandas as pd
+
+    from db.admin import tokens_frame
+
     with factory() as session:
         frame = tokens_frame(session)
     print("编号\t用途\t用户\t签发时间\t失效时间\t撤销时间\t直报")
@@ -340,6 +372,9 @@ def cmd_tokens(args: argparse.Namespace, engine: Engine, factory: sessionmaker[S
 def cmd_revoke_token(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from db.admin import withdraw_token
+    from db.session import transaction
+
     with transaction(factory) as session:
         withdraw_token(session, _operator(), args.token_id)
     print(f"已撤销令牌 {args.token_id}")
@@ -347,6 +382,8 @@ def cmd_revoke_token(
 
 
 def cmd_users(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db.admin import users_frame
+
     with factory() as session:
         frame = users_frame(session)
     print("用户名\t显示名称\t角色\t地区\t状态")
@@ -359,6 +396,10 @@ def cmd_users(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Se
 def cmd_change_user(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from db.admin import change_user
+    from db.session import transaction
+    from db.users import ROLES as ROLE_NAMES
+
     regions = _region_codes(factory, args.region) if args.region else None
     password = _password(args) if args.password_stdin or args.password else None
     with transaction(factory) as session:
@@ -371,11 +412,14 @@ def cmd_change_user(
             active=args.active,
             password=password,
         )
-        print(f"已修改用户 {user.username}（{ROLES[user.role]}）")
+        print(f"已修改用户 {user.username}（{ROLE_NAMES[user.role]}）")
     return 0
 
 
 def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from workflows.first_run import ensure_ready
+    from workflows.intake import reporting_template
+
     ensure_ready(engine, factory, sample=False)
     out = Path(args.output)
     fmt = "csv" if out.suffix.lower() == ".csv" else "xlsx"
@@ -386,6 +430,11 @@ def cmd_template(args: argparse.Namespace, engine: Engine, factory: sessionmaker
 
 
 def cmd_published(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from workflows.first_run import ensure_ready
+    from workflows.intake import STATUS_ZH
+    from workflows.progress import recompute_progress
+    from workflows.published import load_published
+
     ensure_ready(engine, factory, sample=False)
     counts = load_published(factory)
     print(
@@ -396,6 +445,9 @@ def cmd_published(args: argparse.Namespace, engine: Engine, factory: sessionmake
 
 
 def cmd_resolve(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db.regions import load_directory
+    from indicators.regions import RegionError
+
     with factory() as session:
         directory = load_directory(session)
     failed = 0
@@ -412,6 +464,11 @@ def cmd_resolve(args: argparse.Namespace, engine: Engine, factory: sessionmaker[
 def cmd_create_user(
     args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]
 ) -> int:
+    from db.admin import add_user
+    from db.session import transaction
+    from db.users import ROLES as ROLE_NAMES
+    from workflows.first_run import ensure_ready
+
     password = _password(args)
     # the README's first step on a fresh clone, before the app ever started: set the
     # database up as the first start would (the same sample-data choice), not a traceback
@@ -419,11 +476,14 @@ def cmd_create_user(
     codes = _region_codes(factory, args.region)
     with transaction(factory) as session:
         user = add_user(session, _operator(), args.username, password, args.role, args.name, codes)
-        print(f"已创建用户 {user.username}（{ROLES[user.role]}）")
+        print(f"已创建用户 {user.username}（{ROLE_NAMES[user.role]}）")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db import migrate
+    from db.backup import restore
+
     if not args.yes:
         print("恢复会用备份替换数据库的全部内容；确认请加 --yes", file=sys.stderr)
         return 2
@@ -433,6 +493,8 @@ def cmd_restore(args: argparse.Namespace, engine: Engine, factory: sessionmaker[
 
 
 def cmd_backup(args: argparse.Namespace, engine: Engine, factory: sessionmaker[Session]) -> int:
+    from db.backup import backup
+
     dest = Path(args.dest) if args.dest else load_settings().data_dir / "backups"
     print(f"已备份到 {backup(engine, dest, keep=args.keep)}")
     return 0
@@ -463,12 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add("check", cmd_check, "检查模型与迁移是否一致（alembic check）")
     add("load-regions", cmd_load_regions, "校验并载入地区主数据（可重复执行）").add_argument(
-        "--file", default=str(REGIONS_FILE), help="地区主数据文件（默认 config/regions.yaml）"
+        "--file", help="地区主数据文件（默认 config/regions.yaml）"
     )
     cat = add(
         "load-catalogue", cmd_load_catalogue, "校验并载入目标库（config/catalogue，可重复执行）"
     )
-    cat.add_argument("--folder", default=str(CATALOGUE_DIR), help="目标库目录")
+    cat.add_argument("--folder", help="目标库目录")  # default: config/catalogue
     cat.add_argument("--counts", action="store_true", help="列出每个规划的目标数和基期值数")
     add(
         "load-published",
@@ -596,21 +658,32 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"错误：{problem}", file=sys.stderr)
         return 2
+    from db.session import make_engine, make_session_factory
+
     engine = make_engine(settings.sqlalchemy_url)
     try:
         return args.handler(args, engine, make_session_factory(engine))
-    except (
-        RegionError,
-        UserError,
-        BackupError,
-        CatalogueError,
-        NormaliseError,
-        CalendarError,
-    ) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _refusals()):
+            raise
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
+
+
+def _refusals() -> tuple[type[Exception], ...]:
+    """The errors a command ends with their message (exit 2) instead of a traceback.
+    Imported when one was raised, not at start: a command that never imported a
+    module cannot have raised its error."""
+    from db.backup import BackupError
+    from db.users import UserError
+    from indicators.catalogue import CatalogueError
+    from indicators.normalise import NormaliseError
+    from indicators.regions import RegionError
+    from indicators.reporting_calendar import CalendarError
+
+    return (RegionError, UserError, BackupError, CatalogueError, NormaliseError, CalendarError)
 
 
 if __name__ == "__main__":

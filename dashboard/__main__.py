@@ -7,10 +7,6 @@ import os
 
 from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
-from dashboard.app import create_app
-from db.session import make_engine, make_session_factory
-from workflows.first_run import ensure_ready
-from workflows.scheduler import in_process_scheduler
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,6 +30,12 @@ def main(argv: list[str] | None = None) -> None:
     problem = data_dir_problem(settings)
     if problem:
         raise SystemExit(f"错误：{problem}")
+    # the app's import (seconds of CPU) only once the data folder is known to be usable
+    from dashboard.app import create_app
+    from db.session import make_engine, make_session_factory
+    from workflows.first_run import ensure_ready
+    from workflows.scheduler import in_process_scheduler
+
     configure_logging(settings)
     engine = make_engine(settings.sqlalchemy_url)
     factory = make_session_factory(engine)

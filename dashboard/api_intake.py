@@ -29,7 +29,8 @@ from db.observations import (
 from indicators.access import ROLE_ZH, can_review, report_scope
 from indicators.normalise import NormaliseError, parse_period
 from indicators.regions import RegionError
-from workflows.intake import STATUS_ZH, VINTAGES, filename_problem, receive, reporting_template
+from indicators.vintages import VINTAGES
+from workflows.intake import STATUS_ZH, filename_problem, receive, reporting_template
 
 intake_api = Blueprint("api_v1_intake", __name__, url_prefix="/api/v1")
 

@@ -40,6 +40,10 @@ SEEDS: dict[str, dict[str, bool]] = {
     "schema": {},  # migrated to head and empty: what migrate.upgrade leaves
     "ready": {"sample": False, "published": False},  # a first start without data
     "sample": {"sample": True, "published": False},  # and the 示例数据
+    # and the published layer, without the 示例数据: what import-file, mark-overdue and the
+    # other commands that prepare the database themselves (sample=False) leave, and a
+    # start with LOAD_SAMPLE_DATA=false
+    "published": {"sample": False, "published": True},
     "full": {"sample": True, "published": True},  # and the published layer: the default start
 }
 
@@ -209,6 +213,7 @@ def _seeded(seed: str, scope: str) -> Callable[..., Iterator[str]]:
 schema_url = _seeded("schema", "function")
 ready_url = _seeded("ready", "function")
 sample_url = _seeded("sample", "function")
+published_url = _seeded("published", "function")
 full_url = _seeded("full", "function")
 module_ready_url = _seeded("ready", "module")
 module_sample_url = _seeded("sample", "module")

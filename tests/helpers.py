@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the database and the app are imported by the helpers that u
     from sqlalchemy.orm import Session, sessionmaker
 
     from db import models
+    from tests.conftest import Seeds
 
 
 def small_directory() -> RegionDirectory:
@@ -328,6 +329,16 @@ HEADER_CALLBACK = {
     "state": [],
     "changedPropIds": ["url.pathname"],
 }
+
+
+def data_dir(seeds: Seeds, folder: Path, seed: str = "full") -> Path:
+    """``folder`` as a DATA_DIR whose database (``monitor.sqlite``) holds ``seed``: what
+    ``manage.py init`` leaves ("full"; "published" with LOAD_SAMPLE_DATA=false), copied in
+    milliseconds where a real init costs seconds of CPU, for the tests whose subject is
+    not init (those that test init run it)."""
+    with seeds.copy("sqlite", seed, folder, "monitor.sqlite"):
+        pass  # a SQLite copy is a file that stays: nothing to undo
+    return folder
 
 
 # from tests.test_manage

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import func, select, text
@@ -37,10 +38,13 @@ from db.scratch import postgres_database
 from db.session import make_engine, make_session_factory, transaction
 from db.users import account_of, create_token, create_user
 from tests.helpers import approve_all_body, show_rows_body
+from tests.helpers import data_dir as seeded
 from tests.live import gunicorn, signed_in
-from workflows.first_run import ensure_ready
 from workflows.intake import INTERRUPTED, INTERRUPTED_AFTER, recover_interrupted
 from workflows.review import submit
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 HEADER = "地区,指标,期间,数值,单位,备注\n"
 
@@ -131,11 +135,11 @@ def _get(base: str, path: str) -> tuple[int, bytes]:
 
 
 def test_flt001_an_import_killed_halfway_leaves_nothing_and_can_be_sent_again(
-    db_url: str, tmp_path: Path
+    published_url: str, tmp_path: Path
 ) -> None:
+    db_url = published_url  # as import-file prepares an empty database (sample=False)
     engine = make_engine(db_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False)  # as import-file prepares it
     before = _count(factory, models.Observation)
     path = tmp_path / "月度数据.csv"
     path.write_text(_monthly_rows(factory, 200_000), encoding="utf-8")
@@ -231,11 +235,11 @@ def test_flt002_postgresql_restarted_under_the_running_app(tmp_path: Path) -> No
 
 
 def test_flt003_two_reviewers_approving_one_file_at_once_import_it_once(
-    db_url: str, tmp_path: Path
+    ready_url: str, tmp_path: Path
 ) -> None:
+    db_url = ready_url  # as ensure_ready(sample=False, published=False) leaves it
     engine = make_engine(db_url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         reporter = create_user(session, "cd", "成都-密码-2026", "reporter", regions=["510100"])
         create_user(session, "r1", "审核一-密码-2026", "reviewer")
@@ -354,11 +358,12 @@ def _integrity(url: str) -> str:
     return result
 
 
-def test_flt004_a_full_disk_refuses_the_file_clearly_and_loses_nothing(tmp_path: Path) -> None:
+def test_flt004_a_full_disk_refuses_the_file_clearly_and_loses_nothing(
+    seeds: Seeds, tmp_path: Path
+) -> None:
     with small_disk(tmp_path / "disk", 160) as data_dir:
-        url = f"sqlite:///{data_dir / 'monitor.sqlite'}"
-        env = _environment("", data_dir)
-        assert _manage(env, "init").returncode == 0
+        url = f"sqlite:///{seeded(seeds, data_dir, 'published') / 'monitor.sqlite'}"
+        env = _environment("", data_dir)  # the database as init leaves it
         token = _system_token(url)
         first = HEADER + "成都市,地区生产总值,2024年,23511.3,亿元,\n"
         factory = make_session_factory(make_engine(url))
@@ -384,13 +389,14 @@ def test_flt004_a_full_disk_refuses_the_file_clearly_and_loses_nothing(tmp_path:
         factory.kw["bind"].dispose()
 
 
-def test_flt005_a_read_only_data_folder_is_named_not_a_traceback(tmp_path: Path) -> None:
+def test_flt005_a_read_only_data_folder_is_named_not_a_traceback(
+    seeds: Seeds, tmp_path: Path
+) -> None:
     """The folder goes read-only (a remount after a disk error, a wrong permission):
     every way of starting refuses with the reason, and nothing stored changes."""
     with small_disk(tmp_path / "disk", 40) as data_dir:
-        url = f"sqlite:///{data_dir / 'monitor.sqlite'}"
-        env = _environment("", data_dir)
-        assert _manage(env, "init").returncode == 0
+        url = f"sqlite:///{seeded(seeds, data_dir, 'published') / 'monitor.sqlite'}"
+        env = _environment("", data_dir)  # the database as init leaves it
         factory = make_session_factory(make_engine(url))
         stored = _count(factory, models.Observation)
         factory.kw["bind"].dispose()

@@ -23,14 +23,13 @@ from config.settings import load_settings
 from indicators.bulletin import Proposal, catalogue_indicators, read_bulletin
 from indicators.catalogue import Catalogue
 from indicators.regions import RegionDirectory, load_region_directory
+from indicators.vintages import GRADES, VINTAGE_ORDER
 from workflows.catalogue import read_catalogue_files
 from workflows.master_data import REGIONS_FILE
-from workflows.published import VINTAGE_ORDER
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_TEXT_CHARS = 300_000
 MAX_PROPOSALS = 2_000
-GRADES = ("A", "B", "A/B")
 
 
 class BulletinFileError(ValueError):

@@ -40,19 +40,13 @@ from db.users import account_of, user_named
 from indicators.access import AccessDenied, Account, require_review
 from indicators.normalise import NormaliseError, parse_number, parse_period
 from indicators.reporting_duty import impossible_value
-from workflows.bulletin import GRADES
+from indicators.vintages import GRADES, VINTAGE_ORDER, VINTAGES
 from workflows.progress import EXPECTED_SECONDS, kick
-from workflows.published import ENTRY_FIELDS, VINTAGE_ORDER, entry_region, store_entry
+from workflows.published import ENTRY_FIELDS, entry_region, store_entry
 from workflows.vintage import KEPT_NEWER
 
 ACTION = "confirm_figure"
 LAYER = "published"
-VINTAGE_ZH = {
-    "estimate": "预计数",
-    "initial": "初步数",
-    "final": "最终核实数",
-    "census_revision": "经济普查修订数",
-}
 COMPARATORS = ("equal", "about", "at_least", "at_most")
 
 
@@ -255,7 +249,7 @@ def _newer(session: Session, key: tuple[str, str, str]) -> str:
     if not held:
         return "较新的修订值已存在"
     vintage = held[-1].vintage or "initial"
-    return f"库中已有{VINTAGE_ZH.get(vintage, vintage)} {held[-1].value:g}，本条为较旧版本"
+    return f"库中已有{VINTAGES.get(vintage, vintage)} {held[-1].value:g}，本条为较旧版本"
 
 
 def _record(

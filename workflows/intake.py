@@ -53,6 +53,7 @@ from db.uploads import (
 from indicators import identify
 from indicators.access import AccessDenied
 from indicators.normalise import NormaliseError, parse_period
+from indicators.vintages import VINTAGES
 from loaders.readers import RawTable, ReadError
 from loaders.readers.sandbox import (
     LimitError,
@@ -95,12 +96,6 @@ STATUS_ZH = {
 # the same bytes arriving again while an earlier copy is in one of these are a
 # duplicate; after a refusal, a failure or a rejection they may be sent again
 TAKEN = ("imported", "pending", "approved", "partly_approved")
-VINTAGES = {
-    "initial": "初步数",
-    "final": "最终核实数",
-    "census_revision": "经济普查修订数",
-    "estimate": "预计数",
-}
 
 
 @dataclass(frozen=True)

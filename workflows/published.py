@@ -23,10 +23,10 @@ from config.settings import CONFIG_DIR
 from db.intake import ImportCounts, import_observations
 from db.observations import NOTE_OF_BOUND, observations_frame
 from db.session import transaction
+from indicators.vintages import VINTAGE_ORDER
 from workflows.intake import receive
 
 PUBLISHED_DIR = CONFIG_DIR / "published"
-VINTAGE_ORDER = ("estimate", "initial", "final", "census_revision")
 CORRIDOR = "land_sea_corridor_provinces"
 # the fields of a figures.yaml entry, in the file's order (config/published/README.md)
 ENTRY_FIELDS = (

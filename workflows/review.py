@@ -40,8 +40,9 @@ from db.review import (
 from db.session import transaction
 from indicators.access import ROLE_ZH, AccessDenied, Account, report_scope, require_review
 from indicators.review_view import View, fingerprint
+from indicators.vintages import VINTAGES
 from loaders.readers.sandbox import Limits
-from workflows.intake import STATUS_ZH, VINTAGES, Outcome, receive
+from workflows.intake import STATUS_ZH, Outcome, receive
 from workflows.progress import EXPECTED_SECONDS, kick
 from workflows.vintage import MIXED, file_rows, kept_problems
 

@@ -40,8 +40,8 @@ from indicators.access import AccessDenied, can_review, require_review
 from indicators.bulletin import Proposal
 from indicators.bulletin_view import ProposalViewError, chosen, face_of, seal_proposals, shown
 from indicators.regions import RegionError
+from indicators.vintages import GRADES, VINTAGE_ORDER, VINTAGES
 from workflows.bulletin import (
-    GRADES,
     BulletinFileError,
     entries_yaml,
     indicator_names,
@@ -50,14 +50,12 @@ from workflows.bulletin import (
     read_bytes,
 )
 from workflows.confirm_figures import (
-    VINTAGE_ZH,
     ConfirmError,
     citation,
     confirm,
     proposal_figures,
 )
 from workflows.intake import safe_filename
-from workflows.published import VINTAGE_ORDER
 
 dash.register_page(__name__, path="/bulletin", name="公报读取", title="公报读取 · 成渝监测平台")
 
@@ -170,7 +168,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                         dcc.Dropdown(
                             id=Ids.VINTAGE,
                             options=[
-                                {"label": t(lang, VINTAGE_ZH[v], VINTAGE_EN[v]), "value": v}
+                                {"label": t(lang, VINTAGES[v], VINTAGE_EN[v]), "value": v}
                                 for v in VINTAGE_ORDER
                             ],
                             value="initial",

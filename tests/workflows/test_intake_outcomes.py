@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.observations import observations_frame
-from tests.helpers import manage
+from tests.helpers import data_dir, manage
 from tests.workflows import test_intake_formats
-from workflows.first_run import ensure_ready
 from workflows.intake import STATUS_ZH, check, receive
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
 REAL = FIXTURES / "real"
@@ -56,7 +59,8 @@ def test_out002_the_page_shows_a_refusal_not_a_pass(ready: sessionmaker[Session]
     assert "全国" in alert.children
 
 
-def test_out003_the_command_line_exits_non_zero(tmp_path: Path) -> None:
+def test_out003_the_command_line_exits_non_zero(seeds: Seeds, tmp_path: Path) -> None:
+    data_dir(seeds, tmp_path, "published")  # as import-file prepares an empty folder
     result = manage(tmp_path, "import-file", str(NATIONAL))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "无可导入数据，未导入" in result.stdout
@@ -65,15 +69,16 @@ def test_out003_the_command_line_exits_non_zero(tmp_path: Path) -> None:
     assert real.returncode == 0 and "已导入（新增 20" in real.stdout
 
 
-def test_out004_the_api_answers_422(sqlite_url: str) -> None:
+def test_out004_the_api_answers_422(seeds: Seeds, tmp_path: Path) -> None:
     from config.settings import load_settings
     from dashboard.app import create_app
     from db.session import make_engine, make_session_factory, transaction
     from db.users import create_token, create_user
 
-    engine = make_engine(sqlite_url)
+    # a database as ensure_ready(sample=False, published=False) leaves it
+    with seeds.copy("sqlite", "ready", tmp_path) as url:
+        engine = make_engine(url)
     factory = make_session_factory(engine)
-    ensure_ready(engine, factory, sample=False, published=False)
     with transaction(factory) as session:
         create_user(session, "office", "password-1234", "reviewer")
         token = create_token(session, "office", "联合办公室")

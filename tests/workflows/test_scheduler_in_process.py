@@ -16,13 +16,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from config.settings import PROJECT_ROOT
+from tests.helpers import data_dir
 from tests.live import free_port
 from workflows.scheduler import in_process_scheduler
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 PYTHON = sys.executable
 PASSWORD = "Drop-folder-pw-2026"
@@ -94,8 +99,9 @@ def _health_within(base: str, status: str, seconds: float) -> dict:
 
 
 def test_sip002_python_m_dashboard_reads_the_drop_folder_and_reports_healthy(
-    tmp_path: Path,
+    seeds: Seeds, tmp_path: Path
 ) -> None:
+    data_dir(seeds, tmp_path, "published")  # as the first start leaves it: not the subject
     env = {
         **os.environ,
         "DATA_DIR": str(tmp_path),
@@ -133,7 +139,8 @@ def test_sip002_python_m_dashboard_reads_the_drop_folder_and_reports_healthy(
     assert any(p.name.endswith("gdp.csv") for p in processed), processed
 
 
-def test_sip003_no_scheduler_when_another_process_runs_it(tmp_path: Path) -> None:
+def test_sip003_no_scheduler_when_another_process_runs_it(seeds: Seeds, tmp_path: Path) -> None:
+    data_dir(seeds, tmp_path, "published")  # as the first start leaves it: not the subject
     env = {
         **os.environ,
         "DATA_DIR": str(tmp_path),
