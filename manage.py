@@ -467,9 +467,11 @@ def cmd_create_user(
     from db.admin import add_user
     from db.session import transaction
     from db.users import ROLES as ROLE_NAMES
+    from db.users import check_password
     from workflows.first_run import ensure_ready
 
     password = _password(args)
+    check_password(password, args.username)  # a weak one refused at once (add_user checks too)
     # the README's first step on a fresh clone, before the app ever started: set the
     # database up as the first start would (the same sample-data choice), not a traceback
     ensure_ready(engine, factory, sample=load_settings().load_sample_data)
