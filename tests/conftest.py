@@ -273,3 +273,13 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     if page_cache is not None:
         page_cache.flush()
     return (yield)
+
+
+@pytest.fixture
+def sqlite_ready(seeds: Seeds, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A session factory on a copy of the "ready" seed (regions and catalogue, no data)
+    on SQLite: for tests of what files become, which the backend does not change."""
+    with seeds.copy("sqlite", "ready", tmp_path) as url:
+        engine = make_engine(url)
+        yield make_session_factory(engine)
+        engine.dispose()

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.observations import observations_frame
@@ -44,13 +42,8 @@ CASES = [
 
 
 @pytest.fixture
-def ready(seeds, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    from db.session import make_engine, make_session_factory
-
-    with seeds.copy("sqlite", "ready", tmp_path) as url:
-        engine: Engine = make_engine(url)
-        yield make_session_factory(engine)
-        engine.dispose()
+def ready(sqlite_ready: sessionmaker[Session]) -> sessionmaker[Session]:
+    return sqlite_ready
 
 
 @pytest.mark.parametrize(("name", "region", "expected"), CASES)

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.observations import observations_frame
 from loaders.readers.wide import title_indicator
-from tests.workflows import test_intake_formats
 from workflows.intake import receive
 
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
-ready = test_intake_formats.ready  # the fixture: a database with the regions and catalogue
+
+
+@pytest.fixture
+def ready(sqlite_ready: sessionmaker[Session]) -> sessionmaker[Session]:
+    return sqlite_ready  # a database with the regions and the catalogue
 
 
 def send(factory: sessionmaker[Session], name: str, **options):  # type: ignore[no-untyped-def]

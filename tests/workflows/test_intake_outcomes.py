@@ -10,11 +10,11 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.observations import observations_frame
 from tests.helpers import data_dir, manage
-from tests.workflows import test_intake_formats
 from workflows.intake import STATUS_ZH, check, receive
 
 if TYPE_CHECKING:
@@ -23,7 +23,11 @@ if TYPE_CHECKING:
 FIXTURES = Path(__file__).parents[1] / "loaders" / "fixtures"
 REAL = FIXTURES / "real"
 NATIONAL = FIXTURES / "nbs_national_gbk.csv"  # 年度数据: the nation's figures only
-ready = test_intake_formats.ready  # the fixture: a database with the regions and catalogue
+
+
+@pytest.fixture
+def ready(sqlite_ready: sessionmaker[Session]) -> sessionmaker[Session]:
+    return sqlite_ready  # a database with the regions and the catalogue
 
 
 def stored(factory: sessionmaker[Session]) -> dict[tuple[str, str, str], float]:

@@ -6,18 +6,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
-from tests.workflows import test_intake_formats
 from workflows.intake import receive
 from workflows.vintage import census_note
 
 REAL = Path(__file__).parents[1] / "loaders" / "fixtures" / "real"
 CENSUS = REAL / "nbs_provinces_gdp_census_20y.csv"
 OLDER = REAL / "nbs_provinces_gdp_1993_2017.csv"
-ready = test_intake_formats.ready  # the fixture: a database with the regions and catalogue
+
+
+@pytest.fixture
+def ready(sqlite_ready: sessionmaker[Session]) -> sessionmaker[Session]:
+    return sqlite_ready  # a database with the regions and the catalogue
 
 
 def send(factory: sessionmaker[Session], path: Path, **options):  # type: ignore[no-untyped-def]
