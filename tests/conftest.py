@@ -45,7 +45,12 @@ SEEDS: dict[str, dict[str, bool]] = {
     # start with LOAD_SAMPLE_DATA=false
     "published": {"sample": False, "published": True},
     "full": {"sample": True, "published": True},  # and the published layer: the default start
+    "published": {"sample": False, "published": True},  # a first start with LOAD_SAMPLE_DATA=false
+    "full-2026-11-27": {"sample": True, "published": True},  # the default start on that day
 }
+# The TODAY setting a seed is built under: the sample dispatches of the project register
+# run up to the last month due on that day (tests/browser/test_dispatch_page.py).
+SEED_TODAY: dict[str, str] = {"full-2026-11-27": "2026-11-27"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -173,13 +178,20 @@ def _build(url: str, seed: str) -> None:
     from workflows.first_run import ensure_ready  # the app's whole import: only when needed
 
     engine = make_engine(url)
+    today = os.environ.get("TODAY")
     try:
+        if seed in SEED_TODAY:
+            os.environ["TODAY"] = SEED_TODAY[seed]
         if seed == "schema":
             migrate.upgrade(engine)
         else:
             ensure_ready(engine, make_session_factory(engine), **SEEDS[seed])
     finally:
         engine.dispose()  # a template nobody is connected to; a SQLite file without WAL
+        if today is None:
+            os.environ.pop("TODAY", None)
+        else:
+            os.environ["TODAY"] = today
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -20,6 +21,10 @@ from urllib.parse import urlparse
 import pytest
 
 from config.settings import PROJECT_ROOT
+from db.admin import add_user, command_line
+from db.regions import load_directory
+from db.session import make_engine, make_session_factory, transaction
+from workflows.reminders import overdue_job
 
 if TYPE_CHECKING:
     from tests.conftest import Seeds
@@ -89,10 +94,18 @@ def live_app(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The app on the SQLite database its first start leaves (regions, catalogue,
     示例数据, published layer: the 'full' seed of tests/conftest.py, copied into its data
     folder, so its start only checks it), shared by the read-only page tests. The first
-    start itself is tested by the other apps here, tests/test_manage.py and test_deploy.py."""
+    start itself is tested by tests/test_manage.py, test_deploy.py and
+    tests/workflows/test_first_run.py.
+
+    It holds two accounts, for the tests that sign in only to read (the bar signed in,
+    tests/browser/test_layout_widths.py; every page under the security policy,
+    test_security_headers.py): an app of their own cost each of those modules about
+    20 s of CPU (``manage.py init``, ``create-user``, the app's start)."""
     data_dir = tmp_path_factory.mktemp("app-data")
-    with seeds.copy("sqlite", "full", data_dir, "monitor.sqlite"), running_app(data_dir) as url:
-        yield url
+    with seeds.copy("sqlite", "full", data_dir, "monitor.sqlite") as url:
+        add_accounts(url, (REVIEWER, "reviewer", ()), (ADMIN, "admin", ()))
+        with running_app(data_dir) as address:
+            yield address
 
 
 @dataclass
@@ -110,10 +123,12 @@ def page(live_app: str) -> Iterator[tuple[object, BrowserLog]]:
 
 
 @contextmanager
-def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLog]]:
+def chromium_page(
+    enforce_csp: bool = False, storage_state: dict[str, Any] | None = None
+) -> Iterator[tuple[object, BrowserLog]]:
     """A fresh page of headless Chromium in a context of its own (no cookies, storage
-    or cache from another test) with its console errors and any request leaving this
-    machine recorded.
+    or cache from another test, but those of ``storage_state``: see ``signed_in``)
+    with its console errors and any request leaving this machine recorded.
 
     The app's Content-Security-Policy forbids evaluating strings as scripts, and
     Playwright's ``wait_for_function`` polls its predicate through ``eval``
@@ -123,7 +138,10 @@ def chromium_page(enforce_csp: bool = False) -> Iterator[tuple[object, BrowserLo
     ARTIFACTS.mkdir(exist_ok=True)
     record = BrowserLog()
     context = _chromium().new_context(
-        viewport={"width": 1440, "height": 1000}, locale="zh-CN", bypass_csp=not enforce_csp
+        viewport={"width": 1440, "height": 1000},
+        locale="zh-CN",
+        bypass_csp=not enforce_csp,
+        storage_state=storage_state,
     )
     # waits for what the page must show, not timings: 90 s instead of Playwright's 30 s,
     # for a machine shared by several people and two test workers
@@ -197,44 +215,70 @@ def screenshot_path(name: str) -> Path:
 
 REPORTER = ("cd_stat", "成都-登录密码-2026", "成都市统计局")
 REVIEWER = ("office", "审核-登录密码-2026", "联合办公室")
+ADMIN = ("sec_admin", "安全检查-管理员-口令-2026", "安全检查管理员")
 INDICATOR = "international_brand_presence_rate"
 NAME = "国际知名品牌入驻率"
 
 
-def manage_cli(data_dir: Path, *args: str, stdin: str = "", **env: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=app_environment(data_dir, **env),
-        input=stdin,
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+def add_accounts(url: str, *accounts: tuple[tuple[str, str, str], str, tuple[str, ...]]) -> None:
+    """Accounts ((username, password, name), role, region names) added to the database
+    at ``url`` as ``manage.py create-user`` adds them (db.admin.add_user, audited as
+    the command line's), in this process: a manage.py process spends about 1.6 s of
+    CPU on its imports and the checks of a first start."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    try:
+        with factory() as session:
+            directory = load_directory(session)
+        with transaction(factory) as session:
+            for (username, password, name), role, regions in accounts:
+                codes = [directory.resolve(region).code for region in regions]
+                add_user(session, command_line("tests"), username, password, role, name, codes)
+    finally:
+        engine.dispose()
+
+
+Accounts = tuple[tuple[tuple[str, str, str], str, tuple[str, ...]], ...]
+
+
+@contextmanager
+def seeded_app(
+    seeds: Seeds,
+    seed: str,
+    data_dir: Path,
+    accounts: Accounts,
+    prepare: Callable[[str], object] = lambda url: None,
+    **env: str,
+) -> Iterator[str]:
+    """An app of its own (for a module whose tests change data) on a copy of ``seed``
+    in ``data_dir`` with ``accounts`` and what ``prepare`` does to its database (given
+    its URL); yields the app's address. The database a first start leaves, without
+    running one: ``manage.py init`` cost 6.7 s of CPU a module."""
+    with seeds.copy("sqlite", seed, data_dir, "monitor.sqlite") as url:
+        add_accounts(url, *accounts)
+        prepare(url)
+        with running_app(data_dir, **env) as address:
+            yield address
+
+
+def _overdue_on_1_april_2026(url: str) -> None:
+    """``manage.py mark-overdue --today 2026-04-01``'s job."""
+    engine = make_engine(url)
+    try:
+        assert overdue_job(make_session_factory(engine), date(2026, 4, 1)) > 0
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def workflow_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An app of its own (this test changes data), with a reporter for 成都, a
-    reviewer, and the overdue reminders of 1 April 2026."""
+def workflow_app(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An app of its own (this test changes data) on a copy of the default start's
+    database ('full' seed), with a reporter for 成都, a reviewer, and the overdue
+    reminders of 1 April 2026."""
+    accounts = ((REPORTER, "reporter", ("成都市",)), (REVIEWER, "reviewer", ()))
     data_dir = tmp_path_factory.mktemp("workflow-data")
-    manage_cli(data_dir, "init")
-    username, password, name = REPORTER
-    manage_cli(
-        data_dir,
-        *("create-user", username, "--role", "reporter", "--name", name),
-        *("--region", "成都市", "--password-stdin"),
-        stdin=password + "\n",
-    )
-    username, password, name = REVIEWER
-    manage_cli(
-        data_dir,
-        *("create-user", username, "--role", "reviewer", "--name", name, "--password-stdin"),
-        stdin=password + "\n",
-    )
-    manage_cli(data_dir, "mark-overdue", "--today", "2026-04-01")
-    with running_app(data_dir) as url:
-        yield url
+    with seeded_app(seeds, "full", data_dir, accounts, _overdue_on_1_april_2026) as address:
+        yield address
 
 
 def sign_in(page: object, base: str, who: tuple[str, str, str], next_: str) -> None:
@@ -244,6 +288,17 @@ def sign_in(page: object, base: str, who: tuple[str, str, str], next_: str) -> N
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(f"**{next_}")
     page.locator("#account-name", has_text=who[2]).wait_for(state="attached")
+
+
+def signed_in(base: str, who: tuple[str, str, str]) -> dict[str, Any]:
+    """The cookies of ``who`` signed in, for ``chromium_page(storage_state=...)``: the
+    parametrised cases of a test that only reads signed in share one sign-in (two page
+    loads, each about 1.5 s of Chromium's CPU, and the password's hash) instead of
+    signing in each."""
+    with chromium_page() as (page, record):
+        sign_in(page, base, who, "/")
+        assert record.errors == [] and record.outside_requests == []
+        return page.context.storage_state()
 
 
 def map_text(page: object, base: str, mode: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -24,11 +25,14 @@ from db.session import make_engine, make_session_factory
 from tests.browser.conftest import (
     REVIEWER,
     chromium_page,
-    manage_cli,
-    running_app,
     screenshot_path,
+    seeded_app,
     sign_in,
+    signed_in,
 )
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 pytestmark = pytest.mark.browser
 
@@ -38,17 +42,15 @@ GRID = "#bulletin-proposals"
 
 
 @pytest.fixture(scope="module")
-def bulletin_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def bulletin_app(
+    seeds: Seeds, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """An app of its own (the test stores figures) on what a first start without 示例数据
+    leaves ('published' seed), with the joint office's reviewer."""
     data_dir = tmp_path_factory.mktemp("bulletin-data")
-    manage_cli(data_dir, "init", LOAD_SAMPLE_DATA="false")
-    username, password, name = REVIEWER
-    manage_cli(
-        data_dir,
-        *("create-user", username, "--role", "reviewer", "--name", name, "--password-stdin"),
-        stdin=password + "\n",
-    )
-    with running_app(data_dir, LOAD_SAMPLE_DATA="false") as url:
-        yield url, data_dir
+    accounts = ((REVIEWER, "reviewer", ()),)
+    with seeded_app(seeds, "published", data_dir, accounts, LOAD_SAMPLE_DATA="false") as address:
+        yield address, data_dir
 
 
 def _upload(page: object, base: str, lang: str = "zh") -> None:
@@ -136,11 +138,17 @@ def test_bul001_the_ticked_proposals_are_stored_with_their_citation(
     assert corrected["proposed"] == {"value": 1312.1} and corrected["value"] == 1312.2
 
 
+@pytest.fixture(scope="module")
+def reviewer(bulletin_app: tuple[str, Path]) -> dict[str, Any]:
+    return signed_in(bulletin_app[0], REVIEWER)
+
+
 @pytest.mark.parametrize("width", [1440, 1280, 390])
-def test_bul002_the_english_page_at_three_widths(bulletin_app: tuple[str, Path], width) -> None:
+def test_bul002_the_english_page_at_three_widths(
+    bulletin_app: tuple[str, Path], reviewer: dict[str, Any], width: int
+) -> None:
     base, _ = bulletin_app
-    with chromium_page() as (page, record):
-        sign_in(page, base, REVIEWER, "/bulletin")
+    with chromium_page(storage_state=reviewer) as (page, record):
         page.set_viewport_size({"width": width, "height": 1000})
         _upload(page, base, "en")
         page.locator("#bulletin-result", has_text="7 proposed figures").wait_for()

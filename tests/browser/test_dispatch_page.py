@@ -13,10 +13,14 @@ investment completed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.conftest import chromium_page, manage_cli, running_app, screenshot_path, sign_in
+from tests.browser.conftest import chromium_page, screenshot_path, seeded_app, sign_in
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 pytestmark = pytest.mark.browser
 
@@ -29,19 +33,13 @@ OTHER_NAME = "中心城区港区黄磏作业区一期工程"
 
 
 @pytest.fixture(scope="module")
-def dispatch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dispatch_app(seeds: Seeds, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An app of its own (the test files dispatches) on what the default first start
+    leaves on that day (the sample dispatches are reckoned from it), with 重庆's reporter."""
     data_dir = tmp_path_factory.mktemp("dispatch-data")
-    manage_cli(data_dir, "init", TODAY=TODAY)
-    username, password, name = REPORTER
-    manage_cli(
-        data_dir,
-        *("create-user", username, "--role", "reporter", "--name", name),
-        *("--region", "重庆市", "--password-stdin"),
-        stdin=password + "\n",
-        TODAY=TODAY,
-    )
-    with running_app(data_dir, TODAY=TODAY) as url:
-        yield url
+    accounts = ((REPORTER, "reporter", ("重庆市",)),)
+    with seeded_app(seeds, f"full-{TODAY}", data_dir, accounts, TODAY=TODAY) as address:
+        yield address
 
 
 def category_row(page: object) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import select
@@ -22,12 +23,14 @@ from tests.browser.conftest import (
     REPORTER,
     REVIEWER,
     chromium_page,
-    manage_cli,
-    running_app,
     screenshot_path,
+    seeded_app,
     sign_in,
 )
 from workflows.review import submit
+
+if TYPE_CHECKING:
+    from tests.conftest import Seeds
 
 pytestmark = pytest.mark.browser
 
@@ -35,33 +38,33 @@ YEARS = range(1985, 2025)
 FILE = "成都-地区生产总值-40行.csv"
 
 
-@pytest.fixture(scope="module")
-def review_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """An app of its own with a reporter, a reviewer and the 40-row file pending."""
-    data_dir = tmp_path_factory.mktemp("review-data")
-    manage_cli(data_dir, "init", LOAD_SAMPLE_DATA="false")
-    for (username, password, name), role in ((REPORTER, "reporter"), (REVIEWER, "reviewer")):
-        regions = ("--region", "成都市") if role == "reporter" else ()
-        manage_cli(
-            data_dir,
-            *("create-user", username, "--role", role, "--name", name, *regions),
-            "--password-stdin",
-            stdin=password + "\n",
-        )
-    engine = make_engine(f"sqlite:///{data_dir / 'monitor.sqlite'}")
-    factory = make_session_factory(engine)
-    with factory() as session:
-        reporter = account_of(
-            session.scalars(select(models.User).where(models.User.username == REPORTER[0])).one()
-        )
+def _pending_file(url: str) -> None:
+    """The 40-row file, sent by 成都's reporter, waiting for review."""
     text = "地区,指标,期间,数值,单位,备注\n" + "".join(
         f"成都市,地区生产总值,{year}年,{1000 + 10 * i},亿元,\n" for i, year in enumerate(YEARS)
     )
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        user = session.scalars(select(models.User).where(models.User.username == REPORTER[0]))
+        reporter = account_of(user.one())
     outcome = submit(factory, FILE, text.encode(), reporter)
-    assert outcome.status == "pending", outcome.report
     engine.dispose()
-    with running_app(data_dir, LOAD_SAMPLE_DATA="false") as url:
-        yield url, data_dir
+    assert outcome.status == "pending", outcome.report
+
+
+@pytest.fixture(scope="module")
+def review_app(
+    seeds: Seeds, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """An app of its own, on what a first start without 示例数据 leaves ('published'
+    seed), with a reporter, a reviewer and the 40-row file pending."""
+    data_dir = tmp_path_factory.mktemp("review-data")
+    accounts = ((REPORTER, "reporter", ("成都市",)), (REVIEWER, "reviewer", ()))
+    with seeded_app(
+        seeds, "published", data_dir, accounts, _pending_file, LOAD_SAMPLE_DATA="false"
+    ) as address:
+        yield address, data_dir
 
 
 def _row_ids(page: object) -> list[str]:

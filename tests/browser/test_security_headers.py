@@ -9,19 +9,14 @@ rather than ``wait_for_function`` (which evaluates a string in the page)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from config.settings import PROJECT_ROOT
-from tests.browser.conftest import app_environment, chromium_page, running_app
+from tests.browser.conftest import ADMIN, chromium_page
 
 pytestmark = pytest.mark.browser
 
-ADMIN = ("sec_admin", "安全检查-管理员-口令-2026", "安全检查管理员")
 # (path, what shows the page has rendered beyond its text: figures, tables)
 PUBLIC_PAGES = [
     ("/", "#home-map .js-plotly-plot .choroplethlayer path"),
@@ -52,24 +47,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
   window.__cspViolations.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
 });
 """
-
-
-@pytest.fixture(scope="module")
-def secured_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("csp-data")
-    run = {"cwd": PROJECT_ROOT, "env": app_environment(data_dir), "text": True}
-    assert subprocess.run([sys.executable, "manage.py", "init"], **run).returncode == 0
-    username, password, name = ADMIN
-    created = subprocess.run(
-        [sys.executable, "manage.py", "create-user", username, "--role", "admin"]
-        + ["--name", name, "--password-stdin"],
-        input=password + "\n",
-        capture_output=True,
-        **run,
-    )
-    assert created.returncode == 0, created.stderr
-    with running_app(data_dir) as url:
-        yield url
 
 
 def _csp_messages(errors: list[str]) -> list[str]:
@@ -106,32 +83,32 @@ def _sign_in(page: object, base: str) -> None:
     page.locator("#account-name", has_text=ADMIN[2]).wait_for(state="attached")
 
 
-def test_secb001_every_page_renders_under_the_policy_with_no_violation(secured_app: str) -> None:
+def test_secb001_every_page_renders_under_the_policy_with_no_violation(live_app: str) -> None:
     with chromium_page(enforce_csp=True) as (page, record):
         page.context.add_init_script(WATCH_VIOLATIONS)
         violations = {}
         for path, rendered in PUBLIC_PAGES:
-            violations[path] = _visit(page, secured_app, path, rendered)
-        page.goto(secured_app + "/login")
+            violations[path] = _visit(page, live_app, path, rendered)
+        page.goto(live_app + "/login")
         page.get_by_label("用户名").wait_for()
         violations["/login"] = page.evaluate("window.__cspViolations")
-        _sign_in(page, secured_app)
+        _sign_in(page, live_app)
         for path, rendered in SIGNED_IN_PAGES + PUBLIC_PAGES[:2]:
-            violations[f"{path} (signed in)"] = _visit(page, secured_app, path, rendered)
+            violations[f"{path} (signed in)"] = _visit(page, live_app, path, rendered)
         # the clientside callbacks (inline scripts, allowed by their hashes) run:
         # the English page sets <html lang="en">
-        violations["/?lang=en"] = _visit(page, secured_app, "/?lang=en", None)
+        violations["/?lang=en"] = _visit(page, live_app, "/?lang=en", None)
         _until(page, "document.documentElement.lang === 'en'")
     assert {p: v for p, v in violations.items() if v} == {}
     assert _csp_messages(record.errors) == []
     assert record.outside_requests == []
 
 
-def test_secb002_no_page_can_be_framed_even_by_the_same_site(secured_app: str) -> None:
+def test_secb002_no_page_can_be_framed_even_by_the_same_site(live_app: str) -> None:
     """A page of this origin tries to frame /admin and /: the browser refuses both
     (frame-ancestors 'none'), showing its own error page instead of the monitor's."""
     with chromium_page(enforce_csp=True) as (page, record):
-        page.goto(secured_app + "/login")
+        page.goto(live_app + "/login")
         for target in ("/admin", "/"):
             framed = page.evaluate(
                 """(src) => new Promise((done) => {
