@@ -45,7 +45,6 @@ SEEDS: dict[str, dict[str, bool]] = {
     # start with LOAD_SAMPLE_DATA=false
     "published": {"sample": False, "published": True},
     "full": {"sample": True, "published": True},  # and the published layer: the default start
-    "published": {"sample": False, "published": True},  # a first start with LOAD_SAMPLE_DATA=false
     "full-2026-11-27": {"sample": True, "published": True},  # the default start on that day
 }
 # The TODAY setting a seed is built under: the sample dispatches of the project register

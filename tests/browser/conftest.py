@@ -326,3 +326,18 @@ def chengdu_hover(traces_json: str) -> list[str]:
                 if isinstance(text, str) and "<b>成都市</b>" in text:
                     found.append(f"{name}|{text}")
     return found
+
+
+def chengdu_hover_when(
+    page: object, base: str, mode: str, shows: Callable[[list[str]], bool]
+) -> list[str]:
+    """成都's hover texts on the 总览 map once they ``shows`` what an approval brings, or
+    as they are after 90 s (the test's assertion then says what they were): the approval
+    recomputes the progress in the background ("约 2 秒内更新", workflows.review), so a
+    map read at once may still show the state before it (loop001 failed so, once)."""
+    deadline = time.monotonic() + 90
+    while True:
+        found = chengdu_hover(map_text(page, base, mode))
+        if shows(found) or time.monotonic() > deadline:
+            return found
+        time.sleep(1)

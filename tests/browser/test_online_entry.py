@@ -14,9 +14,8 @@ from tests.browser.conftest import (
     REPORTER,
     REVIEWER,
     BrowserLog,
-    chengdu_hover,
+    chengdu_hover_when,
     chromium_page,
-    map_text,
     screenshot_path,
     sign_in,
 )
@@ -93,7 +92,9 @@ def test_ent001_fill_flag_fix_submit_approve_and_see_it(workflow_app: str) -> No
         page.locator("#review-result", has_text="通过").wait_for()
 
         # 总览 shows the value
-        values = chengdu_hover(map_text(page, base, "value"))
+        values = chengdu_hover_when(
+            page, base, "value", lambda h: any("2025年：91.2" in t for t in h)
+        )
         assert any("2025年：91.2" in h for h in values), values
     assert record.errors == [] and record.outside_requests == []
 

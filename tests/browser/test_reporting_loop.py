@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     REVIEWER,
     BrowserLog,
     chengdu_hover,
+    chengdu_hover_when,
     chromium_page,
     map_text,
     screenshot_path,
@@ -114,9 +115,14 @@ def test_loop001_report_fix_submit_approve_and_see_it(workflow_app: str) -> None
         page.screenshot(path=screenshot_path("loop-4-approved-zh"), full_page=True)
 
         # ⑥ 总览: the map now says achieved, and shows the value
-        after = chengdu_hover(map_text(page, base, "status"))
-        assert any("已完成" in h for h in after) and not any("未完成" in h for h in after), after
-        values = chengdu_hover(map_text(page, base, "value"))
+        def achieved(hover: list[str]) -> bool:
+            return any("已完成" in h for h in hover) and not any("未完成" in h for h in hover)
+
+        after = chengdu_hover_when(page, base, "status", achieved)
+        assert achieved(after), after
+        values = chengdu_hover_when(
+            page, base, "value", lambda h: any("2025年：91.2" in t for t in h)
+        )
         assert any("2025年：91.2" in h for h in values), values
         page.screenshot(path=screenshot_path("loop-5-home-zh"), full_page=True)
 
