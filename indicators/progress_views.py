@@ -171,7 +171,12 @@ def frame_to_plain(frame: pd.DataFrame) -> dict[str, Any]:
 
 def _column_from_plain(values: list[Any], dtype: str, index: pd.Index) -> pd.Series:
     if dtype.startswith("datetime64"):
-        return pd.Series(pd.to_datetime(values), index=index).astype(dtype)
+        wanted = pd.api.types.pandas_dtype(dtype)
+        aware = isinstance(wanted, pd.DatetimeTZDtype)  # PostgreSQL's timestamptz columns
+        parsed = pd.Series(pd.to_datetime(values, utc=aware), index=index)
+        if aware:  # parsed in UTC (an empty column too): the zone, then the unit
+            parsed = parsed.dt.tz_convert(wanted.tz)
+        return parsed.astype(wanted)
     if dtype == "object":
         series = pd.Series(index=index, dtype=object)
         series[:] = values if values else series  # lists stay cells, not rows

@@ -42,6 +42,15 @@ def test_pvj001_every_kind_of_column_comes_back_equal() -> None:
     [
         pd.DataFrame({"a": pd.Series([], dtype="float64"), "b": pd.Series([], dtype=object)}),
         pd.DataFrame({"achieved": [1, 2]}, index=pd.Index(["经济", "创新"], dtype="str")),
+        # PostgreSQL's timestamptz, empty (nothing moved: 总览's changes) and not
+        pd.DataFrame({"computed_at": pd.Series([], dtype="datetime64[us, UTC]")}),
+        pd.DataFrame(
+            {
+                "computed_at": pd.to_datetime(["2026-12-07 10:00:00+00:00", None])
+                .astype("datetime64[us, UTC]")
+                .tz_convert("Asia/Shanghai")
+            }
+        ),
     ],
 )
 def test_pvj002_empty_frames_and_text_labels(frame: pd.DataFrame) -> None:
