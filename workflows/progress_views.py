@@ -55,16 +55,22 @@ def store_with_snapshots(session: Session) -> None:
     """In the recompute's transaction, after its snapshots are written: if it wrote
     any, raise the progress version now and store that version's page data and API
     items, made from the snapshots as this transaction sees them. Nothing if it wrote
-    none (the stored data stay right)."""
+    none (the stored data stay right). Never a reason to fail the recompute: if making
+    them fails, that is logged and undone (a savepoint) and the version still moves
+    with the snapshots; the first reader makes them, as before."""
     version = raise_now(session, PROGRESS_ROW_ID)
     if version is None:
         return
-    current = snapshots_frame(session)
-    changes = status_changes(session, current=current)
-    directory = reference_data(session).directory
-    store_views(session, version, to_plain(compute(current, changes, directory)))
-    columns, rows = snapshot_rows(session, None)
-    store_results(session, version, None, results_plain.to_plain(results_of(columns, rows)))
+    try:
+        with session.begin_nested():
+            current = snapshots_frame(session)
+            changes = status_changes(session, current=current)
+            directory = reference_data(session).directory
+            store_views(session, version, to_plain(compute(current, changes, directory)))
+            columns, rows = snapshot_rows(session, None)
+            store_results(session, version, None, results_plain.to_plain(results_of(columns, rows)))
+    except Exception:
+        log.exception("页面数据预计算失败，将由首个读取的页面计算")
 
 
 def progress_results(

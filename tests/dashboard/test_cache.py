@@ -257,6 +257,39 @@ def test_pvw007_a_recompute_commits_the_page_data_with_its_snapshots(factory, mo
         pd.testing.assert_frame_equal(data.snapshots("zh"), expected)
 
 
+def test_pvw008_page_data_that_fail_to_compute_do_not_fail_the_recompute(
+    factory, monkeypatch
+) -> None:
+    """The snapshots and the version still commit when making the page data fails; the
+    first reader makes them, as before the recompute made them."""
+
+    def broken(*_args: Any) -> None:
+        raise ValueError("a bug in the page data")
+
+    with transaction(factory) as session:
+        first = session.scalar(select(func.min(models.ProgressSnapshot.id)))
+        session.execute(delete(models.ProgressSnapshot).where(models.ProgressSnapshot.id == first))
+    expected_count = None
+    with factory() as session:
+        expected_count = session.scalar(select(func.count()).select_from(models.ProgressSnapshot))
+    monkeypatch.setattr(workflows.progress_views, "compute", broken)
+    monkeypatch.setattr(workflows.progress, "precompute_views", lambda _factory: None)
+    before_recompute = current_versions_now(factory)
+    assert refresh_progress(factory)
+    version = current_versions_now(factory)
+    assert version == before_recompute + 1
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(models.ProgressSnapshot)) == (
+            expected_count + 1  # the deleted snapshot written again
+        )
+        assert stored_views(session, version) is None
+    monkeypatch.undo()
+    expected = before(factory, "zh")
+    data._views.clear()
+    with create_app(load_settings({}), factory).server.test_request_context():
+        pd.testing.assert_frame_equal(data.snapshots("zh"), expected)
+
+
 def current_versions_now(factory: Any) -> int:
     with factory() as session:
         return current_versions(session)[2]
