@@ -128,17 +128,23 @@ def _forget(conn: Connection) -> None:
     conn.info.pop(_MARK, None)
 
 
+def _marks(session: Session) -> list[set[int]]:
+    """The version rows each connection ``session``'s transaction has used is marked
+    with (none used: nothing was sent, nothing to raise)."""
+    transaction = session.get_transaction()
+    used = getattr(transaction, "_connections", {}) if transaction else {}
+    return [entry[0].info.setdefault(_MARK, set()) for entry in list(used.values())]
+
+
 def _raise_on_commit(session: Session) -> None:
     # what the ORM still holds (a ``session.add`` without a flush) is written by the
     # commit only after this hook: written now, so that its mark counts here (a region
     # alias added so was committed without raising the reference version)
     session.flush()
-    transaction = session.get_transaction()
-    # the connections this transaction has used (none: nothing was sent, nothing to raise)
-    used = getattr(transaction, "_connections", {}) if transaction else {}
     rows: set[int] = set()
-    for entry in list(used.values()):
-        rows |= entry[0].info.pop(_MARK, set())
+    for marks in _marks(session):
+        rows |= marks
+        marks.clear()
     for row in sorted(rows):
         raise_version(session, row)
 
@@ -152,11 +158,7 @@ def raise_now(session: Session, row: int) -> int | None:
     progress version whose data nobody has made. A write after this call marks the
     transaction again and raises once more at the commit."""
     session.flush()
-    transaction = session.get_transaction()
-    used = getattr(transaction, "_connections", {}) if transaction else {}
-    marked = [
-        entry[0].info[_MARK] for entry in used.values() if row in entry[0].info.get(_MARK, ())
-    ]
+    marked = [marks for marks in _marks(session) if row in marks]
     if not marked:
         return None
     raise_version(session, row)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 
+import pandas as pd
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,6 +28,7 @@ from db.session import transaction
 from indicators import progress_results as results_plain
 from indicators.progress_results import Results, results_of
 from indicators.progress_views import ProgressViews, compute, from_plain, to_plain
+from indicators.regions import RegionDirectory
 from workflows.reference import reference_data
 
 log = logging.getLogger(__name__)
@@ -42,13 +44,17 @@ def progress_views(factory: sessionmaker[Session], version: int | None = None) -
         views = from_plain(body) if body is not None else None
         if views is not None:
             return views
-        current = snapshots_frame(session)
-        changes = status_changes(session, current=current)
-        directory = reference_data(session).directory
-    views = compute(current, changes, directory)
+        inputs = _inputs(session)
+    views = compute(*inputs)
     with transaction(factory) as session:
         store_views(session, version, to_plain(views))
     return views
+
+
+def _inputs(session: Session) -> tuple[pd.DataFrame, pd.DataFrame, RegionDirectory]:
+    """What ``compute`` makes the views of, as ``session`` sees the snapshots."""
+    current = snapshots_frame(session)
+    return current, status_changes(session, current=current), reference_data(session).directory
 
 
 def store_with_snapshots(session: Session) -> None:
@@ -63,10 +69,7 @@ def store_with_snapshots(session: Session) -> None:
         return
     try:
         with session.begin_nested():
-            current = snapshots_frame(session)
-            changes = status_changes(session, current=current)
-            directory = reference_data(session).directory
-            store_views(session, version, to_plain(compute(current, changes, directory)))
+            store_views(session, version, to_plain(compute(*_inputs(session))))
             columns, rows = snapshot_rows(session, None)
             store_results(session, version, None, results_plain.to_plain(results_of(columns, rows)))
     except Exception:
