@@ -177,11 +177,7 @@ def _column_from_plain(values: list[Any], dtype: str, index: pd.Index) -> pd.Ser
         if aware:  # parsed in UTC (an empty column too): the zone, then the unit
             parsed = parsed.dt.tz_convert(wanted.tz)
         return parsed.astype(wanted)
-    if dtype == "object":
-        series = pd.Series(index=index, dtype=object)
-        series[:] = values if values else series  # lists stay cells, not rows
-        return series
-    return pd.Series(values, index=index, dtype=dtype)
+    return pd.Series(values, index=index, dtype=dtype)  # a list in an object column: one cell
 
 
 def frame_from_plain(plain: dict[str, Any]) -> pd.DataFrame:
