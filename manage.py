@@ -81,7 +81,10 @@ def cmd_load_catalogue(
     from workflows.first_run import ensure_ready
 
     ensure_ready(engine, factory)
-    catalogue = load_catalogue_into(factory, Path(args.folder or CATALOGUE_DIR)).catalogue
+    catalogue = load_catalogue_into(
+        factory, Path(args.folder or CATALOGUE_DIR), force=True
+    ).catalogue
+    assert catalogue is not None  # forced: the files are always read
     print(
         f"已载入目标库：{len(catalogue.plans)} 个规划，{len(catalogue.indicators)} 个指标，"
         f"{len(catalogue.targets)} 条目标，{len(catalogue.baselines)} 条基期值"

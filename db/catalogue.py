@@ -8,6 +8,8 @@ it (``workflows.catalogue.refresh_catalogue``, run by every start).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 import pandas as pd
@@ -192,6 +194,38 @@ def sync_catalogue(session: Session, catalogue: Catalogue) -> bool:
         session.delete(row)
     session.flush()
     return True
+
+
+def rows_digest(session: Session) -> str:
+    """A digest of every stored plan, indicator and entry, as ``catalogue_differs``
+    reads them: changes whenever a row, a column or a value does (a hand edit of the
+    tables, a migration adding a column) -- what makes a shipped files digest stale."""
+    rows = sorted(_rows_as_stored(session).items())
+    text = json.dumps(rows, ensure_ascii=False, sort_keys=True, default=repr)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def shipped_unchanged(session: Session, files_digest: str) -> bool:
+    """Whether the catalogue was last shipped from files giving ``files_digest`` and
+    the rows that shipping left are still as it left them."""
+    row = session.get(models.ShippedCatalogue, 1)
+    return (
+        row is not None
+        and row.files_digest == files_digest
+        and row.rows_digest == rows_digest(session)
+    )
+
+
+def record_shipped(session: Session, files_digest: str) -> None:
+    """Remember that the stored catalogue is the files of ``files_digest``, as of now."""
+    rows = rows_digest(session)  # reading flushes what shipping wrote
+    row = session.get(models.ShippedCatalogue, 1)
+    if row is None:
+        row = models.ShippedCatalogue(id=1)
+        session.add(row)
+    row.files_digest = files_digest
+    row.rows_digest = rows
+    row.shipped_at = models.utcnow()
 
 
 def stored_catalogue(session: Session) -> Catalogue:

@@ -464,6 +464,21 @@ class JobLease(Base):
     requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ShippedCatalogue(Base):
+    """What the last shipping of the catalogue files stored (row 1): a digest of the
+    files, of the regions they were checked against and of the code that reads them,
+    and a digest of the catalogue rows it left. A start whose files and rows give both
+    again skips reading and checking the files (workflows/catalogue.py), which every
+    start, app worker and ``manage.py`` command would otherwise do."""
+
+    __tablename__ = "shipped_catalogue"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    files_digest: Mapped[str] = mapped_column(String(64))
+    rows_digest: Mapped[str] = mapped_column(String(64))
+    shipped_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class DataVersion(Base):
     """Three rows: numbers raised in the same transaction as any stored change of
     what the pages and the read API show (row 1: observations, snapshots, the

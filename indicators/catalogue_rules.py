@@ -24,6 +24,7 @@ Every message names the file, the entry and the problem, like the others.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -48,8 +49,12 @@ _PLANNED_AND_BUILT = "规划建设有"
 _CLAUSE_END = re.compile(r"[，；。,;]")
 
 
+@functools.lru_cache(maxsize=4096)
 def _fold(text: str) -> str:
-    """NFKC (full-width digits), no whitespace, no quotation marks."""
+    """NFKC (full-width digits), no whitespace, no quotation marks.
+
+    Cached: the plan-area rule folds every grouping's defining sentence once per
+    entry (~40 k calls a catalogue load, 0.4 s of every start's check)."""
     return _QUOTES.sub("", unicodedata.normalize("NFKC", squeeze(text)))
 
 

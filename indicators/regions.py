@@ -9,6 +9,7 @@ in ``config/regions.yaml``; :func:`load_region_directory` validates them.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
@@ -151,7 +152,14 @@ def normalise_name(name: str) -> str:
     English administrative suffixes ("District", "City") are dropped, so
     ``ＷＡＮＺＨＯＵ district`` and ``Wanzhou`` meet.
     """
-    text = unicodedata.normalize("NFKC", str(name)).strip().casefold()
+    return _normalised(str(name))
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalised(text: str) -> str:
+    """``normalise_name`` of a string, cached: the same few hundred names are folded
+    again and again (every file cell resolved, every reporting duty worked out)."""
+    text = unicodedata.normalize("NFKC", text).strip().casefold()
     text = re.sub(r"[\s'’‘\-–—_.·]", "", text)
     if text.isascii():
         text = _EN_SUFFIXES.sub("", text)

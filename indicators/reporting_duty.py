@@ -111,11 +111,18 @@ def _collected_centrally(indicator: IndicatorDef) -> bool:
 
 
 def owed_indicators(
-    catalogue: Catalogue, directory: RegionDirectory, region_code: str
+    catalogue: Catalogue,
+    directory: RegionDirectory,
+    region_code: str,
+    concerned: dict[str, set[str]] | None = None,
 ) -> list[IndicatorDef]:
-    """The indicators ``region_code`` is asked to report, in the form's order."""
+    """The indicators ``region_code`` is asked to report, in the form's order.
+
+    ``concerned`` keeps each grouping target's ``concerned_members`` between calls:
+    a caller asking for every unit (the completeness matrix) passes one dict, so the
+    sentences are read once, not once per unit (51 times)."""
     owed: set[str] = set()
-    concerned: dict[str, set[str]] = {}
+    concerned = {} if concerned is None else concerned
     for entry in catalogue.targets:
         indicator = catalogue.indicators[entry.indicator_id]
         if _collected_centrally(indicator):

@@ -8,13 +8,14 @@ every start (``manage.py init``, the app, the scheduler) runs, and by
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import CONFIG_DIR
-from db.catalogue import sync_catalogue
+from config.settings import CONFIG_DIR, PROJECT_ROOT
+from db.catalogue import record_shipped, shipped_unchanged, sync_catalogue
 from db.regions import load_directory
 from db.session import transaction
 from indicators.catalogue import Catalogue, load_catalogue
@@ -28,23 +29,59 @@ SOURCES_DIR = CONFIG_DIR / "sources"
 class Shipped:
     """What a load found in the files, and whether the database had to change."""
 
-    catalogue: Catalogue
+    catalogue: Catalogue | None  # None when the files were not read: unchanged since shipped
     changed: bool
 
 
 def load_catalogue_into(
-    factory: sessionmaker[Session], folder: Path | None = None, sources: Path = SOURCES_DIR
+    factory: sessionmaker[Session],
+    folder: Path | None = None,
+    sources: Path = SOURCES_DIR,
+    force: bool = False,
 ) -> Shipped:
     """Check every file against the stored regions, then store all in one
     transaction; idempotent (a second run finds nothing to change and writes nothing).
+    Skipped, files unread, when neither the files (with the regions and the code that
+    reads them) nor the stored rows changed since the last shipping, unless ``force``
+    (``manage.py load-catalogue``: asked for, the files are checked again).
 
     Raises ``CatalogueError`` (listing file, entry and field of each problem)
     before anything is written.
     """
     with transaction(factory) as session:
-        catalogue = read_catalogue_files(load_directory(session), folder or CATALOGUE_DIR, sources)
+        directory = load_directory(session)
+        folder = folder or CATALOGUE_DIR
+        digest = files_digest(folder, sources, directory)
+        if not force and shipped_unchanged(session, digest):
+            return Shipped(None, False)
+        catalogue = read_catalogue_files(directory, folder, sources)
         changed = sync_catalogue(session, catalogue)
+        record_shipped(session, digest)
     return Shipped(catalogue, changed)
+
+
+# what the stored catalogue is made from besides the files: the code that parses,
+# checks and stores them (a change there may store other rows from the same files)
+_READERS = (
+    *sorted((PROJECT_ROOT / "indicators").glob("*.py")),
+    PROJECT_ROOT / "db" / "catalogue.py",
+    PROJECT_ROOT / "db" / "models.py",
+    Path(__file__),
+)
+
+
+def files_digest(folder: Path, sources: Path, directory: RegionDirectory) -> str:
+    """A digest of what shipping reads: the catalogue files and the plan texts (names
+    and bytes), the regions they are checked against, and the code that reads them.
+    Hashing them takes milliseconds; reading and checking them, most of a second."""
+    digest = hashlib.sha256()
+    for path in (*sorted(folder.glob("*.yaml")), *sorted(sources.glob("*")), *_READERS):
+        if path.is_file():
+            digest.update(f"{path.parent.name}/{path.name}\0".encode())
+            digest.update(path.read_bytes())
+            digest.update(b"\0")
+    digest.update(repr(sorted(directory, key=lambda r: r.code)).encode())
+    return digest.hexdigest()
 
 
 _cache: dict[tuple[object, ...], Catalogue] = {}

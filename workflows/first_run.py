@@ -53,7 +53,7 @@ def ensure_ready(
     if loaded:
         log.info("首次启动：已载入 %d 个地区及区域组合", loaded)
     shipped = load_catalogue_into(factory)
-    targets = len(shipped.catalogue.entries) if shipped.changed else 0
+    targets = len(shipped.catalogue.entries) if shipped.catalogue and shipped.changed else 0
     if targets:
         log.info("已载入目标库 %d 条（目标、基期值与远景目标）", targets)
     with factory() as session:

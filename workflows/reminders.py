@@ -124,10 +124,11 @@ def expected_pairs(catalogue: Catalogue, directory: RegionDirectory) -> frozense
     if cached is not None:
         return cached
     units = [r for r in directory if not r.is_grouping and r.in_circle != "outside"]
+    concerned: dict[str, set[str]] = {}
     pairs = frozenset(
         (unit.code, indicator.id)
         for unit in units
-        for indicator in owed_indicators(catalogue, directory, unit.code)
+        for indicator in owed_indicators(catalogue, directory, unit.code, concerned)
     )
     _pairs.clear()
     _pairs[key] = pairs

@@ -36,3 +36,23 @@ def test_sdt002_numbers_in_reads_arabic_full_width_and_chinese_numerals(text, nu
 )
 def test_sdt003_chinese_numbers(token: str, value: int) -> None:
     assert chinese_number(token) == value
+
+
+def test_sdt004_every_squeezed_character_maps_back_to_its_line_and_column() -> None:
+    """The squeezed text and its map back to the file, against a walk of every character
+    (what the class did before it squeezed line by line): spaces of every kind
+    (full-width, no-break, tabs), blank and whitespace-only lines, wraps."""
+    text = "第一行 2025 年\n\n \u3000\t\n到\u00a066%左右。\r\n  末行\u2003x  "
+    seed = SeedText(text)
+    walked = [
+        (number, column)
+        for number, line in enumerate(text.splitlines(), start=1)
+        for column, char in enumerate(line)
+        if not char.isspace()
+    ]
+    assert seed.squeezed == "".join(
+        c for line in text.splitlines() for c in line if not c.isspace()
+    )
+    assert [seed._where(p) for p in range(len(seed.squeezed))] == walked
+    match = seed.find("年到66%", 1)
+    assert match is not None and match.original == "年\n\n \u3000\t\n到\u00a066%"
