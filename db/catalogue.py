@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import models
@@ -220,9 +221,17 @@ def record_shipped(session: Session, files_digest: str) -> None:
     """Remember that the stored catalogue is the files of ``files_digest``, as of now."""
     rows = rows_digest(session)  # reading flushes what shipping wrote
     row = session.get(models.ShippedCatalogue, 1)
-    if row is None:
-        row = models.ShippedCatalogue(id=1)
-        session.add(row)
+    if row is None:  # two starts at once (the app and the scheduler's unit) may both insert
+        try:
+            with session.begin_nested():
+                session.add(
+                    models.ShippedCatalogue(id=1, files_digest=files_digest, rows_digest=rows)
+                )
+            return
+        except IntegrityError:  # the other one did: its row is updated below
+            row = session.get(models.ShippedCatalogue, 1)
+            if row is None:
+                return
     row.files_digest = files_digest
     row.rows_digest = rows
     row.shipped_at = models.utcnow()

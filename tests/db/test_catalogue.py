@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate, models
@@ -59,3 +59,36 @@ def test_dbc001_sync_is_idempotent_and_follows_edits(world) -> None:
         sync_catalogue(session, edited)
     with factory() as session:
         assert _counts(session) == (1, 2, 0, 2)
+
+
+def test_dbc010_two_starts_recording_the_same_shipping_at_once_both_succeed(world) -> None:
+    """The app's unit and the scheduler's may ship the catalogue at the same time: the
+    second to record it finds the row the first inserted and neither start fails."""
+    from db.catalogue import record_shipped, rows_digest, shipped_unchanged
+
+    factory, tmp = world
+    with transaction(factory) as session:
+        sync_catalogue(session, load_catalogue(write_world(tmp), small_directory(), tmp / "sources"))
+    first, second = factory(), factory()
+    raced: list[bool] = []
+
+    @event.listens_for(second, "before_flush")
+    def the_other_start_commits(*_: object) -> None:
+        """Between the second start's look (no row) and its insert, the first records."""
+        if not raced:
+            raced.append(True)
+            record_shipped(first, "a" * 64)
+            first.commit()
+
+    try:
+        record_shipped(second, "b" * 64)  # its insert conflicts; it keeps the other's row
+        second.commit()
+        assert raced == [True]
+    finally:
+        first.close()
+        second.close()
+    with factory() as session:
+        row = session.get(models.ShippedCatalogue, 1)
+        assert row is not None and row.rows_digest == rows_digest(session)
+        assert shipped_unchanged(session, row.files_digest)
+        assert not shipped_unchanged(session, "c" * 64)
