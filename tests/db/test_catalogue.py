@@ -68,7 +68,9 @@ def test_dbc010_two_starts_recording_the_same_shipping_at_once_both_succeed(worl
 
     factory, tmp = world
     with transaction(factory) as session:
-        sync_catalogue(session, load_catalogue(write_world(tmp), small_directory(), tmp / "sources"))
+        sync_catalogue(
+            session, load_catalogue(write_world(tmp), small_directory(), tmp / "sources")
+        )
     first, second = factory(), factory()
     raced: list[bool] = []
 
