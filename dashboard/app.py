@@ -113,11 +113,16 @@ def validation_layout(app: Dash) -> html.Div:
     callback's ids and properties against (a typo in an id is reported instead of the
     callback silently never firing). Dash sends this layout with every page, so the
     pages' content (tables, figures, the report) is left out: 4.3 MB drawn, ~20 KB sent."""
+    return _validation_layout(app)[0]
+
+
+def _validation_layout(app: Dash) -> tuple[html.Div, bool]:
+    """``validation_layout`` and whether every page drew (a page that failed is left out)."""
     with drawing_every_page():
         pages = [_drawn(page) for page in dash.page_registry.values()]
         header = render_header("/", "")
     drawn = [app.layout, *header, reminders.alert("zh", [], 1), *pages]
-    return html.Div(list(_with_ids(drawn)))
+    return html.Div(list(_with_ids(drawn))), all(page is not None for page in pages)
 
 
 def _drawn(page: dict[str, Any]) -> Any:
@@ -172,17 +177,27 @@ def _check_callbacks_against_every_page(app: Dash) -> None:
     app.server.before_request(install)
 
 
-# the validation layout per set of page layouts: ids and component types do not depend on
-# the data (components a callback names are drawn on every database: test val001b), so a
-# process that builds several apps (tests, benchmarks) draws every page once, not per app
-_DRAWN: dict[tuple[int, ...], html.Div] = {}
+# the validation layout per set of pages: ids and component types do not depend on the
+# data (components a callback names are drawn on every database: test val001b), so a
+# process that builds several apps (tests, benchmarks) draws every page once, not per app.
+# Keyed by each page's module, path and layout function's name: Dash runs the page modules
+# again for each app, so the layout functions are new objects every time (keyed by their
+# id(), a test module with an app per test drew every page per test: 23 of test_security's
+# 40 s of CPU)
+_DRAWN: dict[tuple[tuple[str, str, str], ...], html.Div] = {}
 
 
 def _drawn_once(app: Dash) -> html.Div:
-    key = tuple(id(page["layout"]) for page in dash.page_registry.values())
-    if key not in _DRAWN:
-        _DRAWN[key] = validation_layout(app)
-    return _DRAWN[key]
+    key = tuple(
+        (page["module"], page["path"], getattr(page["layout"], "__qualname__", ""))
+        for page in dash.page_registry.values()
+    )
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        drawn, complete = _validation_layout(app)
+        if complete:  # a page that failed to draw (on this app's database) is tried again
+            _DRAWN[key] = drawn
+    return drawn
 
 
 _REGISTERED: tuple[dict[str, Any], list[Any], list[Any]] | None = None

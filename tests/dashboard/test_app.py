@@ -17,6 +17,7 @@ from config.settings import load_settings
 from dashboard import app as app_module
 from dashboard.app import create_app
 from dashboard.auth import current_account
+from dashboard.context import EXTENSION
 from db.session import make_engine, make_session_factory
 from workflows.first_run import ensure_ready
 
@@ -128,3 +129,19 @@ def test_val005_a_page_that_fails_to_draw_does_not_fail_the_first_visit(
     assert first.status_code == 200
     drawn = _ids_in(built.validation_layout)
     assert "home-changes-more" in drawn and not any(i.startswith("audit-") for i in drawn)
+
+
+def test_val006_a_second_app_in_the_process_draws_no_page_again(
+    app: dash.Dash, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dash runs the page modules again for every app, so the layout functions are new
+    objects each time; the check drawn for the first app is still the second's (keyed by
+    their id(), every app drew every page again: 23 of test_security's 40 s of CPU)."""
+    factory = app.server.extensions[EXTENSION]["session_factory"]
+    drawn: list[str] = []
+    draw = app_module._drawn
+    monkeypatch.setattr(app_module, "_drawn", lambda page: drawn.append(page["path"]) or draw(page))
+    second = create_app(load_settings({}), factory)
+    assert second.server.test_client().get("/").status_code == 200
+    assert drawn == []
+    assert _ids_in(second.validation_layout) == _ids_in(app.validation_layout)
