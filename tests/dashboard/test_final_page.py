@@ -89,3 +89,59 @@ def test_fpg003_workbook_holds_each_verdict_with_figure_source_and_sentence(
     judged = [r for r in rows[1:] if r[header.index("结论")] != "无公开数据"]
     assert judged and all(r[header.index("发布者")] and r[header.index("规划原文")] for r in judged)
     assert all(str(r[header.index("网址")] or "").startswith("http") for r in judged)
+
+
+def test_fpg010_a_reporters_upload_does_not_evaluate_again_a_published_figure_does(
+    full_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The evaluation reads published figures and the catalogue alone: kept by each worker
+    until one of those changes, not evaluated again (1.4 s) after every reporter's upload,
+    which moves the snapshots."""
+    import dashboard.data
+    from db.progress import snapshots_version
+    from workflows.intake import receive
+    from workflows.progress import recompute_progress
+    from workflows.published import store_entry
+
+    engine = make_engine(full_url)
+    factory = make_session_factory(engine)
+    evaluations: list[int] = []
+    evaluate = dashboard.data.evaluate_final
+    monkeypatch.setattr(dashboard.data, "_finals", {})
+    monkeypatch.setattr(
+        dashboard.data,
+        "evaluate_final",
+        lambda session, year: evaluations.append(year) or evaluate(session, year),
+    )
+    app = create_app(load_settings({}), factory)
+    layout(app, "/final")
+    assert len(evaluations) == 1
+    upload = "地区,指标,期间,数值,单位,备注\r\n成都市,新落户品牌首店数,2024年,650,家,\r\n"
+    with factory() as session:
+        before = snapshots_version(session)
+    assert receive(factory, "stores.csv", upload.encode("utf-8-sig"), recompute=False).ok
+    recompute_progress(factory)  # what the upload's background recompute does
+    with factory() as session:
+        assert snapshots_version(session) != before  # the snapshots moved
+    layout(app, "/final")
+    assert len(evaluations) == 1
+    with factory.begin() as session:
+        store_entry(
+            session,
+            {
+                "indicator": "gdp",
+                "region": "510100",
+                "period": 2025,
+                "value": 24100.0,
+                "unit": "亿元",
+                "comparator": "equal",
+                "vintage": "initial",
+                "grade": "A",
+                "publisher": "成都市统计局",
+                "url": "https://example.org/bulletin",
+                "wording": "地区生产总值24100亿元",
+            },
+        )
+    layout(app, "/final")
+    assert len(evaluations) == 2
+    engine.dispose()
