@@ -91,19 +91,14 @@ def read_catalogue_files(
     directory: RegionDirectory, folder: Path = CATALOGUE_DIR, sources: Path = SOURCES_DIR
 ) -> Catalogue:
     """The checked catalogue of ``folder`` against ``directory``, read once per change
-    of its files or of the regions (every start reads it; the checks take seconds).
+    of what ``files_digest`` covers (the files, the plan texts, the regions, the code
+    that reads them): the checks take most of a second.
 
     Only for loading the database and for the authoring tools that work without
     one (bench scripts, the catalogue's own tests): run-time readers use
     ``db.catalogue.stored_catalogue``.
     """
-    files = sorted(folder.glob("*.yaml"))
-    key = (
-        str(folder),
-        str(sources),
-        tuple((f.name, f.stat().st_mtime_ns) for f in files),
-        tuple(sorted((r.code, r.name_zh, r.aliases) for r in directory)),
-    )
+    key = (str(folder), str(sources), files_digest(folder, sources, directory))
     if key not in _cache:
         _cache.clear()
         _cache[key] = load_catalogue(folder, directory, sources)

@@ -165,3 +165,19 @@ def test_cat103_a_start_reads_the_files_only_when_they_or_the_stored_rows_change
 
     workflows.catalogue.load_catalogue_into(factory, force=True)  # manage.py load-catalogue
     assert len(reads) == 3
+
+
+def test_cat104_the_files_are_read_again_when_a_plan_text_changes(tmp_path: Path) -> None:
+    """The in-process memory of the checked files is keyed by ``files_digest``, as the
+    database's is: a changed plan text is read and checked again (it was keyed by the
+    catalogue files' times alone, and a plan text could change unseen)."""
+    from indicators.regions import load_region_directory
+
+    sources = tmp_path / "sources"
+    shutil.copytree(workflows.catalogue.SOURCES_DIR, sources)
+    directory = load_region_directory(workflows.catalogue.CONFIG_DIR / "regions.yaml")
+    first = workflows.catalogue.read_catalogue_files(directory, sources=sources)
+    assert workflows.catalogue.read_catalogue_files(directory, sources=sources) is first
+    text = next(p for p in sorted(sources.iterdir()) if p.suffix == ".txt")
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert workflows.catalogue.read_catalogue_files(directory, sources=sources) is not first
