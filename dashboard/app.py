@@ -107,17 +107,13 @@ def _circle_geojson() -> Response:
     return response
 
 
-def validation_layout(app: Dash) -> html.Div:
+def validation_layout(app: Dash) -> tuple[html.Div, bool]:
     """The app's frame and every page as an administrator sees it, reduced to the
     components that carry an id, each with its id alone: what Dash checks each
     callback's ids and properties against (a typo in an id is reported instead of the
     callback silently never firing). Dash sends this layout with every page, so the
-    pages' content (tables, figures, the report) is left out: 4.3 MB drawn, ~20 KB sent."""
-    return _validation_layout(app)[0]
-
-
-def _validation_layout(app: Dash) -> tuple[html.Div, bool]:
-    """``validation_layout`` and whether every page drew (a page that failed is left out)."""
+    pages' content (tables, figures, the report) is left out: 4.3 MB drawn, ~20 KB sent.
+    With it, whether every page drew (a page that failed is left out)."""
     with drawing_every_page():
         pages = [_drawn(page) for page in dash.page_registry.values()]
         header = render_header("/", "")
@@ -194,7 +190,7 @@ def _drawn_once(app: Dash) -> html.Div:
     )
     drawn = _DRAWN.get(key)
     if drawn is None:
-        drawn, complete = _validation_layout(app)
+        drawn, complete = validation_layout(app)
         if complete:  # a page that failed to draw (on this app's database) is tried again
             _DRAWN[key] = drawn
     return drawn

@@ -86,17 +86,16 @@ def _longest_first(items: list[pytest.Item]) -> None:
     processes: the app, gunicorn, manage.py), then the rest; the collection order within
     each group. A file's tests stay together (``--dist loadfile``)."""
 
+    exclusive = {Path(str(item.path)) for item in items if item.get_closest_marker("exclusive")}
+
     def group(item: pytest.Item) -> int:
         path = Path(str(item.path))
-        if any(other.get_closest_marker("exclusive") for other in by_file[path]):
+        if path in exclusive:
             return 0
         if "browser" in item.keywords or path.parent.name == "tests":
             return 1
         return 2
 
-    by_file: dict[Path, list[pytest.Item]] = {}
-    for item in items:
-        by_file.setdefault(Path(str(item.path)), []).append(item)
     items.sort(key=group)  # stable: the collection order within a group
 
 
