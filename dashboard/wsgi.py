@@ -12,8 +12,6 @@ once, not once per worker.
 
 from __future__ import annotations
 
-import threading
-
 from config.logs import configure_logging
 from config.settings import data_dir_problem, load_settings
 from dashboard.app import create_app
@@ -27,6 +25,9 @@ configure_logging(settings)
 application = create_app(
     settings, make_session_factory(make_engine(settings.sqlalchemy_url))
 ).server
-# the file reader's forkserver started beside the first requests, not in the first
-# upload's (a reporter's first file waited 3-10 s for it under load: bench_verdict.py)
-threading.Thread(target=warm_up_reader, name="reader-warm-up", daemon=True).start()
+# the file reader's forkserver started before this worker takes its first request:
+# started in the first upload's request, a reporter's first file waited 3-10 s for it
+# under load; started beside the first requests (a thread), the files that came in
+# the first seconds after a start still waited 0.6-1.3 s (bench_verdict.py). The
+# master holds the socket meanwhile: requests wait for a ready worker instead.
+warm_up_reader()

@@ -62,3 +62,31 @@ def test_dep001_gunicorn_workers_share_the_database_and_the_session_key(tmp_path
                 pids.add(line.rsplit(" ", 1)[-1])
         assert len(pids) == 2
         assert len(list(tmp_path.glob("secret_key*"))) == 1  # one key, no stray candidates
+
+
+def test_dep002_a_worker_takes_requests_only_once_its_file_reader_runs(tmp_path: Path) -> None:
+    """A gunicorn worker has its sandboxed file reader (the forkserver) running when
+    ``dashboard.wsgi`` is loaded, before it accepts a request: started beside the first
+    requests, the files sent in the first seconds after a start waited 0.6-1.3 s for it
+    (scripts/bench_verdict.py). Fails on a reader started in a thread."""
+    env = {
+        **os.environ,
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'monitor.sqlite'}",
+        "LOAD_SAMPLE_DATA": "false",
+    }
+    probe = (
+        "import dashboard.wsgi\n"
+        "from multiprocessing import forkserver\n"
+        "print(forkserver._forkserver._forkserver_pid is not None)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "True"
