@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import Any, NoReturn
 from urllib.parse import unquote
 
-from dash.exceptions import CallbackException
+from dash.exceptions import CallbackException, DependencyException
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest
 
@@ -433,6 +433,13 @@ def register_security(server: Flask, settings: Settings) -> None:
             log.warning("回调请求与回调定义不符：%s", exc)
             return _answer("回调请求与回调定义不符")
         raise exc
+
+    @server.errorhandler(DependencyException)
+    def _no_such_file(exc: DependencyException) -> Response:
+        # Dash's answer to a /_dash-component-suites/ path that is no file of the
+        # package (or no package): a 500 with a traceback logged, for any address
+        log.info("组件文件不存在：%s", request.path)
+        return _answer("文件不存在", 404)
 
     @server.errorhandler(RecursionError)
     def _too_deep(exc: RecursionError) -> Response:

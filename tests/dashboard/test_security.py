@@ -362,3 +362,19 @@ def test_sec015_the_pages_own_callback_requests_pass_the_shape_check() -> None:
     assert callback_problem(show_rows_body([{"submission_id": 3, "region": "成都市"}])) is None
     pattern = {**HEADER_CALLBACK, "inputs": [[{"id": {"i": 1}, "property": "value", "value": 2}]]}
     assert callback_problem(pattern) is None
+
+
+def test_sec016_a_component_suite_path_that_is_no_file_is_404_not_500(factory) -> None:
+    """Dash raises DependencyException for a /_dash-component-suites/ path that names
+    no registered file or package: a crafted address answered 500 and logged a
+    traceback. A real bundle still answers 200."""
+    client = client_for(factory)
+    for path in (
+        "/_dash-component-suites/dash/nope.js",
+        "/_dash-component-suites/dash/dcc/async-nope.v4_4_1m1.js",
+        "/_dash-component-suites/no_such_package/x.js",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, (path, response.status_code)
+        assert response.get_json() == {"error": "文件不存在"}
+    assert client.get("/_dash-component-suites/dash/dcc/async-graph.js").status_code == 200
