@@ -37,8 +37,9 @@ then the data key. A reply is written to the table by the worker's writer thread
 the request, all waiting replies in one transaction.
 
 Not cached, ever: pages and callbacks that depend on who is signed in (审核,
-填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取, 数据校验; the header
-when someone is signed in: it names the account) and downloads. The reading pages are the same for everyone allowed to read them;
+填报, 用户管理, 审计日志, 报送进度, 项目, 调度, 公报读取; 数据校验's checks, not its
+page, which is a form the same for everyone; the header when someone is signed in:
+it names the account) and downloads. The reading pages are the same for everyone allowed to read them;
 when reading requires signing in, the sign-in guard (registered before) refuses
 an anonymous request before the cache is looked at.
 
@@ -111,6 +112,10 @@ PUBLIC_PATHS = frozenset(
         "/targets",
         "/final",
         "/methodology",
+        # 数据校验's page: the same for every reader (a form whose pickers list the
+        # regions and indicators); its check callbacks are not cached (pages.upload is
+        # not a public module: the check is counted per account and address)
+        "/upload",
     }
 )
 PUBLIC_MODULES = frozenset(

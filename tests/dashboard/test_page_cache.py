@@ -162,6 +162,9 @@ def test_pgc003_read_api_answers_304_while_the_data_version_stands(world) -> Non
         (".._pages_content.children..._pages_store.data..", "/review", False, False),
         (".._pages_content.children..._pages_store.data..", "/admin", False, False),
         (".._pages_content.children..._pages_store.data..", "/submit", False, False),
+        # 数据校验's page is a form the same for everyone; its check is not kept
+        (".._pages_content.children..._pages_store.data..", "/upload", True, True),
+        ("..upload-summary.children...upload-grid.rowData..", "/upload", False, False),
         ("..home-map.figure...home-share.href..", "/", False, True),
         ("..review-rows.rowData...review-view.data..", "/review", False, False),
         ("app-header.children", "/", False, True),
@@ -176,6 +179,7 @@ def test_pgc004_only_pages_the_same_for_every_reader_are_cached(
         "..home-map.figure...home-share.href..": "pages.home",
         "..review-rows.rowData...review-view.data..": "pages.review",
         "ind-download.data": "pages.indicator",
+        "..upload-summary.children...upload-grid.rowData..": "pages.upload",
         "app-header.children": None,
     }
     payload = {
