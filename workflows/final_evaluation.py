@@ -23,6 +23,7 @@ COLUMNS = [
     "completion",
     "figure_year",
     "figure_value",
+    "figure_bound",  # "lower" (超过…: at least the value), "upper", or "" (the value itself)
     "gap",
     "note",
     "obs_id",
@@ -47,6 +48,7 @@ def final_evaluation(session: Session, through_year: int) -> pd.DataFrame:
             "completion": v.completion,
             "figure_year": v.figure.year if v.figure else None,
             "figure_value": v.figure.value if v.figure else None,
+            "figure_bound": v.figure.bound if v.figure else None,
             "gap": v.gap,
             "note": v.note,
             "obs_id": _obs_id(v.figure.source) if v.figure else None,

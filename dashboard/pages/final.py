@@ -201,12 +201,21 @@ def _share_text(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
+# a published bound (超过 5000列: at least 5,000) read as one, never as the figure itself
+BOUND_SIGN = {"lower": "≥", "upper": "≤"}
+BOUND_WORD = {"lower": ("下限", "lower bound"), "upper": ("上限", "upper bound")}
+
+
 def _figure_text(row: Any, lang: str) -> str:
     if row.figure_value is None or pd.isna(row.figure_value):
         return "—"
     year = int(row.figure_year)
-    return value_text(row.figure_value, row.unit, lang) + (
-        f"（{year}）" if lang == "zh" else f" ({year})"
+    bound = getattr(row, "figure_bound", None) or ""
+    when = f"{year}{t(lang, '，', ', ')}{t(lang, *BOUND_WORD[bound])}" if bound else str(year)
+    return (
+        BOUND_SIGN.get(bound, "")
+        + value_text(row.figure_value, row.unit, lang)
+        + (f"（{when}）" if lang == "zh" else f" ({when})")
     )
 
 
@@ -367,6 +376,7 @@ def workbook(frame: pd.DataFrame, lang: str) -> bytes:
         "figure_value": ("公开数据", "Published figure"),
         "unit": ("单位", "Unit"),
         "figure_year": ("数据年份", "Figure's year"),
+        "bound_word": ("界限", "Bound"),
         "verdict_word": ("结论", "Verdict"),
         "completion": ("完成程度", "Share of the way"),
         "gap": ("差距", "Shortfall"),
@@ -383,6 +393,9 @@ def workbook(frame: pd.DataFrame, lang: str) -> bytes:
             for r in frame.itertuples()
         ],
         verdict_word=frame.verdict.map(VERDICT_ZH if lang == "zh" else VERDICT_EN),
+        bound_word=frame.figure_bound.map(
+            lambda b: t(lang, *BOUND_WORD[b]) if b in BOUND_WORD else ""
+        ),
     )
     out = out[list(columns)].rename(columns={k: t(lang, zh, en) for k, (zh, en) in columns.items()})
     buffer = io.BytesIO()

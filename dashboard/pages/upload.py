@@ -101,7 +101,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                                 dbc.Col(
                                     dbc.Input(
                                         id=Ids.PERIOD,
-                                        value="2025年",
+                                        value=t(lang, "2025年", "2025"),
                                         placeholder=t(lang, "期间，如 2025年", "Period, e.g. 2025"),
                                     ),
                                     md=3,

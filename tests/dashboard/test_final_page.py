@@ -91,6 +91,39 @@ def test_fpg003_workbook_holds_each_verdict_with_figure_source_and_sentence(
     assert all(str(r[header.index("网址")] or "").startswith("http") for r in judged)
 
 
+def test_fpg011_a_published_bound_reads_as_one_on_the_page_and_in_the_workbook(
+    client: FlaskClient, world
+) -> None:
+    """A figure published as a bound (中欧班列 "超5000列", a Jan–Oct total standing for
+    the year) decides a verdict only as a bound; the page showed it as the year's figure
+    itself ("5,000列（2025）"). It reads "≥5,000列（2025，下限）" now, and the workbook says
+    下限 beside it."""
+    app, expected = world
+    bounded = expected[expected.figure_bound == "lower"]
+    assert not bounded.empty  # the shipped published layer holds lower bounds
+    text = layout(app, "/final")
+    assert text.count("，下限）") == len(bounded)
+    assert text.count("≥") >= len(bounded)
+    plain = expected[expected.figure_bound == ""]
+    assert not plain.empty and "，上限）" not in text
+    english = layout(app, "/final", lang="en")
+    assert english.count(", lower bound)") == len(bounded)
+    response = callback(
+        client,
+        "final-download.data",
+        [{"id": "final-xlsx", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "final-scope", "property": "value", "value": None},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+    )
+    content = response["final-download"]["data"]["content"]
+    sheet = load_workbook(io.BytesIO(base64.b64decode(content)))["终期评估"]
+    rows = list(sheet.iter_rows(values_only=True))
+    bounds = [r[rows[0].index("界限")] for r in rows[1:]]
+    assert bounds.count("下限") == len(bounded)
+
+
 def test_fpg010_a_reporters_upload_does_not_evaluate_again_a_published_figure_does(
     full_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
