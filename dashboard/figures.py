@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import records
-from dashboard.i18n import t
+from dashboard.i18n import bound_name, t
 from indicators.formatting import fixed, share_text
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies
@@ -21,6 +21,8 @@ AXIS_NUMBERS = ",~r"
 # room above the highest target star for its label, as a share of the values' span:
 # the label stands ~32 px over the star, and the plot is ~280 px high on a phone
 LABEL_HEADROOM = 0.2
+# a published lower bound points up (the value is at least this), an upper one down
+BOUND_MARKER = {"lower": "triangle-up", "upper": "triangle-down"}
 
 
 def indicator_chart(
@@ -46,6 +48,10 @@ def indicator_chart(
     shown = f"%{{y:,.{decimals}f}}"
     figure = go.Figure()
     if not series.empty:
+        # a published bound (超过5000列) is a triangle, its hover says so: the value is
+        # at least (at most) the point, not the point
+        bounds = series.bound.fillna("") if "bound" in series else pd.Series("", series.index)
+        said = [f"{t(lang, '，', ', ')}{bound_name(b, lang)}" if b else "" for b in bounds]
         figure.add_trace(
             go.Scatter(
                 x=series.period.astype(int),
@@ -53,12 +59,29 @@ def indicator_chart(
                 mode="lines+markers",
                 name="Actual" if en else "实际值",
                 line={"color": SERIES, "width": 3},
-                customdata=series.layer_name,
-                hovertemplate=(f"%{{x}}: {shown} {unit} (%{{customdata}})<extra></extra>")
-                if en
-                else (f"%{{x}}年：{shown} {unit}（%{{customdata}}）<extra></extra>"),
+                marker={
+                    "symbol": [BOUND_MARKER.get(b, "circle") for b in bounds],
+                    "size": [12 if b in BOUND_MARKER else 6 for b in bounds],
+                },
+                customdata=list(zip(series.layer_name, said, strict=True)),
+                hovertemplate=(
+                    f"%{{x}}: {shown} {unit} (%{{customdata[0]}}%{{customdata[1]}})"
+                    if en
+                    else f"%{{x}}年：{shown} {unit}（%{{customdata[0]}}%{{customdata[1]}}）"
+                )
+                + "<extra></extra>",
             )
         )
+        for bound in dict.fromkeys(b for b in bounds if b in BOUND_MARKER):
+            figure.add_trace(  # the legend's key to the triangles
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=bound_name(bound, lang),
+                    marker={"symbol": BOUND_MARKER[bound], "size": 12, "color": SERIES},
+                )
+            )
     for snap in records(snapshots):
         if pd.notna(snap.cagr_required) and pd.notna(snap.baseline_year):
             years = list(range(int(snap.baseline_year), int(snap.target_year) + 1))
@@ -154,7 +177,10 @@ def _label_sides(figure: go.Figure) -> None:
     """Each star's label stands above it towards the middle of the chart: left of
     a star in the right half (a target at the last year is the chart's right
     edge), right of one in the left half — never cut at the plot's edge."""
-    xs = [float(x) for trace in figure.data if trace.x is not None for x in trace.x]
+    # (a legend's key trace has no point: x [None])
+    xs = [
+        float(x) for trace in figure.data if trace.x is not None for x in trace.x if x is not None
+    ]
     if not xs:
         return
     middle = (min(xs) + max(xs)) / 2

@@ -15,7 +15,14 @@ from urllib.parse import parse_qs, urlencode
 from dashboard.components.locale import DROPDOWN_LABELS_ZH, GRID_LOCALE_ZH
 from indicators.catalogue import PILLARS, PILLARS_EN
 from indicators.layers import LAYER_NAMES_EN, LAYER_NAMES_ZH
-from indicators.progress import STATUS_EN, STATUS_ZH
+from indicators.progress import (
+    BOUND_EN,
+    BOUND_SHORT_EN,
+    BOUND_SHORT_ZH,
+    BOUND_ZH,
+    STATUS_EN,
+    STATUS_ZH,
+)
 from indicators.regions import Region
 from indicators.summary import SHOWN_EN, SHOWN_ZH, shown_status
 
@@ -63,6 +70,16 @@ def pillar_name(pillar: str, lang: str) -> str:
 
 def layer_name(layer: str, lang: str) -> str:
     return name(LAYER_NAMES_ZH, LAYER_NAMES_EN, layer, lang)
+
+
+def bound_name(bound: str | None, lang: str, short: bool = False) -> str:
+    """What a published bound is ("lower": 下限（超过、突破、以上）; ``short``: 下限), or
+    "" for a figure that is the value itself."""
+    if not bound:
+        return ""
+    if short:
+        return name(BOUND_SHORT_ZH, BOUND_SHORT_EN, bound, lang)
+    return name(BOUND_ZH, BOUND_EN, bound, lang)
 
 
 def region_name(region: Region, lang: str) -> str:

@@ -254,6 +254,12 @@ def assess(
 
 
 BOUND_ZH = {"lower": "下限（超过、突破、以上）", "upper": "上限（以下、不超过）"}
+BOUND_EN = {"lower": "lower bound (more than)", "upper": "upper bound (at most)"}
+# in a figure's parentheses: "≥5,000列（2025，下限）"
+BOUND_SHORT_ZH = {"lower": "下限", "upper": "上限"}
+BOUND_SHORT_EN = {"lower": "lower bound", "upper": "upper bound"}
+# before a bound's value: it is at least (at most) this
+BOUND_SIGN = {"lower": "≥", "upper": "≤"}
 
 
 def bounds_decide(status: str, bounds: set[str], sense: int) -> bool:

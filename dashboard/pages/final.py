@@ -26,7 +26,7 @@ from dashboard.components.report_toolbar import report_callbacks, report_page, s
 from dashboard.components.scorecard import indicator_cell, pillar_table, value_text
 from dashboard.components.status import verdict_badge
 from dashboard.data import final_evaluation, indicators
-from dashboard.i18n import href, lang_of, pillar_name, t
+from dashboard.i18n import bound_name, href, lang_of, pillar_name, t
 from indicators.catalogue import PILLARS
 from indicators.exports import spreadsheet_safe
 from indicators.final_evaluation import (
@@ -38,6 +38,7 @@ from indicators.final_evaluation import (
     tally,
 )
 from indicators.formatting import target_text
+from indicators.progress import BOUND_SIGN
 from workflows.published import parse_source_note
 
 dash.register_page(
@@ -201,17 +202,15 @@ def _share_text(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-# a published bound (超过 5000列: at least 5,000) read as one, never as the figure itself
-BOUND_SIGN = {"lower": "≥", "upper": "≤"}
-BOUND_WORD = {"lower": ("下限", "lower bound"), "upper": ("上限", "upper bound")}
-
-
 def _figure_text(row: Any, lang: str) -> str:
     if row.figure_value is None or pd.isna(row.figure_value):
         return "—"
     year = int(row.figure_year)
+    # a published bound (超过5000列: at least 5,000) read as one, never as the figure itself
     bound = getattr(row, "figure_bound", None) or ""
-    when = f"{year}{t(lang, '，', ', ')}{t(lang, *BOUND_WORD[bound])}" if bound else str(year)
+    when = (
+        f"{year}{t(lang, '，', ', ')}{bound_name(bound, lang, short=True)}" if bound else str(year)
+    )
     return (
         BOUND_SIGN.get(bound, "")
         + value_text(row.figure_value, row.unit, lang)
@@ -393,9 +392,7 @@ def workbook(frame: pd.DataFrame, lang: str) -> bytes:
             for r in frame.itertuples()
         ],
         verdict_word=frame.verdict.map(VERDICT_ZH if lang == "zh" else VERDICT_EN),
-        bound_word=frame.figure_bound.map(
-            lambda b: t(lang, *BOUND_WORD[b]) if b in BOUND_WORD else ""
-        ),
+        bound_word=frame.figure_bound.map(lambda b: bound_name(b, lang, short=True)),
     )
     out = out[list(columns)].rename(columns={k: t(lang, zh, en) for k, (zh, en) in columns.items()})
     buffer = io.BytesIO()

@@ -25,6 +25,7 @@ from dashboard.components.status import status_badge
 from dashboard.context import region_directory, snapshot_scope
 from dashboard.figures import empty_figure, indicator_chart, ranking_chart
 from dashboard.i18n import (
+    bound_name,
     dropdown_labels,
     href,
     lang_of,
@@ -53,7 +54,7 @@ from indicators.formatting import (
     target_text,
     unit_text,
 )
-from indicators.progress import BOUND_ZH, Point, trend
+from indicators.progress import Point, trend
 from indicators.ranking import latest_annual, like_units, rank_like_units
 from indicators.regions import RegionDirectory
 
@@ -70,7 +71,6 @@ TABLE = [
 NOT_JUDGED = ("baseline", "vision")  # 远景目标 are shown with their sentence, never judged
 CIRCLE = "ccec"  # the region shown when none is chosen
 # a published figure that is a bound (超过 …): said in the table, never only "lower"
-BOUND_EN = {"lower": "lower bound (more than)", "upper": "upper bound (at most)"}
 
 
 class Ids(StrEnum):
@@ -512,7 +512,7 @@ def table_tab(view: View) -> list[Any]:
                     html.Td(str(r.period)),
                     html.Td(measured(r.value, view.indicator.unit, view.decimals, lang)),
                     html.Td(r.layer_name),
-                    *([html.Td(_bound(r.bound, lang))] if notes else []),
+                    *([html.Td(bound_name(r.bound, lang))] if notes else []),
                 ],
                 header,
             )
@@ -528,12 +528,6 @@ def table_tab(view: View) -> list[Any]:
         id=Ids.TABLE,
     )
     return [heading, table]
-
-
-def _bound(bound: str | None, lang: str) -> str:
-    if not bound:
-        return ""
-    return BOUND_EN.get(bound, bound) if lang == "en" else BOUND_ZH.get(bound, bound)
 
 
 def map_tab(view: View) -> list[Any]:

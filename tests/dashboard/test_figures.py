@@ -42,3 +42,28 @@ def test_fig002_the_target_label_has_room_above_its_star_and_faces_inwards() -> 
     assert reach == 5000.0 + LABEL_HEADROOM * (5000.0 - 3100.0)
     bare = indicator_chart(series, "公里", targets.iloc[:0], pd.DataFrame(), "zh", 0)
     assert bare.layout.yaxis.autorangeoptions.include is None  # no star, no room made
+
+
+def test_fig003_a_published_bound_is_drawn_and_told_as_a_bound() -> None:
+    """中欧班列 "超5000列" is at least 5,000: drawn as a plain point on the line it read as
+    the year's figure. A bound is a triangle (up: at least), its hover and the legend say
+    下限; a series without bounds keeps its round points and no extra legend entry."""
+    series = pd.DataFrame(
+        {
+            "period": ["2023", "2024", "2025"],
+            "value": [5300.0, 5700.0, 5000.0],
+            "layer_name": ["公开数据", "公开数据", "公开数据"],
+            "bound": ["", "", "lower"],
+        }
+    )
+    figure = indicator_chart(series, "列", pd.DataFrame(), pd.DataFrame(), "zh", 0)
+    actual = figure.data[0]
+    assert list(actual.marker.symbol) == ["circle", "circle", "triangle-up"]
+    assert [row[1] for row in actual.customdata] == ["", "", "，下限（超过、突破、以上）"]
+    assert "%{customdata[1]}" in actual.hovertemplate
+    key = [trace for trace in figure.data if trace.name == "下限（超过、突破、以上）"]
+    assert len(key) == 1 and key[0].marker.symbol == "triangle-up"
+    english = indicator_chart(series, "trains", pd.DataFrame(), pd.DataFrame(), "en", 0)
+    assert english.data[0].customdata[2][1] == ", lower bound (more than)"
+    plain = indicator_chart(series.assign(bound=""), "列", pd.DataFrame(), pd.DataFrame(), "zh", 0)
+    assert set(plain.data[0].marker.symbol) == {"circle"} and len(plain.data) == 1
