@@ -6,6 +6,7 @@ import base64
 import io
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import dash
 import pytest
@@ -40,6 +41,25 @@ def client(world: tuple[dash.Dash, object]) -> FlaskClient:
     return world[0].server.test_client()
 
 
+def _download(client: FlaskClient) -> dict[str, Any]:
+    """The whole circle's workbook as the page's download button gets it."""
+    response = callback(
+        client,
+        "final-download.data",
+        [{"id": "final-xlsx", "property": "n_clicks", "value": 1}],
+        [
+            {"id": "final-scope", "property": "value", "value": None},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+    )
+    return response["final-download"]["data"]  # type: ignore[no-any-return]
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[Any, ...]]:
+    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"])))["终期评估"]
+    return list(sheet.iter_rows(values_only=True))
+
+
 def test_fpg001_page_counts_every_due_target_once_with_its_verdict(world) -> None:
     app, expected = world
     text = layout(app, "/final")
@@ -69,19 +89,9 @@ def test_fpg003_workbook_holds_each_verdict_with_figure_source_and_sentence(
     client: FlaskClient, world
 ) -> None:
     _, expected = world
-    response = callback(
-        client,
-        "final-download.data",
-        [{"id": "final-xlsx", "property": "n_clicks", "value": 1}],
-        [
-            {"id": "final-scope", "property": "value", "value": None},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-    )
-    data = response["final-download"]["data"]
+    data = _download(client)
     assert data["filename"] == f"终期评估-ccec-{through_year()}.xlsx"
-    sheet = load_workbook(io.BytesIO(base64.b64decode(data["content"])))["终期评估"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _rows(data)
     header = rows[0]
     assert len(rows) - 1 == len(expected)
     verdicts = [r[header.index("结论")] for r in rows[1:]]
@@ -108,18 +118,7 @@ def test_fpg011_a_published_bound_reads_as_one_on_the_page_and_in_the_workbook(
     assert not plain.empty and "，上限）" not in text
     english = layout(app, "/final", lang="en")
     assert english.count(", lower bound)") == len(bounded)
-    response = callback(
-        client,
-        "final-download.data",
-        [{"id": "final-xlsx", "property": "n_clicks", "value": 1}],
-        [
-            {"id": "final-scope", "property": "value", "value": None},
-            {"id": "url", "property": "search", "value": ""},
-        ],
-    )
-    content = response["final-download"]["data"]["content"]
-    sheet = load_workbook(io.BytesIO(base64.b64decode(content)))["终期评估"]
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = _rows(_download(client))
     bounds = [r[rows[0].index("界限")] for r in rows[1:]]
     assert bounds.count("下限") == len(bounded)
 
