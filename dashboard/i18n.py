@@ -72,10 +72,10 @@ def layer_name(layer: str, lang: str) -> str:
     return name(LAYER_NAMES_ZH, LAYER_NAMES_EN, layer, lang)
 
 
-def bound_name(bound: str | None, lang: str, short: bool = False) -> str:
+def bound_name(bound: object, lang: str, short: bool = False) -> str:
     """What a published bound is ("lower": 下限（超过、突破、以上）; ``short``: 下限), or
-    "" for a figure that is the value itself."""
-    if not bound:
+    "" for a figure that is the value itself (None, "", or a frame's NaN)."""
+    if not isinstance(bound, str) or not bound:
         return ""
     if short:
         return name(BOUND_SHORT_ZH, BOUND_SHORT_EN, bound, lang)

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from dashboard.components.outlook import symbol_word
 from dashboard.components.scorecard import indicator_label, target_label
 from dashboard.data import records
-from dashboard.i18n import pillar_name, status_word, t
+from dashboard.i18n import bound_name, pillar_name, status_word, t
 from indicators.exports import spreadsheet_safe
 from indicators.formatting import row_decimals, unit_text
 from indicators.summary import (
@@ -54,6 +54,10 @@ def _targets_sheet(frame: pd.DataFrame, lang: str, ranked: bool = False) -> pd.D
             t(lang, "单位", "Unit"): [unit_text(u, lang) for u in rows.unit],
             t(lang, "最新年份", "Latest year"): rows.latest_year.astype("Int64").to_list(),
             t(lang, "最新值", "Latest value"): _rounded(rows.latest_value, decimals),
+            # 下限: the latest figure was published as "超过 X" (at least X), not X itself
+            t(lang, "最新值界限", "Latest value is a"): [
+                bound_name(getattr(r, "latest_bound", None), lang, short=True) for r in objects
+            ],
             t(lang, "状态", "Status"): [status_word(shown_status(s), lang) for s in rows.status],
             t(lang, "目标年预计值", "Projected"): _rounded(rows.outlook_projected, decimals),
             t(lang, "预计差距（%）", "Expected shortfall (%)"): (rows.outlook_shortfall * 100)

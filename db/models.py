@@ -581,6 +581,8 @@ class ProgressSnapshot(Base):
     baseline_from_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     latest_year: Mapped[int | None]
     latest_value: Mapped[float | None] = mapped_column(Float)
+    # "lower" / "upper": the latest figure is a published bound (超过 X), not the value
+    latest_bound: Mapped[str | None] = mapped_column(String(8))
     share_of_way: Mapped[float | None] = mapped_column(Float)
     share_of_time: Mapped[float | None] = mapped_column(Float)
     expected_now: Mapped[float | None] = mapped_column(Float)

@@ -20,7 +20,7 @@ from db.observations import count_layer
 from db.regions import count_regions
 from workflows.catalogue import load_catalogue_into
 from workflows.master_data import load_regions
-from workflows.progress import recompute_progress
+from workflows.progress import recompute_progress, refresh_if_requested
 from workflows.projects import seed_register
 from workflows.published import load_published
 from workflows.sample import load_sample
@@ -63,6 +63,10 @@ def ensure_ready(
         has_published = count_layer(session, "published") > 0
     figures = load_published(factory).figures if published and not has_published else 0
     snapshots = recompute_progress(factory) if (targets or sample_rows or figures) else 0
+    if not snapshots and refresh_if_requested(factory):
+        # what a migration asked for (0024: the snapshots' new column) or a killed
+        # process left waiting, served before the app starts rather than by the scheduler
+        log.info("已完成等待中的进展评估")
     projects = seed_register(factory, beijing_today(), sample=sample)
     if sample_rows:
         log.info("首次启动：已生成示例数据 %d 条，评估 %d 个目标", sample_rows, snapshots)

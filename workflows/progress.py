@@ -77,6 +77,7 @@ def _row(result: Result, as_of: int, at: datetime) -> dict[str, object]:
         "baseline_from_plan": a.baseline_from_plan,
         "latest_year": a.latest.year if a.latest else None,
         "latest_value": a.latest.value if a.latest else None,
+        "latest_bound": (a.latest.bound or None) if a.latest else None,
         "share_of_way": a.share_of_way,
         "share_of_time": a.share_of_time,
         "expected_now": a.expected_now,

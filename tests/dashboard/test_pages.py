@@ -300,3 +300,24 @@ def test_pag012_compare_puts_one_indicator_on_one_row(app: dash.Dash) -> None:
     assert "—" in road and "公里（20" in road and "年目标" in road  # 成都 none, 重庆 its target
     brands = by_link["/indicator?id=international_brand_presence_rate"]
     assert "%（2025）" in brands and "2025年目标 90%" in brands
+
+
+def test_pag014_a_latest_figure_published_as_a_bound_reads_as_one(
+    app: dash.Dash, snapshots: pd.DataFrame
+) -> None:
+    """A snapshot whose latest figure was published as a bound ("超5000列", a Jan–Oct
+    total standing for its year) says so (latest_bound), and 地区's scorecard writes
+    "≥X（year，下限）" for it where it wrote the number alone, read as the year's figure."""
+    bounded = snapshots[snapshots.latest_bound == "lower"]
+    assert not bounded.empty  # the shipped published layer decides targets on lower bounds
+    assert set(snapshots.latest_bound.dropna()) <= {"lower", "upper"}
+    assert all("下限" in note for note in bounded.note)  # the assessment's own note agrees
+    scope = bounded.scope_code.value_counts().index[0]
+    text = layout(app, "/region", code=scope)
+    mine = bounded[bounded.scope_code == scope]
+    assert text.count("，下限）") >= len(mine)
+    assert "≥" in text
+    plain = snapshots[snapshots.latest_bound.isna() & snapshots.latest_value.notna()]
+    assert not plain.empty  # most figures are values: no sign, no word
+    english = layout(app, "/region", code=scope, lang="en")
+    assert english.count(", lower bound)") >= len(mine)
