@@ -70,10 +70,11 @@ class Ids(StrEnum):
     MORE_BODY = "home-changes-rest"
 
 
-def _figure(text: str) -> list[Any]:
-    """The number large, its unit words smaller and with it on one line."""
+def _figure(text: str, sign: str = "") -> list[Any]:
+    """The number large, its unit words smaller and with it on one line; ``sign``
+    (≥ for a published lower bound) before the number, as large."""
     number, words = split_figure(text)
-    return [number, html.Span(words, className="headline-unit")] if words else [text]
+    return [sign + number, html.Span(words, className="headline-unit")] if words else [sign + text]
 
 
 def _card(row: Any, lang: str) -> dbc.Col:
@@ -104,8 +105,8 @@ def _card(row: Any, lang: str) -> dbc.Col:
                         [
                             html.A(
                                 _figure(
-                                    BOUND_SIGN.get(bound or "", "")
-                                    + row_value(row, latest_value, lang)
+                                    row_value(row, latest_value, lang),
+                                    BOUND_SIGN.get(bound or "", ""),
                                 ),
                                 href=indicator_link,
                                 className="headline-value",
