@@ -19,6 +19,7 @@ from indicators.progress import (
     BOUND_EN,
     BOUND_SHORT_EN,
     BOUND_SHORT_ZH,
+    BOUND_SIGN,
     BOUND_ZH,
     STATUS_EN,
     STATUS_ZH,
@@ -80,6 +81,19 @@ def bound_name(bound: object, lang: str, short: bool = False) -> str:
     if short:
         return name(BOUND_SHORT_ZH, BOUND_SHORT_EN, bound, lang)
     return name(BOUND_ZH, BOUND_EN, bound, lang)
+
+
+def bound_sign(bound: object) -> str:
+    """What goes before a figure published as a bound: ≥ (lower), ≤ (upper), or ""."""
+    return BOUND_SIGN.get(bound, "") if isinstance(bound, str) else ""
+
+
+def figure_year(year: int, bound: object, lang: str) -> str:
+    """The year after a figure: "（2025）" / " (2025)", and for a published bound
+    "（2025，下限）" / " (2025, lower bound)" — one wording for every page."""
+    said = bound_name(bound, lang, short=True)
+    when = f"{year}{t(lang, '，', ', ')}{said}" if said else str(year)
+    return t(lang, f"（{when}）", f" ({when})")
 
 
 def region_name(region: Region, lang: str) -> str:

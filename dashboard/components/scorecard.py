@@ -12,7 +12,7 @@ from dash import html
 
 from dashboard.components.status import status_badge
 from dashboard.data import records
-from dashboard.i18n import bound_name, href, pillar_name, t
+from dashboard.i18n import bound_sign, figure_year, href, pillar_name, t
 from indicators.catalogue import PILLARS
 from indicators.formatting import (
     decimals_for,
@@ -22,7 +22,6 @@ from indicators.formatting import (
     row_value,
     short_en,
 )
-from indicators.progress import BOUND_SIGN
 
 
 def value_text(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
@@ -52,12 +51,8 @@ def latest_text(row: Any, lang: str, short: bool = False) -> str:
     year = int(row.latest_year)
     # a published bound (超5000列) reads as one: "≥5,000列（2025，下限）"
     bound = getattr(row, "latest_bound", None)
-    if bound in BOUND_SIGN:
-        return f"{BOUND_SIGN[bound]}{text}" + (
-            f"（{year}，{bound_name(bound, lang, short=True)}）"
-            if lang == "zh"
-            else f" ({year}, {bound_name(bound, lang, short=True)})"
-        )
+    if bound_sign(bound):
+        return bound_sign(bound) + text + figure_year(year, bound, lang)
     as_of = getattr(row, "as_of", None)
     if short and lang == "en" and row.kind != "cumulative" and as_of is not None and year == as_of:
         return text
@@ -66,7 +61,7 @@ def latest_text(row: Any, lang: str, short: bool = False) -> str:
         # a running total over the target's period, not the year's figure
         span = f"{int(base) + 1}—{year}"
         return text + (f"（{span}年累计）" if lang == "zh" else f" (total {span})")
-    return text + (f"（{year}）" if lang == "zh" else f" ({year})")
+    return text + figure_year(year, None, lang)
 
 
 def indicator_cell(row: Any, lang: str) -> html.Td:

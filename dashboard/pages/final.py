@@ -26,7 +26,7 @@ from dashboard.components.report_toolbar import report_callbacks, report_page, s
 from dashboard.components.scorecard import indicator_cell, pillar_table, value_text
 from dashboard.components.status import verdict_badge
 from dashboard.data import final_evaluation, indicators
-from dashboard.i18n import bound_name, href, lang_of, pillar_name, t
+from dashboard.i18n import bound_name, bound_sign, figure_year, href, lang_of, pillar_name, t
 from indicators.catalogue import PILLARS
 from indicators.exports import spreadsheet_safe
 from indicators.final_evaluation import (
@@ -38,7 +38,6 @@ from indicators.final_evaluation import (
     tally,
 )
 from indicators.formatting import target_text
-from indicators.progress import BOUND_SIGN
 from workflows.published import parse_source_note
 
 dash.register_page(
@@ -207,14 +206,11 @@ def _figure_text(row: Any, lang: str) -> str:
         return "—"
     year = int(row.figure_year)
     # a published bound (超过5000列: at least 5,000) read as one, never as the figure itself
-    bound = getattr(row, "figure_bound", None) or ""
-    when = (
-        f"{year}{t(lang, '，', ', ')}{bound_name(bound, lang, short=True)}" if bound else str(year)
-    )
+    bound = getattr(row, "figure_bound", None)
     return (
-        BOUND_SIGN.get(bound, "")
+        bound_sign(bound)
         + value_text(row.figure_value, row.unit, lang)
-        + (f"（{when}）" if lang == "zh" else f" ({when})")
+        + figure_year(year, bound, lang)
     )
 
 

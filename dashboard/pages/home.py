@@ -32,8 +32,9 @@ from dashboard.data import snapshots as load_snapshots
 from dashboard.data import unit_statuses as load_unit_statuses
 from dashboard.figures import empty_figure, sparkline_svg
 from dashboard.i18n import (
-    bound_name,
+    bound_sign,
     dropdown_labels,
+    figure_year,
     href,
     lang_of,
     region_name,
@@ -52,7 +53,6 @@ from indicators.formatting import (
     row_value,
     split_figure,
 )
-from indicators.progress import BOUND_SIGN
 from indicators.regions import RegionDirectory
 from indicators.summary import SHOWN_ORDER, shown_status
 
@@ -83,14 +83,10 @@ def _card(row: Any, lang: str) -> dbc.Col:
     target = row_target(row, lang)
     latest_year, latest_value = row.latest_year, row.latest_value
     # a published bound (超5000列) reads as one: ≥5,000列（2025，下限）
-    bound = getattr(row, "latest_bound", None)
-    bound = bound if bound in BOUND_SIGN and not pd.isna(latest_value) else None
+    bound = None if pd.isna(latest_value) else getattr(row, "latest_bound", None)
     if pd.isna(latest_value) and row.series:  # e.g. the target year passed without a figure
         latest_year, latest_value = row.series[-1]
-    said = f"{t(lang, '，', ', ')}{bound_name(bound, lang, short=True)}" if bound else ""
-    year = "" if pd.isna(latest_year) else f"（{int(latest_year)}{said}）"
-    if lang == "en" and year:
-        year = f" ({int(latest_year)}{said})"
+    year = "" if pd.isna(latest_year) else figure_year(int(latest_year), bound, lang)
     return dbc.Col(
         dbc.Card(
             dbc.CardBody(
@@ -104,10 +100,7 @@ def _card(row: Any, lang: str) -> dbc.Col:
                     html.Div(
                         [
                             html.A(
-                                _figure(
-                                    row_value(row, latest_value, lang),
-                                    BOUND_SIGN.get(bound or "", ""),
-                                ),
+                                _figure(row_value(row, latest_value, lang), bound_sign(bound)),
                                 href=indicator_link,
                                 className="headline-value",
                             ),
